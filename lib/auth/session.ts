@@ -1,0 +1,53 @@
+import "server-only";
+import { getServerSession } from "next-auth";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import { getAuthOptions } from "@/lib/auth/auth-options";
+import { prisma } from "@/lib/db";
+import type { TeamRole } from "@/lib/teams/roles";
+
+export const CURRENT_TEAM_COOKIE = "portal-team";
+
+export interface PortalSession {
+  user: { id: string; email: string; name: string };
+  team: { id: string; publicId: string; name: string };
+  role: TeamRole;
+  memberships: { teamId: string; teamName: string; role: TeamRole }[];
+}
+
+/**
+ * The only way server code learns who is asking: the signed-in user, their
+ * memberships, and the current team (the team-switcher cookie when the user
+ * is a member of it, else their first team). Cached per request.
+ */
+export const getSession = cache(async (): Promise<PortalSession | null> => {
+  const nextAuthSession = await getServerSession(getAuthOptions());
+  const userId = (nextAuthSession?.user as { id?: string } | undefined)?.id;
+  if (!userId) return null;
+  const user = await prisma.user.findUnique({
+    where: { id: userId },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      memberships: { select: { role: true, team: { select: { id: true, publicId: true, name: true } } }, orderBy: { createdAt: "asc" } },
+    },
+  });
+  if (!user || user.memberships.length === 0) return null;
+  const wanted = (await cookies()).get(CURRENT_TEAM_COOKIE)?.value;
+  const current = user.memberships.find((m) => m.team.id === wanted) ?? user.memberships[0]!;
+  return {
+    user: { id: user.id, email: user.email, name: user.name },
+    team: current.team,
+    role: current.role,
+    memberships: user.memberships.map((m) => ({ teamId: m.team.id, teamName: m.team.name, role: m.role })),
+  };
+});
+
+/** The session, or a redirect to sign-in that comes back here afterwards. */
+export async function requireSession(): Promise<PortalSession> {
+  const session = await getSession();
+  if (!session) redirect("/sign-in?expired=1");
+  return session;
+}

@@ -1,0 +1,36 @@
+import "server-only";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { getEnv } from "@/lib/env";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+
+function createPrismaClient() {
+  const { DATABASE_URL } = getEnv();
+  if (!DATABASE_URL) throw new Error("DATABASE_URL is not set; start the portal with `npm start`, which provides it");
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString: DATABASE_URL }),
+    // Sensitive columns are hidden by default; the one function that needs
+    // one selects it explicitly with `omit: { column: false }`.
+    omit: {
+      user: { passwordHash: true },
+      registry: { encryptedCredentials: true },
+      oidcSigningKey: { encryptedPrivateKey: true },
+    },
+  });
+}
+
+export type PortalPrismaClient = ReturnType<typeof createPrismaClient>;
+
+const globalForPrisma = globalThis as unknown as { portalPrisma?: PortalPrismaClient };
+
+function client(): PortalPrismaClient {
+  globalForPrisma.portalPrisma ??= createPrismaClient();
+  return globalForPrisma.portalPrisma;
+}
+
+/**
+ * The Prisma client, created on first use so that importing a module never
+ * needs the configuration (the production build imports every module).
+ */
+export const prisma: PortalPrismaClient = new Proxy({} as PortalPrismaClient, {
+  get: (_target, property) => Reflect.get(client(), property, client()),
+});

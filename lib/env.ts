@@ -1,0 +1,76 @@
+// The only place that reads process.env: validated once, typed. A bad value
+// stops start-up with one line naming the variable and what is expected.
+import { z } from "zod";
+
+const booleanString = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((value) => value === "true" || value === "1");
+
+const positiveNumber = (fallback: number) =>
+  z.coerce.number({ error: "must be a number" }).positive({ error: "must be greater than 0" }).default(fallback);
+
+const httpUrl = z
+  .string()
+  .url({ error: "must be an absolute URL such as https://portal.example.com" })
+  .refine((value) => /^https?:\/\//.test(value), { error: "must start with http:// or https://" });
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+    PORT: z.coerce.number({ error: "must be a port number" }).int().min(1).max(65535, { error: "must be 1-65535" }).default(3000),
+    APP_URL: httpUrl.optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { error: "must be a postgresql:// connection URL" })
+      .optional(),
+    DATA_DIR: z.string().min(1).default(".data"),
+    NEXTAUTH_SECRET: z.string().min(32, { error: "must be at least 32 characters (generate one with: openssl rand -base64 32)" }),
+    DATA_ENCRYPTION_KEY: z.string().min(1, { error: "is required (generate one with: openssl rand -base64 32)" }),
+    DATA_ENCRYPTION_KEYS_PREVIOUS: z.string().optional(),
+    OIDC_ISSUER_URL: httpUrl.optional(),
+    OIDC_THUMBPRINT: z
+      .string()
+      .regex(/^[0-9a-fA-F]{40}$/, { error: "must be 40 hexadecimal characters (a SHA-1 certificate thumbprint)" })
+      .transform((value) => value.toLowerCase())
+      .optional(),
+    OIDC_KEY_ROTATION_DAYS: positiveNumber(30),
+    OIDC_NEXT_KEY_LEAD_HOURS: z.coerce.number().min(24, { error: "must be at least 24 (AWS caches keys)" }).default(24),
+    OIDC_RETIRED_KEY_MARGIN_MINUTES: z.coerce.number().min(60, { error: "must be at least 60" }).default(60),
+    ALLOW_AMBIENT_AWS_CREDENTIALS: booleanString,
+    REGISTRY_ENDPOINT_OVERRIDES: z.string().optional(),
+    AWS_ENDPOINT_URL_STS: httpUrl.optional(),
+    AWS_ENDPOINT_URL_ECR: httpUrl.optional(),
+  })
+  .transform((env) => {
+    const appUrl = (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "");
+    return { ...env, APP_URL: appUrl, OIDC_ISSUER_URL: (env.OIDC_ISSUER_URL ?? `${appUrl}/oidc`).replace(/\/+$/, "") };
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class EnvError extends Error {}
+
+let cached: Env | undefined;
+
+/** The validated configuration; throws EnvError naming the first bad variable. */
+export function getEnv(): Env {
+  if (cached) return cached;
+  const result = EnvSchema.safeParse(emptyToUndefined(process.env));
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = String(issue?.path[0] ?? "configuration");
+    throw new EnvError(`Configuration error: ${name} ${issue?.message ?? "is invalid"}`);
+  }
+  cached = result.data;
+  return cached;
+}
+
+/** For tests that change the environment. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
+
+function emptyToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value === "" ? undefined : value]));
+}

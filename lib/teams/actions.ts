@@ -1,0 +1,69 @@
+"use server";
+import { cookies } from "next/headers";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { actorOf, parseInput, requireActionSession } from "@/lib/auth/permissions";
+import { CURRENT_TEAM_COOKIE, getSession } from "@/lib/auth/session";
+import { NOT_FOUND, UserFacingError, runAction, type ActionResult } from "@/lib/http/result";
+import { ZChangeRoleInput, ZInviteMemberInput } from "@/lib/teams/schema";
+import { acceptInvite, changeMemberRole, inviteMember, removeMember, revokeInvite } from "@/lib/teams/service";
+
+const ZId = z.string().min(1).max(64);
+
+export async function inviteMemberAction(input: unknown): Promise<ActionResult<{ inviteUrlPath: string; email: string }>> {
+  return runAction("inviteMember", async () => {
+    const session = await requireActionSession("ADMIN", "invite members");
+    const invite = await inviteMember(session.team.id, actorOf(session), parseInput(ZInviteMemberInput, input));
+    revalidatePath("/team/members");
+    return { inviteUrlPath: `/invite/${invite.token}`, email: invite.email };
+  });
+}
+
+export async function revokeInviteAction(input: unknown): Promise<ActionResult<null>> {
+  return runAction("revokeInvite", async () => {
+    const session = await requireActionSession("ADMIN", "revoke invites");
+    await revokeInvite(session.team.id, actorOf(session), parseInput(z.object({ inviteId: ZId }), input).inviteId);
+    revalidatePath("/team/members");
+    return null;
+  });
+}
+
+export async function changeMemberRoleAction(input: unknown): Promise<ActionResult<null>> {
+  return runAction("changeMemberRole", async () => {
+    const session = await requireActionSession("ADMIN", "change roles");
+    await changeMemberRole(session.team.id, actorOf(session), parseInput(ZChangeRoleInput, input));
+    revalidatePath("/team/members");
+    return null;
+  });
+}
+
+export async function removeMemberAction(input: unknown): Promise<ActionResult<null>> {
+  return runAction("removeMember", async () => {
+    const session = await requireActionSession("ADMIN", "remove members");
+    await removeMember(session.team.id, actorOf(session), parseInput(z.object({ membershipId: ZId }), input).membershipId);
+    revalidatePath("/team/members");
+    return null;
+  });
+}
+
+export async function acceptInviteAction(input: unknown): Promise<ActionResult<null>> {
+  return runAction("acceptInvite", async () => {
+    const session = await getSession();
+    if (!session) throw new UserFacingError("session_expired", "Sign in first, then open the invite link again.");
+    const { teamId } = await acceptInvite(parseInput(z.object({ token: z.string().min(1).max(200) }), input).token, actorOf(session));
+    (await cookies()).set(CURRENT_TEAM_COOKIE, teamId, { httpOnly: true, sameSite: "lax", path: "/" });
+    return null;
+  });
+}
+
+/** Switches the current team; only to a team the user belongs to. */
+export async function switchTeamAction(input: unknown): Promise<ActionResult<null>> {
+  return runAction("switchTeam", async () => {
+    const session = await requireActionSession("VIEWER", "switch teams");
+    const { teamId } = parseInput(z.object({ teamId: ZId }), input);
+    if (!session.memberships.some((m) => m.teamId === teamId)) throw NOT_FOUND();
+    (await cookies()).set(CURRENT_TEAM_COOKIE, teamId, { httpOnly: true, sameSite: "lax", path: "/" });
+    revalidatePath("/", "layout");
+    return null;
+  });
+}

@@ -1,0 +1,84 @@
+import "server-only";
+import { recordAuditEvent, type AuditActor } from "@/lib/audit/service";
+import { prisma } from "@/lib/db";
+import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
+import { INVITE_LIFETIME_MS, findUsableInvite, newInviteToken } from "@/lib/teams/invites";
+import type { TChangeRoleInput, TInviteMemberInput } from "@/lib/teams/schema";
+
+export async function listMembers(teamId: string) {
+  return prisma.membership.findMany({
+    where: { teamId },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, role: true, createdAt: true, user: { select: { id: true, email: true, name: true } } },
+  });
+}
+
+export async function listPendingInvites(teamId: string) {
+  return prisma.invite.findMany({
+    where: { teamId, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, email: true, role: true, createdAt: true, expiresAt: true },
+  });
+}
+
+/** Creates an invite; the returned token goes into the link shown once to the admin. */
+export async function inviteMember(teamId: string, actor: AuditActor, input: TInviteMemberInput) {
+  const existing = await prisma.membership.findFirst({ where: { teamId, user: { email: input.email } }, select: { id: true } });
+  if (existing) throw new UserFacingError("already_member", `${input.email} is already in this team.`, { email: "Already a member of this team." });
+  const { token, tokenHash } = newInviteToken();
+  const invite = await prisma.invite.create({
+    data: { teamId, email: input.email, role: input.role, tokenHash, createdById: actor.userId, expiresAt: new Date(Date.now() + INVITE_LIFETIME_MS) },
+    select: { id: true, email: true, role: true, expiresAt: true },
+  });
+  await recordAuditEvent(teamId, actor, "team.member_invited", { type: "invite", id: invite.id }, { email: invite.email, role: invite.role });
+  return { ...invite, token };
+}
+
+export async function revokeInvite(teamId: string, actor: AuditActor, inviteId: string) {
+  const revoked = await prisma.invite.updateMany({ where: { id: inviteId, teamId, acceptedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
+  if (revoked.count === 0) throw NOT_FOUND();
+  await recordAuditEvent(teamId, actor, "team.invite_revoked", { type: "invite", id: inviteId });
+}
+
+/** A signed-in user accepts an invite addressed to their email. */
+export async function acceptInvite(token: string, user: AuditActor): Promise<{ teamId: string }> {
+  const invite = await findUsableInvite(token);
+  if (!invite) throw new UserFacingError("invite_invalid", "This invite link is invalid, expired or already used. Ask your team admin for a new one.");
+  if (invite.email !== user.email) throw new UserFacingError("invite_email_mismatch", `This invite is for ${invite.email}, but you are signed in as ${user.email}.`);
+  await prisma.$transaction(async (tx) => {
+    const accepted = await tx.invite.updateMany({ where: { id: invite.id, teamId: invite.teamId, acceptedAt: null }, data: { acceptedAt: new Date() } });
+    if (accepted.count !== 1) throw new UserFacingError("invite_invalid", "This invite was already used.");
+    await tx.membership.upsert({
+      where: { userId_teamId: { userId: user.userId, teamId: invite.teamId } },
+      create: { userId: user.userId, teamId: invite.teamId, role: invite.role },
+      update: {},
+    });
+    await recordAuditEvent(invite.teamId, user, "team.member_joined", { type: "user", id: user.userId }, { role: invite.role }, tx);
+  });
+  return { teamId: invite.teamId };
+}
+
+export async function changeMemberRole(teamId: string, actor: AuditActor, input: TChangeRoleInput) {
+  await prisma.$transaction(async (tx) => {
+    const membership = await tx.membership.findFirst({ where: { id: input.membershipId, teamId }, select: { id: true, role: true, userId: true } });
+    if (!membership) throw NOT_FOUND();
+    if (membership.role === "ADMIN" && input.role !== "ADMIN") await assertAnotherAdmin(tx, teamId, membership.id);
+    await tx.membership.update({ where: { id: membership.id }, data: { role: input.role } });
+    await recordAuditEvent(teamId, actor, "team.member_role_changed", { type: "user", id: membership.userId }, { from: membership.role, to: input.role }, tx);
+  });
+}
+
+export async function removeMember(teamId: string, actor: AuditActor, membershipId: string) {
+  await prisma.$transaction(async (tx) => {
+    const membership = await tx.membership.findFirst({ where: { id: membershipId, teamId }, select: { id: true, role: true, userId: true, user: { select: { email: true } } } });
+    if (!membership) throw NOT_FOUND();
+    if (membership.role === "ADMIN") await assertAnotherAdmin(tx, teamId, membership.id);
+    await tx.membership.delete({ where: { id: membership.id } });
+    await recordAuditEvent(teamId, actor, "team.member_removed", { type: "user", id: membership.userId }, { email: membership.user.email }, tx);
+  });
+}
+
+async function assertAnotherAdmin(tx: Pick<typeof prisma, "membership">, teamId: string, exceptMembershipId: string) {
+  const admins = await tx.membership.count({ where: { teamId, role: "ADMIN", id: { not: exceptMembershipId } } });
+  if (admins === 0) throw new UserFacingError("last_admin", "A team needs at least one admin. Make someone else an admin first.");
+}
