@@ -1,0 +1,30 @@
+// What e2e/support/serve.ts started (portal URL, database, secrets, the local
+// AWS), shared with the test workers through a file.
+import fs from "node:fs";
+import path from "node:path";
+import type { LocalAwsAccount } from "../aws/local-aws";
+
+export interface E2eEnvironment {
+  baseUrl: string;
+  databaseUrl: string;
+  nextauthSecret: string;
+  dataEncryptionKey: string;
+  issuerUrl: string;
+  localAws: { url: string; accounts: LocalAwsAccount[] };
+}
+
+export const E2E_ENVIRONMENT_FILE = path.resolve(import.meta.dirname, "..", "..", "test-results", "e2e-environment.json");
+
+export function readE2eEnvironment(): E2eEnvironment {
+  return JSON.parse(fs.readFileSync(E2E_ENVIRONMENT_FILE, "utf8")) as E2eEnvironment;
+}
+
+/** Points this process's configuration at the e2e portal's, so tests can call the app's own code. */
+export function useServerEnvironment(environment = readE2eEnvironment()): E2eEnvironment {
+  process.env.DATABASE_URL = environment.databaseUrl;
+  process.env.NEXTAUTH_SECRET = environment.nextauthSecret;
+  process.env.DATA_ENCRYPTION_KEY = environment.dataEncryptionKey;
+  process.env.APP_URL = environment.baseUrl;
+  process.env.OIDC_ISSUER_URL = environment.issuerUrl;
+  return environment;
+}

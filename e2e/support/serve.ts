@@ -1,0 +1,70 @@
+// The server the end-to-end tests run against (Playwright's webServer): a
+// fresh embedded Postgres, the local AWS, and the production build of the
+// portal configured to use both, as a vendor's deployment would be.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
+import { applyMigrations } from "@/lib/db/schema-engine";
+import { startLocalAws } from "../aws/local-aws";
+import { E2E_ENVIRONMENT_FILE, type E2eEnvironment } from "./environment";
+import { E2E_AWS_ACCOUNTS, E2E_PORT } from "./constants";
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-e2e-"));
+fs.chmodSync(dataDir, 0o755);
+
+const database = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), database: "portal_e2e" });
+await applyMigrations(database.url);
+const localAws = await startLocalAws({ port: 0, accounts: E2E_AWS_ACCOUNTS, jwksCacheSeconds: 0 });
+
+const baseUrl = `http://127.0.0.1:${E2E_PORT}`;
+const environment: E2eEnvironment = {
+  baseUrl,
+  databaseUrl: database.url,
+  nextauthSecret: randomBytes(32).toString("base64url"),
+  dataEncryptionKey: randomBytes(32).toString("base64"),
+  issuerUrl: `${baseUrl}/oidc`,
+  localAws: { url: localAws.url, accounts: E2E_AWS_ACCOUNTS },
+};
+fs.mkdirSync(path.dirname(E2E_ENVIRONMENT_FILE), { recursive: true });
+fs.writeFileSync(E2E_ENVIRONMENT_FILE, JSON.stringify(environment, null, 2), { mode: 0o600 });
+
+const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
+const next = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", String(E2E_PORT), "-H", "127.0.0.1"], {
+  cwd: root,
+  stdio: "inherit",
+  env: {
+    ...inherited,
+    NODE_ENV: "production",
+    PORT: String(E2E_PORT),
+    APP_URL: baseUrl,
+    NEXTAUTH_URL: baseUrl,
+    OIDC_ISSUER_URL: environment.issuerUrl,
+    DATABASE_URL: database.url,
+    NEXTAUTH_SECRET: environment.nextauthSecret,
+    DATA_ENCRYPTION_KEY: environment.dataEncryptionKey,
+    AWS_ENDPOINT_URL_STS: localAws.url,
+    AWS_ENDPOINT_URL_ECR: localAws.url,
+    REGISTRY_ENDPOINT_OVERRIDES: `*=${localAws.url}/_registry/{hostname}`,
+    // No ambient AWS credentials leak into the portal from the test machine.
+    AWS_ACCESS_KEY_ID: "",
+    AWS_SECRET_ACCESS_KEY: "",
+    AWS_PROFILE: "",
+  },
+});
+
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  next.kill("SIGTERM");
+  await localAws.close().catch(() => {});
+  await database.stop().catch(() => {});
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  process.exit(code);
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stop(0));
+next.on("exit", (code) => void stop(code ?? 1));

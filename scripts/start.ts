@@ -1,0 +1,61 @@
+// `npm start`: build when there is no build, start the embedded database when
+// DATABASE_URL is unset, apply migrations, and serve on PORT at APP_URL.
+// Ctrl-C stops Next.js and then the database cleanly.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { log, preparePortalRuntime, runMain, StartupError } from "./lib/portal-runtime";
+
+const dev = process.argv.includes("--dev");
+const root = path.resolve(import.meta.dirname, "..");
+
+runMain(async () => {
+  if (dev) process.env.NODE_ENV = "development";
+  const port = Number(process.env.PORT || 3000);
+  if (Number.isInteger(port) && port > 0 && port < 65536) await assertPortFree(port);
+
+  const runtime = await preparePortalRuntime();
+  const { env } = runtime;
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await runtime.stop();
+    process.exit(code);
+  };
+
+  if (!dev && !fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    log("no production build found: building (this takes a minute or two)");
+    const build = spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit", env: process.env });
+    if (build.status !== 0) {
+      await runtime.stop();
+      throw new StartupError("The build failed; see the output above.");
+    }
+  }
+
+  const next = spawn(path.join(root, "node_modules", ".bin", "next"), [dev ? "dev" : "start", "-p", String(env.PORT)], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, DATABASE_URL: runtime.databaseUrl, NEXTAUTH_URL: env.APP_URL, PORT: String(env.PORT) },
+  });
+  log(`serving on port ${env.PORT} at ${env.APP_URL} (OIDC issuer ${env.OIDC_ISSUER_URL})`);
+
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      log(`${signal} received: stopping`);
+      next.kill("SIGTERM");
+    });
+  }
+  next.on("exit", (code) => void shutdown(stopping ? 0 : (code ?? 0)));
+});
+
+function assertPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) =>
+      reject(new StartupError(error.code === "EADDRINUSE" ? `Port ${port} is already in use. Stop the other server or set PORT to a free port.` : `Cannot listen on port ${port}: ${error.message}`)),
+    );
+    probe.listen(port, () => probe.close(() => resolve()));
+  });
+}
