@@ -28,7 +28,11 @@ const EnvSchema = z
     NEXTAUTH_SECRET: z.string().min(32, { error: "must be at least 32 characters (generate one with: openssl rand -base64 32)" }),
     DATA_ENCRYPTION_KEY: z.string().min(1, { error: "is required (generate one with: openssl rand -base64 32)" }),
     DATA_ENCRYPTION_KEYS_PREVIOUS: z.string().optional(),
-    OIDC_ISSUER_URL: httpUrl.optional(),
+    OIDC_ISSUER_URL: httpUrl
+      .refine((value) => !value.includes("?") && !value.includes("#"), {
+        error: "must not contain a query string or fragment (AWS compares the issuer string exactly)",
+      })
+      .optional(),
     OIDC_THUMBPRINT: z
       .string()
       .regex(/^[0-9a-fA-F]{40}$/, { error: "must be 40 hexadecimal characters (a SHA-1 certificate thumbprint)" })

@@ -11,7 +11,6 @@ const dev = process.argv.includes("--dev");
 const root = path.resolve(import.meta.dirname, "..");
 
 runMain(async () => {
-  if (dev) process.env.NODE_ENV = "development";
   const port = Number(process.env.PORT || 3000);
   if (Number.isInteger(port) && port > 0 && port < 65536) await assertPortFree(port);
 

@@ -1,0 +1,52 @@
+import "server-only";
+// Short-lived tokens that AWS STS exchanges for temporary credentials
+// (AssumeRoleWithWebIdentity). Only server code mints; no endpoint returns one.
+import { randomUUID } from "node:crypto";
+import { SignJWT } from "jose";
+import { prisma } from "@/lib/db";
+import { getIssuer, STS_AUDIENCE } from "@/lib/oidc/issuer";
+import { getKeySnapshot } from "@/lib/oidc/key-cache";
+import { SIGNING_ALGORITHM, TOKEN_LIFETIME_SECONDS } from "@/lib/oidc/lifecycle-policy";
+
+const NOT_BEFORE_SKEW_SECONDS = 5;
+const RESERVED_CLAIMS = new Set(["iss", "sub", "aud", "iat", "nbf", "exp", "jti"]);
+
+export type TokenPurpose = "registry-test" | "registry-pull" | "issuer-check";
+
+export interface MintedToken {
+  token: string;
+  kid: string;
+  claims: { iss: string; sub: string; aud: string; iat: number; nbf: number; exp: number; jti: string; purpose: TokenPurpose };
+}
+
+/** A token whose subject is the team's public ID. */
+export async function mintWebIdentityToken(input: { teamId: string; purpose: TokenPurpose; extraClaims?: Record<string, string | number | boolean> }): Promise<MintedToken> {
+  const team = await prisma.team.findUnique({ where: { id: input.teamId }, select: { publicId: true } });
+  if (!team) throw new Error("cannot mint a token for a team that does not exist");
+  return mintTokenForSubject(team.publicId, input.purpose, input.extraClaims);
+}
+
+/**
+ * A token for an arbitrary subject. Only for the Test's negative check, which
+ * proves a role refuses subjects other than the team's.
+ */
+export async function mintTokenForSubject(subject: string, purpose: TokenPurpose, extraClaims: Record<string, string | number | boolean> = {}): Promise<MintedToken> {
+  const snapshot = await getKeySnapshot();
+  if (!snapshot.signing) throw new Error("the issuer has no current signing key");
+  const iat = Math.floor(Date.now() / 1000);
+  const claims = {
+    ...Object.fromEntries(Object.entries(extraClaims).filter(([name]) => !RESERVED_CLAIMS.has(name))),
+    iss: getIssuer().url,
+    sub: subject,
+    aud: STS_AUDIENCE,
+    iat,
+    nbf: iat - NOT_BEFORE_SKEW_SECONDS,
+    exp: iat + TOKEN_LIFETIME_SECONDS,
+    jti: randomUUID(),
+    purpose,
+  };
+  const token = await new SignJWT(claims)
+    .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: snapshot.signing.kid, typ: "JWT" })
+    .sign(snapshot.signing.privateKey);
+  return { token, kid: snapshot.signing.kid, claims };
+}
