@@ -30,10 +30,15 @@ export async function mintWebIdentityToken(input: { teamId: string; purpose: Tok
  * A token for an arbitrary subject. Only for the Test's negative check, which
  * proves a role refuses subjects other than the team's.
  */
-export async function mintTokenForSubject(subject: string, purpose: TokenPurpose, extraClaims: Record<string, string | number | boolean> = {}): Promise<MintedToken> {
-  const snapshot = await getKeySnapshot();
+export async function mintTokenForSubject(
+  subject: string,
+  purpose: TokenPurpose,
+  extraClaims: Record<string, string | number | boolean> = {},
+  now = new Date(),
+): Promise<MintedToken> {
+  const snapshot = await getKeySnapshot(now.getTime());
   if (!snapshot.signing) throw new Error("the issuer has no current signing key");
-  const iat = Math.floor(Date.now() / 1000);
+  const iat = Math.floor(now.getTime() / 1000);
   const claims = {
     ...Object.fromEntries(Object.entries(extraClaims).filter(([name]) => !RESERVED_CLAIMS.has(name))),
     iss: getIssuer().url,
