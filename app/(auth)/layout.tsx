@@ -1,13 +1,6 @@
 import type { ReactNode } from "react";
-import { ProductMark } from "@/components/layout/product-mark";
+import { CenteredShell } from "@/components/layout/centered-shell";
 
 export default function AuthLayout({ children }: { children: ReactNode }) {
-  return (
-    <div className="flex min-h-dvh flex-col items-center px-4 py-10 sm:justify-center sm:py-16">
-      <div className="mb-8">
-        <ProductMark />
-      </div>
-      <main className="w-full max-w-sm">{children}</main>
-    </div>
-  );
+  return <CenteredShell>{children}</CenteredShell>;
 }

@@ -1,0 +1,6 @@
+import type { ReactNode } from "react";
+import { CenteredShell } from "@/components/layout/centered-shell";
+
+export default function InviteLayout({ children }: { children: ReactNode }) {
+  return <CenteredShell>{children}</CenteredShell>;
+}
