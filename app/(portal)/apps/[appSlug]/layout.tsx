@@ -1,0 +1,26 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+import { ApplicationNav } from "@/components/applications/application-nav";
+import { getApplicationBySlug } from "@/lib/applications/service";
+import { requireSession } from "@/lib/auth/session";
+
+export default async function ApplicationLayout({ children, params }: { children: ReactNode; params: Promise<{ appSlug: string }> }) {
+  const session = await requireSession();
+  const { appSlug } = await params;
+  // Scoped to the current team: another team's application is a plain 404.
+  const application = await getApplicationBySlug(session.team.id, appSlug);
+  if (!application) notFound();
+
+  return (
+    <div className="space-y-4">
+      <Link href="/apps" className="inline-flex items-center gap-1 rounded text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
+        <span aria-hidden="true">←</span> All applications
+      </Link>
+      <div className="flex flex-col gap-6 lg:flex-row lg:gap-8">
+        <ApplicationNav slug={application.slug} />
+        <div className="min-w-0 flex-1">{children}</div>
+      </div>
+    </div>
+  );
+}

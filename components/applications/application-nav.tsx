@@ -1,0 +1,40 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { isActivePath } from "@/components/layout/portal-nav";
+import { cx } from "@/components/ui/cx";
+
+/** The application's sections: a column on wide screens, a tab row on narrow ones. */
+export function ApplicationNav({ slug }: { slug: string }) {
+  const pathname = usePathname();
+  const base = `/apps/${slug}`;
+  const items = [
+    { href: base, label: "Overview", exact: true },
+    { href: `${base}/registries`, label: "Image Registries", exact: false },
+  ];
+  return (
+    <nav aria-label="Application" className="-mx-4 overflow-x-auto border-b border-zinc-200 px-4 sm:mx-0 sm:px-0 lg:w-48 lg:shrink-0 lg:border-b-0 dark:border-zinc-800">
+      <ul className="flex gap-1 lg:flex-col">
+        {items.map((item) => {
+          const active = isActivePath(pathname, item.href, item.exact);
+          return (
+            <li key={item.href}>
+              <Link
+                href={item.href}
+                aria-current={active ? "page" : undefined}
+                className={cx(
+                  "block border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap lg:rounded-md lg:border-b-0",
+                  active
+                    ? "border-indigo-600 text-indigo-700 lg:bg-indigo-50 dark:border-indigo-400 dark:text-indigo-300 lg:dark:bg-indigo-950"
+                    : "border-transparent text-zinc-600 hover:text-zinc-900 lg:hover:bg-zinc-100 dark:text-zinc-400 dark:hover:text-zinc-100 lg:dark:hover:bg-zinc-800",
+                )}
+              >
+                {item.label}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}
