@@ -1,0 +1,71 @@
+// Audit events in plain words for the audit log page.
+import { ROLE_LABEL, type TeamRole } from "@/lib/teams/roles";
+
+const ACTION_TEXT: Record<string, string> = {
+  "auth.signed_up": "Created the team",
+  "auth.signed_in": "Signed in",
+  "team.member_invited": "Invited a member",
+  "team.invite_revoked": "Revoked an invite",
+  "team.member_joined": "Joined the team",
+  "team.member_removed": "Removed a member",
+  "team.member_role_changed": "Changed a member's role",
+  "application.created": "Created an application",
+  "application.renamed": "Renamed an application",
+  "application.deleted": "Deleted an application",
+  "registry.created": "Added a registry",
+  "registry.updated": "Changed a registry",
+  "registry.secret_replaced": "Replaced a registry's credentials",
+  "registry.deleted": "Removed a registry",
+  "registry.tested": "Tested a registry",
+  "oidc.key_rotated": "Rotated the token signing key",
+  "oidc.thumbprint_refreshed": "Refreshed the issuer certificate thumbprint",
+};
+
+const TARGET_TEXT: Record<string, string> = {
+  team: "Team",
+  user: "User",
+  invite: "Invite",
+  application: "Application",
+  registry: "Registry",
+};
+
+export function describeAction(action: string): string {
+  return ACTION_TEXT[action] ?? action;
+}
+
+export function describeTargetType(targetType: string): string {
+  return TARGET_TEXT[targetType] ?? targetType;
+}
+
+/**
+ * The event's metadata as short lines: a from/to pair becomes "A → B", other
+ * keys "Key: value". Roles are shown by their labels.
+ */
+export function describeMetadata(metadata: unknown): string[] {
+  if (!metadata || typeof metadata !== "object" || Array.isArray(metadata)) return [];
+  const entries = Object.entries(metadata as Record<string, unknown>).filter(([, value]) => value !== null && value !== undefined && value !== "");
+  const lines: string[] = [];
+  const record = Object.fromEntries(entries);
+  if ("from" in record && "to" in record) lines.push(`${formatValue(record.from)} → ${formatValue(record.to)}`);
+  for (const [key, value] of entries) {
+    if ((key === "from" || key === "to") && "from" in record && "to" in record) continue;
+    lines.push(`${humanize(key)}: ${formatValue(value)}`);
+  }
+  return lines;
+}
+
+function formatValue(value: unknown): string {
+  if (typeof value === "string") return value in ROLE_LABEL ? ROLE_LABEL[value as TeamRole] : value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return value.map(formatValue).join(", ");
+  return JSON.stringify(value);
+}
+
+function humanize(key: string): string {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/[_-]+/g, " ")
+    .trim()
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
