@@ -3,7 +3,7 @@
 // A's data is unchanged.
 import { createVendor, expect, signedInContext, test } from "./support/fixtures";
 import { recordServerActions, replayServerAction } from "./support/server-actions";
-import { useServerEnvironment } from "./support/environment";
+import { applyServerEnvironment } from "./support/environment";
 
 test("team B cannot read, rename or delete team A's application", async ({ browser }) => {
   const alice = await createVendor("alice");
@@ -35,7 +35,7 @@ test("team B cannot read, rename or delete team A's application", async ({ brows
 
   // Alice deletes a throwaway app, which records the delete action; Bob
   // replays it with the ID of the app Alice kept.
-  useServerEnvironment();
+  applyServerEnvironment();
   const { prisma } = await import("@/lib/db");
   const app = await prisma.application.findFirstOrThrow({ where: { teamId: alice.teamId, slug: "secret-product" } });
   await page.goto("/apps");

@@ -4,14 +4,14 @@
 import { createRemoteJWKSet, jwtVerify, decodeProtectedHeader, SignJWT, generateKeyPair } from "jose";
 import * as oidcClient from "openid-client";
 import { expect, test } from "@playwright/test";
-import { readE2eEnvironment, useServerEnvironment } from "./support/environment";
+import { readE2eEnvironment, applyServerEnvironment } from "./support/environment";
 import { createVendor } from "./support/fixtures";
 
 const environment = readE2eEnvironment();
 const issuer = environment.issuerUrl;
 
 async function mintForNewTeam() {
-  useServerEnvironment();
+  applyServerEnvironment();
   const vendor = await createVendor("oidc");
   const { mintWebIdentityToken } = await import("@/lib/oidc/web-identity-token");
   const { prisma } = await import("@/lib/db");

@@ -1,4 +1,4 @@
-import type { LocalAwsAccount } from "../aws/local-aws";
+export type LocalAwsAccount = { accountId: string; accessKeyId: string; secretAccessKey: string };
 
 export const E2E_PORT = Number(process.env.E2E_PORT || 3100);
 

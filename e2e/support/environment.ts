@@ -2,7 +2,7 @@
 // AWS), shared with the test workers through a file.
 import fs from "node:fs";
 import path from "node:path";
-import type { LocalAwsAccount } from "../aws/local-aws";
+import type { LocalAwsAccount } from "./constants";
 
 export interface E2eEnvironment {
   baseUrl: string;
@@ -20,7 +20,7 @@ export function readE2eEnvironment(): E2eEnvironment {
 }
 
 /** Points this process's configuration at the e2e portal's, so tests can call the app's own code. */
-export function useServerEnvironment(environment = readE2eEnvironment()): E2eEnvironment {
+export function applyServerEnvironment(environment = readE2eEnvironment()): E2eEnvironment {
   process.env.DATABASE_URL = environment.databaseUrl;
   process.env.NEXTAUTH_SECRET = environment.nextauthSecret;
   process.env.DATA_ENCRYPTION_KEY = environment.dataEncryptionKey;

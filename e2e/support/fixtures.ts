@@ -3,7 +3,7 @@
 // each spec starts on a signed-in page without clicking through forms.
 import { randomUUID } from "node:crypto";
 import { test as base, expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { useServerEnvironment } from "./environment";
+import { applyServerEnvironment } from "./environment";
 
 export interface Vendor {
   name: string;
@@ -18,7 +18,7 @@ export const TEST_PASSWORD = "correct horse battery staple";
 
 /** A new user with their own team, of which they are the admin. */
 export async function createVendor(label = "vendor"): Promise<Vendor> {
-  useServerEnvironment();
+  applyServerEnvironment();
   const { signUp } = await import("@/lib/auth/service");
   const unique = randomUUID().slice(0, 8);
   const input = { name: `${label} ${unique}`, email: `${label}-${unique}@example.com`, password: TEST_PASSWORD, teamName: `${label} team ${unique}` };
@@ -28,7 +28,7 @@ export async function createVendor(label = "vendor"): Promise<Vendor> {
 
 /** A new user who joined `team` with `role` through an invite. */
 export async function addTeamMember(team: Vendor, role: "ADMIN" | "MEMBER" | "VIEWER", label = role.toLowerCase()): Promise<Vendor> {
-  useServerEnvironment();
+  applyServerEnvironment();
   const { inviteMember } = await import("@/lib/teams/service");
   const { signUp } = await import("@/lib/auth/service");
   const unique = randomUUID().slice(0, 8);

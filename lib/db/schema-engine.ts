@@ -33,8 +33,8 @@ async function loadSchemaEngine(): Promise<typeof bindings.SchemaEngine> {
   };
   const require = createRequire(import.meta.url);
   const wasmPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg").replace(/\.js$/, ".wasm");
-  const module = await WebAssembly.compile(fs.readFileSync(wasmPath));
-  const instance = await WebAssembly.instantiate(module, { "./schema_engine_bg.js": bindings as unknown as WebAssembly.ModuleImports });
+  const wasmModule = await WebAssembly.compile(fs.readFileSync(wasmPath));
+  const instance = await WebAssembly.instantiate(wasmModule, { "./schema_engine_bg.js": bindings as unknown as WebAssembly.ModuleImports });
   bindings.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
   loaded = bindings.SchemaEngine;
