@@ -6,8 +6,8 @@ import { createVendor, expect, signedInContext, test, TEST_PASSWORD } from "./su
 test("signs up through the form, signs out, and signs back in", async ({ page }) => {
   const email = `new-${randomUUID().slice(0, 8)}@example.com`;
   await page.goto("/sign-up");
-  await page.getByLabel("Name").fill("Nora Vendor");
-  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Your name").fill("Nora Vendor");
+  await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password").fill("short");
   await page.getByLabel("Team name").fill("Nora's Software");
   await page.getByRole("button", { name: "Create account" }).click();
@@ -23,7 +23,7 @@ test("signs up through the form, signs out, and signs back in", async ({ page })
   await page.goto("/apps");
   await expect(page).toHaveURL(/\/sign-in/);
 
-  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByText("Wrong email or password.")).toBeVisible();
@@ -35,8 +35,8 @@ test("signs up through the form, signs out, and signs back in", async ({ page })
 test("refuses a second account with the same email, next to the email field", async ({ page }) => {
   const existing = await createVendor("dup");
   await page.goto("/sign-up");
-  await page.getByLabel("Name").fill("Someone Else");
-  await page.getByLabel("Email").fill(existing.email);
+  await page.getByLabel("Your name").fill("Someone Else");
+  await page.getByLabel("Email", { exact: true }).fill(existing.email);
   await page.getByLabel("Password").fill(TEST_PASSWORD);
   await page.getByLabel("Team name").fill("Other");
   await page.getByRole("button", { name: "Create account" }).click();
@@ -70,8 +70,8 @@ test("creates, renames and deletes an application, and the audit log records it"
 test("an admin invites a member, who joins the team through the link", async ({ browser, vendor, vendorPage: page }) => {
   const email = `colleague-${randomUUID().slice(0, 8)}@example.com`;
   await page.goto("/team/members");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Role").selectOption("MEMBER");
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Role", { exact: true }).selectOption("MEMBER");
   await page.getByRole("button", { name: /invite/i }).click();
   const link = await page.getByLabel("Invite link").inputValue();
   expect(link).toMatch(/\/invite\/[\w-]{43}$/);
@@ -82,8 +82,8 @@ test("an admin invites a member, who joins the team through the link", async ({ 
   const invitePage = await invitee.newPage();
   await invitePage.goto(link);
   await invitePage.getByRole("link", { name: /sign up/i }).first().click();
-  await invitePage.getByLabel("Name").fill("Colin League");
-  await expect(invitePage.getByLabel("Email")).toHaveValue(email);
+  await invitePage.getByLabel("Your name").fill("Colin League");
+  await expect(invitePage.getByLabel("Email", { exact: true })).toHaveValue(email);
   await invitePage.getByLabel("Password").fill(TEST_PASSWORD);
   await invitePage.getByRole("button", { name: "Create account" }).click();
   await expect(invitePage).toHaveURL(/\/apps$/);

@@ -33,9 +33,9 @@ export function AuditTable({ events }: { events: AuditEventRow[] }) {
               <Td className="whitespace-nowrap text-zinc-600 dark:text-zinc-400">
                 <LocalTime value={event.createdAt.toISOString()} />
               </Td>
-              <Td>{event.actorEmail ?? <span className="text-zinc-500 dark:text-zinc-400">System</span>}</Td>
-              <Td className="font-medium">{describeAction(event.action)}</Td>
-              <Td>
+              <Td className="whitespace-nowrap">{event.actorEmail ?? <span className="text-zinc-500 dark:text-zinc-400">System</span>}</Td>
+              <Td className="min-w-40 font-medium">{describeAction(event.action)}</Td>
+              <Td className="whitespace-nowrap">
                 {event.targetType ? (
                   <>
                     {describeTargetType(event.targetType)}
@@ -49,7 +49,7 @@ export function AuditTable({ events }: { events: AuditEventRow[] }) {
                   <NoValue label="No target" />
                 )}
               </Td>
-              <Td className="max-w-sm whitespace-normal text-zinc-600 dark:text-zinc-400">
+              <Td className="min-w-48 text-zinc-600 dark:text-zinc-400">
                 {details.length > 0 ? (
                   <ul>
                     {details.map((line, index) => (

@@ -59,7 +59,7 @@ export function SignUpForm({ invite }: { invite: SignUpInvite | null }) {
         </Alert>
       )}
       <FormError message={errors.root?.server?.message} />
-      <TextField label="Name" autoComplete="name" autoFocus error={errors.name?.message} {...form.register("name")} />
+      <TextField label="Your name" autoComplete="name" autoFocus error={errors.name?.message} {...form.register("name")} />
       <TextField
         label="Email"
         type="email"

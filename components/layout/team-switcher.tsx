@@ -45,7 +45,8 @@ export function TeamSwitcher({ teams, currentTeamId }: { teams: TeamOption[]; cu
         disabled={pending}
         aria-busy={pending || undefined}
         onChange={(event) => void switchTo(event.target.value)}
-        className="h-9 max-w-56 truncate font-medium"
+        compact
+        className="max-w-56 truncate font-medium"
       >
         {teams.map((team) => (
           <option key={team.teamId} value={team.teamId}>

@@ -33,8 +33,7 @@ export function InviteMemberForm() {
   return (
     <div className="space-y-5">
       {created && (
-        <section
-          aria-label="New invite link"
+        <div
           className="rounded-md border border-emerald-300 bg-emerald-50 px-4 py-3 text-sm text-emerald-950 dark:border-emerald-800 dark:bg-emerald-950/60 dark:text-emerald-50"
         >
           <p className="font-semibold">Invite link for {created.email}</p>
@@ -47,10 +46,10 @@ export function InviteMemberForm() {
               className="font-mono text-xs"
               fieldClassName="flex-1 min-w-0"
             />
-            <CopyButton value={created.url} label="Copy invite link" size="md" />
+            <CopyButton value={created.url} label="Copy link" size="md" />
           </div>
           <p className="mt-2">Send this link to {created.email}. It expires in 7 days and is shown only once, so copy it now.</p>
-        </section>
+        </div>
       )}
       <form noValidate onSubmit={form.handleSubmit(onSubmit)} className="space-y-4">
         <FormError message={errors.root?.server?.message} />

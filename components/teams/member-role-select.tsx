@@ -36,7 +36,8 @@ export function MemberRoleSelect({ membershipId, email, role }: { membershipId: 
       disabled={pending}
       aria-busy={pending || undefined}
       onChange={(event) => void change(event.target.value as TeamRole)}
-      className="h-9 w-32"
+      fieldClassName="w-32"
+      compact
     >
       <RoleOptions />
     </SelectField>

@@ -41,7 +41,7 @@ export function MembersTable({ members, canManage, currentUserId, teamName }: Me
           const isYou = member.user.id === currentUserId;
           return (
             <tr key={member.id}>
-              <Td className="font-medium">
+              <Td className="font-medium whitespace-nowrap">
                 {member.user.name}
                 {isYou && <span className="ml-2 text-xs font-normal text-zinc-500 dark:text-zinc-400">(you)</span>}
               </Td>
@@ -53,7 +53,7 @@ export function MembersTable({ members, canManage, currentUserId, teamName }: Me
                   <Badge tone={member.role === "ADMIN" ? "info" : "neutral"}>{ROLE_LABEL[member.role]}</Badge>
                 )}
               </Td>
-              <Td className="text-zinc-600 dark:text-zinc-400">
+              <Td className="whitespace-nowrap text-zinc-600 dark:text-zinc-400">
                 <LocalTime value={member.createdAt.toISOString()} format="date" />
               </Td>
               {canManage && (

@@ -33,10 +33,10 @@ export function PendingInvitesTable({ invites }: { invites: PendingInviteRow[] }
             <Td>
               <Badge>{ROLE_LABEL[invite.role]}</Badge>
             </Td>
-            <Td className="text-zinc-600 dark:text-zinc-400">
+            <Td className="whitespace-nowrap text-zinc-600 dark:text-zinc-400">
               <LocalTime value={invite.createdAt.toISOString()} format="date" />
             </Td>
-            <Td className="text-zinc-600 dark:text-zinc-400">
+            <Td className="whitespace-nowrap text-zinc-600 dark:text-zinc-400">
               <LocalTime value={invite.expiresAt.toISOString()} />
             </Td>
             <Td className="text-right">

@@ -55,7 +55,7 @@ export function Field({ label, hint, error, hideLabel, id, className, children }
 type FieldOwnProps = Omit<FieldProps, "children" | "className"> & { fieldClassName?: string };
 
 /** A labelled text input; spread react-hook-form's register(name) into it. */
-export function TextField({ label, hint, error, hideLabel, id, fieldClassName, ...inputProps }: FieldOwnProps & Omit<ComponentProps<"input">, "id">) {
+export function TextField({ label, hint, error, hideLabel, id, fieldClassName, ...inputProps }: FieldOwnProps & Omit<ComponentProps<typeof Input>, "id">) {
   return (
     <Field label={label} hint={hint} error={error} hideLabel={hideLabel} id={id} className={fieldClassName}>
       {(control) => <Input {...inputProps} {...control} />}
@@ -64,7 +64,7 @@ export function TextField({ label, hint, error, hideLabel, id, fieldClassName, .
 }
 
 /** A labelled <select>; pass <option>s as children. */
-export function SelectField({ label, hint, error, hideLabel, id, fieldClassName, ...selectProps }: FieldOwnProps & Omit<ComponentProps<"select">, "id">) {
+export function SelectField({ label, hint, error, hideLabel, id, fieldClassName, ...selectProps }: FieldOwnProps & Omit<ComponentProps<typeof Select>, "id">) {
   return (
     <Field label={label} hint={hint} error={error} hideLabel={hideLabel} id={id} className={fieldClassName}>
       {(control) => <Select {...selectProps} {...control} />}

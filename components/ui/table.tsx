@@ -7,8 +7,9 @@ import { cx } from "@/components/ui/cx";
 /** A data table; `label` names it for screen readers (a visually hidden caption). */
 export function Table({ label, children, className }: { label: string; children: ReactNode; className?: string }) {
   return (
-    <div className="overflow-x-auto">
-      <table className={cx("w-full min-w-max text-left text-sm", className)}>
+    // relative: keeps visually hidden labels inside the scroll box instead of widening the page.
+    <div className="relative overflow-x-auto">
+      <table className={cx("w-full text-left text-sm", className)}>
         <caption className="sr-only">{label}</caption>
         {children}
       </table>
@@ -29,7 +30,7 @@ export function TBody({ children }: { children: ReactNode }) {
 }
 
 export function Th({ className, ...props }: ComponentProps<"th">) {
-  return <th scope="col" className={cx("px-4 py-2.5 font-medium", className)} {...props} />;
+  return <th scope="col" className={cx("px-4 py-2.5 font-medium whitespace-nowrap", className)} {...props} />;
 }
 
 export function Td({ className, ...props }: ComponentProps<"td">) {

@@ -14,9 +14,17 @@ export default async function ApplicationLayout({ children, params }: { children
 
   return (
     <div className="space-y-4">
-      <Link href="/apps" className="inline-flex items-center gap-1 rounded text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
-        <span aria-hidden="true">←</span> All applications
-      </Link>
+      <nav aria-label="Breadcrumb">
+        <ol className="flex min-w-0 items-center gap-2 text-sm text-zinc-600 dark:text-zinc-400">
+          <li className="shrink-0">
+            <Link href="/apps" className="rounded hover:text-zinc-900 dark:hover:text-zinc-100">
+              All applications
+            </Link>
+          </li>
+          <li aria-hidden="true">/</li>
+          <li className="truncate font-medium text-zinc-900 dark:text-zinc-100">{application.name}</li>
+        </ol>
+      </nav>
       <div className="flex flex-col gap-6 lg:flex-row lg:gap-8">
         <ApplicationNav slug={application.slug} />
         <div className="min-w-0 flex-1">{children}</div>
