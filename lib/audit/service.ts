@@ -37,8 +37,8 @@ export async function recordAuditEvent(
   target?: { type: string; id: string },
   metadata: Record<string, Prisma.InputJsonValue | null> = {},
   client: Pick<typeof prisma, "auditEvent"> = prisma,
-): Promise<void> {
-  await client.auditEvent.create({
+): Promise<string> {
+  const event = await client.auditEvent.create({
     data: {
       teamId,
       actorUserId: actor?.userId ?? null,
@@ -48,7 +48,21 @@ export async function recordAuditEvent(
       targetId: target?.id ?? null,
       metadata,
     },
+    select: { id: true },
   });
+  return event.id;
+}
+
+/**
+ * Adds the outcome to an event recorded when a long operation started (a
+ * registry test is logged before it runs, so that it counts against the
+ * team's rate limit even if it never finishes).
+ */
+export async function recordAuditOutcome(teamId: string, eventId: string, outcome: Record<string, Prisma.InputJsonValue | null>): Promise<void> {
+  const event = await prisma.auditEvent.findFirst({ where: { id: eventId, teamId }, select: { metadata: true } });
+  if (!event) return;
+  const metadata = { ...(event.metadata as Record<string, Prisma.InputJsonValue | null>), ...outcome };
+  await prisma.auditEvent.updateMany({ where: { id: eventId, teamId }, data: { metadata } });
 }
 
 export async function listAuditEvents(teamId: string, options: { take?: number; before?: Date } = {}) {
