@@ -14,6 +14,9 @@ describe("parseEcrHostname", () => {
     ["123456789012.dkr-ecr-fips.us-east-2.on.aws", { dualStack: true, fips: true }],
     ["123456789012.dkr-ecr.cn-northwest-1.on.amazonwebservices.com.cn", { partition: "aws-cn", dualStack: true }],
     ["public.ecr.aws", { kind: "public", accountId: null, apiRegion: "us-east-1" }],
+    ["https://public.ecr.aws/", { kind: "public", hostname: "public.ecr.aws" }],
+    ["123456789012.dkr-ecr.us-gov-west-1.on.aws", { partition: "aws-us-gov", dualStack: true }],
+    ["123456789012.dkr.ecr.us-gov-east-1.amazonaws.com", { region: "us-gov-east-1", partition: "aws-us-gov", apiRegion: "us-gov-east-1" }],
   ])("accepts %s", (input, expected) => {
     const result = parseEcrHostname(input);
     expect(result.ok && result.value).toMatchObject(expected);
@@ -47,6 +50,22 @@ describe("parseEcrHostname", () => {
     ["a".repeat(254), /too long/],
     ["evil.example", /not an Amazon ECR registry hostname/],
     ["public.ecr.aws.evil.example", /continues past it|not an Amazon ECR/],
+    ["https://123456789012.dkr.ecr.us-east-1.amazonaws.com:8443/", /port/],
+    ["https://user:pass@123456789012.dkr.ecr.us-east-1.amazonaws.com", /user name/],
+    ["123456789012.dkr.ecr.us-east-1.amazonaws.com.", /continues past it/],
+    ["123456789012.dkr.ecr.us-east-1.amazonaws.com?x=1", /not an Amazon ECR registry hostname/],
+    ["123456789012.dkr.ecr.us-east-1.amazonaws.com#frag", /not an Amazon ECR registry hostname/],
+    ["123456789012.dkr.ecr.us-east-1.amazonaws.com\\evil", /not an Amazon ECR registry hostname/],
+    ["123456789012.dkr.ecr.us-east-1.on.aws", /not an Amazon ECR registry hostname/],
+    ["123456789012.dkr-ecr.us-east-1.amazonaws.com", /not an Amazon ECR registry hostname/],
+    ["123456789012.dkr.еcr.us-east-1.amazonaws.com", /non-ASCII/],
+    ["１２３456789012.dkr.ecr.us-east-1.amazonaws.com", /non-ASCII/],
+    ["123456789012.dkr.ecr.us-east-1.amazonaws.com\u200b", /non-ASCII/],
+    ["123456789012.dkr.ecr.us-east-1.amazonaws.com.evil.example/", /continues past it/],
+    ["[2001:db8::1]:443", /IP addresses/],
+    ["10.0.0.1:5000", /IP addresses/],
+    ["localhost", /not an Amazon ECR registry hostname/],
+    ["123456789012.dkr.ecr-fips.cn-north-1.amazonaws.com.cn", /no FIPS endpoints/],
   ])("rejects %j with a message that says what is wrong", (input, message) => {
     const result = parseEcrHostname(input);
     expect(result.ok).toBe(false);

@@ -37,3 +37,15 @@ export function buildCrossAccountRepositoryPolicy(input: { roleArn: string }): P
     Statement: [{ Sid: "PortalCrossAccountPull", Effect: "Allow", Principal: { AWS: input.roleArn }, Action: [...PULL_ACTIONS] }],
   };
 }
+
+/**
+ * ECR Public (public.ecr.aws) has no account in its hostname and no
+ * repository-scoped pull actions: an authenticated pull needs only a login
+ * token from ECR Public and the bearer token STS issues for it.
+ */
+export function buildEcrPublicPermissionsPolicy(): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "EcrPublicLogin", Effect: "Allow", Action: ["ecr-public:GetAuthorizationToken", "sts:GetServiceBearerToken"], Resource: "*" }],
+  };
+}

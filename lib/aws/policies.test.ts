@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseEcrHostname } from "@/lib/aws/ecr-hostname";
 import { parseRoleArn } from "@/lib/aws/arn";
-import { buildCrossAccountRepositoryPolicy, buildPermissionsPolicy } from "@/lib/aws/permissions-policy";
+import { buildCrossAccountRepositoryPolicy, buildEcrPublicPermissionsPolicy, buildPermissionsPolicy } from "@/lib/aws/permissions-policy";
 import { buildRoleSessionName } from "@/lib/aws/role-session-name";
 import { buildAwsCliSetup, shellQuote } from "@/lib/aws/setup-commands";
 import { buildSubConditionFix, buildTrustPolicy, formatPolicyJson, oidcProviderArn } from "@/lib/aws/trust-policy";
@@ -24,6 +24,11 @@ describe("trust policy", () => {
     });
   });
 
+  it("trusts the provider in the role's account, not the registry's, for a cross-account role", () => {
+    const policy = buildTrustPolicy({ issuerUrl: issuer, subject, partition: "aws", accountId: "222222222222" });
+    expect(policy.Statement[0]!.Principal).toEqual({ Federated: "arn:aws:iam::222222222222:oidc-provider/portal.example.com/oidc" });
+  });
+
   it("keeps the issuer's path and drops only the scheme", () => {
     expect(oidcProviderArn("aws", "123456789012", "http://127.0.0.1:3100/oidc")).toBe("arn:aws:iam::123456789012:oidc-provider/127.0.0.1:3100/oidc");
     expect(buildSubConditionFix(issuer, subject)).toEqual({ StringEquals: { "portal.example.com/oidc:aud": "sts.amazonaws.com", "portal.example.com/oidc:sub": subject } });
@@ -44,6 +49,12 @@ describe("permissions policy", () => {
     const named = buildPermissionsPolicy({ partition: "aws-cn", region: "cn-north-1", accountId: "123456789012", scope: { kind: "repositories", names: ["app/api", "app/web"] } });
     expect(named.Statement[1]!.Resource).toEqual(["arn:aws-cn:ecr:cn-north-1:123456789012:repository/app/api", "arn:aws-cn:ecr:cn-north-1:123456789012:repository/app/web"]);
     expect(buildPermissionsPolicy({ partition: "aws", region: "us-east-1", accountId: "123456789012", scope: { kind: "any" } }).Statement[1]!.Resource).toBe("*");
+  });
+
+  it("asks only for the ECR Public login token and the STS bearer token for public.ecr.aws", () => {
+    expect(buildEcrPublicPermissionsPolicy().Statement).toEqual([
+      { Sid: "EcrPublicLogin", Effect: "Allow", Action: ["ecr-public:GetAuthorizationToken", "sts:GetServiceBearerToken"], Resource: "*" },
+    ]);
   });
 
   it("grants a role of another account the pull actions in a repository policy", () => {

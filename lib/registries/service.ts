@@ -1,0 +1,273 @@
+import "server-only";
+// Registries of a team: every query is scoped by teamId, the encrypted
+// credentials column is never selected here (the Prisma client omits it by
+// default; see lib/registries/credentials.ts for the one reader).
+import { parseEcrHostname } from "@/lib/aws/ecr-hostname";
+import { recordAuditEvent, type AuditActor } from "@/lib/audit/service";
+import { prisma } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
+import { AMBIENT_DISABLED_MESSAGE, encryptAccessKey } from "@/lib/registries/credentials";
+import { AUTH_TYPE_LABEL, type RegistryAuthType, type RegistryProvider, type RegistryTestStatus, type TCreateRegistryInput, type TUpdateRegistryInput } from "@/lib/registries/schema";
+import { maskAccessKeyId, parseRegistrySettings, type EcrSettings } from "@/lib/registries/settings";
+
+const REGISTRY_FIELDS = {
+  id: true,
+  provider: true,
+  name: true,
+  hostname: true,
+  authType: true,
+  settings: true,
+  allApplications: true,
+  createdAt: true,
+  updatedAt: true,
+  testStatus: true,
+  lastTestedAt: true,
+  verifiedAt: true,
+  failingSince: true,
+  lastTestError: true,
+  applications: { select: { application: { select: { id: true, name: true, slug: true } } } },
+} as const satisfies Prisma.RegistrySelect;
+
+type RegistryRow = Prisma.RegistryGetPayload<{ select: typeof REGISTRY_FIELDS }>;
+
+/**
+ * A registry as pages see it: no secret, only the masked access key ID.
+ *
+ * Test status (written by the Test, lib/registry-test):
+ * - "never": not tested since it was created or its connection last changed;
+ * - "verified": the last test passed (verifiedAt = when);
+ * - "failing": the last test failed (failingSince = first failure of this
+ *   streak, lastTestError = what the test said);
+ * - "unsafe": the registry works, but the role's trust policy would also
+ *   accept other teams' tokens (no `sub` condition); lastTestError says why.
+ * Changing the hostname, auth type, role or access key resets it to "never".
+ */
+export interface RegistryView {
+  id: string;
+  provider: RegistryProvider;
+  name: string | null;
+  hostname: string;
+  authType: RegistryAuthType;
+  /** IAM Authentication: the role ARN. */
+  roleArn: string | null;
+  /** Access key: the masked key ID (AKIA…WXYZ); the secret is set whenever this is. */
+  accessKeyIdMasked: string | null;
+  allApplications: boolean;
+  applications: { id: string; name: string; slug: string }[];
+  testStatus: RegistryTestStatus;
+  lastTestedAt: Date | null;
+  verifiedAt: Date | null;
+  failingSince: Date | null;
+  lastTestError: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+function toView(row: RegistryRow): RegistryView {
+  const settings = parseRegistrySettings(row.settings);
+  return {
+    id: row.id,
+    provider: row.provider as RegistryProvider,
+    name: row.name,
+    hostname: row.hostname,
+    authType: row.authType as RegistryAuthType,
+    roleArn: row.authType === "iam_role" ? (settings.roleArn ?? null) : null,
+    accessKeyIdMasked: row.authType === "access_key" ? (settings.accessKeyIdMasked ?? null) : null,
+    allApplications: row.allApplications,
+    applications: row.applications.map((access) => access.application).sort((a, b) => a.name.localeCompare(b.name)),
+    testStatus: row.testStatus as RegistryTestStatus,
+    lastTestedAt: row.lastTestedAt,
+    verifiedAt: row.verifiedAt,
+    failingSince: row.failingSince,
+    lastTestError: row.lastTestError,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/** A short name for messages and the audit log. */
+export function registryLabel(registry: { name: string | null; hostname: string }): string {
+  return registry.name ?? registry.hostname;
+}
+
+/** Whether an application may use the registry (its "App access" setting). */
+export function registryServesApplication(registry: Pick<RegistryView, "allApplications" | "applications">, applicationId: string): boolean {
+  return registry.allApplications || registry.applications.some((application) => application.id === applicationId);
+}
+
+export async function listRegistries(teamId: string): Promise<RegistryView[]> {
+  const rows = await prisma.registry.findMany({ where: { teamId }, orderBy: [{ createdAt: "asc" }], select: REGISTRY_FIELDS });
+  return rows.map(toView);
+}
+
+export async function getRegistry(teamId: string, registryId: string): Promise<RegistryView | null> {
+  const row = await prisma.registry.findFirst({ where: { id: registryId, teamId }, select: REGISTRY_FIELDS });
+  return row ? toView(row) : null;
+}
+
+function fieldError(field: string, message: string): UserFacingError {
+  return new UserFacingError("invalid_input", "Some fields need attention.", { [field]: message });
+}
+
+/** Re-derives what the schema checked, and what only the server can check. */
+async function normalize(teamId: string, input: TCreateRegistryInput) {
+  const hostname = parseEcrHostname(input.hostname);
+  if (!hostname.ok) throw fieldError("hostname", hostname.message);
+  if (input.authType === "ambient" && !getEnv().ALLOW_AMBIENT_AWS_CREDENTIALS) throw fieldError("authType", AMBIENT_DISABLED_MESSAGE);
+  // App IDs come from the browser: each must be an application of this team.
+  const applicationIds = input.allApplications ? [] : [...new Set(input.applicationIds)];
+  if (applicationIds.length > 0) {
+    const found = await prisma.application.count({ where: { teamId, id: { in: applicationIds } } });
+    if (found !== applicationIds.length) throw fieldError("applicationIds", "One of the chosen applications is not in this team (it may have been deleted). Reload the page and choose again.");
+  }
+  return {
+    provider: input.provider,
+    name: input.name === "" ? null : input.name,
+    hostname: hostname.value.hostname,
+    authType: input.authType,
+    roleArn: input.authType === "iam_role" ? input.roleArn : null,
+    allApplications: input.allApplications,
+    applicationIds,
+  };
+}
+
+function isUniqueNameViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}
+
+const nameTaken = (name: string | null) =>
+  new UserFacingError("name_taken", "Some fields need attention.", { name: `Another registry of this team is already called ${name}. Choose another name, or leave it empty.` });
+
+const NO_TEST_YET = { testStatus: "never", lastTestedAt: null, verifiedAt: null, failingSince: null, lastTestError: null, lastTestResult: Prisma.DbNull } as const;
+
+export async function createRegistry(teamId: string, actor: AuditActor, input: TCreateRegistryInput): Promise<RegistryView> {
+  const value = await normalize(teamId, input);
+  const settings: EcrSettings = value.authType === "iam_role" ? { roleArn: value.roleArn! } : value.authType === "access_key" ? { accessKeyIdMasked: maskAccessKeyId(input.accessKeyId) } : {};
+  try {
+    const id = await prisma.$transaction(async (tx) => {
+      const { id } = await tx.registry.create({
+        data: {
+          teamId,
+          provider: value.provider,
+          name: value.name,
+          hostname: value.hostname,
+          authType: value.authType,
+          settings,
+          allApplications: value.allApplications,
+          applications: { create: value.applicationIds.map((applicationId) => ({ applicationId })) },
+        },
+        select: { id: true },
+      });
+      // The row's ID is part of the associated data, so encrypt once it exists.
+      if (value.authType === "access_key") {
+        const encryptedCredentials = encryptAccessKey(teamId, id, { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey });
+        await tx.registry.update({ where: { id, teamId }, data: { encryptedCredentials }, select: { id: true } });
+      }
+      await recordAuditEvent(
+        teamId,
+        actor,
+        "registry.created",
+        { type: "registry", id },
+        { name: value.name, hostname: value.hostname, authType: AUTH_TYPE_LABEL[value.authType], ...(settings.accessKeyIdMasked ? { accessKeyId: settings.accessKeyIdMasked } : {}), ...(await appAccessMetadata(teamId, value)) },
+        tx,
+      );
+      return id;
+    });
+    return (await getRegistry(teamId, id))!;
+  } catch (error) {
+    if (isUniqueNameViolation(error)) throw nameTaken(value.name);
+    throw error;
+  }
+}
+
+export async function updateRegistry(teamId: string, actor: AuditActor, input: TUpdateRegistryInput): Promise<RegistryView> {
+  const existing = await getRegistry(teamId, input.registryId);
+  if (!existing) throw NOT_FOUND();
+  const value = await normalize(teamId, input);
+
+  const replacingKey = value.authType === "access_key" && (input.replaceAccessKey || existing.authType !== "access_key");
+  if (replacingKey && !input.replaceAccessKey) {
+    // Switching to access-key auth needs a key; the schema only asks for one when replacing.
+    throw fieldError("accessKeyId", "Enter the access key ID and secret access key the portal should use.");
+  }
+  const settings: EcrSettings =
+    value.authType === "iam_role"
+      ? { roleArn: value.roleArn! }
+      : value.authType === "access_key"
+        ? replacingKey
+          ? { accessKeyIdMasked: maskAccessKeyId(input.accessKeyId) }
+          : { ...(existing.accessKeyIdMasked ? { accessKeyIdMasked: existing.accessKeyIdMasked } : {}) }
+        : {};
+
+  const changed: string[] = [];
+  if (value.name !== existing.name) changed.push("name");
+  if (value.hostname !== existing.hostname) changed.push("hostname");
+  if (value.authType !== existing.authType) changed.push("auth type");
+  if (value.authType === "iam_role" && value.roleArn !== existing.roleArn) changed.push("role ARN");
+  const existingAppIds = existing.allApplications ? [] : existing.applications.map((application) => application.id).sort();
+  const appAccessChanged = value.allApplications !== existing.allApplications || value.applicationIds.slice().sort().join() !== existingAppIds.join();
+  if (appAccessChanged) changed.push("app access");
+  const connectionChanged = replacingKey || changed.some((field) => field !== "name" && field !== "app access");
+
+  try {
+    await prisma.$transaction(async (tx) => {
+      await tx.registry.update({
+        where: { id: existing.id, teamId },
+        data: {
+          name: value.name,
+          hostname: value.hostname,
+          authType: value.authType,
+          settings,
+          allApplications: value.allApplications,
+          // A key is kept only while the registry uses access-key auth.
+          ...(replacingKey ? { encryptedCredentials: encryptAccessKey(teamId, existing.id, { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey }) } : {}),
+          ...(value.authType !== "access_key" ? { encryptedCredentials: null } : {}),
+          // A past result says nothing about a changed connection.
+          ...(connectionChanged ? NO_TEST_YET : {}),
+        },
+        select: { id: true },
+      });
+      if (appAccessChanged) {
+        await tx.registryApplicationAccess.deleteMany({ where: { registryId: existing.id, registry: { teamId } } });
+        if (value.applicationIds.length > 0) {
+          await tx.registryApplicationAccess.createMany({ data: value.applicationIds.map((applicationId) => ({ registryId: existing.id, applicationId })) });
+        }
+      }
+      const target = { type: "registry", id: existing.id };
+      if (changed.length > 0) {
+        await recordAuditEvent(
+          teamId,
+          actor,
+          "registry.updated",
+          target,
+          { registry: registryLabel(value), changed, ...(appAccessChanged ? await appAccessMetadata(teamId, value) : {}) },
+          tx,
+        );
+      }
+      if (replacingKey) {
+        await recordAuditEvent(teamId, actor, "registry.secret_replaced", target, { registry: registryLabel(value), accessKeyId: settings.accessKeyIdMasked ?? null }, tx);
+      }
+    });
+  } catch (error) {
+    if (isUniqueNameViolation(error)) throw nameTaken(value.name);
+    throw error;
+  }
+  return (await getRegistry(teamId, existing.id))!;
+}
+
+export async function deleteRegistry(teamId: string, actor: AuditActor, registryId: string): Promise<void> {
+  const existing = await prisma.registry.findFirst({ where: { id: registryId, teamId }, select: { id: true, name: true, hostname: true } });
+  if (!existing) throw NOT_FOUND();
+  await prisma.$transaction(async (tx) => {
+    await tx.registry.delete({ where: { id: existing.id, teamId } });
+    await recordAuditEvent(teamId, actor, "registry.deleted", { type: "registry", id: existing.id }, { name: existing.name, hostname: existing.hostname }, tx);
+  });
+}
+
+async function appAccessMetadata(teamId: string, value: { allApplications: boolean; applicationIds: string[] }) {
+  if (value.allApplications) return { appAccess: "all applications" };
+  const applications = await prisma.application.findMany({ where: { teamId, id: { in: value.applicationIds } }, select: { name: true }, orderBy: { name: "asc" } });
+  return { appAccess: applications.map((application) => application.name) };
+}
