@@ -1,6 +1,7 @@
 // The only place that reads process.env: validated once, typed. A bad value
 // stops start-up with one line naming the variable and what is expected.
 import { z } from "zod";
+import { parseRegistryEndpointOverrides } from "@/lib/registry-test/endpoints";
 
 const booleanString = z
   .enum(["true", "false", "1", "0", ""])
@@ -42,7 +43,13 @@ const EnvSchema = z
     OIDC_NEXT_KEY_LEAD_HOURS: z.coerce.number().min(24, { error: "must be at least 24 (AWS caches keys)" }).default(24),
     OIDC_RETIRED_KEY_MARGIN_MINUTES: z.coerce.number().min(60, { error: "must be at least 60" }).default(60),
     ALLOW_AMBIENT_AWS_CREDENTIALS: booleanString,
-    REGISTRY_ENDPOINT_OVERRIDES: z.string().optional(),
+    REGISTRY_ENDPOINT_OVERRIDES: z
+      .string()
+      .optional()
+      .superRefine((value, context) => {
+        const parsed = parseRegistryEndpointOverrides(value);
+        if (!parsed.ok) context.addIssue({ code: "custom", message: parsed.message });
+      }),
     AWS_ENDPOINT_URL_STS: httpUrl.optional(),
     AWS_ENDPOINT_URL_ECR: httpUrl.optional(),
   })

@@ -1,0 +1,246 @@
+"use client";
+// The Test button and its live, step-by-step result. Reads the NDJSON stream
+// of /api/registries/<id>/test; shows the last persisted result until then.
+import { useState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
+import { TextField } from "@/components/ui/field";
+import { LocalTime } from "@/components/ui/local-time";
+import { Spinner } from "@/components/ui/spinner";
+import { ZRegistryTestInput } from "@/lib/registry-test/schema";
+import type { RegistryTestEvent, RegistryTestResult, SetupStepRef, StepResult, StepStatus } from "@/lib/registry-test/steps";
+
+export interface SetupStepLink {
+  id: SetupStepRef;
+  /** e.g. "Step 5: Apply the trust policy". */
+  label: string;
+}
+
+export interface RegistryTestPanelProps {
+  registryId: string;
+  canTest: boolean;
+  lastResult: RegistryTestResult | null;
+  /** The registry page's numbered setup steps, so a failure can point at one. */
+  setupSteps: SetupStepLink[];
+}
+
+const OTHER_STEP_LABELS: Partial<Record<SetupStepRef, string>> = {
+  registry: "the registry hostname",
+  "access-key": "the access key",
+  image: "the image you entered",
+  portal: "the portal's configuration (its operator)",
+  network: "the network between the portal and AWS",
+};
+
+export function RegistryTestPanel({ registryId, canTest, lastResult, setupSteps }: RegistryTestPanelProps) {
+  const [image, setImage] = useState("");
+  const [imageError, setImageError] = useState<string | undefined>();
+  const [formError, setFormError] = useState<string | undefined>();
+  const [running, setRunning] = useState(false);
+  const [steps, setSteps] = useState<StepResult[] | null>(null);
+  const [result, setResult] = useState<RegistryTestResult | null>(lastResult);
+  const [fresh, setFresh] = useState(false);
+
+  async function runTest() {
+    setFormError(undefined);
+    const parsed = ZRegistryTestInput.safeParse({ image: image || undefined });
+    if (!parsed.success) {
+      setImageError(parsed.error.issues[0]?.message);
+      return;
+    }
+    setImageError(undefined);
+    setRunning(true);
+    setSteps([]);
+    setResult(null);
+    setFresh(true);
+    try {
+      const response = await fetch(`/api/registries/${encodeURIComponent(registryId)}/test`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(parsed.data),
+      });
+      if (!response.ok || !response.body) {
+        const body = (await response.json().catch(() => null)) as { error?: { message?: string; fieldErrors?: Record<string, string> } } | null;
+        if (body?.error?.fieldErrors?.image) setImageError(body.error.fieldErrors.image);
+        setFormError(body?.error?.message ?? `The test could not start (HTTP ${response.status}).`);
+        setSteps(null);
+        return;
+      }
+      await readEvents(response.body, (event) => {
+        if (event.type === "step") setSteps((current) => upsertStep(current ?? [], event.step));
+        else if (event.type === "result") setResult(event.result);
+        else setFormError(event.message);
+      });
+    } catch {
+      setFormError("The connection to the portal was lost during the test. Reload the page to see the recorded result.");
+    } finally {
+      setRunning(false);
+    }
+  }
+
+  const shownSteps = running || !result ? (steps ?? []) : result.steps;
+  return (
+    <div className="space-y-4">
+      {canTest ? (
+        <form
+          noValidate
+          className="flex flex-col gap-3 sm:flex-row sm:items-start"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void runTest();
+          }}
+        >
+          <TextField
+            label="Image to check (optional)"
+            hint="repository:tag or repository@sha256:…, e.g. my-app/api:1.4.2"
+            placeholder="my-app/api:1.4.2"
+            value={image}
+            onChange={(event) => setImage(event.target.value)}
+            error={imageError}
+            fieldClassName="flex-1 min-w-0"
+            autoComplete="off"
+            spellCheck={false}
+          />
+          <Button type="submit" pending={running} className="sm:mt-7">
+            {running ? "Testing…" : "Test"}
+          </Button>
+        </form>
+      ) : (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">Viewers can see the last result; members and admins can run the test.</p>
+      )}
+      {formError && <Alert tone="error">{formError}</Alert>}
+      {result && <VerdictBanner result={result} fresh={fresh} />}
+      {shownSteps.length > 0 && (
+        <ol aria-label="Test steps" aria-live="polite" className="divide-y divide-zinc-200 rounded-md border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
+          {shownSteps.map((step) => (
+            <StepRow key={step.id} step={step} setupSteps={setupSteps} />
+          ))}
+        </ol>
+      )}
+      {result?.sentClaims && result.verdict !== "verified" && (
+        <details className="text-sm">
+          <summary className="cursor-pointer text-zinc-700 dark:text-zinc-300">What the portal sent to AWS</summary>
+          <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 font-mono text-xs break-all">
+            <dt className="text-zinc-500">iss</dt>
+            <dd>{result.sentClaims.iss}</dd>
+            <dt className="text-zinc-500">aud</dt>
+            <dd>{result.sentClaims.aud}</dd>
+            <dt className="text-zinc-500">sub</dt>
+            <dd>{result.sentClaims.sub}</dd>
+          </dl>
+        </details>
+      )}
+    </div>
+  );
+}
+
+function VerdictBanner({ result, fresh }: { result: RegistryTestResult; fresh: boolean }) {
+  const tone = result.verdict === "verified" ? "success" : result.verdict === "unsafe" ? "warning" : "error";
+  const title = result.verdict === "verified" ? "Verified" : result.verdict === "unsafe" ? "Unsafe" : "Failed";
+  return (
+    <div data-testid="registry-test-verdict" data-verdict={result.verdict}>
+      <Alert tone={tone} title={title}>
+        <p>{result.headline}</p>
+        <p className="mt-1 text-xs opacity-80">
+          {fresh ? "Just now" : <>Last tested <LocalTime value={result.startedAt} /></>} · {(result.durationMs / 1000).toFixed(1)} s
+        </p>
+      </Alert>
+    </div>
+  );
+}
+
+const STATUS_TEXT: Record<StepStatus, string> = { pending: "Pending", running: "Running", passed: "Passed", failed: "Failed", skipped: "Skipped" };
+
+function StepRow({ step, setupSteps }: { step: StepResult; setupSteps: SetupStepLink[] }) {
+  const diagnosis = step.diagnosis;
+  const setupLink = diagnosis?.setupStep ? setupSteps.find((s) => s.id === diagnosis.setupStep) : undefined;
+  return (
+    <li className="px-4 py-3 text-sm" data-step={step.id} data-status={step.status}>
+      <div className="flex items-start gap-3">
+        <StatusIcon status={step.status} />
+        <div className="min-w-0 flex-1">
+          <div className="flex flex-wrap items-baseline justify-between gap-x-3">
+            <p className="font-medium text-zinc-900 dark:text-zinc-100">{step.title}</p>
+            <p className="text-xs text-zinc-500 dark:text-zinc-400">
+              <span className="sr-only">Status: </span>
+              {STATUS_TEXT[step.status]}
+              {step.durationMs !== undefined && ` · ${step.durationMs} ms`}
+            </p>
+          </div>
+          {step.detail && <p className="mt-0.5 break-words text-zinc-600 dark:text-zinc-400">{step.detail}</p>}
+          {step.requestId && <p className="mt-0.5 font-mono text-xs text-zinc-500 dark:text-zinc-400">Request ID {step.requestId}</p>}
+          {diagnosis && (
+            <div className="mt-2 space-y-1.5 rounded-md bg-red-50 px-3 py-2 text-red-950 dark:bg-red-950/50 dark:text-red-50">
+              <p className="font-medium">{diagnosis.summary}</p>
+              <p>
+                <span className="font-medium">Fix: </span>
+                {diagnosis.fix}
+              </p>
+              {diagnosis.setupStep && (
+                <p className="text-xs">
+                  Points at:{" "}
+                  {setupLink ? (
+                    <a className="underline" href={`#setup-step-${setupLink.id}`}>
+                      {setupLink.label}
+                    </a>
+                  ) : (
+                    (OTHER_STEP_LABELS[diagnosis.setupStep] ?? diagnosis.setupStep)
+                  )}
+                </p>
+              )}
+              {diagnosis.snippet && (
+                <div className="flex items-start gap-2">
+                  <pre className="min-w-0 flex-1 overflow-x-auto rounded bg-white/70 p-2 font-mono text-xs dark:bg-black/30">{diagnosis.snippet}</pre>
+                  <CopyButton value={diagnosis.snippet} label="Copy fix" />
+                </div>
+              )}
+              {diagnosis.awsCode && (
+                <p className="font-mono text-xs break-words opacity-80">
+                  {diagnosis.awsCode}
+                  {diagnosis.awsMessage ? `: ${diagnosis.awsMessage}` : ""}
+                </p>
+              )}
+            </div>
+          )}
+        </div>
+      </div>
+    </li>
+  );
+}
+
+function StatusIcon({ status }: { status: StepStatus }) {
+  if (status === "running") return <Spinner />;
+  const symbol = { pending: "○", passed: "✓", failed: "✕", skipped: "–" }[status];
+  const color = { pending: "text-zinc-400", passed: "text-emerald-600 dark:text-emerald-400", failed: "text-red-600 dark:text-red-400", skipped: "text-zinc-400" }[status];
+  return (
+    <span aria-hidden="true" className={`w-4 shrink-0 text-center font-bold ${color}`}>
+      {symbol}
+    </span>
+  );
+}
+
+function upsertStep(steps: StepResult[], step: StepResult): StepResult[] {
+  const index = steps.findIndex((s) => s.id === step.id);
+  if (index === -1) return [...steps, step];
+  const next = steps.slice();
+  next[index] = step;
+  return next;
+}
+
+async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (event: RegistryTestEvent) => void): Promise<void> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let newline: number;
+    while ((newline = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, newline).trim();
+      buffer = buffer.slice(newline + 1);
+      if (line) onEvent(JSON.parse(line) as RegistryTestEvent);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import "server-only";
+// A registry test as the portal runs it for a signed-in vendor: the team's
+// registry (404 for another team's), the rate limit, the run itself, and the
+// result persisted on the registry (driving the list's badge) and in the
+// audit log. Secrets stay inside this module and run-test.ts.
+import { parseRoleArn } from "@/lib/aws/arn";
+import { parseEcrHostname } from "@/lib/aws/ecr-hostname";
+import { recordAuditOutcome, type AuditActor } from "@/lib/audit/service";
+import { prisma } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
+import { getOidcProviderInfo } from "@/lib/oidc/provider-info";
+import { loadRegistryCredentials } from "@/lib/registries/credentials";
+import { getRegistry, registryLabel, type RegistryView } from "@/lib/registries/service";
+import { parseRegistryEndpointOverrides, type TestEndpoints } from "@/lib/registry-test/endpoints";
+import { claimTestSlot } from "@/lib/registry-test/rate-limit";
+import { runRegistryTest, type RegistryTestRun, type RegistryTestTarget } from "@/lib/registry-test/run-test";
+import { parseImageReference, type ImageReference, type TRegistryTestInput } from "@/lib/registry-test/schema";
+import type { StepResult } from "@/lib/registry-test/steps";
+
+export class RateLimitedError extends UserFacingError {
+  constructor(readonly retryAfterSeconds: number) {
+    super("rate_limited", `Your team has run 10 tests in the last minute, the most allowed. Try again in ${retryAfterSeconds} s.`);
+  }
+}
+
+/** Where tests send requests: the SDK's regional endpoints unless configured otherwise. */
+export function getTestEndpoints(): TestEndpoints {
+  const env = getEnv();
+  const overrides = parseRegistryEndpointOverrides(env.REGISTRY_ENDPOINT_OVERRIDES);
+  return {
+    ...(env.AWS_ENDPOINT_URL_STS ? { sts: env.AWS_ENDPOINT_URL_STS } : {}),
+    ...(env.AWS_ENDPOINT_URL_ECR ? { ecr: env.AWS_ENDPOINT_URL_ECR } : {}),
+    // lib/env.ts refuses a malformed value at start-up, so this is always ok.
+    registryOverrides: overrides.ok ? overrides.value : [],
+  };
+}
+
+export interface PreparedRegistryTest {
+  run(onStep?: (step: StepResult) => void): Promise<RegistryTestRun>;
+}
+
+/**
+ * Everything that can refuse a test before it starts (another team's
+ * registry, bad input, an incomplete registry, the rate limit), so the
+ * caller can answer with a status code before streaming the steps.
+ */
+export async function prepareRegistryTest(team: { id: string; publicId: string }, actor: AuditActor, registryId: string, input: TRegistryTestInput): Promise<PreparedRegistryTest> {
+  const registry = await getRegistry(team.id, registryId);
+  if (!registry) throw NOT_FOUND();
+  const hostname = parseEcrHostname(registry.hostname);
+  if (!hostname.ok) throw new UserFacingError("invalid_registry", `The stored hostname is no longer valid: ${hostname.message} Edit the registry.`);
+  let image: ImageReference | undefined;
+  if (input.image) {
+    const parsed = parseImageReference(input.image, hostname.value.hostname);
+    if (!parsed.ok) throw new UserFacingError("invalid_input", "Some fields need attention.", { image: parsed.message });
+    image = parsed.value;
+  }
+  const credentials = await loadRegistryCredentials(team.id, registryId);
+  if (!credentials) throw NOT_FOUND();
+  let target: RegistryTestTarget;
+  if (credentials.authType === "iam_role") {
+    const role = parseRoleArn(credentials.roleArn, { partition: hostname.value.partition });
+    if (!role.ok) throw new UserFacingError("invalid_registry", `${role.message} Edit the registry.`);
+    target = { authType: "iam_role", teamId: team.id, teamPublicId: team.publicId, registryId, hostname: hostname.value, role: role.value };
+  } else if (credentials.authType === "access_key") {
+    target = { authType: "access_key", hostname: hostname.value, credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey } };
+  } else {
+    target = { authType: "ambient", hostname: hostname.value };
+  }
+
+  const slot = await claimTestSlot(team.id, actor, { id: registry.id, label: registryLabel(registry) });
+  if (!slot.ok) throw new RateLimitedError(slot.retryAfterSeconds);
+
+  return { run: (onStep) => runAndRecord(team, registry, target, slot.auditEventId, image, onStep) };
+}
+
+/** prepareRegistryTest then run, for callers that need no status code first. */
+export async function testRegistry(team: { id: string; publicId: string }, actor: AuditActor, registryId: string, input: TRegistryTestInput, onStep?: (step: StepResult) => void): Promise<RegistryTestRun> {
+  return (await prepareRegistryTest(team, actor, registryId, input)).run(onStep);
+}
+
+async function runAndRecord(
+  team: { id: string },
+  registry: RegistryView,
+  target: RegistryTestTarget,
+  auditEventId: string,
+  image: ImageReference | undefined,
+  onStep: ((step: StepResult) => void) | undefined,
+): Promise<RegistryTestRun> {
+  const provider = await getOidcProviderInfo();
+  const thumbprint = provider.thumbprint.kind === "computed" || provider.thumbprint.kind === "configured" ? provider.thumbprint.value : null;
+  const run = await runRegistryTest(target, {
+    endpoints: getTestEndpoints(),
+    issuerUrl: provider.issuerUrl,
+    thumbprint,
+    ...(image ? { image } : {}),
+    ...(onStep ? { onStep } : {}),
+  });
+
+  const { result } = run;
+  const now = new Date(result.startedAt);
+  const failedStep = result.steps.find((step) => step.status === "failed");
+  // Only the registry as it was tested: an edit made meanwhile reset its status and wins.
+  await prisma.registry.updateMany({
+    where: { id: registry.id, teamId: team.id, updatedAt: registry.updatedAt },
+    data: {
+      testStatus: result.verdict,
+      lastTestedAt: now,
+      ...(result.verdict === "verified" ? { verifiedAt: now, failingSince: null, lastTestError: null } : { failingSince: registry.testStatus === "failing" || registry.testStatus === "unsafe" ? registry.failingSince ?? now : now, lastTestError: result.headline }),
+      lastTestResult: JSON.parse(JSON.stringify(result)),
+    },
+  });
+  await recordAuditOutcome(team.id, auditEventId, { outcome: result.verdict, ...(failedStep ? { failedStep: failedStep.title } : {}), ...(image ? { image: `${image.repository}:${image.reference}` } : {}) });
+  return run;
+}

@@ -1,0 +1,59 @@
+// The shape of a registry test as the browser sees it: steps that move from
+// pending to a final state, then a verdict. Nothing here ever holds a token,
+// a secret or temporary credentials.
+import type { SetupStep } from "@/lib/aws/setup-commands";
+
+export type StepId = "sign-token" | "caller-identity" | "assume-role" | "negative-check" | "ecr-token" | "registry-login" | "manifest";
+
+export type StepStatus = "pending" | "running" | "passed" | "failed" | "skipped";
+
+/** Which setup step a failure points at; "portal" is the portal's own configuration. */
+export type SetupStepRef = SetupStep["id"] | "registry" | "access-key" | "image" | "portal" | "network";
+
+export interface Diagnosis {
+  /** One line saying what is wrong. */
+  summary: string;
+  /** What to change, in the vendor's words. */
+  fix: string;
+  setupStep: SetupStepRef | null;
+  /** JSON or values to copy (e.g. the condition block to add). */
+  snippet?: string;
+  /** The error exactly as AWS or the registry returned it. */
+  awsCode?: string;
+  awsMessage?: string;
+}
+
+export interface StepResult {
+  id: StepId;
+  title: string;
+  status: StepStatus;
+  /** What the step found, e.g. the caller's ARN or the manifest digest. */
+  detail?: string;
+  durationMs?: number;
+  requestId?: string;
+  diagnosis?: Diagnosis;
+}
+
+export type Verdict = "verified" | "failing" | "unsafe";
+
+export interface RegistryTestResult {
+  verdict: Verdict;
+  headline: string;
+  startedAt: string;
+  durationMs: number;
+  steps: StepResult[];
+  /** The claims the portal sent to AWS (no signature), shown when AWS refuses them. */
+  sentClaims?: { iss: string; aud: string; sub: string };
+}
+
+export type RegistryTestEvent = { type: "step"; step: StepResult } | { type: "result"; result: RegistryTestResult } | { type: "error"; message: string; status?: number };
+
+export const STEP_TITLES: Record<StepId, string> = {
+  "sign-token": "Sign a web identity token for your team",
+  "caller-identity": "Check the access key (STS GetCallerIdentity)",
+  "assume-role": "Assume the role (STS AssumeRoleWithWebIdentity)",
+  "negative-check": "Check the role refuses other teams' tokens",
+  "ecr-token": "Get an ECR login token (GetAuthorizationToken)",
+  "registry-login": "Log in to the registry (GET /v2/)",
+  manifest: "Find the image (HEAD manifest)",
+};
