@@ -1,0 +1,185 @@
+// A local AWS for tests and offline demos: IAM, STS and ECR on their real wire
+// protocols (so the unmodified SDKs and CLI work through endpoint URLs), plus
+// ECR's registry endpoint, all on one node:http server. Requests are routed by
+// the service named in the SigV4 credential scope; AssumeRoleWithWebIdentity
+// arrives unsigned, as in AWS. Test support only: nothing in app/, lib/ or
+// components/ may import it.
+import { randomBytes, randomUUID } from "node:crypto";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { AwsError } from "./aws-error";
+import { handleEcr } from "./ecr-api";
+import { pushFixtureImage, type FixtureImage, type FixtureImageInput } from "./fixture-image";
+import { handleIam } from "./iam";
+import { authenticate } from "./principals";
+import { IAM_NAMESPACE, STS_NAMESPACE, queryErrorResponse, queryResponse, type XmlValue } from "./query-protocol";
+import { handleLayerDownload, handleRegistry, registryHostname } from "./registry-endpoint";
+import { send } from "./http-response";
+import { headerValue, type ReceivedRequest } from "./sigv4";
+import { createState, loadState, saveState, seedAccounts, type LocalAwsAccount, type LocalAwsState } from "./state";
+import { assumeRole, assumeRoleWithWebIdentity, getCallerIdentity } from "./sts";
+import { createWebIdentityVerifier } from "./web-identity";
+
+export type { LocalAwsAccount } from "./state";
+export type { FixtureImage, FixtureImageInput } from "./fixture-image";
+
+export interface LocalAwsOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** Accounts with their root access keys; more may exist in a loaded state file. */
+  accounts: LocalAwsAccount[];
+  /** Load state from this JSON file if it exists, and save every change to it. */
+  stateFile?: string;
+  /** How long verification keys of identity providers are cached (AWS-like default: 3600). */
+  jwksCacheSeconds?: number;
+  /** Deadline for fetching an identity provider's discovery document and JWKS (default 5000, as AWS). */
+  identityProviderTimeoutMs?: number;
+  /** The emulator's clock, for tests that need time to pass (expiry of sessions, tokens, keys). */
+  now?: () => number;
+}
+
+export interface LocalAws {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  /** Back to the start-up accounts only (POST /_local/reset does the same). */
+  reset(): void;
+  /** The ECR hostname of an account's registry in a region. */
+  registryHostname(accountId: string, region: string): string;
+  /** The registry endpoint for that hostname on this server (what REGISTRY_ENDPOINT_OVERRIDES points at). */
+  registryUrl(accountId: string, region: string): string;
+  /** Creates the repository if needed and stores a small real image under the tag. */
+  pushFixtureImage(input: FixtureImageInput): FixtureImage;
+  /** The live state, for assertions. */
+  readonly state: LocalAwsState;
+}
+
+export interface ServerContext {
+  state: LocalAwsState;
+  baseUrl: string;
+  now: () => number;
+  layerUrlSecret: Buffer;
+}
+
+const DEFAULT_JWKS_CACHE_SECONDS = 3600;
+
+export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
+  const now = options.now ?? Date.now;
+  let state = (options.stateFile && loadState(options.stateFile)) || createState(options.accounts, now());
+  seedAccounts(state, options.accounts, now());
+  const verifier = createWebIdentityVerifier({
+    cacheSeconds: options.jwksCacheSeconds ?? DEFAULT_JWKS_CACHE_SECONDS,
+    timeoutMs: options.identityProviderTimeoutMs ?? 5000,
+    now,
+  });
+  const context: ServerContext = { state, baseUrl: "", now, layerUrlSecret: randomBytes(32) };
+  const persist = () => {
+    if (options.stateFile) saveState(options.stateFile, context.state);
+  };
+  const reset = () => {
+    state = createState(options.accounts, now());
+    context.state = state;
+    verifier.clearCache();
+    persist();
+  };
+
+  const server = http.createServer((request, response) => {
+    const requestId = randomUUID();
+    response.setHeader("x-amzn-RequestId", requestId);
+    readBody(request)
+      .then(async (body) => {
+        const url = new URL(request.url ?? "/", "http://local-aws");
+        const received: ReceivedRequest = { method: request.method ?? "GET", rawPath: url.pathname, query: url.searchParams, headers: request.headers, body };
+        if (url.pathname === "/_local/reset" && request.method === "POST") {
+          reset();
+          return send(response, 204, {}, "");
+        }
+        if (url.pathname.startsWith("/_layers/")) return handleLayerDownload(context, received, response);
+        const registry = /^\/_registry\/([^/]+)(\/v2(?:\/.*)?)$/.exec(url.pathname);
+        if (registry) return handleRegistry(context, received, response, registry[2]!, registry[1]!);
+        if (url.pathname === "/v2" || url.pathname.startsWith("/v2/")) return handleRegistry(context, received, response, url.pathname, undefined);
+        await handleApi(received, response, requestId);
+        persist();
+      })
+      .catch((error: unknown) => {
+        console.error(`local AWS: request ${requestId} failed`, error);
+        if (!response.headersSent) send(response, 500, { "Content-Type": "text/plain" }, `Internal error (request ${requestId})\n`);
+        else response.destroy();
+      });
+  });
+
+  async function handleApi(request: ReceivedRequest, response: ServerResponse, requestId: string): Promise<void> {
+    const service = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(headerValue(request.headers, "authorization") ?? "")?.[1];
+    const target = headerValue(request.headers, "x-amz-target");
+    if (service === "ecr" || target?.startsWith("AmazonEC2ContainerRegistry_V20150921.")) {
+      return handleEcr(context, request, response);
+    }
+    const params = new URLSearchParams(request.body.toString("utf8"));
+    for (const [name, value] of request.query) if (!params.has(name)) params.set(name, value);
+    const action = params.get("Action") ?? "";
+    const namespace = service === "iam" ? IAM_NAMESPACE : STS_NAMESPACE;
+    try {
+      let result: Record<string, XmlValue> | undefined;
+      if (service === undefined && action === "AssumeRoleWithWebIdentity") {
+        result = await assumeRoleWithWebIdentity({ state: context.state, params, now: now() }, verifier);
+      } else {
+        const { principal } = await authenticate(context.state, request, "query", now());
+        if (service === "iam") {
+          result = handleIam(action, { state: context.state, params, principal, now: now() });
+        } else if (service === "sts") {
+          if (action === "GetCallerIdentity") result = getCallerIdentity(principal);
+          else if (action === "AssumeRole") result = assumeRole({ state: context.state, params, now: now() }, principal);
+          else if (action === "AssumeRoleWithWebIdentity") result = await assumeRoleWithWebIdentity({ state: context.state, params, now: now() }, verifier);
+          else throw new AwsError("InvalidAction", `Could not find operation ${action} for version 2011-06-15`, 400);
+        } else {
+          throw new AwsError("UnknownService", `The local AWS does not emulate the service '${service}'`, 400);
+        }
+      }
+      send(response, 200, { "Content-Type": "text/xml" }, queryResponse(action, namespace, result, requestId));
+    } catch (error) {
+      if (!(error instanceof AwsError)) throw error;
+      send(response, error.status, { "Content-Type": "text/xml" }, queryErrorResponse(namespace, error, requestId));
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host && options.host !== "0.0.0.0" && options.host !== "::" ? options.host : "127.0.0.1";
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  context.baseUrl = url;
+  persist();
+
+  return {
+    url,
+    port,
+    get state() {
+      return context.state;
+    },
+    reset,
+    registryHostname,
+    registryUrl: (accountId, region) => `${url}/_registry/${registryHostname(accountId, region)}`,
+    pushFixtureImage(input) {
+      const image = pushFixtureImage(context.state, input, now());
+      persist();
+      return image;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks)));
+    request.on("error", reject);
+  });
+}
