@@ -1,0 +1,103 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { IssuerWarnings } from "@/components/oidc/issuer-warnings";
+import { OidcValues } from "@/components/oidc/oidc-values";
+import { DeleteRegistryDialog } from "@/components/registries/delete-registry-dialog";
+import { RegistryDetails } from "@/components/registries/registry-details";
+import { EditRegistryForm } from "@/components/registries/registry-form";
+import { RegistrySetupGuide } from "@/components/registries/registry-setup-guide";
+import { RegistryStatus } from "@/components/registries/registry-status";
+import { Card } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { getApplicationBySlug, listApplications } from "@/lib/applications/service";
+import { requireSession } from "@/lib/auth/session";
+import { getEnv } from "@/lib/env";
+import { getRegistryOidcSetup } from "@/lib/registries/oidc-setup";
+import { getRegistry, registryLabel } from "@/lib/registries/service";
+import { roleAtLeast } from "@/lib/teams/roles";
+
+type Props = { params: Promise<{ appSlug: string; registryId: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const session = await requireSession();
+  const registry = await getRegistry(session.team.id, (await params).registryId);
+  return { title: registry ? registryLabel(registry) : "Registry" };
+}
+
+export default async function RegistryPage({ params }: Props) {
+  const session = await requireSession();
+  const { appSlug, registryId } = await params;
+  // Both scoped to the session's team: another team's registry is a plain 404.
+  const [application, registry] = await Promise.all([getApplicationBySlug(session.team.id, appSlug), getRegistry(session.team.id, registryId)]);
+  if (!application || !registry) notFound();
+  const canEdit = roleAtLeast(session.role, "MEMBER");
+  const { provider, oidc } = await getRegistryOidcSetup(session.team.publicId);
+  const label = registryLabel(registry);
+  const oidcPanel = (
+    <div className="space-y-3">
+      <IssuerWarnings warnings={provider.warnings} />
+      <OidcValues provider={provider} subject={session.team.publicId} />
+    </div>
+  );
+
+  return (
+    <>
+      <PageHeader title={<span className="break-all">{label}</span>} description={registry.name ? <span className="font-mono break-all">{registry.hostname}</span> : undefined} />
+      <div className="space-y-6">
+        <Card title="Details">
+          <RegistryDetails registry={registry} />
+        </Card>
+
+        {/* ── Test connection (issue 6) ─────────────────────────────────────
+            The Test panel (components/registries/registry-test-panel.tsx,
+            lib/registry-test/) mounts in this card, under the status. */}
+        <Card title="Test connection" description="Whether the portal could log in to the registry the last time it was tested.">
+          <RegistryStatus registry={registry} detailed />
+        </Card>
+        {/* ── end of Test connection ─────────────────────────────────────── */}
+
+        {canEdit ? (
+          <Card title="Edit registry">
+            <EditRegistryForm
+              // Remounted after each save, so the form starts again from what is stored.
+              key={registry.updatedAt.toISOString()}
+              appSlug={application.slug}
+              applications={(await listApplications(session.team.id)).map(({ id, name }) => ({ id, name }))}
+              allowAmbient={getEnv().ALLOW_AMBIENT_AWS_CREDENTIALS}
+              oidc={oidc}
+              oidcPanel={oidcPanel}
+              registry={{
+                id: registry.id,
+                provider: registry.provider,
+                name: registry.name,
+                hostname: registry.hostname,
+                authType: registry.authType,
+                roleArn: registry.roleArn,
+                accessKeyIdMasked: registry.accessKeyIdMasked,
+                allApplications: registry.allApplications,
+                applicationIds: registry.applications.map((application) => application.id),
+              }}
+            />
+          </Card>
+        ) : (
+          <>
+            {registry.authType === "iam_role" && (
+              <Card title="AWS OIDC Configuration" description="The portal's identity provider, as added in IAM → Identity providers.">
+                {oidcPanel}
+              </Card>
+            )}
+            <Card title={registry.authType === "iam_role" ? "Set up AWS" : "Permissions in AWS"}>
+              <RegistrySetupGuide authType={registry.authType} hostname={registry.hostname} roleArn={registry.roleArn ?? ""} oidc={oidc} />
+            </Card>
+          </>
+        )}
+
+        {canEdit && (
+          <Card title="Delete registry" description="Applications stop pulling through the portal from this registry." className="border-red-200 dark:border-red-900/60">
+            <DeleteRegistryDialog registryId={registry.id} label={label} appSlug={application.slug} />
+          </Card>
+        )}
+      </div>
+    </>
+  );
+}

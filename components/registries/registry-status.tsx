@@ -1,0 +1,56 @@
+import type { ReactNode } from "react";
+import { Badge } from "@/components/ui/badge";
+import { LocalTime } from "@/components/ui/local-time";
+import type { RegistryView } from "@/lib/registries/service";
+
+type StatusFields = Pick<RegistryView, "testStatus" | "lastTestedAt" | "verifiedAt" | "failingSince" | "lastTestError">;
+
+/** The registry's last test result as a badge with when, and for failures what went wrong. */
+export function RegistryStatus({ registry, detailed = false }: { registry: StatusFields; detailed?: boolean }) {
+  switch (registry.testStatus) {
+    case "verified":
+      return (
+        <StatusLine badge={<Badge tone="success">Verified</Badge>}>
+          {registry.verifiedAt && <LocalTime value={registry.verifiedAt.toISOString()} />}
+        </StatusLine>
+      );
+    case "failing":
+      return (
+        <StatusLine badge={<Badge tone="danger">Failing</Badge>} error={registry.lastTestError} detailed={detailed}>
+          {registry.failingSince && (
+            <>
+              since <LocalTime value={registry.failingSince.toISOString()} />
+            </>
+          )}
+        </StatusLine>
+      );
+    case "unsafe":
+      return (
+        <StatusLine badge={<Badge tone="warning">Unsafe</Badge>} error={registry.lastTestError} detailed={detailed}>
+          {registry.lastTestedAt && (
+            <>
+              tested <LocalTime value={registry.lastTestedAt.toISOString()} />
+            </>
+          )}
+        </StatusLine>
+      );
+    default:
+      return <StatusLine badge={<Badge>Never tested</Badge>} />;
+  }
+}
+
+function StatusLine({ badge, children, error, detailed }: { badge: ReactNode; children?: ReactNode; error?: string | null; detailed?: boolean }) {
+  return (
+    <div className="min-w-0 space-y-1">
+      <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
+        {badge}
+        {children && <span>{children}</span>}
+      </div>
+      {error && (
+        <p className={detailed ? "text-sm text-red-700 dark:text-red-300" : "line-clamp-2 max-w-md text-xs text-red-700 dark:text-red-300"} title={detailed ? undefined : error}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
