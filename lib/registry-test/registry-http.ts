@@ -48,8 +48,13 @@ export async function headManifest(
   signal: AbortSignal,
 ): Promise<{ digest: string | null; mediaType: string | null }> {
   const url = `${baseUrl}/v2/${image.repository}/manifests/${encodeURIComponent(image.reference)}`;
-  const response = await fetch(url, { method: "HEAD", headers: { authorization: basicAuth(password), accept: MANIFEST_MEDIA_TYPES.join(", ") }, redirect: "manual", signal });
-  if (response.status !== 200) throw await registryFailure(response);
+  const headers = { authorization: basicAuth(password), accept: MANIFEST_MEDIA_TYPES.join(", ") };
+  const response = await fetch(url, { method: "HEAD", headers, redirect: "manual", signal });
+  if (response.status !== 200) {
+    // A HEAD answer has no body; the same GET carries the registry's error code and message.
+    const detail = await fetch(url, { headers, redirect: "manual", signal });
+    throw await registryFailure(detail.status === response.status ? detail : response);
+  }
   return { digest: response.headers.get("docker-content-digest"), mediaType: response.headers.get("content-type") };
 }
 
