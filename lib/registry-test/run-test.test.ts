@@ -1,7 +1,11 @@
 // The Test against the local AWS over real HTTP with the real AWS SDK, a real
 // Postgres (signing keys, teams) and the portal's issuer served over HTTP.
 // Every failure is produced by setting up the local AWS that way.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseRoleArn } from "@/lib/aws/arn";
 import { parseEcrHostname } from "@/lib/aws/ecr-hostname";
@@ -162,6 +166,21 @@ describe("IAM authentication against the local AWS", () => {
     }
   });
 
+  it("points at step 1 when the provider's thumbprint does not match the issuer's certificate", async () => {
+    const tlsIssuer = await startTestIssuer({ tls: selfSignedCertificate() });
+    try {
+      await vendorA.createProvider(tlsIssuer.url, ["sts.amazonaws.com"], ["0".repeat(40)]);
+      const role = await roleFor(vendorA, { issuerUrl: tlsIssuer.url });
+      const { result } = await run(iamTarget(role.arn), { issuerUrl: tlsIssuer.url, thumbprint: "ab".repeat(20) });
+      const failed = failedStep(result.steps);
+      expect([failed.id, failed.diagnosis.setupStep, failed.diagnosis.awsMessage]).toEqual(["assume-role", "provider", "OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint"]);
+      expect(failed.diagnosis.snippet).toBe("ab".repeat(20));
+    } finally {
+      await tlsIssuer.close();
+      useIssuerUrl(issuer.url);
+    }
+  });
+
   it("explains an expired token as a clock problem when AWS's clock is ahead", async () => {
     const ahead = await startLocalAws({ port: 0, accounts: [A], jwksCacheSeconds: 0, now: () => Date.now() + 3_600_000 });
     try {
@@ -270,6 +289,14 @@ describe("network failures", () => {
     }
   }, 25_000);
 });
+
+function selfSignedCertificate(): { key: string; cert: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "issuer-tls-"));
+  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"), "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "pipe" });
+  const pair = { key: fs.readFileSync(path.join(dir, "key.pem"), "utf8"), cert: fs.readFileSync(path.join(dir, "cert.pem"), "utf8") };
+  fs.rmSync(dir, { recursive: true, force: true });
+  return pair;
+}
 
 async function closedPortUrl(): Promise<string> {
   const server = net.createServer();

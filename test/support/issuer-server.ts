@@ -2,6 +2,7 @@
 // same lib/oidc code the route handlers use, on a loopback port, with the
 // process's OIDC_ISSUER_URL pointed at it so minted tokens carry that `iss`.
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { resetEnvCache } from "@/lib/env";
 import { invalidateKeySnapshot } from "@/lib/oidc/key-cache";
@@ -14,8 +15,9 @@ export interface TestIssuer {
   close(): Promise<void>;
 }
 
-export async function startTestIssuer(): Promise<TestIssuer> {
-  const server = http.createServer((request, response) => {
+/** Serves the issuer over http, or over https with the given certificate chain (PEM). */
+export async function startTestIssuer(options: { tls?: { key: string; cert: string } } = {}): Promise<TestIssuer> {
+  const handler: http.RequestListener = (request, response) => {
     const path = new URL(request.url ?? "/", "http://issuer").pathname;
     const pick = path === "/oidc/.well-known/openid-configuration" ? "discovery" : path === "/oidc/jwks" ? "jwks" : null;
     if (!pick) {
@@ -30,9 +32,10 @@ export async function startTestIssuer(): Promise<TestIssuer> {
         response.end(Buffer.from(await answer.arrayBuffer()));
       })
       .catch(() => response.writeHead(500).end());
-  });
+  };
+  const server = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/oidc`;
+  const url = `${options.tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}/oidc`;
   useIssuerUrl(url);
   await maintainSigningKeys(getLifecyclePolicy(), new Date());
   invalidateKeySnapshot();
