@@ -15,7 +15,7 @@ import { prisma } from "@/lib/db";
 import type { TestEndpoints } from "@/lib/registry-test/endpoints";
 import { runRegistryTest, type RegistryTestTarget, type RunRegistryTestOptions } from "@/lib/registry-test/run-test";
 import type { StepId } from "@/lib/registry-test/steps";
-import { startTestIssuer, useIssuerUrl, type TestIssuer } from "@/test/support/issuer-server";
+import { startTestIssuer, pointIssuerAt, type TestIssuer } from "@/test/support/issuer-server";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
 import { startLocalAws, type LocalAws } from "@/e2e/aws/local-aws";
 import { trustPolicyJson, VendorAws } from "@/e2e/support/vendor-aws";
@@ -153,7 +153,7 @@ describe("IAM authentication against the local AWS", () => {
   it("blames the portal's public URL when AWS cannot fetch the issuer's keys", async () => {
     const closed = await closedPortUrl();
     const unreachable = `${closed}/oidc`;
-    useIssuerUrl(unreachable);
+    pointIssuerAt(unreachable);
     try {
       await vendorA.createProvider(unreachable);
       const role = await roleFor(vendorA, { issuerUrl: unreachable });
@@ -162,7 +162,7 @@ describe("IAM authentication against the local AWS", () => {
       expect([failed.id, failed.diagnosis.setupStep, failed.diagnosis.awsCode]).toEqual(["assume-role", "portal", "InvalidIdentityToken"]);
       expect(failed.diagnosis.awsMessage).toMatch(/^Couldn't retrieve verification key from your identity provider/);
     } finally {
-      useIssuerUrl(issuer.url);
+      pointIssuerAt(issuer.url);
     }
   });
 
@@ -177,7 +177,7 @@ describe("IAM authentication against the local AWS", () => {
       expect(failed.diagnosis.snippet).toBe("ab".repeat(20));
     } finally {
       await tlsIssuer.close();
-      useIssuerUrl(issuer.url);
+      pointIssuerAt(issuer.url);
     }
   });
 
@@ -261,6 +261,28 @@ describe("access-key authentication against the local AWS", () => {
     expect([failed.id, failed.diagnosis.setupStep]).toEqual(["ecr-token", "permissions"]);
   });
 });
+
+describe("the portal's own AWS identity against the local AWS", () => {
+  it("uses the default credential chain (here: the environment) like an access key", async () => {
+    const key = await vendorA.createUserWithKey(`portal-itself-${++unique}`);
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID = key.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = key.secretAccessKey;
+    try {
+      const { result } = await run({ authType: "ambient", hostname: hostnameOf(A.accountId) });
+      expect(result.verdict).toBe("verified");
+      expect(result.steps[0]!.detail).toMatch(/portal's credentials belong to arn:aws:iam::111111111111:user\/portal-itself-/);
+    } finally {
+      restoreEnv("AWS_ACCESS_KEY_ID", saved.id);
+      restoreEnv("AWS_SECRET_ACCESS_KEY", saved.secret);
+    }
+  });
+});
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}
 
 describe("network failures", () => {
   it("explains a refused connection", async () => {

@@ -36,14 +36,14 @@ export async function startTestIssuer(options: { tls?: { key: string; cert: stri
   const server = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `${options.tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}/oidc`;
-  useIssuerUrl(url);
+  pointIssuerAt(url);
   await maintainSigningKeys(getLifecyclePolicy(), new Date());
   invalidateKeySnapshot();
   return { url, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 /** Points the process's issuer (the `iss` of minted tokens) at `url`. */
-export function useIssuerUrl(url: string): void {
+export function pointIssuerAt(url: string): void {
   process.env.OIDC_ISSUER_URL = url;
   resetEnvCache();
   invalidateKeySnapshot();
