@@ -73,3 +73,16 @@ export function passwordOf(authorizationToken: string): string {
 export function basicAuth(password: string): string {
   return `Basic ${Buffer.from(`AWS:${password}`).toString("base64")}`;
 }
+
+/** Temporary credentials of a new role in the account, with the given inline policy and managed policies. */
+export async function roleSession(url: string, account: LocalAwsAccount, roleName: string, options: { policy?: string; managed?: string[] } = {}): Promise<Credentials & { arn: string }> {
+  const { CreateRoleCommand, PutRolePolicyCommand, AttachRolePolicyCommand } = await import("@aws-sdk/client-iam");
+  const { AssumeRoleCommand } = await import("@aws-sdk/client-sts");
+  const admin = clients(url, rootCredentials(account));
+  const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account.accountId}:root` }, Action: "sts:AssumeRole" }] });
+  await admin.iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trust }));
+  if (options.policy) await admin.iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: "inline", PolicyDocument: options.policy }));
+  for (const arn of options.managed ?? []) await admin.iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
+  const { Credentials, AssumedRoleUser } = await admin.sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account.accountId}:role/${roleName}`, RoleSessionName: "tests" }));
+  return { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken!, arn: AssumedRoleUser!.Arn! };
+}
