@@ -71,3 +71,11 @@ export const test = base.extend<{ vendor: Vendor; vendorPage: Page }>({
 });
 
 export { expect };
+
+/** An application of the vendor's team, created through the portal's own service. */
+export async function createTeamApplication(vendor: Vendor, name: string): Promise<{ id: string; slug: string; name: string }> {
+  applyServerEnvironment();
+  const { createApplication } = await import("@/lib/applications/service");
+  const application = await createApplication(vendor.teamId, { userId: vendor.userId, email: vendor.email }, { name });
+  return { id: application.id, slug: application.slug, name: application.name };
+}
