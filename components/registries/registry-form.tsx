@@ -154,6 +154,7 @@ interface KeptKey {
 function RegistryFormFields({ form, context, keptKey }: { form: UseFormReturn<TCreateRegistryInput>; context: RegistryFormContext; keptKey: KeptKey | null }) {
   const { errors } = form.formState;
   const [hostname, authType, roleArn, allApplications] = useWatch({ control: form.control, name: ["hostname", "authType", "roleArn", "allApplications"] });
+  const idPrefix = useId();
   const authTypes = (Object.keys(AUTH_TYPE_LABEL) as RegistryAuthType[]).filter((type) => type !== "ambient" || context.allowAmbient || authType === "ambient");
 
   return (
@@ -199,10 +200,13 @@ function RegistryFormFields({ form, context, keptKey }: { form: UseFormReturn<TC
                 key={type}
                 className="flex cursor-pointer items-start gap-3 rounded-md border border-zinc-300 p-3 text-sm has-checked:border-indigo-500 has-checked:bg-indigo-50 dark:border-zinc-700 dark:has-checked:bg-indigo-950/50"
               >
-                <input type="radio" value={type} className="mt-0.5 accent-indigo-600" {...form.register("authType")} />
+                <input type="radio" value={type} aria-describedby={`${idPrefix}-${type}-hint`} className="mt-0.5 accent-indigo-600" {...form.register("authType")} />
                 <span>
                   <span className="block font-medium">{AUTH_TYPE_LABEL[type]}</span>
-                  <span className="block text-xs text-zinc-600 dark:text-zinc-400">{AUTH_TYPE_HINT[type]}</span>
+                  {/* Outside the accessible name, read as the description. */}
+                  <span id={`${idPrefix}-${type}-hint`} aria-hidden="true" className="block text-xs text-zinc-600 dark:text-zinc-400">
+                    {AUTH_TYPE_HINT[type]}
+                  </span>
                 </span>
               </label>
             ))}
