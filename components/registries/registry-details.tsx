@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { LocalTime } from "@/components/ui/local-time";
 import { parseEcrHostname } from "@/lib/aws/ecr-hostname";
 import { AUTH_TYPE_LABEL, PROVIDER_LABEL } from "@/lib/registries/schema";
-import type { RegistryView } from "@/lib/registries/service";
+import { describeAppAccess, type RegistryView } from "@/lib/registries/service";
 
 /** The registry's settings, read-only: what viewers see, and the summary above the edit form. */
 export function RegistryDetails({ registry }: { registry: RegistryView }) {
@@ -46,7 +46,7 @@ export function RegistryDetails({ registry }: { registry: RegistryView }) {
           {registry.roleArn}
         </Item>
       )}
-      <Item label="App access">{registry.allApplications ? "All applications" : registry.applications.map((application) => application.name).join(", ")}</Item>
+      <Item label="App access">{describeAppAccess(registry)}</Item>
       <Item label="Added">
         <LocalTime value={registry.createdAt.toISOString()} />
       </Item>

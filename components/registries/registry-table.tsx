@@ -2,7 +2,7 @@ import Link from "next/link";
 import { RegistryStatus } from "@/components/registries/registry-status";
 import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import { AUTH_TYPE_LABEL, PROVIDER_LABEL } from "@/lib/registries/schema";
-import type { RegistryView } from "@/lib/registries/service";
+import { describeAppAccess, type RegistryView } from "@/lib/registries/service";
 
 /** Registries with their provider, auth type, last test status and app access. */
 export function RegistryTable({ registries, appSlug, label }: { registries: RegistryView[]; appSlug: string; label: string }) {
@@ -31,7 +31,7 @@ export function RegistryTable({ registries, appSlug, label }: { registries: Regi
             <Td>
               <RegistryStatus registry={registry} />
             </Td>
-            <Td className="text-zinc-600 dark:text-zinc-400">{registry.allApplications ? "All applications" : registry.applications.map((application) => application.name).join(", ")}</Td>
+            <Td className="text-zinc-600 dark:text-zinc-400">{describeAppAccess(registry)}</Td>
           </tr>
         ))}
       </TBody>

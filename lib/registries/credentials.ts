@@ -25,8 +25,15 @@ export function encryptAccessKey(teamId: string, registryId: string, credentials
 
 /** Throws SecretDecryptionError for a tampered value or one stored for another row. */
 export function decryptAccessKey(teamId: string, registryId: string, stored: string): AccessKeyCredentials {
-  const parsed = ZStoredAccessKey.safeParse(JSON.parse(getDataSecretBox().decrypt(stored, [teamId, registryId])));
-  // Never include the decrypted value in the error.
+  const plaintext = getDataSecretBox().decrypt(stored, [teamId, registryId]);
+  // Never let the decrypted value into an error message (JSON.parse quotes its input).
+  let value: unknown;
+  try {
+    value = JSON.parse(plaintext);
+  } catch {
+    value = null;
+  }
+  const parsed = ZStoredAccessKey.safeParse(value);
   if (!parsed.success) throw new Error("stored registry credentials have an unexpected shape");
   return parsed.data;
 }

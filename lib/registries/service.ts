@@ -97,6 +97,12 @@ export function registryServesApplication(registry: Pick<RegistryView, "allAppli
   return registry.allApplications || registry.applications.some((application) => application.id === applicationId);
 }
 
+/** "All applications", or the chosen applications' names. */
+export function describeAppAccess(registry: Pick<RegistryView, "allApplications" | "applications">): string {
+  if (registry.allApplications) return "All applications";
+  return registry.applications.map((application) => application.name).join(", ") || "No applications";
+}
+
 export async function listRegistries(teamId: string): Promise<RegistryView[]> {
   const rows = await prisma.registry.findMany({ where: { teamId }, orderBy: [{ createdAt: "asc" }], select: REGISTRY_FIELDS });
   return rows.map(toView);
@@ -170,7 +176,7 @@ export async function createRegistry(teamId: string, actor: AuditActor, input: T
         actor,
         "registry.created",
         { type: "registry", id },
-        { name: value.name, hostname: value.hostname, authType: AUTH_TYPE_LABEL[value.authType], ...(settings.accessKeyIdMasked ? { accessKeyId: settings.accessKeyIdMasked } : {}), ...(await appAccessMetadata(teamId, value)) },
+        { name: value.name, hostname: value.hostname, authType: AUTH_TYPE_LABEL[value.authType], ...(settings.accessKeyIdMasked ? { accessKeyId: settings.accessKeyIdMasked } : {}), ...(await appAccessMetadata(tx, teamId, value)) },
         tx,
       );
       return id;
@@ -242,7 +248,7 @@ export async function updateRegistry(teamId: string, actor: AuditActor, input: T
           actor,
           "registry.updated",
           target,
-          { registry: registryLabel(value), changed, ...(appAccessChanged ? await appAccessMetadata(teamId, value) : {}) },
+          { registry: registryLabel(value), changed, ...(appAccessChanged ? await appAccessMetadata(tx, teamId, value) : {}) },
           tx,
         );
       }
@@ -266,8 +272,8 @@ export async function deleteRegistry(teamId: string, actor: AuditActor, registry
   });
 }
 
-async function appAccessMetadata(teamId: string, value: { allApplications: boolean; applicationIds: string[] }) {
+async function appAccessMetadata(client: Pick<typeof prisma, "application">, teamId: string, value: { allApplications: boolean; applicationIds: string[] }) {
   if (value.allApplications) return { appAccess: "all applications" };
-  const applications = await prisma.application.findMany({ where: { teamId, id: { in: value.applicationIds } }, select: { name: true }, orderBy: { name: "asc" } });
+  const applications = await client.application.findMany({ where: { teamId, id: { in: value.applicationIds } }, select: { name: true }, orderBy: { name: "asc" } });
   return { appAccess: applications.map((application) => application.name) };
 }

@@ -31,7 +31,7 @@ export default async function RegistryPage({ params }: Props) {
   const [application, registry] = await Promise.all([getApplicationBySlug(session.team.id, appSlug), getRegistry(session.team.id, registryId)]);
   if (!application || !registry) notFound();
   const canEdit = roleAtLeast(session.role, "MEMBER");
-  const { provider, oidc } = await getRegistryOidcSetup(session.team.publicId);
+  const [{ provider, oidc }, applications] = await Promise.all([getRegistryOidcSetup(session.team.publicId), canEdit ? listApplications(session.team.id) : []]);
   const label = registryLabel(registry);
   const oidcPanel = (
     <div className="space-y-3">
@@ -62,7 +62,7 @@ export default async function RegistryPage({ params }: Props) {
               // Remounted after each save, so the form starts again from what is stored.
               key={registry.updatedAt.toISOString()}
               appSlug={application.slug}
-              applications={(await listApplications(session.team.id)).map(({ id, name }) => ({ id, name }))}
+              applications={applications.map(({ id, name }) => ({ id, name }))}
               allowAmbient={getEnv().ALLOW_AMBIENT_AWS_CREDENTIALS}
               oidc={oidc}
               oidcPanel={oidcPanel}
