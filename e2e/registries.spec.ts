@@ -8,6 +8,8 @@ import { readE2eEnvironment, applyServerEnvironment } from "./support/environmen
 import { recordServerActions, replayServerAction } from "./support/server-actions";
 
 const HOSTNAME = "111111111111.dkr.ecr.eu-west-1.amazonaws.com";
+/** A registry's own page (not /registries/new). */
+const REGISTRY_PAGE = /\/registries\/(?!new$)[\w-]+$/;
 
 async function serverCode() {
   applyServerEnvironment();
@@ -68,7 +70,7 @@ test("adds an ECR registry with an access key; the secret never reaches the brow
   const derived = page.getByRole("definition").filter({ hasText: "111111111111" });
   await expect(derived.first()).toBeVisible();
   await page.getByRole("button", { name: "Save registry" }).click();
-  await expect(page).toHaveURL(/\/registries\/[\w-]+$/);
+  await expect(page).toHaveURL(REGISTRY_PAGE);
   await expect(page.getByRole("heading", { name: "prod-ecr", level: 1 })).toBeVisible();
   await expect(page.getByText("AKIA…0001").first()).toBeVisible();
   await expect(page.getByText("secret set").first()).toBeVisible();
@@ -177,12 +179,14 @@ test("adds an ECR registry with IAM authentication; the trust policy is the gene
   // The numbered checklist with the CLI commands, real values filled in.
   const checklist = page.getByRole("region", { name: "Setup checklist" });
   await expect(checklist.getByRole("listitem")).toHaveCount(6);
+  await checklist.getByText("AWS CLI command for step 1").click();
   await checklist.getByRole("button", { name: "Copy step 1 command" }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toContain(`aws iam create-open-id-connect-provider \\\n  --url '${environment.issuerUrl}'`);
 
   // Save before the AWS side is ready: allowed.
   await page.getByRole("button", { name: "Save registry" }).click();
-  await expect(page).toHaveURL(/\/registries\/[\w-]+$/);
+  await expect(page).toHaveURL(REGISTRY_PAGE);
+  await expect(page.getByRole("heading", { name: "Details" })).toBeVisible();
   await expect(page.getByText("arn:aws:iam::222222222222:role/PortalEcrPull").first()).toBeVisible();
   await expect(page.getByRole("region", { name: "Trust policy" }).locator("pre")).toHaveText(server.formatPolicyJson(expected));
   const registryId = page.url().split("/").at(-1)!;

@@ -63,8 +63,6 @@ export function CreateRegistryForm(context: RegistryFormContext) {
   async function onSubmit(values: TCreateRegistryInput) {
     const result = await callAction(createRegistryAction, values);
     if (!result.ok) return showActionError(form, result.error, REGISTRY_FORM_FIELDS);
-    // The secret leaves the browser's memory with the form.
-    form.reset();
     toast.success("Registry saved");
     setLeaving(true);
     router.push(`/apps/${context.appSlug}/registries/${result.data.registryId}`);

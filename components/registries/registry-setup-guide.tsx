@@ -75,8 +75,8 @@ export function RegistrySetupGuide({ authType, hostname, roleArn, oidc }: { auth
       <section aria-label="Setup checklist" className="space-y-3">
         <h3 className="text-sm font-semibold">Setup checklist</h3>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Do these in order, in the AWS console or with the AWS CLI commands below (the real values are filled in). Saving the registry first is fine; the test passes once every step is
-          done.
+          Do these in order, in the AWS console or with the AWS CLI command under each step (the real values are filled in). Saving the registry first is fine; the test passes once
+          every step is done.
         </p>
         <ol className="space-y-4">
           {guide.steps.map((step, index) => (
@@ -86,7 +86,12 @@ export function RegistrySetupGuide({ authType, hostname, roleArn, oidc }: { auth
                 {step.title}
               </p>
               <p className="text-sm text-zinc-600 dark:text-zinc-400">{step.explanation}</p>
-              <PolicyBlock title={`Step ${index + 1} command`} text={step.command} />
+              <details className="group">
+                <summary className="cursor-pointer text-sm font-medium text-indigo-700 hover:underline dark:text-indigo-300">AWS CLI command for step {index + 1}</summary>
+                <div className="mt-2">
+                  <PolicyBlock title={`Step ${index + 1} command`} text={step.command} />
+                </div>
+              </details>
             </li>
           ))}
           <li className="space-y-1 rounded-md border border-zinc-200 p-3 dark:border-zinc-800">

@@ -10,13 +10,13 @@ export function RegistryStatus({ registry, detailed = false }: { registry: Statu
   switch (registry.testStatus) {
     case "verified":
       return (
-        <StatusLine badge={<Badge tone="success">Verified</Badge>}>
+        <StatusLine badge={<Badge tone="success" className="whitespace-nowrap">Verified</Badge>}>
           {registry.verifiedAt && <LocalTime value={registry.verifiedAt.toISOString()} />}
         </StatusLine>
       );
     case "failing":
       return (
-        <StatusLine badge={<Badge tone="danger">Failing</Badge>} error={registry.lastTestError} detailed={detailed}>
+        <StatusLine badge={<Badge tone="danger" className="whitespace-nowrap">Failing</Badge>} error={registry.lastTestError} detailed={detailed}>
           {registry.failingSince && (
             <>
               since <LocalTime value={registry.failingSince.toISOString()} />
@@ -26,7 +26,7 @@ export function RegistryStatus({ registry, detailed = false }: { registry: Statu
       );
     case "unsafe":
       return (
-        <StatusLine badge={<Badge tone="warning">Unsafe</Badge>} error={registry.lastTestError} detailed={detailed}>
+        <StatusLine badge={<Badge tone="warning" className="whitespace-nowrap">Unsafe</Badge>} error={registry.lastTestError} detailed={detailed}>
           {registry.lastTestedAt && (
             <>
               tested <LocalTime value={registry.lastTestedAt.toISOString()} />
@@ -35,7 +35,7 @@ export function RegistryStatus({ registry, detailed = false }: { registry: Statu
         </StatusLine>
       );
     default:
-      return <StatusLine badge={<Badge>Never tested</Badge>} />;
+      return <StatusLine badge={<Badge className="whitespace-nowrap">Never tested</Badge>} />;
   }
 }
 

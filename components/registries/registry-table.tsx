@@ -26,8 +26,8 @@ export function RegistryTable({ registries, appSlug, label }: { registries: Regi
               </Link>
               {registry.name && <p className="font-mono text-xs break-all text-zinc-500 dark:text-zinc-400">{registry.hostname}</p>}
             </Td>
-            <Td>{PROVIDER_LABEL[registry.provider] ?? registry.provider}</Td>
-            <Td>{AUTH_TYPE_LABEL[registry.authType] ?? registry.authType}</Td>
+            <Td className="whitespace-nowrap">{PROVIDER_LABEL[registry.provider] ?? registry.provider}</Td>
+            <Td className="whitespace-nowrap">{AUTH_TYPE_LABEL[registry.authType] ?? registry.authType}</Td>
             <Td>
               <RegistryStatus registry={registry} />
             </Td>
