@@ -10,7 +10,7 @@ import type { ServerContext } from "./local-aws";
 import { MalformedPolicyError, parsePolicy } from "./policy-evaluation";
 import { authenticate, type Principal } from "./principals";
 import { findImage, layerDownloadUrl, registryHostname } from "./registry-endpoint";
-import type { ReceivedRequest } from "./sigv4";
+import { headerValue, type ReceivedRequest } from "./sigv4";
 import { repositoryKey, type Image, type Repository } from "./state";
 
 const TARGET_PREFIX = "AmazonEC2ContainerRegistry_V20150921.";
@@ -24,6 +24,7 @@ interface EcrCall {
   principal: Principal;
   region: string;
   input: Input;
+  clientHost: string | undefined;
 }
 
 type ImageId = { imageTag?: string; imageDigest?: string };
@@ -151,7 +152,7 @@ const operations: Record<string, (call: EcrCall) => unknown> = {
     const repository = authorizedRepository(call, "ecr:GetDownloadUrlForLayer");
     const digest = typeof call.input.layerDigest === "string" ? call.input.layerDigest : "";
     if (!repository.blobs[digest]) throw new AwsError("LayersNotFoundException", `The image layer '${digest}' does not exist in the repository with name '${repository.name}' in the registry with id '${repository.accountId}'`, 400);
-    return { downloadUrl: layerDownloadUrl(call.context, repository, digest), layerDigest: digest };
+    return { downloadUrl: layerDownloadUrl(call.context, repository, digest, call.clientHost), layerDigest: digest };
   },
   BatchCheckLayerAvailability(call) {
     const repository = authorizedRepository(call, "ecr:BatchCheckLayerAvailability");
@@ -179,7 +180,7 @@ export async function handleEcr(context: ServerContext, request: ReceivedRequest
     } catch {
       throw new AwsError("SerializationException", "Start of structure or map found where not expected.", 400);
     }
-    const output = operation({ context, principal, region: signature.region, input });
+    const output = operation({ context, principal, region: signature.region, input, clientHost: headerValue(request.headers, "host") });
     send(response, 200, { "Content-Type": "application/x-amz-json-1.1" }, JSON.stringify(output));
   } catch (error) {
     if (!(error instanceof AwsError)) throw error;

@@ -58,6 +58,13 @@ export interface LocalAws {
 export interface ServerContext {
   state: LocalAwsState;
   baseUrl: string;
+  /**
+   * Where blobs are downloaded from, given the Host the client used: the same
+   * server under another host name, because layer storage is another origin
+   * in AWS (S3) and clients drop the registry's Authorization header only on
+   * a redirect to another host.
+   */
+  layerStorageUrl: (clientHost: string | undefined) => string;
   now: () => number;
   layerUrlSecret: Buffer;
 }
@@ -73,7 +80,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     timeoutMs: options.identityProviderTimeoutMs ?? 5000,
     now,
   });
-  const context: ServerContext = { state, baseUrl: "", now, layerUrlSecret: randomBytes(32) };
+  const context: ServerContext = { state, baseUrl: "", layerStorageUrl: () => "", now, layerUrlSecret: randomBytes(32) };
   const persist = () => {
     if (options.stateFile) saveState(options.stateFile, context.state);
   };
@@ -84,7 +91,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     persist();
   };
 
-  const server = http.createServer((request, response) => {
+  const handleRequest: http.RequestListener = (request, response) => {
     const requestId = randomUUID();
     response.setHeader("x-amzn-RequestId", requestId);
     readBody(request)
@@ -107,7 +114,8 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
         if (!response.headersSent) send(response, 500, { "Content-Type": "text/plain" }, `Internal error (request ${requestId})\n`);
         else response.destroy();
       });
-  });
+  };
+  const server = http.createServer(handleRequest);
 
   async function handleApi(request: ReceivedRequest, response: ServerResponse, requestId: string): Promise<void> {
     const service = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(headerValue(request.headers, "authorization") ?? "")?.[1];
@@ -151,6 +159,12 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   const host = options.host && options.host !== "0.0.0.0" && options.host !== "::" ? options.host : "127.0.0.1";
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   context.baseUrl = url;
+  // "localhost" must reach this server whichever address it resolves to.
+  const loopbackV6 = host === "127.0.0.1" ? await listenBestEffort(http.createServer(handleRequest), port, "::1") : undefined;
+  context.layerStorageUrl = (clientHost) => {
+    const hostname = clientHost?.replace(/:\d+$/, "");
+    return `http://${hostname === "localhost" ? "127.0.0.1" : "localhost"}:${port}`;
+  };
   persist();
 
   return {
@@ -167,12 +181,24 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       persist();
       return image;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      await Promise.all([closeServer(server), loopbackV6 && closeServer(loopbackV6)]);
+    },
   };
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
+}
+
+function listenBestEffort(server: http.Server, port: number, host: string): Promise<http.Server | undefined> {
+  return new Promise((resolve) => {
+    server.once("error", () => resolve(undefined));
+    server.listen(port, host, () => resolve(server));
+  });
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer> {

@@ -76,7 +76,7 @@ export function handleRegistry(context: ServerContext, request: ReceivedRequest,
     response.writeHead(200, { ...base, "Content-Type": "application/octet-stream", "Content-Length": Buffer.from(blob.data, "base64").length, "Docker-Content-Digest": reference });
     return void response.end();
   }
-  send(response, 307, { ...base, Location: layerDownloadUrl(context, repository, reference), "Docker-Content-Digest": reference });
+  send(response, 307, { ...base, Location: layerDownloadUrl(context, repository, reference, headerValue(request.headers, "host")), "Docker-Content-Digest": reference });
 }
 
 function authorizationToken(context: ServerContext, request: ReceivedRequest): RegistryAuthToken | "missing" | "invalid" {
@@ -91,13 +91,13 @@ function authorizationToken(context: ServerContext, request: ReceivedRequest): R
 }
 
 /** A signed, expiring URL for a blob on this server's layer storage. */
-export function layerDownloadUrl(context: ServerContext, repository: Repository, digest: string): string {
+export function layerDownloadUrl(context: ServerContext, repository: Repository, digest: string, clientHost: string | undefined): string {
   const path = layerPath(repository, digest);
   const date = new Date(context.now()).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
   const expires = String(LAYER_URL_LIFETIME_SECONDS);
   const query = new URLSearchParams({ "X-Amz-Algorithm": "AWS4-HMAC-SHA256", "X-Amz-Date": date, "X-Amz-Expires": expires });
   query.set("X-Amz-Signature", layerSignature(context, path, date, expires));
-  return `${context.baseUrl}${path}?${query}`;
+  return `${context.layerStorageUrl(clientHost)}${path}?${query}`;
 }
 
 function layerPath(repository: Repository, digest: string): string {

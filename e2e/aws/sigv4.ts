@@ -56,7 +56,8 @@ export async function signatureMatches(
     query[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
   }
   const host = headers.host ?? "";
-  const signer = new SignatureV4({ service: signature.service, region: signature.region, credentials, sha256: Sha256, uriEscapePath: signature.service !== "s3" });
+  // applyChecksum off: the signer must not add an x-amz-content-sha256 header the client never sent (botocore does not).
+  const signer = new SignatureV4({ service: signature.service, region: signature.region, credentials, sha256: Sha256, uriEscapePath: signature.service !== "s3", applyChecksum: false });
   const signed = await signer.sign(
     new HttpRequest({ method: request.method, protocol: "http:", hostname: host, path: decodePath(request.rawPath), query, headers, body: new Uint8Array(request.body) }),
     { signingDate, signableHeaders: new Set(signature.signedHeaders), signingRegion: signature.region, signingService: signature.service },

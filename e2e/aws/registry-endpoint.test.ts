@@ -1,0 +1,162 @@
+// The ECR registry endpoint (OCI distribution, read side) over plain HTTP:
+// the login challenge, manifests by tag and digest, blob redirects to layer
+// storage, and per-repository access control.
+import { GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startLocalAws, type LocalAws } from "./local-aws";
+import { ACCOUNT_A, ACCOUNT_B, REGION, basicAuth, clients, passwordOf, pullPolicy, roleSession, rootCredentials, type Credentials } from "./test-helpers";
+
+let aws: LocalAws;
+let clockOffsetMs = 0;
+const hostA = `${ACCOUNT_A.accountId}.dkr.ecr.${REGION}.amazonaws.com`;
+const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+
+beforeAll(async () => {
+  aws = await startLocalAws({ port: 0, accounts: [ACCOUNT_A, ACCOUNT_B], now: () => Date.now() + clockOffsetMs });
+});
+
+afterAll(async () => {
+  await aws.close();
+});
+
+beforeEach(() => {
+  aws.reset();
+  clockOffsetMs = 0;
+});
+
+async function login(credentials: Credentials, region = REGION): Promise<string> {
+  const { authorizationData } = await clients(aws.url, credentials, region).ecr.send(new GetAuthorizationTokenCommand({}));
+  return basicAuth(passwordOf(authorizationData![0]!.authorizationToken!));
+}
+
+async function errorsOf(response: Response) {
+  return ((await response.json()) as { errors: { code: string; message: string }[] }).errors;
+}
+
+describe("the registry endpoint", () => {
+  it("challenges a client without credentials with ECR's Basic realm", async () => {
+    const response = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toBe(`Basic realm="https://${hostA}/",service="ecr.amazonaws.com"`);
+    expect(response.headers.get("docker-distribution-api-version")).toBe("registry/2.0");
+  });
+
+  it("answers the ping with a valid token and refuses an unknown or expired one", async () => {
+    const authorization = await login(rootCredentials(ACCOUNT_A));
+    const url = `${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/`;
+    expect((await fetch(url, { headers: { Authorization: authorization } })).status).toBe(200);
+    const unknown = await fetch(url, { headers: { Authorization: basicAuth("not-a-token") } });
+    expect(unknown.status).toBe(401);
+    clockOffsetMs = 12 * 3_600_000 + 1000;
+    const expired = await fetch(url, { headers: { Authorization: authorization } });
+    expect(expired.status).toBe(403);
+    expect(await errorsOf(expired)).toEqual([{ code: "DENIED", message: "Your authorization token has expired. Reauthenticate and try again.", detail: null }]);
+  });
+
+  it("serves manifests by tag and by digest, HEAD and GET, with their media type and digest", async () => {
+    const docker = aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "vendor/app", tag: "1.0" });
+    const oci = aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "vendor/app", tag: "oci", format: "oci" });
+    const authorization = await login(rootCredentials(ACCOUNT_A));
+    const base = `${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/vendor/app/manifests`;
+    for (const [reference, image, mediaType] of [["1.0", docker, DOCKER_MANIFEST], [docker.digest, docker, DOCKER_MANIFEST], ["oci", oci, OCI_MANIFEST]] as const) {
+      const head = await fetch(`${base}/${reference}`, { method: "HEAD", headers: { Authorization: authorization } });
+      expect(head.status).toBe(200);
+      expect(head.headers.get("content-type")).toBe(mediaType);
+      expect(head.headers.get("docker-content-digest")).toBe(image.digest);
+      expect(Number(head.headers.get("content-length"))).toBe(Buffer.byteLength(image.manifest));
+      const get = await fetch(`${base}/${reference}`, { headers: { Authorization: authorization } });
+      expect(await get.text()).toBe(image.manifest);
+    }
+  });
+
+  it("answers MANIFEST_UNKNOWN for a missing tag and NAME_UNKNOWN for a missing repository", async () => {
+    aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "app", tag: "1.0" });
+    const authorization = await login(rootCredentials(ACCOUNT_A));
+    const missingTag = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/manifests/2.0`, { headers: { Authorization: authorization } });
+    expect(missingTag.status).toBe(404);
+    expect(await errorsOf(missingTag)).toEqual([{ code: "MANIFEST_UNKNOWN", message: "Requested image not found", detail: null }]);
+    const missingRepository = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/nothing/manifests/1.0`, { headers: { Authorization: authorization } });
+    expect(missingRepository.status).toBe(404);
+    expect((await errorsOf(missingRepository))[0]!.code).toBe("NAME_UNKNOWN");
+  });
+
+  it("redirects blobs to signed layer storage that needs no Authorization header and refuses one", async () => {
+    const image = aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "app", tag: "1.0" });
+    const authorization = await login(rootCredentials(ACCOUNT_A));
+    const blob = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/blobs/${image.configDigest}`, { headers: { Authorization: authorization }, redirect: "manual" });
+    expect(blob.status).toBe(307);
+    const location = blob.headers.get("location")!;
+    expect(location).toMatch(new RegExp(`^http://localhost:${aws.port}/_layers/.*X-Amz-Signature=[0-9a-f]{64}`));
+    const config = await fetch(location);
+    expect(config.status).toBe(200);
+    expect(JSON.parse(await config.text())).toMatchObject({ os: "linux", rootfs: { type: "layers" } });
+
+    const withAuthorization = await fetch(location, { headers: { Authorization: authorization } });
+    expect(withAuthorization.status).toBe(400);
+    expect(await withAuthorization.text()).toContain("<Code>InvalidArgument</Code>");
+    const tampered = await fetch(location.replace(/X-Amz-Signature=[0-9a-f]/, "X-Amz-Signature=x"));
+    expect(tampered.status).toBe(403);
+    clockOffsetMs = 3_601_000;
+    const expired = await fetch(location);
+    expect(expired.status).toBe(403);
+    expect(await expired.text()).toContain("<Message>Request has expired</Message>");
+  });
+
+  it("serves at the root the registry of the account and region that issued the token", async () => {
+    const image = aws.pushFixtureImage({ accountId: ACCOUNT_B.accountId, region: "eu-west-1", repository: "app", tag: "1.0" });
+    const authorization = await login(rootCredentials(ACCOUNT_B), "eu-west-1");
+    const head = await fetch(`${aws.url}/v2/app/manifests/1.0`, { method: "HEAD", headers: { Authorization: authorization } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("docker-content-digest")).toBe(image.digest);
+  });
+
+  it("refuses a principal without ecr:BatchGetImage on the repository with DENIED", async () => {
+    aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "app", tag: "1.0" });
+    const session = await roleSession(aws.url, ACCOUNT_A, "LoginOnly", {
+      policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" }] }),
+    });
+    const response = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/manifests/1.0`, { headers: { Authorization: await login(session) } });
+    expect(response.status).toBe(403);
+    expect(await errorsOf(response)).toEqual([
+      {
+        code: "DENIED",
+        message: `User: ${session.arn} is not authorized to perform: ecr:BatchGetImage on resource: arn:aws:ecr:${REGION}:${ACCOUNT_A.accountId}:repository/app because no identity-based policy allows the ecr:BatchGetImage action`,
+        detail: null,
+      },
+    ]);
+  });
+
+  it("evaluates policies when the token is used, so a policy removed later stops pulls", async () => {
+    aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "app", tag: "1.0" });
+    const session = await roleSession(aws.url, ACCOUNT_A, "Puller", { policy: pullPolicy() });
+    const authorization = await login(session);
+    const url = `${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/manifests/1.0`;
+    expect((await fetch(url, { method: "HEAD", headers: { Authorization: authorization } })).status).toBe(200);
+    const { DeleteRolePolicyCommand } = await import("@aws-sdk/client-iam");
+    await clients(aws.url, rootCredentials(ACCOUNT_A)).iam.send(new DeleteRolePolicyCommand({ RoleName: "Puller", PolicyName: "inline" }));
+    expect((await fetch(url, { method: "HEAD", headers: { Authorization: authorization } })).status).toBe(403);
+  });
+
+  it("lets another account's role pull only once the repository policy allows it", async () => {
+    aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "shared", tag: "1.0" });
+    const session = await roleSession(aws.url, ACCOUNT_B, "Puller", { policy: pullPolicy() });
+    const authorization = await login(session);
+    const url = `${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/shared/manifests/1.0`;
+    const refused = await fetch(url, { headers: { Authorization: authorization } });
+    expect(refused.status).toBe(403);
+    expect((await errorsOf(refused))[0]!.message).toContain("because no resource-based policy allows the ecr:BatchGetImage action");
+    aws.state.repositories[`${ACCOUNT_A.accountId}/${REGION}/shared`]!.policy = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT_B.accountId}:role/Puller` }, Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"] }],
+    });
+    expect((await fetch(url, { headers: { Authorization: authorization } })).status).toBe(200);
+  });
+
+  it("is read-only", async () => {
+    const authorization = await login(rootCredentials(ACCOUNT_A));
+    const response = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/blobs/uploads/`, { method: "POST", headers: { Authorization: authorization } });
+    expect(response.status).toBe(405);
+    expect((await errorsOf(response))[0]!.code).toBe("UNSUPPORTED");
+  });
+});
