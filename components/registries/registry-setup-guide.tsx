@@ -80,7 +80,7 @@ export function RegistrySetupGuide({ authType, hostname, roleArn, oidc }: { auth
         </p>
         <ol className="space-y-4">
           {guide.steps.map((step, index) => (
-            <li key={step.id} className="space-y-2 rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
+            <li key={step.id} id={`setup-step-${step.id}`} className="scroll-mt-20 space-y-2 rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
               <p className="text-sm font-medium">
                 <span className="mr-2 inline-flex size-6 items-center justify-center rounded-full bg-indigo-600 text-xs text-white">{index + 1}</span>
                 {step.title}

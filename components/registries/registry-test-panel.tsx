@@ -25,7 +25,12 @@ export interface RegistryTestPanelProps {
   setupSteps: SetupStepLink[];
 }
 
-const OTHER_STEP_LABELS: Partial<Record<SetupStepRef, string>> = {
+const OTHER_STEP_LABELS: Record<SetupStepRef, string> = {
+  provider: "the OpenID Connect provider in AWS (setup step 1)",
+  role: "the IAM role (setup step 2)",
+  permissions: "the permissions policy on this page",
+  "repository-policy": "the repository policy on this page",
+  "trust-policy": "the role's trust policy (last setup step)",
   registry: "the registry hostname",
   "access-key": "the access key",
   image: "the image you entered",
@@ -185,7 +190,7 @@ function StepRow({ step, setupSteps }: { step: StepResult; setupSteps: SetupStep
                       {setupLink.label}
                     </a>
                   ) : (
-                    (OTHER_STEP_LABELS[diagnosis.setupStep] ?? diagnosis.setupStep)
+                    OTHER_STEP_LABELS[diagnosis.setupStep]
                   )}
                 </p>
               )}

@@ -4,6 +4,6 @@ export const E2E_PORT = Number(process.env.E2E_PORT || 3100);
 
 /** The local AWS's accounts: the registry's, and another for cross-account cases. */
 export const E2E_AWS_ACCOUNTS: LocalAwsAccount[] = [
-  { accountId: "111111111111", accessKeyId: "AKIAE2EACCOUNTA00001", secretAccessKey: "e2eSecretKeyForAccountA000000000000000001" },
-  { accountId: "222222222222", accessKeyId: "AKIAE2EACCOUNTB00002", secretAccessKey: "e2eSecretKeyForAccountB000000000000000002" },
+  { accountId: "111111111111", accessKeyId: "AKIAE2EACCOUNTA00001", secretAccessKey: "e2eSecretKeyForAccountA00000000000000001" },
+  { accountId: "222222222222", accessKeyId: "AKIAE2EACCOUNTB00002", secretAccessKey: "e2eSecretKeyForAccountB00000000000000002" },
 ];

@@ -22,6 +22,9 @@ export interface PortalSession {
  * is a member of it, else their first team). Cached per request.
  */
 export const getSession = cache(async (): Promise<PortalSession | null> => {
+  // Read the cookies first: it marks every page that asks for the session as
+  // dynamic, so the build never prerenders one (and never needs the secrets).
+  const cookieStore = await cookies();
   const nextAuthSession = await getServerSession(getAuthOptions());
   const userId = (nextAuthSession?.user as { id?: string } | undefined)?.id;
   if (!userId) return null;
@@ -35,7 +38,7 @@ export const getSession = cache(async (): Promise<PortalSession | null> => {
     },
   });
   if (!user || user.memberships.length === 0) return null;
-  const wanted = (await cookies()).get(CURRENT_TEAM_COOKIE)?.value;
+  const wanted = cookieStore.get(CURRENT_TEAM_COOKIE)?.value;
   const current = user.memberships.find((m) => m.team.id === wanted) ?? user.memberships[0]!;
   return {
     user: { id: user.id, email: user.email, name: user.name },

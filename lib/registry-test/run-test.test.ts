@@ -14,7 +14,7 @@ import { getEnv } from "@/lib/env";
 import { prisma } from "@/lib/db";
 import type { TestEndpoints } from "@/lib/registry-test/endpoints";
 import { runRegistryTest, type RegistryTestTarget, type RunRegistryTestOptions } from "@/lib/registry-test/run-test";
-import type { StepId } from "@/lib/registry-test/steps";
+import type { Diagnosis, StepId, StepResult } from "@/lib/registry-test/steps";
 import { startTestIssuer, pointIssuerAt, type TestIssuer } from "@/test/support/issuer-server";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
 import { startLocalAws, type LocalAws } from "@/e2e/aws/local-aws";
@@ -76,10 +76,10 @@ function statuses(steps: { id: StepId; status: string }[]) {
   return Object.fromEntries(steps.map((step) => [step.id, step.status]));
 }
 
-function failedStep(steps: { status: string; id: StepId; diagnosis?: { setupStep: string | null; summary: string; fix: string; awsCode?: string; awsMessage?: string } }[]) {
+function failedStep(steps: StepResult[]): StepResult & { diagnosis: Diagnosis } {
   const failed = steps.find((step) => step.status === "failed");
-  if (!failed) throw new Error("no step failed");
-  return failed as typeof failed & { diagnosis: NonNullable<typeof failed.diagnosis> };
+  if (!failed?.diagnosis) throw new Error("no step failed");
+  return failed as StepResult & { diagnosis: Diagnosis };
 }
 
 async function roleFor(account: VendorAws, options: { sub?: string | null; audience?: string; issuerUrl?: string; pullPolicy?: boolean } = {}) {

@@ -16,12 +16,19 @@ import { parseRegistryEndpointOverrides, type TestEndpoints } from "@/lib/regist
 import { claimTestSlot } from "@/lib/registry-test/rate-limit";
 import { runRegistryTest, type RegistryTestRun, type RegistryTestTarget } from "@/lib/registry-test/run-test";
 import { parseImageReference, type ImageReference, type TRegistryTestInput } from "@/lib/registry-test/schema";
-import type { StepResult } from "@/lib/registry-test/steps";
+import type { RegistryTestResult, StepResult } from "@/lib/registry-test/steps";
 
 export class RateLimitedError extends UserFacingError {
   constructor(readonly retryAfterSeconds: number) {
     super("rate_limited", `Your team has run 10 tests in the last minute, the most allowed. Try again in ${retryAfterSeconds} s.`);
   }
+}
+
+/** The result of the registry's last test, as stored (no secrets), or null. */
+export async function getLastTestResult(teamId: string, registryId: string): Promise<RegistryTestResult | null> {
+  const row = await prisma.registry.findFirst({ where: { id: registryId, teamId }, select: { lastTestResult: true } });
+  const stored = row?.lastTestResult as RegistryTestResult | null | undefined;
+  return stored && typeof stored === "object" && Array.isArray(stored.steps) ? stored : null;
 }
 
 /** Where tests send requests: the SDK's regional endpoints unless configured otherwise. */

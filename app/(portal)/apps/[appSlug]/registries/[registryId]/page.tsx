@@ -7,6 +7,7 @@ import { RegistryDetails } from "@/components/registries/registry-details";
 import { EditRegistryForm } from "@/components/registries/registry-form";
 import { RegistrySetupGuide } from "@/components/registries/registry-setup-guide";
 import { RegistryStatus } from "@/components/registries/registry-status";
+import { RegistryTestPanel } from "@/components/registries/registry-test-panel";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { getApplicationBySlug, listApplications } from "@/lib/applications/service";
@@ -14,6 +15,8 @@ import { requireSession } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { getRegistryOidcSetup } from "@/lib/registries/oidc-setup";
 import { getRegistry, registryLabel } from "@/lib/registries/service";
+import { buildRegistrySetupGuide } from "@/lib/registries/setup-guide";
+import { getLastTestResult } from "@/lib/registry-test/service";
 import { roleAtLeast } from "@/lib/teams/roles";
 
 type Props = { params: Promise<{ appSlug: string; registryId: string }> };
@@ -33,6 +36,9 @@ export default async function RegistryPage({ params }: Props) {
   const canEdit = roleAtLeast(session.role, "MEMBER");
   const [{ provider, oidc }, applications] = await Promise.all([getRegistryOidcSetup(session.team.publicId), canEdit ? listApplications(session.team.id) : []]);
   const label = registryLabel(registry);
+  const lastTestResult = await getLastTestResult(session.team.id, registry.id);
+  const guide = registry.authType === "iam_role" ? buildRegistrySetupGuide({ hostname: registry.hostname, roleArn: registry.roleArn ?? "", oidc, scope: "registry" }) : null;
+  const setupSteps = guide?.ok ? guide.steps.map((step, index) => ({ id: step.id, label: `Step ${index + 1}: ${step.title}` })) : [];
   const oidcPanel = (
     <div className="space-y-3">
       <IssuerWarnings warnings={provider.warnings} />
@@ -48,13 +54,12 @@ export default async function RegistryPage({ params }: Props) {
           <RegistryDetails registry={registry} />
         </Card>
 
-        {/* ── Test connection (issue 6) ─────────────────────────────────────
-            The Test panel (components/registries/registry-test-panel.tsx,
-            lib/registry-test/) mounts in this card, under the status. */}
-        <Card title="Test connection" description="Whether the portal could log in to the registry the last time it was tested.">
-          <RegistryStatus registry={registry} detailed />
+        <Card title="Test connection" description="Performs the real AWS calls the portal will make, and says which setup step to fix when one fails.">
+          <div className="space-y-4">
+            <RegistryStatus registry={registry} detailed />
+            <RegistryTestPanel registryId={registry.id} canTest={canEdit} lastResult={lastTestResult} setupSteps={setupSteps} />
+          </div>
         </Card>
-        {/* ── end of Test connection ─────────────────────────────────────── */}
 
         {canEdit ? (
           <Card title="Edit registry">
