@@ -34,11 +34,15 @@ beforeEach(() => {
   aws.reset();
 });
 
+/** A minimal environment for a command-line tool: nothing of the machine's AWS or registry configuration. */
+function toolEnvironment(): NodeJS.ProcessEnv {
+  return { NODE_ENV: "test", PATH: process.env.PATH, HOME: home };
+}
+
 /** The CLI with only the given credentials: no profile, config file or instance metadata of the machine. */
 function cliEnvironment(credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): NodeJS.ProcessEnv {
   return {
-    PATH: process.env.PATH,
-    HOME: home,
+    ...toolEnvironment(),
     AWS_CONFIG_FILE: path.join(home, "config"),
     AWS_SHARED_CREDENTIALS_FILE: path.join(home, "credentials"),
     AWS_DEFAULT_REGION: REGION,
@@ -118,9 +122,7 @@ describe("skopeo", () => {
     const { stdout: password } = await run(AWS_CLI, ["--endpoint-url", aws.url, "ecr", "get-login-password"], {
       env: cliEnvironment({ accessKeyId: ACCOUNT_A.accessKeyId, secretAccessKey: ACCOUNT_A.secretAccessKey }),
     });
-    const { stdout } = await run("skopeo", ["inspect", "--tls-verify=false", "--creds", `AWS:${password.trim()}`, `docker://127.0.0.1:${aws.port}/vendor/app:1.0`], {
-      env: { PATH: process.env.PATH, HOME: home },
-    });
+    const { stdout } = await run("skopeo", ["inspect", "--tls-verify=false", "--creds", `AWS:${password.trim()}`, `docker://127.0.0.1:${aws.port}/vendor/app:1.0`], { env: toolEnvironment() });
     const inspected = JSON.parse(stdout) as { Digest: string; RepoTags: string[]; Layers: string[]; Os: string };
     expect(inspected.Digest).toBe(image.digest);
     expect(inspected.RepoTags).toEqual(["1.0"]);
@@ -135,7 +137,7 @@ describe("skopeo", () => {
     };
     const credentials = Buffer.from(authorizationData[0]!.authorizationToken, "base64").toString("utf8");
     const target = path.join(home, "copy");
-    await run("skopeo", ["copy", "--src-tls-verify=false", "--src-creds", credentials, `docker://127.0.0.1:${aws.port}/app:oci`, `dir:${target}`], { env: { PATH: process.env.PATH, HOME: home } });
+    await run("skopeo", ["copy", "--src-tls-verify=false", "--src-creds", credentials, `docker://127.0.0.1:${aws.port}/app:oci`, `dir:${target}`], { env: toolEnvironment() });
     expect(fs.readFileSync(path.join(target, "manifest.json"), "utf8")).toBe(image.manifest);
     for (const digest of [image.configDigest, ...image.layerDigests]) expect(fs.existsSync(path.join(target, digest.slice("sha256:".length)))).toBe(true);
   });
