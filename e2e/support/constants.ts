@@ -7,3 +7,6 @@ export const E2E_AWS_ACCOUNTS: LocalAwsAccount[] = [
   { accountId: "111111111111", accessKeyId: "AKIAE2EACCOUNTA00001", secretAccessKey: "e2eSecretKeyForAccountA00000000000000001" },
   { accountId: "222222222222", accessKeyId: "AKIAE2EACCOUNTB00002", secretAccessKey: "e2eSecretKeyForAccountB00000000000000002" },
 ];
+
+/** An image the e2e server pushes into the first account's registry at start. */
+export const E2E_FIXTURE_IMAGE = { region: "eu-west-1", repository: "vendor/app", tag: "1.0" };

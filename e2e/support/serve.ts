@@ -10,7 +10,7 @@ import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { applyMigrations } from "@/lib/db/schema-engine";
 import { startLocalAws } from "../aws/local-aws";
 import { E2E_ENVIRONMENT_FILE, type E2eEnvironment } from "./environment";
-import { E2E_AWS_ACCOUNTS, E2E_PORT } from "./constants";
+import { E2E_AWS_ACCOUNTS, E2E_FIXTURE_IMAGE, E2E_PORT } from "./constants";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-e2e-"));
@@ -19,6 +19,8 @@ fs.chmodSync(dataDir, 0o755);
 const database = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), database: "portal_e2e" });
 await applyMigrations(database.url);
 const localAws = await startLocalAws({ port: 0, accounts: E2E_AWS_ACCOUNTS, jwksCacheSeconds: 0 });
+// The vendor's image, in the first account's registry, for the Test's manifest step.
+localAws.pushFixtureImage({ accountId: E2E_AWS_ACCOUNTS[0]!.accountId, ...E2E_FIXTURE_IMAGE });
 
 const baseUrl = `http://127.0.0.1:${E2E_PORT}`;
 const environment: E2eEnvironment = {

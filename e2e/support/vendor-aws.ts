@@ -66,9 +66,13 @@ export class VendorAws {
   /** An IAM user with an access key, allowed to pull unless `pullPolicy` is false. */
   async createUserWithKey(name: string, options: { pullPolicy?: boolean } = {}): Promise<{ accessKeyId: string; secretAccessKey: string }> {
     await this.iam.send(new CreateUserCommand({ UserName: name }));
-    if (options.pullPolicy ?? true) await this.iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: "PortalEcrPull", PolicyDocument: ECR_PULL_POLICY }));
+    if (options.pullPolicy ?? true) await this.putUserPullPolicy(name);
     const key = await this.iam.send(new CreateAccessKeyCommand({ UserName: name }));
     return { accessKeyId: key.AccessKey!.AccessKeyId!, secretAccessKey: key.AccessKey!.SecretAccessKey! };
+  }
+
+  async putUserPullPolicy(userName: string): Promise<void> {
+    await this.iam.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: "PortalEcrPull", PolicyDocument: ECR_PULL_POLICY }));
   }
 
   async allowCrossAccountPull(region: string, repository: string, principalArn: string): Promise<void> {
