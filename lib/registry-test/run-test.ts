@@ -232,11 +232,11 @@ export async function runRegistryTest(target: RegistryTestTarget, options: RunRe
   const headline =
     verdict === "verified"
       ? target.authType === "iam_role"
-        ? "Verified: the portal can assume the role and pull from the registry, and the role refuses other teams."
-        : "Verified: the credentials work and the registry accepts them."
+        ? "The portal can assume the role and pull from the registry, and the role refuses other teams."
+        : "The credentials work and the registry accepts them."
       : verdict === "unsafe"
-        ? "Unsafe: the role trusts every team of this portal. Add the sub condition before using it."
-        : `Failed at "${failed!.title}": ${failed!.diagnosis?.summary ?? "see the step for details"}`;
+        ? "The role trusts every team of this portal. Add the sub condition before using it."
+        : `"${failed!.title}" failed: ${failed!.diagnosis?.summary ?? "see the step for details"}`;
   return {
     result: { verdict, headline, startedAt: startedAt.toISOString(), durationMs: Math.round(performance.now() - start), steps: finalSteps, ...(sentClaims ? { sentClaims } : {}) },
     externalMs: Math.round(external.totalMs),
