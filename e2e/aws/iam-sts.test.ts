@@ -20,6 +20,9 @@ import {
 } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { DescribeRepositoriesCommand } from "@aws-sdk/client-ecr";
+import { Sha256 } from "@aws-crypto/sha256-js";
+import { HttpRequest } from "@smithy/protocol-http";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startLocalAws, type LocalAws } from "./local-aws";
 import { ACCOUNT_A, ACCOUNT_B, clients, expectAwsError, rootCredentials, type Credentials } from "./test-helpers";
@@ -98,6 +101,21 @@ describe("SigV4", () => {
     const expired = clients(aws.url, session);
     await expectAwsError(expired.sts.send(new GetCallerIdentityCommand({})), { code: "ExpiredToken", message: "The security token included in the request is expired", status: 403 });
     await expectAwsError(expired.ecr.send(new DescribeRepositoriesCommand({})), { code: "ExpiredTokenException", message: "The security token included in the request is expired", status: 400 });
+  });
+
+  it("refuses a request signed more than 15 minutes ago, as AWS does", async () => {
+    const url = new URL(aws.url);
+    const signer = new SignatureV4({ service: "sts", region: "us-east-1", credentials: rootCredentials(ACCOUNT_A), sha256: Sha256 });
+    const body = "Action=GetCallerIdentity&Version=2011-06-15";
+    const signed = await signer.sign(
+      new HttpRequest({ method: "POST", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: "/", headers: { host: url.host, "content-type": "application/x-www-form-urlencoded" }, body }),
+      { signingDate: new Date(Date.now() - 20 * 60_000) },
+    );
+    const response = await fetch(aws.url, { method: "POST", headers: signed.headers, body });
+    expect(response.status).toBe(403);
+    const text = await response.text();
+    expect(text).toContain("<Code>SignatureDoesNotMatch</Code>");
+    expect(text).toMatch(/<Message>Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 15 min\.\)<\/Message>/);
   });
 
   it("puts a request ID on every response, the reset endpoint's included", async () => {

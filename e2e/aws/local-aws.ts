@@ -73,7 +73,7 @@ const DEFAULT_JWKS_CACHE_SECONDS = 3600;
 
 export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
   const now = options.now ?? Date.now;
-  let state = (options.stateFile && loadState(options.stateFile)) || createState(options.accounts, now());
+  const state = (options.stateFile && loadState(options.stateFile)) || createState(options.accounts, now());
   seedAccounts(state, options.accounts, now());
   const verifier = createWebIdentityVerifier({
     cacheSeconds: options.jwksCacheSeconds ?? DEFAULT_JWKS_CACHE_SECONDS,
@@ -85,10 +85,14 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     if (options.stateFile) saveState(options.stateFile, context.state);
   };
   const reset = () => {
-    state = createState(options.accounts, now());
-    context.state = state;
+    context.state = createState(options.accounts, now());
     verifier.clearCache();
     persist();
+  };
+  const pushFixture = (input: FixtureImageInput) => {
+    const image = pushFixtureImage(context.state, input, now());
+    persist();
+    return image;
   };
 
   const handleRequest: http.RequestListener = (request, response) => {
@@ -98,10 +102,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       .then(async (body) => {
         const url = new URL(request.url ?? "/", "http://local-aws");
         const received: ReceivedRequest = { method: request.method ?? "GET", rawPath: url.pathname, query: url.searchParams, headers: request.headers, body };
-        if (url.pathname === "/_local/reset" && request.method === "POST") {
-          reset();
-          return send(response, 204, {}, "");
-        }
+        if (url.pathname.startsWith("/_local/")) return handleLocalControl(url.pathname, received, response);
         if (url.pathname.startsWith("/_layers/")) return handleLayerDownload(context, received, response);
         const registry = /^\/_registry\/([^/]+)(\/v2(?:\/.*)?)$/.exec(url.pathname);
         if (registry) return handleRegistry(context, received, response, registry[2]!, registry[1]!);
@@ -116,6 +117,23 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       });
   };
   const server = http.createServer(handleRequest);
+
+  /** Controls for tests in another process (e.g. Playwright's): reset, and push a fixture image. */
+  function handleLocalControl(path: string, request: ReceivedRequest, response: ServerResponse): void {
+    if (request.method !== "POST") return send(response, 405, { Allow: "POST" });
+    if (path === "/_local/reset") {
+      reset();
+      return send(response, 204, {});
+    }
+    if (path === "/_local/fixture-images") {
+      const input = JSON.parse(request.body.toString("utf8") || "{}") as Partial<FixtureImageInput>;
+      if (!input.accountId || !input.region || !input.repository || !input.tag) {
+        return send(response, 400, { "Content-Type": "text/plain" }, "Send JSON with accountId, region, repository and tag (and optionally format: docker|oci).\n");
+      }
+      return send(response, 201, { "Content-Type": "application/json" }, JSON.stringify(pushFixture(input as FixtureImageInput)));
+    }
+    send(response, 404, { "Content-Type": "text/plain" }, "Unknown control endpoint; there are POST /_local/reset and POST /_local/fixture-images.\n");
+  }
 
   async function handleApi(request: ReceivedRequest, response: ServerResponse, requestId: string): Promise<void> {
     const service = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(headerValue(request.headers, "authorization") ?? "")?.[1];
@@ -176,11 +194,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     reset,
     registryHostname,
     registryUrl: (accountId, region) => `${url}/_registry/${registryHostname(accountId, region)}`,
-    pushFixtureImage(input) {
-      const image = pushFixtureImage(context.state, input, now());
-      persist();
-      return image;
-    },
+    pushFixtureImage: pushFixture,
     close: async () => {
       await Promise.all([closeServer(server), loopbackV6 && closeServer(loopbackV6)]);
     },

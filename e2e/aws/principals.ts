@@ -4,7 +4,7 @@
 import { AwsError } from "./aws-error";
 import { MANAGED_POLICIES } from "./managed-policies";
 import { evaluatePolicies, parsePolicy, type Decision, type PolicyDocument } from "./policy-evaluation";
-import { parseSignatureHeader, signatureMatches, headerValue, type ReceivedRequest, type SignatureHeader } from "./sigv4";
+import { headerValue, parseSignatureHeader, signatureMatches, signatureTimeProblem, type ReceivedRequest, type SignatureHeader } from "./sigv4";
 import type { IamEntityPolicies, LocalAwsState } from "./state";
 
 export interface Principal {
@@ -38,9 +38,11 @@ export async function authenticate(state: LocalAwsState, request: ReceivedReques
       : new AwsError("MissingAuthenticationTokenException", "Missing Authentication Token", 403);
   }
   const sentToken = headerValue(request.headers, "x-amz-security-token");
+  const timeProblem = signatureTimeProblem(request.headers);
   const key = state.accessKeys[signature.accessKeyId];
   const session = state.sessions[signature.accessKeyId];
   if (key && key.status === "Active" && sentToken === undefined) {
+    if (timeProblem) throw badSignature(protocol, timeProblem);
     if (!(await signatureMatches(request, signature, key))) throw badSignature(protocol);
     if (key.userName === null) {
       return { signature, principal: { kind: "root", accountId: key.accountId, arn: `arn:aws:iam::${key.accountId}:root`, userId: key.accountId, accessKeyId: key.accessKeyId } };
@@ -50,6 +52,7 @@ export async function authenticate(state: LocalAwsState, request: ReceivedReques
     return { signature, principal: { kind: "user", accountId: key.accountId, arn: user.arn, userId: user.id, accessKeyId: key.accessKeyId, name: user.name } };
   }
   if (session && sentToken === session.sessionToken) {
+    if (timeProblem) throw badSignature(protocol, timeProblem);
     if (!(await signatureMatches(request, signature, session))) throw badSignature(protocol);
     if (now >= session.expiresAt) throw protocol === "query" ? new AwsError("ExpiredToken", EXPIRED_TOKEN, 403) : new AwsError("ExpiredTokenException", EXPIRED_TOKEN, 400);
     return {
@@ -68,8 +71,8 @@ export async function authenticate(state: LocalAwsState, request: ReceivedReques
   throw invalidToken(protocol);
 }
 
-function badSignature(protocol: Protocol): AwsError {
-  return protocol === "query" ? new AwsError("SignatureDoesNotMatch", BAD_SIGNATURE, 403) : new AwsError("InvalidSignatureException", BAD_SIGNATURE, 400);
+function badSignature(protocol: Protocol, message = BAD_SIGNATURE): AwsError {
+  return protocol === "query" ? new AwsError("SignatureDoesNotMatch", message, 403) : new AwsError("InvalidSignatureException", message, 400);
 }
 
 /** The principal behind an access key (for ECR tokens, evaluated when used). */

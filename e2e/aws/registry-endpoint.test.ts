@@ -153,6 +153,19 @@ describe("the registry endpoint", () => {
     expect((await fetch(url, { headers: { Authorization: authorization } })).status).toBe(200);
   });
 
+  it("takes fixture images from tests in another process over POST /_local/fixture-images", async () => {
+    const response = await fetch(`${aws.url}/_local/fixture-images`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "pushed/over-http", tag: "2.0", format: "oci" }),
+    });
+    expect(response.status).toBe(201);
+    const image = (await response.json()) as { digest: string; mediaType: string };
+    expect(image.mediaType).toBe(OCI_MANIFEST);
+    const head = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/pushed/over-http/manifests/2.0`, { method: "HEAD", headers: { Authorization: await login(rootCredentials(ACCOUNT_A)) } });
+    expect(head.headers.get("docker-content-digest")).toBe(image.digest);
+  });
+
   it("is read-only", async () => {
     const authorization = await login(rootCredentials(ACCOUNT_A));
     const response = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/blobs/uploads/`, { method: "POST", headers: { Authorization: authorization } });

@@ -67,6 +67,23 @@ export async function signatureMatches(
   return timingSafeEqual(Buffer.from(expected), Buffer.from(signature.signature));
 }
 
+const ALLOWED_SKEW_MS = 15 * 60_000;
+
+/**
+ * AWS's refusal of a request signed more than 15 minutes away from its clock,
+ * or undefined. Compared with the machine's clock, which is what the client
+ * signs with, not the emulator's (possibly advanced) clock.
+ */
+export function signatureTimeProblem(headers: IncomingHttpHeaders, realNow = Date.now()): string | undefined {
+  const amzDate = headerValue(headers, "x-amz-date");
+  const signedAt = amzDate ? parseAmzDate(amzDate) : undefined;
+  if (!amzDate || !signedAt) return undefined;
+  const format = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  if (signedAt.getTime() < realNow - ALLOWED_SKEW_MS) return `Signature expired: ${amzDate} is now earlier than ${format(realNow - ALLOWED_SKEW_MS)} (${format(realNow)} - 15 min.)`;
+  if (signedAt.getTime() > realNow + ALLOWED_SKEW_MS) return `Signature not yet current: ${amzDate} is still later than ${format(realNow + ALLOWED_SKEW_MS)} (${format(realNow)} + 15 min.)`;
+  return undefined;
+}
+
 export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name.toLowerCase()];
   return Array.isArray(value) ? value.join(",") : value;

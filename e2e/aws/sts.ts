@@ -81,11 +81,10 @@ export function assumeRole(context: StsContext, caller: Principal): Result {
   });
   if (trust !== "allow") throw denied;
   // A trust policy naming the caller itself (same account) is enough; one
-  // naming an account also needs the caller's own policies to allow it.
-  const namedDirectly = caller.accountId === match[1] && evaluatePolicies([parsePolicy(role.assumeRolePolicy)], {
-    action: "sts:AssumeRole",
-    principal: { AWS: asking.AWS!.filter((identifier) => identifier.includes(":user/") || identifier.includes(":role/") || identifier.includes(":assumed-role/")) },
-  }) === "allow";
+  // naming only the account also needs the caller's own policies to allow it.
+  const callerArns = asking.AWS!.filter((identifier) => identifier.startsWith("arn:") && !identifier.endsWith(":root"));
+  const namedDirectly =
+    caller.accountId === match[1] && evaluatePolicies([parsePolicy(role.assumeRolePolicy)], { action: "sts:AssumeRole", principal: { AWS: callerArns } }) === "allow";
   if (!namedDirectly && identityDecision(context.state, caller, "sts:AssumeRole", role.arn) !== "allow") throw denied;
   checkMaxSessionDuration(role, duration);
   const session = startSession(context, role, sessionName, duration);
