@@ -22,11 +22,11 @@ import {
   ZCreateRegistryInput,
   ZUpdateRegistryInput,
   type RegistryAuthType,
-  type RegistryProvider,
   type TCreateRegistryInput,
   type TUpdateRegistryInput,
 } from "@/lib/registries/schema";
 import type { OidcSetupValues } from "@/lib/registries/setup-guide";
+import type { RegistryView } from "@/lib/registries/service";
 
 export interface RegistryFormContext {
   appSlug: string;
@@ -40,17 +40,7 @@ export interface RegistryFormContext {
 }
 
 /** What the edit form starts from: no secret, only the masked key ID. */
-export interface EditableRegistry {
-  id: string;
-  provider: RegistryProvider;
-  name: string | null;
-  hostname: string;
-  authType: RegistryAuthType;
-  roleArn: string | null;
-  accessKeyIdMasked: string | null;
-  allApplications: boolean;
-  applicationIds: string[];
-}
+export type EditableRegistry = Pick<RegistryView, "id" | "provider" | "name" | "hostname" | "authType" | "roleArn" | "accessKeyIdMasked" | "allApplications"> & { applicationIds: string[] };
 
 export function CreateRegistryForm(context: RegistryFormContext) {
   const router = useRouter();
