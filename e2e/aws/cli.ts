@@ -14,6 +14,7 @@ const { values } = parseArgs({
     state: { type: "string" },
     account: { type: "string", multiple: true },
     "jwks-cache-seconds": { type: "string" },
+    "fixture-image": { type: "string", multiple: true },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -21,6 +22,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`Usage: npm run aws:local -- [--port 4566] [--host 127.0.0.1] [--state .data/local-aws.json]
        [--account 111111111111:AKIA...:secret]... [--jwks-cache-seconds 3600]
+       [--fixture-image <repository>:<tag>]...   (pushed into the first account's us-east-1 registry)
 Accounts may also be given as LOCAL_AWS_ACCOUNTS='[{"accountId":"…","accessKeyId":"…","secretAccessKey":"…"}]'.`);
   process.exit(0);
 }
@@ -50,6 +52,13 @@ const localAws = await startLocalAws({
   stateFile: values.state,
   ...(values["jwks-cache-seconds"] ? { jwksCacheSeconds: Number(values["jwks-cache-seconds"]) } : {}),
 });
+
+for (const value of values["fixture-image"] ?? []) {
+  const separator = value.lastIndexOf(":");
+  if (separator <= 0) throw new Error(`--fixture-image ${value}: expected <repository>:<tag>`);
+  const image = localAws.pushFixtureImage({ accountId: accounts[0]!.accountId, region: "us-east-1", repository: value.slice(0, separator), tag: value.slice(separator + 1) });
+  console.log(`Pushed fixture image ${image.reference} (${image.digest})`);
+}
 
 console.log(`Local AWS (IAM, STS, ECR and the ECR registry endpoint) on ${localAws.url}`);
 if (values.state) console.log(`State file: ${values.state}`);
