@@ -13,8 +13,10 @@ import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload, type Cr
 
 export interface TestIssuer {
   url: string;
-  /** SHA-1 of the served certificate (https only). */
+  /** SHA-1 of the last certificate served (https only): the intermediate when a chain is served. */
   thumbprint?: string;
+  /** SHA-1 of the server's own (leaf) certificate (https only). */
+  leafThumbprint?: string;
   kid: string;
   mint(claims: JWTPayload & { sub: string }, options?: { kid?: string; key?: CryptoKey; alg?: string; expiresInSeconds?: number; now?: number }): Promise<string>;
   /** Replaces the published key by a new one (the old kid disappears). */
@@ -27,7 +29,7 @@ export interface TestIssuer {
   close(): Promise<void>;
 }
 
-export async function startTestIssuer(options: { https?: boolean; alg?: "RS256" | "ES256" } = {}): Promise<TestIssuer> {
+export async function startTestIssuer(options: { https?: "self-signed" | "with-intermediate"; alg?: "RS256" | "ES256" } = {}): Promise<TestIssuer> {
   const alg = options.alg ?? "RS256";
   let key = await generateKeyPair(alg, { extractable: true });
   let kid = `key-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
@@ -45,18 +47,18 @@ export async function startTestIssuer(options: { https?: boolean; alg?: "RS256" 
     }, issuer.delayMs);
   };
   let server: http.Server;
-  let thumbprint: string | undefined;
+  let certificates: ServedCertificates | undefined;
   if (options.https) {
-    const certificate = await selfSignedCertificate();
-    thumbprint = certificate.thumbprint;
-    server = https.createServer({ cert: certificate.cert, key: certificate.key }, handler);
+    certificates = makeCertificates(options.https === "with-intermediate");
+    server = https.createServer({ cert: certificates.chain, key: certificates.key }, handler);
   } else server = http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `${options.https ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const issuer: TestIssuer = {
     url,
-    thumbprint,
+    thumbprint: certificates?.lastThumbprint,
+    leafThumbprint: certificates?.leafThumbprint,
     get kid() {
       return kid;
     },
@@ -83,14 +85,36 @@ export async function startTestIssuer(options: { https?: boolean; alg?: "RS256" 
   return issuer;
 }
 
-/** A throwaway certificate for 127.0.0.1 from the openssl command line. */
-async function selfSignedCertificate(): Promise<{ cert: string; key: string; thumbprint: string }> {
+interface ServedCertificates {
+  /** PEM of what the server sends: the leaf, then the intermediate if any. */
+  chain: string;
+  key: string;
+  leafThumbprint: string;
+  lastThumbprint: string;
+}
+
+/** Throwaway certificates for 127.0.0.1 from the openssl command line: self-signed, or issued by an intermediate of a root. */
+function makeCertificates(withIntermediate: boolean): ServedCertificates {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "local-aws-issuer-"));
+  const file = (name: string) => path.join(directory, name);
+  const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: "ignore" });
+  const newKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
   try {
-    const [keyFile, certFile] = [path.join(directory, "key.pem"), path.join(directory, "cert.pem")];
-    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
-    const cert = fs.readFileSync(certFile, "utf8");
-    return { cert, key: fs.readFileSync(keyFile, "utf8"), thumbprint: createHash("sha1").update(new X509Certificate(cert).raw).digest("hex") };
+    fs.writeFileSync(file("ca.ext"), "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n");
+    fs.writeFileSync(file("leaf.ext"), "subjectAltName=IP:127.0.0.1\n");
+    if (!withIntermediate) {
+      openssl("req", "-x509", ...newKey, "-keyout", file("leaf.key"), "-out", file("leaf.pem"), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1");
+    } else {
+      openssl("req", "-x509", ...newKey, "-keyout", file("root.key"), "-out", file("root.pem"), "-days", "1", "-subj", "/CN=local-aws test root", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+      openssl("req", ...newKey, "-keyout", file("intermediate.key"), "-out", file("intermediate.csr"), "-subj", "/CN=local-aws test intermediate");
+      openssl("x509", "-req", "-in", file("intermediate.csr"), "-CA", file("root.pem"), "-CAkey", file("root.key"), "-set_serial", "2", "-out", file("intermediate.pem"), "-days", "1", "-extfile", file("ca.ext"));
+      openssl("req", ...newKey, "-keyout", file("leaf.key"), "-out", file("leaf.csr"), "-subj", "/CN=127.0.0.1");
+      openssl("x509", "-req", "-in", file("leaf.csr"), "-CA", file("intermediate.pem"), "-CAkey", file("intermediate.key"), "-set_serial", "3", "-out", file("leaf.pem"), "-days", "1", "-extfile", file("leaf.ext"));
+    }
+    const leaf = fs.readFileSync(file("leaf.pem"), "utf8");
+    const last = withIntermediate ? fs.readFileSync(file("intermediate.pem"), "utf8") : leaf;
+    const sha1 = (pem: string) => createHash("sha1").update(new X509Certificate(pem).raw).digest("hex");
+    return { chain: withIntermediate ? leaf + last : leaf, key: fs.readFileSync(file("leaf.key"), "utf8"), leafThumbprint: sha1(leaf), lastThumbprint: sha1(last) };
   } finally {
     fs.rmSync(directory, { recursive: true, force: true });
   }

@@ -87,6 +87,14 @@ describe("AssumeRoleWithWebIdentity", () => {
     await expectAwsError(assume(roleArn, await issuer.mint({ sub: "team_a" })), KEY_FAILURE);
   });
 
+  it("refuses when nothing listens at the issuer's address", async () => {
+    const gone = await startTestIssuer();
+    const { roleArn } = await setUpRole({ url: gone.url, condition: { StringEquals: { [`${providerPathOf(gone.url)}:sub`]: "team_a" } } });
+    const token = await gone.mint({ sub: "team_a" });
+    await gone.close();
+    await expectAwsError(assume(roleArn, token), KEY_FAILURE);
+  });
+
   it("gives up on an issuer slower than the fetch deadline", async () => {
     const { roleArn } = await setUpRole();
     issuer.delayMs = 1500;
@@ -250,7 +258,7 @@ describe("AssumeRoleWithWebIdentity", () => {
 describe("AssumeRoleWithWebIdentity with an https issuer", () => {
   let tlsIssuer: TestIssuer;
   beforeAll(async () => {
-    tlsIssuer = await startTestIssuer({ https: true });
+    tlsIssuer = await startTestIssuer({ https: "self-signed" });
   });
   afterAll(async () => {
     await tlsIssuer.close();
@@ -265,10 +273,23 @@ describe("AssumeRoleWithWebIdentity with an https issuer", () => {
 
   it("refuses the issuer when the served certificate does not match the configured thumbprint", async () => {
     const { roleArn } = await setUpRole({ url: tlsIssuer.url, thumbprints: ["0".repeat(40)], condition: conditionFor(tlsIssuer.url) });
-    await expectAwsError(assume(roleArn, await tlsIssuer.mint({ sub: "team_a" })), {
-      code: "InvalidIdentityToken",
-      message: "OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint",
-      status: 400,
-    });
+    await expectAwsError(assume(roleArn, await tlsIssuer.mint({ sub: "team_a" })), THUMBPRINT_MISMATCH);
+  });
+
+  it("pins the last certificate the server sends, the intermediate, not the server's own", async () => {
+    const chained = await startTestIssuer({ https: "with-intermediate" });
+    try {
+      expect(chained.thumbprint).not.toBe(chained.leafThumbprint);
+      const { roleArn } = await setUpRole({ url: chained.url, thumbprints: [chained.leafThumbprint!], condition: conditionFor(chained.url) });
+      await expectAwsError(assume(roleArn, await chained.mint({ sub: "team_a" })), THUMBPRINT_MISMATCH);
+      const { UpdateOpenIDConnectProviderThumbprintCommand } = await import("@aws-sdk/client-iam");
+      const providerArn = `arn:aws:iam::${ACCOUNT_A.accountId}:oidc-provider/${providerPathOf(chained.url)}`;
+      await admin().iam.send(new UpdateOpenIDConnectProviderThumbprintCommand({ OpenIDConnectProviderArn: providerArn, ThumbprintList: [chained.thumbprint!] }));
+      await expect(assume(roleArn, await chained.mint({ sub: "team_a" }))).resolves.toMatchObject({ SubjectFromWebIdentityToken: "team_a" });
+    } finally {
+      await chained.close();
+    }
   });
 });
+
+const THUMBPRINT_MISMATCH = { code: "InvalidIdentityToken", message: "OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint", status: 400 };
