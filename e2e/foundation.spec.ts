@@ -40,7 +40,8 @@ test("refuses a second account with the same email, next to the email field", as
   await page.getByLabel("Password").fill(TEST_PASSWORD);
   await page.getByLabel("Team name").fill("Other");
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByText("An account with this email already exists.")).toBeVisible();
+  await expect(page.getByText("An account with this email already exists. Sign in instead.")).toBeVisible();
+  await expect(page.getByText("This email already has an account.")).toBeVisible();
 });
 
 test("creates, renames and deletes an application, and the audit log records it", async ({ vendorPage: page }) => {
@@ -81,7 +82,7 @@ test("an admin invites a member, who joins the team through the link", async ({ 
   const invitee = await browser.newContext();
   const invitePage = await invitee.newPage();
   await invitePage.goto(link);
-  await invitePage.getByRole("link", { name: /sign up/i }).first().click();
+  await invitePage.getByRole("link", { name: "Create an account" }).click();
   await invitePage.getByLabel("Your name").fill("Colin League");
   await expect(invitePage.getByLabel("Email", { exact: true })).toHaveValue(email);
   await invitePage.getByLabel("Password").fill(TEST_PASSWORD);

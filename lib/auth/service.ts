@@ -39,7 +39,7 @@ export async function signUp(input: TSignUpInput): Promise<{ userId: string; tea
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
       throw new UserFacingError("email_taken", "An account with this email already exists. Sign in instead.", {
-        email: "An account with this email already exists.",
+        email: "This email already has an account.",
       });
     }
     throw error;

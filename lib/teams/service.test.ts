@@ -29,7 +29,7 @@ describe("sign-up and teams (real Postgres)", () => {
     await signUp({ name: "One", email, password, teamName: "One" });
     await expect(signUp({ name: "Two", email, password, teamName: "Two" })).rejects.toMatchObject({
       code: "email_taken",
-      fieldErrors: { email: expect.stringContaining("already exists") },
+      fieldErrors: { email: "This email already has an account." },
     });
   });
 
