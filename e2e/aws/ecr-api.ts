@@ -9,7 +9,9 @@ import { send } from "./http-response";
 import type { ServerContext } from "./local-aws";
 import { MalformedPolicyError, parsePolicy } from "./policy-evaluation";
 import { authenticate, type Principal } from "./principals";
-import { findImage, layerDownloadUrl, registryHostname } from "./registry-endpoint";
+import { layerDownloadUrl } from "./layer-storage";
+import { registryHostname } from "./registry-endpoint";
+import { findImage } from "./registry-protocol";
 import { headerValue, type ReceivedRequest } from "./sigv4";
 import { repositoryKey, type Image, type Repository } from "./state";
 

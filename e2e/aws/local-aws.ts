@@ -13,7 +13,9 @@ import { pushFixtureImage, type FixtureImage, type FixtureImageInput } from "./f
 import { handleIam } from "./iam";
 import { authenticate } from "./principals";
 import { IAM_NAMESPACE, STS_NAMESPACE, queryErrorResponse, queryResponse, type XmlValue } from "./query-protocol";
-import { handleLayerDownload, handleRegistry, registryHostname } from "./registry-endpoint";
+import { handleLayerDownload } from "./layer-storage";
+import { handleRegistry, registryHostname } from "./registry-endpoint";
+import type { BlobUpload } from "./registry-push";
 import { send } from "./http-response";
 import { headerValue, type ReceivedRequest } from "./sigv4";
 import { createState, loadState, saveState, seedAccounts, type LocalAwsAccount, type LocalAwsState } from "./state";
@@ -67,6 +69,8 @@ export interface ServerContext {
   layerStorageUrl: (clientHost: string | undefined) => string;
   now: () => number;
   layerUrlSecret: Buffer;
+  /** Blob uploads in progress on the registry endpoint, by upload ID (not saved). */
+  uploads: Map<string, BlobUpload>;
 }
 
 const DEFAULT_JWKS_CACHE_SECONDS = 3600;
@@ -80,12 +84,13 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     timeoutMs: options.identityProviderTimeoutMs ?? 5000,
     now,
   });
-  const context: ServerContext = { state, baseUrl: "", layerStorageUrl: () => "", now, layerUrlSecret: randomBytes(32) };
+  const context: ServerContext = { state, baseUrl: "", layerStorageUrl: () => "", now, layerUrlSecret: randomBytes(32), uploads: new Map() };
   const persist = () => {
     if (options.stateFile) saveState(options.stateFile, context.state);
   };
   const reset = () => {
     context.state = createState(options.accounts, now());
+    context.uploads.clear();
     verifier.clearCache();
     persist();
   };
@@ -105,8 +110,11 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
         if (url.pathname.startsWith("/_local/")) return handleLocalControl(url.pathname, received, response);
         if (url.pathname.startsWith("/_layers/")) return handleLayerDownload(context, received, response);
         const registry = /^\/_registry\/([^/]+)(\/v2(?:\/.*)?)$/.exec(url.pathname);
-        if (registry) return handleRegistry(context, received, response, registry[2]!, registry[1]!);
-        if (url.pathname === "/v2" || url.pathname.startsWith("/v2/")) return handleRegistry(context, received, response, url.pathname, undefined);
+        if (registry || url.pathname === "/v2" || url.pathname.startsWith("/v2/")) {
+          handleRegistry(context, received, response, registry ? registry[2]! : url.pathname, registry?.[1]);
+          if (received.method !== "GET" && received.method !== "HEAD") persist();
+          return;
+        }
         await handleApi(received, response, requestId);
         persist();
       })

@@ -141,4 +141,19 @@ describe("skopeo", () => {
     expect(fs.readFileSync(path.join(target, "manifest.json"), "utf8")).toBe(image.manifest);
     for (const digest of [image.configDigest, ...image.layerDigests]) expect(fs.existsSync(path.join(target, digest.slice("sha256:".length)))).toBe(true);
   });
+
+  it("pushes an image into another repository with skopeo copy", async () => {
+    const image = aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "source", tag: "1.0" });
+    const root = { accessKeyId: ACCOUNT_A.accessKeyId, secretAccessKey: ACCOUNT_A.secretAccessKey };
+    await awsCli(["ecr", "create-repository", "--repository-name", "copied"], root);
+    const { stdout: password } = await run(AWS_CLI, ["--endpoint-url", aws.url, "ecr", "get-login-password"], { env: cliEnvironment(root) });
+    const registry = `127.0.0.1:${aws.port}`;
+    await run(
+      "skopeo",
+      ["copy", "--src-tls-verify=false", "--dest-tls-verify=false", "--src-creds", `AWS:${password.trim()}`, "--dest-creds", `AWS:${password.trim()}`, `docker://${registry}/source:1.0`, `docker://${registry}/copied:2.0`],
+      { env: toolEnvironment() },
+    );
+    const { imageDetails } = (await awsCli(["ecr", "describe-images", "--repository-name", "copied"], root)) as { imageDetails: { imageDigest: string; imageTags: string[] }[] };
+    expect(imageDetails).toEqual([expect.objectContaining({ imageDigest: image.digest, imageTags: ["2.0"] })]);
+  });
 });

@@ -1,7 +1,8 @@
-// The ECR registry endpoint (OCI distribution, read side) over plain HTTP:
-// the login challenge, manifests by tag and digest, blob redirects to layer
-// storage, and per-repository access control.
-import { GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
+// The ECR registry endpoint (OCI distribution API) over plain HTTP: the login
+// challenge, manifests by tag and digest, blob redirects to layer storage,
+// pushes, and per-repository access control.
+import { createHash } from "node:crypto";
+import { CreateRepositoryCommand, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startLocalAws, type LocalAws } from "./local-aws";
 import { ACCOUNT_A, ACCOUNT_B, REGION, basicAuth, clients, passwordOf, pullPolicy, roleSession, rootCredentials, type Credentials } from "./test-helpers";
@@ -166,9 +167,77 @@ describe("the registry endpoint", () => {
     expect(head.headers.get("docker-content-digest")).toBe(image.digest);
   });
 
-  it("is read-only", async () => {
+});
+
+describe("pushing through the registry endpoint", () => {
+  const sha256 = (data: Buffer | string) => `sha256:${createHash("sha256").update(data).digest("hex")}`;
+
+  async function pushBlob(base: string, authorization: string, data: Buffer, digest = sha256(data)) {
+    const started = await fetch(`${base}/blobs/uploads/`, { method: "POST", headers: { Authorization: authorization } });
+    expect(started.status).toBe(202);
+    const location = new URL(started.headers.get("location")!, base).toString();
+    const patched = await fetch(location, { method: "PATCH", headers: { Authorization: authorization, "Content-Type": "application/octet-stream" }, body: new Uint8Array(data.subarray(0, 3)) });
+    expect(patched.status).toBe(202);
+    expect(patched.headers.get("range")).toBe("0-2");
+    const url = new URL(patched.headers.get("location")!, base);
+    url.searchParams.set("digest", digest);
+    return fetch(url, { method: "PUT", headers: { Authorization: authorization, "Content-Type": "application/octet-stream" }, body: new Uint8Array(data.subarray(3)) });
+  }
+
+  it("stores chunked blob uploads and a manifest, which then pulls by tag", async () => {
+    await clients(aws.url, rootCredentials(ACCOUNT_A)).ecr.send(new CreateRepositoryCommand({ repositoryName: "pushed" }));
     const authorization = await login(rootCredentials(ACCOUNT_A));
-    const response = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/blobs/uploads/`, { method: "POST", headers: { Authorization: authorization } });
+    const base = `${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/pushed`;
+    const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } }));
+    const stored = await pushBlob(base, authorization, config);
+    expect(stored.status).toBe(201);
+    expect(stored.headers.get("docker-content-digest")).toBe(sha256(config));
+    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: sha256(config), size: config.length }, layers: [] });
+    const put = await fetch(`${base}/manifests/v1`, { method: "PUT", headers: { Authorization: authorization, "Content-Type": OCI_MANIFEST }, body: manifest });
+    expect(put.status).toBe(201);
+    expect(put.headers.get("docker-content-digest")).toBe(sha256(manifest));
+    expect(put.headers.get("location")).toBe(`/_registry/${hostA}/v2/pushed/manifests/${sha256(manifest)}`);
+    const pulled = await fetch(`${base}/manifests/v1`, { headers: { Authorization: authorization } });
+    expect(await pulled.text()).toBe(manifest);
+  });
+
+  it("refuses a blob whose content does not match its digest, and a manifest naming a missing blob", async () => {
+    await clients(aws.url, rootCredentials(ACCOUNT_A)).ecr.send(new CreateRepositoryCommand({ repositoryName: "pushed" }));
+    const authorization = await login(rootCredentials(ACCOUNT_A));
+    const base = `${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/pushed`;
+    const wrong = await pushBlob(base, authorization, Buffer.from("some layer bytes"), sha256("other bytes"));
+    expect(wrong.status).toBe(400);
+    expect((await errorsOf(wrong))[0]!.code).toBe("DIGEST_INVALID");
+    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: DOCKER_MANIFEST, config: { mediaType: "application/vnd.docker.container.image.v1+json", digest: sha256("absent"), size: 6 }, layers: [] });
+    const put = await fetch(`${base}/manifests/v1`, { method: "PUT", headers: { Authorization: authorization, "Content-Type": DOCKER_MANIFEST }, body: manifest });
+    expect(put.status).toBe(400);
+    expect((await errorsOf(put))[0]!.code).toBe("MANIFEST_BLOB_UNKNOWN");
+  });
+
+  it("refuses a push into a repository that does not exist, as ECR does not create them", async () => {
+    const authorization = await login(rootCredentials(ACCOUNT_A));
+    const response = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/never-created/blobs/uploads/`, { method: "POST", headers: { Authorization: authorization } });
+    expect(response.status).toBe(404);
+    expect((await errorsOf(response))[0]!.code).toBe("NAME_UNKNOWN");
+  });
+
+  it("refuses a push by a principal that may only pull, naming ecr:InitiateLayerUpload", async () => {
+    aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "app", tag: "1.0" });
+    const session = await roleSession(aws.url, ACCOUNT_A, "ReadOnly", { managed: ["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"] });
+    const response = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/blobs/uploads/`, { method: "POST", headers: { Authorization: await login(session) } });
+    expect(response.status).toBe(403);
+    expect(await errorsOf(response)).toEqual([
+      {
+        code: "DENIED",
+        message: `User: ${session.arn} is not authorized to perform: ecr:InitiateLayerUpload on resource: arn:aws:ecr:${REGION}:${ACCOUNT_A.accountId}:repository/app because no identity-based policy allows the ecr:InitiateLayerUpload action`,
+        detail: null,
+      },
+    ]);
+  });
+
+  it("does not support deleting through the registry endpoint", async () => {
+    const image = aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "app", tag: "1.0" });
+    const response = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/manifests/${image.digest}`, { method: "DELETE", headers: { Authorization: await login(rootCredentials(ACCOUNT_A)) } });
     expect(response.status).toBe(405);
     expect((await errorsOf(response))[0]!.code).toBe("UNSUPPORTED");
   });

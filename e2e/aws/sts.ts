@@ -69,7 +69,7 @@ export function assumeRole(context: StsContext, caller: Principal): Result {
   const sessionName = validSessionName(required(context, "RoleSessionName", "roleSessionName"));
   const duration = requestedDuration(context);
   const match = ROLE_ARN.exec(roleArn);
-  if (!match) throw new AwsError("ValidationError", `${roleArn} is invalid`, 400);
+  if (!match) throw new AwsError("ValidationError", "Request ARN is invalid", 400);
   const denied = new AwsError("AccessDenied", `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
   const role = findRole(context.state, roleArn, match[1]!, match[2]!);
   if (!role) throw denied;
