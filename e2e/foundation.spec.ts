@@ -92,7 +92,7 @@ test("an admin invites a member, who joins the team through the link", async ({ 
   await invitee.close();
 
   await page.reload();
-  await expect(page.getByRole("cell", { name: email })).toBeVisible();
+  await expect(page.getByRole("cell", { name: email, exact: true })).toBeVisible();
 });
 
 test("works at 375 px wide with the navigation behind a menu button", async ({ browser, vendor }) => {
