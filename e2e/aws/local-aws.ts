@@ -7,19 +7,15 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { AwsError } from "./aws-error";
 import { handleEcr } from "./ecr-api";
 import { pushFixtureImage, type FixtureImage, type FixtureImageInput } from "./fixture-image";
-import { handleIam } from "./iam";
-import { authenticate } from "./principals";
-import { IAM_NAMESPACE, STS_NAMESPACE, queryErrorResponse, queryResponse, type XmlValue } from "./query-protocol";
+import { send } from "./http-response";
 import { handleLayerDownload } from "./layer-storage";
+import { handleQueryApi, signedService } from "./query-api";
 import { handleRegistry, registryHostname } from "./registry-endpoint";
 import type { BlobUpload } from "./registry-push";
-import { send } from "./http-response";
 import { headerValue, type ReceivedRequest } from "./sigv4";
 import { createState, loadState, saveState, seedAccounts, type LocalAwsAccount, type LocalAwsState } from "./state";
-import { assumeRole, assumeRoleWithWebIdentity, getCallerIdentity } from "./sts";
 import { createWebIdentityVerifier } from "./web-identity";
 
 export type { LocalAwsAccount } from "./state";
@@ -115,7 +111,9 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
           if (received.method !== "GET" && received.method !== "HEAD") persist();
           return;
         }
-        await handleApi(received, response, requestId);
+        const target = headerValue(request.headers, "x-amz-target");
+        if (signedService(received) === "ecr" || target?.startsWith("AmazonEC2ContainerRegistry_V20150921.")) await handleEcr(context, received, response);
+        else await handleQueryApi(context, verifier, received, response, requestId);
         persist();
       })
       .catch((error: unknown) => {
@@ -134,47 +132,18 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       return send(response, 204, {});
     }
     if (path === "/_local/fixture-images") {
-      const input = JSON.parse(request.body.toString("utf8") || "{}") as Partial<FixtureImageInput>;
+      let input: Partial<FixtureImageInput> = {};
+      try {
+        input = JSON.parse(request.body.toString("utf8") || "{}") as Partial<FixtureImageInput>;
+      } catch {
+        // Answered below as a request without the required fields.
+      }
       if (!input.accountId || !input.region || !input.repository || !input.tag) {
         return send(response, 400, { "Content-Type": "text/plain" }, "Send JSON with accountId, region, repository and tag (and optionally format: docker|oci).\n");
       }
       return send(response, 201, { "Content-Type": "application/json" }, JSON.stringify(pushFixture(input as FixtureImageInput)));
     }
     send(response, 404, { "Content-Type": "text/plain" }, "Unknown control endpoint; there are POST /_local/reset and POST /_local/fixture-images.\n");
-  }
-
-  async function handleApi(request: ReceivedRequest, response: ServerResponse, requestId: string): Promise<void> {
-    const service = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(headerValue(request.headers, "authorization") ?? "")?.[1];
-    const target = headerValue(request.headers, "x-amz-target");
-    if (service === "ecr" || target?.startsWith("AmazonEC2ContainerRegistry_V20150921.")) {
-      return handleEcr(context, request, response);
-    }
-    const params = new URLSearchParams(request.body.toString("utf8"));
-    for (const [name, value] of request.query) if (!params.has(name)) params.set(name, value);
-    const action = params.get("Action") ?? "";
-    const namespace = service === "iam" ? IAM_NAMESPACE : STS_NAMESPACE;
-    try {
-      let result: Record<string, XmlValue> | undefined;
-      if (service === undefined && action === "AssumeRoleWithWebIdentity") {
-        result = await assumeRoleWithWebIdentity({ state: context.state, params, now: now() }, verifier);
-      } else {
-        const { principal } = await authenticate(context.state, request, "query", now());
-        if (service === "iam") {
-          result = handleIam(action, { state: context.state, params, principal, now: now() });
-        } else if (service === "sts") {
-          if (action === "GetCallerIdentity") result = getCallerIdentity(principal);
-          else if (action === "AssumeRole") result = assumeRole({ state: context.state, params, now: now() }, principal);
-          else if (action === "AssumeRoleWithWebIdentity") result = await assumeRoleWithWebIdentity({ state: context.state, params, now: now() }, verifier);
-          else throw new AwsError("InvalidAction", `Could not find operation ${action} for version 2011-06-15`, 400);
-        } else {
-          throw new AwsError("UnknownService", `The local AWS does not emulate the service '${service}'`, 400);
-        }
-      }
-      send(response, 200, { "Content-Type": "text/xml" }, queryResponse(action, namespace, result, requestId));
-    } catch (error) {
-      if (!(error instanceof AwsError)) throw error;
-      send(response, error.status, { "Content-Type": "text/xml" }, queryErrorResponse(namespace, error, requestId));
-    }
   }
 
   await new Promise<void>((resolve, reject) => {
