@@ -67,11 +67,10 @@ describe("ECR repositories", () => {
     const policyText = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT_B.accountId}:root` }, Action: ["ecr:BatchGetImage"] }] });
     await ecrA().send(new SetRepositoryPolicyCommand({ repositoryName: "app", policyText }));
     expect((await ecrA().send(new GetRepositoryPolicyCommand({ repositoryName: "app" }))).policyText).toBe(policyText);
-    await expectAwsError(ecrA().send(new SetRepositoryPolicyCommand({ repositoryName: "app", policyText: "{" })), {
-      code: "InvalidParameterException",
-      message: "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'",
-      status: 400,
-    });
+    const invalid = { code: "InvalidParameterException", message: "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'", status: 400 };
+    await expectAwsError(ecrA().send(new SetRepositoryPolicyCommand({ repositoryName: "app", policyText: "{" })), invalid);
+    const unknownRole = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT_B.accountId}:role/Missing` }, Action: "ecr:BatchGetImage" }] });
+    await expectAwsError(ecrA().send(new SetRepositoryPolicyCommand({ repositoryName: "app", policyText: unknownRole })), invalid);
   });
 });
 

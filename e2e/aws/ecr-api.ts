@@ -8,7 +8,7 @@ import { authorizeEcr, repositoryArn } from "./ecr-authorization";
 import { send } from "./http-response";
 import type { ServerContext } from "./local-aws";
 import { MalformedPolicyError, parsePolicy } from "./policy-evaluation";
-import { authenticate, type Principal } from "./principals";
+import { authenticate, unknownAwsPrincipal, type Principal } from "./principals";
 import { layerDownloadUrl } from "./layer-storage";
 import { registryHostname } from "./registry-endpoint";
 import { findImage } from "./registry-protocol";
@@ -79,11 +79,12 @@ const operations: Record<string, (call: EcrCall) => unknown> = {
   SetRepositoryPolicy(call) {
     const repository = authorizedRepository(call, "ecr:SetRepositoryPolicy");
     const policyText = typeof call.input.policyText === "string" ? call.input.policyText : "";
+    const invalid = new AwsError("InvalidParameterException", "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'", 400);
     try {
-      parsePolicy(policyText);
+      if (unknownAwsPrincipal(call.context.state, parsePolicy(policyText))) throw invalid;
     } catch (error) {
       if (!(error instanceof MalformedPolicyError)) throw error;
-      throw new AwsError("InvalidParameterException", "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'", 400);
+      throw invalid;
     }
     repository.policy = policyText;
     return { registryId: repository.accountId, repositoryName: repository.name, policyText };

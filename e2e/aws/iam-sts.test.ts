@@ -220,6 +220,16 @@ describe("IAM", () => {
     });
   });
 
+  it("refuses a trust policy naming a role that does not exist", async () => {
+    const missing = `arn:aws:iam::${ACCOUNT_B.accountId}:role/NotCreatedYet`;
+    const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: missing }, Action: "sts:AssumeRole" }] });
+    await expectAwsError(admin().iam.send(new CreateRoleCommand({ RoleName: "TrustsNobody", AssumeRolePolicyDocument: trust })), {
+      code: "MalformedPolicyDocument",
+      message: `Invalid principal in policy: "AWS":"${missing}"`,
+      status: 400,
+    });
+  });
+
   it("lets a user with its own key act only as far as its policies allow", async () => {
     await admin().iam.send(new CreateUserCommand({ UserName: "ci" }));
     const { AccessKey } = await admin().iam.send(new CreateAccessKeyCommand({ UserName: "ci" }));

@@ -3,7 +3,7 @@
 import { AwsError, accessDeniedMessage } from "./aws-error";
 import { MANAGED_POLICIES } from "./managed-policies";
 import { MalformedPolicyError, parsePolicy, statements } from "./policy-evaluation";
-import { identityDecision, type Principal } from "./principals";
+import { identityDecision, unknownAwsPrincipal, type Principal } from "./principals";
 import { memberList, tagList, type XmlValue } from "./query-protocol";
 import { iamId, isoSeconds, secretKey, type AccountState, type LocalAwsState, type Role, type User } from "./state";
 
@@ -74,7 +74,7 @@ const operations: Record<string, { resource: (context: IamContext) => string; ru
     resource: roleResource,
     run: (context, account) => {
       const role = findRole(context, account);
-      role.assumeRolePolicy = trustPolicy(required(context, "PolicyDocument"));
+      role.assumeRolePolicy = trustPolicy(context, required(context, "PolicyDocument"));
       return undefined;
     },
   },
@@ -268,7 +268,7 @@ function createRole(context: IamContext, account: AccountState): Result {
     id: iamId("AROA"),
     arn: roleArn(account.accountId, name, path),
     path,
-    assumeRolePolicy: trustPolicy(required(context, "AssumeRolePolicyDocument")),
+    assumeRolePolicy: trustPolicy(context, required(context, "AssumeRolePolicyDocument")),
     maxSessionDuration,
     description: context.params.get("Description") ?? undefined,
     createDate: isoSeconds(context.now),
@@ -344,13 +344,15 @@ function attachedPolicyXml(arn: string): Record<string, XmlValue> {
   return { PolicyName: arn.slice(arn.lastIndexOf("/") + 1), PolicyArn: arn };
 }
 
-/** A role's trust policy: principals, no resources. */
-function trustPolicy(text: string): string {
+/** A role's trust policy: principals that exist, no resources. */
+function trustPolicy(context: IamContext, text: string): string {
   const document = policyOrMalformed(text);
   for (const statement of statements(document)) {
     if (statement.Resource !== undefined || statement.NotResource !== undefined) throw new AwsError("MalformedPolicyDocument", "Has prohibited field Resource", 400);
     if (statement.Principal === undefined && statement.NotPrincipal === undefined) throw new AwsError("MalformedPolicyDocument", "Missing required field Principal", 400);
   }
+  const unknown = unknownAwsPrincipal(context.state, document);
+  if (unknown) throw new AwsError("MalformedPolicyDocument", `Invalid principal in policy: "AWS":"${unknown}"`, 400);
   return text;
 }
 

@@ -3,7 +3,7 @@
 // that apply to it.
 import { AwsError } from "./aws-error";
 import { MANAGED_POLICIES } from "./managed-policies";
-import { evaluatePolicies, parsePolicy, type Decision, type PolicyDocument } from "./policy-evaluation";
+import { evaluatePolicies, parsePolicy, statements, type Decision, type PolicyDocument } from "./policy-evaluation";
 import { headerValue, parseSignatureHeader, signatureMatches, signatureTimeProblem, type ReceivedRequest, type SignatureHeader } from "./sigv4";
 import type { IamEntityPolicies, LocalAwsState } from "./state";
 
@@ -119,4 +119,29 @@ export function principalIdentifiers(principal: Principal): Record<string, strin
   const identifiers = [principal.arn, principal.accountId, `arn:aws:iam::${principal.accountId}:root`];
   if (principal.kind === "assumed-role") identifiers.push(`arn:aws:iam::${principal.accountId}:role/${principal.name}`);
   return { AWS: identifiers };
+}
+
+/**
+ * The first `Principal: { AWS: … }` of a trust or resource policy that names
+ * no existing account, role or user, as IAM and ECR refuse such policies.
+ */
+export function unknownAwsPrincipal(state: LocalAwsState, document: PolicyDocument): string | undefined {
+  for (const statement of statements(document)) {
+    for (const principal of [statement.Principal, statement.NotPrincipal]) {
+      if (!principal || principal === "*" || principal.AWS === undefined) continue;
+      for (const identifier of Array.isArray(principal.AWS) ? principal.AWS : [principal.AWS]) {
+        if (identifier === "*") continue;
+        const account = /^(\d{12})$/.exec(identifier) ?? /^arn:aws:iam::(\d{12}):root$/.exec(identifier);
+        if (account) {
+          if (!state.accounts[account[1]!]) return identifier;
+          continue;
+        }
+        const entity = /^arn:aws:iam::(\d{12}):(role|user)\/(?:[^*?]*\/)?([\w+=,.@-]+)$/.exec(identifier);
+        const owner = entity && state.accounts[entity[1]!];
+        const exists = owner && (entity[2] === "role" ? owner.roles[entity[3]!] : owner.users[entity[3]!])?.arn === identifier;
+        if (!exists) return identifier;
+      }
+    }
+  }
+  return undefined;
 }
