@@ -20,6 +20,7 @@ const EnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
     PORT: z.coerce.number({ error: "must be a port number" }).int().min(1).max(65535, { error: "must be 1-65535" }).default(3000),
+    LISTEN_HOST: z.string().min(1).optional(),
     APP_URL: httpUrl.optional(),
     DATABASE_URL: z
       .string()

@@ -27,12 +27,14 @@ await applyMigrations(database.url);
 const port = await findFreePort();
 const baseUrl = `http://127.0.0.1:${port}`;
 const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
-const next = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+const next = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["--conditions=react-server", path.join(root, "scripts", "portal-server.ts")], {
   cwd: root,
   stdio: "ignore",
   env: {
     ...inherited,
     NODE_ENV: "production",
+    LISTEN_HOST: "127.0.0.1",
+    PORT: String(port),
     NEXT_TELEMETRY_DISABLED: "1",
     DATABASE_URL: database.url,
     APP_URL: baseUrl,

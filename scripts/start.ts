@@ -33,10 +33,13 @@ runMain(async () => {
     }
   }
 
-  const next = spawn(path.join(root, "node_modules", ".bin", "next"), [dev ? "dev" : "start", "-p", String(env.PORT)], {
+  const [command, args] = dev
+    ? [path.join(root, "node_modules", ".bin", "next"), ["dev", "-p", String(env.PORT)]]
+    : [path.join(root, "node_modules", ".bin", "tsx"), ["--conditions=react-server", path.join(root, "scripts", "portal-server.ts")]];
+  const next = spawn(command, args, {
     cwd: root,
     stdio: "inherit",
-    env: { ...process.env, DATABASE_URL: runtime.databaseUrl, NEXTAUTH_URL: env.APP_URL, PORT: String(env.PORT) },
+    env: { ...process.env, ...(dev ? {} : { NODE_ENV: "production" }), DATABASE_URL: runtime.databaseUrl, NEXTAUTH_URL: env.APP_URL, PORT: String(env.PORT) },
   });
   log(`serving on port ${env.PORT} at ${env.APP_URL} (OIDC issuer ${env.OIDC_ISSUER_URL})`);
 

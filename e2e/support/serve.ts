@@ -35,12 +35,13 @@ fs.mkdirSync(path.dirname(E2E_ENVIRONMENT_FILE), { recursive: true });
 fs.writeFileSync(E2E_ENVIRONMENT_FILE, JSON.stringify(environment, null, 2), { mode: 0o600 });
 
 const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
-const next = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", String(E2E_PORT), "-H", "127.0.0.1"], {
+const next = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["--conditions=react-server", path.join(root, "scripts", "portal-server.ts")], {
   cwd: root,
   stdio: "inherit",
   env: {
     ...inherited,
     NODE_ENV: "production",
+    LISTEN_HOST: "127.0.0.1",
     PORT: String(E2E_PORT),
     APP_URL: baseUrl,
     NEXTAUTH_URL: baseUrl,
