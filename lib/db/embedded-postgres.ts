@@ -39,6 +39,7 @@ export async function startEmbeddedPostgres(options: {
     onError: (message) => options.onLog?.(String(message instanceof Error ? message.message : message).trimEnd()),
   });
 
+  if (process.getuid?.() === 0) ensureReachableByPostgresUser(path.dirname(options.dataDir));
   if (!initialised) await server.initialise();
   await server.start();
 
@@ -70,6 +71,26 @@ export async function startEmbeddedPostgres(options: {
       await server.stop();
     },
   };
+}
+
+/**
+ * As root, the server runs as the `postgres` user, which must be able to pass
+ * through every directory above its data. The data's own parent (e.g. .data,
+ * 0700 because it holds secrets.json) gets traverse-only permission for
+ * others (0711: no listing, files keep their own modes); a directory above
+ * it that others cannot pass is reported, not changed.
+ */
+function ensureReachableByPostgresUser(parent: string): void {
+  const mode = fs.statSync(parent).mode & 0o777;
+  if ((mode & 0o001) === 0) fs.chmodSync(parent, mode | 0o011);
+  for (let dir = path.dirname(path.resolve(parent)); ; dir = path.dirname(dir)) {
+    if ((fs.statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `the embedded PostgreSQL runs as the "postgres" user when started as root, and that user cannot enter ${dir}. Set DATA_DIR to a directory it can reach (e.g. /var/lib/registry-portal), run as another user, or set DATABASE_URL`,
+      );
+    }
+    if (dir === path.dirname(dir)) break;
+  }
 }
 
 function readOrCreatePassword(file: string): string {

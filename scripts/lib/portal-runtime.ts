@@ -41,7 +41,9 @@ export async function preparePortalRuntime(options: { migrate?: boolean } = {}):
     try {
       embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), database: "portal" });
     } catch (error) {
-      throw new StartupError(`Could not start the embedded PostgreSQL server: ${describe(error)}. Is another portal using ${path.join(dataDir, "postgres")}?`);
+      const reason = describe(error);
+      const hint = /lock|already|in use|postmaster\.pid/i.test(reason) ? ` Is another portal using ${path.join(dataDir, "postgres")}?` : "";
+      throw new StartupError(`Could not start the embedded PostgreSQL server: ${reason}.${hint}`);
     }
     databaseUrl = embedded.url;
     process.env.DATABASE_URL = databaseUrl;
