@@ -1,50 +1,30 @@
 // Tokens from the portal's real issuer (its route handlers, signing keys in
 // the real Postgres, and the trust and permissions policies the portal tells
 // vendors to apply) against the emulator's STS, ECR and registry endpoint.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { AssumeRoleWithWebIdentityCommand } from "@aws-sdk/client-sts";
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GET as discoveryRoute } from "@/app/oidc/.well-known/openid-configuration/route";
-import { GET as jwksRoute } from "@/app/oidc/jwks/route";
 import { buildPermissionsPolicy } from "@/lib/aws/permissions-policy";
 import { buildTrustPolicy, oidcProviderArn } from "@/lib/aws/trust-policy";
 import { signUp } from "@/lib/auth/service";
 import { prisma } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
-import { getKeySnapshot, invalidateKeySnapshot } from "@/lib/oidc/key-cache";
+import { getKeySnapshot } from "@/lib/oidc/key-cache";
 import { mintTokenForSubject, mintWebIdentityToken } from "@/lib/oidc/web-identity-token";
+import { startTestIssuer, type TestIssuer } from "@/test/support/issuer-server";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
 import { startLocalAws, type LocalAws } from "./local-aws";
 import { ACCOUNT_A, REGION, basicAuth, clients, expectAwsError, passwordOf, rootCredentials } from "./test-helpers";
 import { KEY_RETRIEVAL_FAILED } from "./web-identity";
 
 let aws: LocalAws;
-let portal: http.Server;
+let portal: TestIssuer;
 let issuerUrl: string;
 let roleArn: string;
 let victim: { teamId: string; publicId: string };
 let attacker: { teamId: string; publicId: string };
-
-/** The portal's issuer routes on a plain node:http server, as `next start` would serve them. */
-function servePortalIssuer(): Promise<http.Server> {
-  const server = http.createServer((request, response) => {
-    const url = new URL(request.url ?? "/", `http://${request.headers.host}`);
-    const route = url.pathname === "/oidc/.well-known/openid-configuration" ? discoveryRoute : url.pathname === "/oidc/jwks" ? jwksRoute : undefined;
-    if (!route) return void response.writeHead(404).end();
-    const headers = new Headers(Object.entries(request.headers).flatMap(([name, value]) => (typeof value === "string" ? [[name, value] as [string, string]] : [])));
-    route(new Request(url, { headers }))
-      .then(async (answer) => {
-        response.writeHead(answer.status, Object.fromEntries(answer.headers));
-        response.end(Buffer.from(await answer.arrayBuffer()));
-      })
-      .catch(() => response.writeHead(500).end());
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
 
 async function createTeam(name: string) {
   const { teamId } = await signUp({ name, email: `${name}@example.com`, password: "correct horse battery staple", teamName: `${name} team` });
@@ -58,11 +38,9 @@ function assume(token: string) {
 
 beforeAll(async () => {
   await useIsolatedDatabase("local_aws_portal_issuer");
-  portal = await servePortalIssuer();
-  issuerUrl = `http://127.0.0.1:${(portal.address() as AddressInfo).port}/oidc`;
-  process.env.OIDC_ISSUER_URL = issuerUrl;
-  resetEnvCache();
-  invalidateKeySnapshot();
+  // The route handlers, as `next dev` serves them; the production server's fast path is covered by lib/registry-test.
+  portal = await startTestIssuer({ via: "routes" });
+  issuerUrl = portal.url;
   victim = await createTeam("victim");
   attacker = await createTeam("attacker");
 
@@ -79,7 +57,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await aws?.close();
-  await new Promise<void>((resolve) => (portal ? portal.close(() => resolve()) : resolve()));
+  await portal?.close();
   delete process.env.OIDC_ISSUER_URL;
   resetEnvCache();
 });

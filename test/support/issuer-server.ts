@@ -1,13 +1,15 @@
-// The portal's OIDC issuer served over real HTTP for integration tests: the
-// same lib/oidc code the route handlers use, on a loopback port, with the
-// process's OIDC_ISSUER_URL pointed at it so minted tokens carry that `iss`.
+// The portal's OIDC issuer served over real HTTP(S) for integration tests: the
+// same lib/oidc code production uses, on a loopback port, with the process's
+// OIDC_ISSUER_URL pointed at it so minted tokens carry that `iss`.
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
+import { GET as discoveryRoute } from "@/app/oidc/.well-known/openid-configuration/route";
+import { GET as jwksRoute } from "@/app/oidc/jwks/route";
 import { resetEnvCache } from "@/lib/env";
 import { invalidateKeySnapshot } from "@/lib/oidc/key-cache";
 import { getLifecyclePolicy } from "@/lib/oidc/lifecycle-policy";
-import { publishedDocumentResponse } from "@/lib/oidc/published-response";
+import { serveIssuerDocument } from "@/lib/oidc/published-response";
 import { maintainSigningKeys } from "@/lib/oidc/signing-keys";
 
 export interface TestIssuer {
@@ -15,18 +17,24 @@ export interface TestIssuer {
   close(): Promise<void>;
 }
 
-/** Serves the issuer over http, or over https with the given certificate chain (PEM). */
-export async function startTestIssuer(options: { tls?: { key: string; cert: string } } = {}): Promise<TestIssuer> {
+export interface TestIssuerOptions {
+  /** Serve over https with this certificate chain (PEM). */
+  tls?: { key: string; cert: string };
+  /** "server": the production server's fast path (default); "routes": the Next.js route handlers, as `next dev` serves them. */
+  via?: "server" | "routes";
+}
+
+export async function startTestIssuer(options: TestIssuerOptions = {}): Promise<TestIssuer> {
   const handler: http.RequestListener = (request, response) => {
-    const path = new URL(request.url ?? "/", "http://issuer").pathname;
-    const pick = path === "/oidc/.well-known/openid-configuration" ? "discovery" : path === "/oidc/jwks" ? "jwks" : null;
-    if (!pick) {
-      response.writeHead(404).end();
+    if (options.via !== "routes") {
+      if (!serveIssuerDocument(request, response)) response.writeHead(404).end();
       return;
     }
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(request.headers)) if (typeof value === "string") headers.set(name, value);
-    publishedDocumentResponse(new Request(`http://issuer${path}`, { headers }), (snapshot) => snapshot[pick])
+    const url = new URL(request.url ?? "/", "http://issuer");
+    const route = url.pathname === "/oidc/.well-known/openid-configuration" ? discoveryRoute : url.pathname === "/oidc/jwks" ? jwksRoute : undefined;
+    if (!route) return void response.writeHead(404).end();
+    const headers = new Headers(Object.entries(request.headers).flatMap(([name, value]) => (typeof value === "string" ? [[name, value] as [string, string]] : [])));
+    route(new Request(url, { headers }))
       .then(async (answer) => {
         response.writeHead(answer.status, Object.fromEntries(answer.headers));
         response.end(Buffer.from(await answer.arrayBuffer()));
