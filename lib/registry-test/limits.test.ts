@@ -44,4 +44,12 @@ describe("withCallLimits", () => {
     const error = await withCallLimits({ callTimeoutMs: 50, deadline: new AbortController().signal }, (signal) => new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)))).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CallTimeoutError);
   });
+
+  it("stops every call when the whole test runs out of time, and says so", async () => {
+    const deadline = new AbortController();
+    setTimeout(() => deadline.abort(), 30);
+    const error = await withCallLimits({ callTimeoutMs: 10_000, deadline: deadline.signal }, (signal) => new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CallTimeoutError);
+    expect(error).toMatchObject({ wholeTest: true, seconds: 30 });
+  });
 });
