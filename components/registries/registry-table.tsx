@@ -11,27 +11,28 @@ export function RegistryTable({ registries, appSlug, label }: { registries: Regi
       <THead>
         <tr>
           <Th>Registry</Th>
-          <Th>Provider</Th>
-          <Th>Auth type</Th>
+          {/* On a phone: registry and status only; the rest is on the registry's page. */}
+          <Th className="hidden md:table-cell">Provider</Th>
+          <Th className="hidden sm:table-cell">Auth type</Th>
           <Th>Status</Th>
-          <Th>App access</Th>
+          <Th className="hidden lg:table-cell">App access</Th>
         </tr>
       </THead>
       <TBody>
         {registries.map((registry) => (
           <tr key={registry.id}>
-            <Td className="max-w-xs">
+            <Td className="max-w-xs min-w-40">
               <Link href={`/apps/${appSlug}/registries/${registry.id}`} className="font-medium break-all text-indigo-700 hover:underline dark:text-indigo-300">
                 {registry.name ?? registry.hostname}
               </Link>
               {registry.name && <p className="font-mono text-xs break-all text-zinc-500 dark:text-zinc-400">{registry.hostname}</p>}
             </Td>
-            <Td className="whitespace-nowrap">{PROVIDER_LABEL[registry.provider] ?? registry.provider}</Td>
-            <Td className="whitespace-nowrap">{AUTH_TYPE_LABEL[registry.authType] ?? registry.authType}</Td>
+            <Td className="hidden whitespace-nowrap md:table-cell">{PROVIDER_LABEL[registry.provider] ?? registry.provider}</Td>
+            <Td className="hidden whitespace-nowrap sm:table-cell">{AUTH_TYPE_LABEL[registry.authType] ?? registry.authType}</Td>
             <Td>
               <RegistryStatus registry={registry} />
             </Td>
-            <Td className="text-zinc-600 dark:text-zinc-400">{describeAppAccess(registry)}</Td>
+            <Td className="hidden text-zinc-600 lg:table-cell dark:text-zinc-400">{describeAppAccess(registry)}</Td>
           </tr>
         ))}
       </TBody>

@@ -1,6 +1,7 @@
 "use client";
 // The Test button and its live, step-by-step result. Reads the NDJSON stream
 // of /api/registries/<id>/test; shows the last persisted result until then.
+import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -46,6 +47,7 @@ export function RegistryTestPanel({ registryId, canTest, lastResult, setupSteps 
   const [steps, setSteps] = useState<StepResult[] | null>(null);
   const [result, setResult] = useState<RegistryTestResult | null>(lastResult);
   const [fresh, setFresh] = useState(false);
+  const router = useRouter();
 
   async function runTest() {
     setFormError(undefined);
@@ -74,7 +76,11 @@ export function RegistryTestPanel({ registryId, canTest, lastResult, setupSteps 
       }
       await readEvents(response.body, (event) => {
         if (event.type === "step") setSteps((current) => upsertStep(current ?? [], event.step));
-        else if (event.type === "result") setResult(event.result);
+        else if (event.type === "result") {
+          setResult(event.result);
+          // The status badge and the list are server-rendered from the stored result.
+          router.refresh();
+        }
         else setFormError(event.message);
       });
     } catch {

@@ -67,6 +67,7 @@ describe("testRegistry", () => {
     expect(result.verdict).toBe("verified");
     const stored = await getRegistry(team.id, registry.id);
     expect(stored).toMatchObject({ testStatus: "verified", failingSince: null, lastTestError: null });
+    expect(stored!.updatedAt).toEqual(registry.updatedAt); // a test is not an edit
     expect(stored!.verifiedAt).toBeInstanceOf(Date);
     const audit = await prisma.auditEvent.findFirstOrThrow({ where: { teamId: team.id, action: "registry.tested" } });
     expect(audit.metadata).toMatchObject({ outcome: "verified", image: "app:2.0" });

@@ -116,6 +116,8 @@ async function runAndRecord(
       lastTestedAt: now,
       ...(result.verdict === "verified" ? { verifiedAt: now, failingSince: null, lastTestError: null } : { failingSince: registry.testStatus === "failing" || registry.testStatus === "unsafe" ? registry.failingSince ?? now : now, lastTestError: result.headline }),
       lastTestResult: JSON.parse(JSON.stringify(result)),
+      // A test is not a change of the registry: "Last changed" and an open edit form stay as they are.
+      updatedAt: registry.updatedAt,
     },
   });
   await recordAuditOutcome(team.id, auditEventId, { outcome: result.verdict, ...(failedStep ? { failedStep: failedStep.title } : {}), ...(image ? { image: `${image.repository}:${image.reference}` } : {}) });
