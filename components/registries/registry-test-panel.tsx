@@ -92,7 +92,7 @@ export function RegistryTestPanel({ registryId, canTest, lastResult, setupSteps 
 
   const shownSteps = running || !result ? (steps ?? []) : result.steps;
   return (
-    <div className="space-y-4">
+    <div className="space-y-4 [overflow-wrap:anywhere]">
       {canTest ? (
         <form
           noValidate

@@ -133,7 +133,7 @@ function explainAws(step: StepId, failure: Extract<CallFailure, { kind: "aws" }>
     const claims = context.sentClaims;
     return {
       summary: `AWS refused to let the portal assume ${context.roleArn ?? "the role"}.`,
-      fix: `Either the role does not exist (check the ARN, step 2), or its trust policy does not allow this token: apply the trust policy shown on this page exactly (step 5). AWS does not say which condition failed; the portal sent iss ${claims?.iss ?? context.issuerUrl}, aud ${claims?.aud ?? "sts.amazonaws.com"} and sub ${claims?.sub ?? "(your team's subject)"}.`,
+      fix: `Either the role does not exist (check the ARN and its account), or its trust policy does not allow this token: apply the trust policy shown on this page exactly. AWS does not say which condition failed; the portal sent iss ${claims?.iss ?? context.issuerUrl}, aud ${claims?.aud ?? "sts.amazonaws.com"} and sub ${claims?.sub ?? "(your team's subject)"}.`,
       setupStep: "trust-policy",
       ...(claims ? { snippet: formatPolicyJson(claims) } : {}),
     };
@@ -185,7 +185,7 @@ function explainEcrAccessDenied(message: string, context: DiagnosisContext): Fou
   if (/resource-based policy|repository policy/i.test(message) || (context.roleAccountId && context.registryAccountId && context.roleAccountId !== context.registryAccountId && action !== "ecr:GetAuthorizationToken")) {
     return {
       summary: `The repository's policy in account ${context.registryAccountId ?? "the registry's account"} does not allow ${action} for the role.`,
-      fix: `The role is in another account (${context.roleAccountId ?? "?"}) than the registry: add the repository policy shown on this page to each repository (step "Let the role pull across accounts").`,
+      fix: `The role is in another account (${context.roleAccountId ?? "?"}) than the registry: add the repository policy shown on this page to each repository the portal pulls from.`,
       setupStep: "repository-policy",
     };
   }
