@@ -71,6 +71,8 @@ export async function runRegistryTest(target: RegistryTestTarget, options: RunRe
     options.onStep?.(next);
   };
   const skip = (id: StepId, detail: string) => update(id, { status: "skipped", detail });
+  // The whole plan first, every step pending, so the vendor sees what will run.
+  for (const pending of steps.values()) options.onStep?.(pending);
 
   /** Runs one step; returns its value, or null after recording the failure. */
   async function step<T>(
