@@ -23,26 +23,11 @@ import { DescribeRepositoriesCommand } from "@aws-sdk/client-ecr";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startLocalAws, type LocalAws } from "./local-aws";
-import { ACCOUNT_A, ACCOUNT_B, clients, expectAwsError, rootCredentials, type Credentials } from "./test-helpers";
+import { describe, expect, it } from "vitest";
+import { ACCOUNT_A, ACCOUNT_B, clients, expectAwsError, rootCredentials, type Credentials, useLocalAwsPerFile } from "./test-helpers";
 
-let aws: LocalAws;
-let clockOffsetMs = 0;
-const admin = () => clients(aws.url, rootCredentials(ACCOUNT_A));
-
-beforeAll(async () => {
-  aws = await startLocalAws({ port: 0, accounts: [ACCOUNT_A, ACCOUNT_B], now: () => Date.now() + clockOffsetMs });
-});
-
-afterAll(async () => {
-  await aws.close();
-});
-
-beforeEach(() => {
-  aws.reset();
-  clockOffsetMs = 0;
-});
+const admin = () => clients(local.aws.url, rootCredentials(ACCOUNT_A));
+const local = useLocalAwsPerFile();
 
 const INVALID_TOKEN = "The security token included in the request is invalid.";
 const BAD_SIGNATURE =
@@ -67,18 +52,18 @@ describe("SigV4", () => {
   });
 
   it("refuses a wrong secret with SignatureDoesNotMatch on STS and IAM", async () => {
-    const wrong = clients(aws.url, { ...rootCredentials(ACCOUNT_A), secretAccessKey: "not-the-secret" });
+    const wrong = clients(local.aws.url, { ...rootCredentials(ACCOUNT_A), secretAccessKey: "not-the-secret" });
     await expectAwsError(wrong.sts.send(new GetCallerIdentityCommand({})), { code: "SignatureDoesNotMatch", message: BAD_SIGNATURE, status: 403 });
     await expectAwsError(wrong.iam.send(new ListOpenIDConnectProvidersCommand({})), { code: "SignatureDoesNotMatch", message: BAD_SIGNATURE, status: 403 });
   });
 
   it("refuses a wrong secret with InvalidSignatureException on ECR", async () => {
-    const wrong = clients(aws.url, { ...rootCredentials(ACCOUNT_A), secretAccessKey: "not-the-secret" });
+    const wrong = clients(local.aws.url, { ...rootCredentials(ACCOUNT_A), secretAccessKey: "not-the-secret" });
     await expectAwsError(wrong.ecr.send(new DescribeRepositoriesCommand({})), { code: "InvalidSignatureException", message: BAD_SIGNATURE, status: 400 });
   });
 
   it("refuses an unknown access key with InvalidClientTokenId on STS and IAM and UnrecognizedClientException on ECR", async () => {
-    const unknown = clients(aws.url, { accessKeyId: "AKIAUNKNOWNUNKNOWN00", secretAccessKey: "whatever" });
+    const unknown = clients(local.aws.url, { accessKeyId: "AKIAUNKNOWNUNKNOWN00", secretAccessKey: "whatever" });
     await expectAwsError(unknown.sts.send(new GetCallerIdentityCommand({})), { code: "InvalidClientTokenId", message: INVALID_TOKEN, status: 403 });
     await expectAwsError(unknown.iam.send(new ListOpenIDConnectProvidersCommand({})), { code: "InvalidClientTokenId", message: INVALID_TOKEN, status: 403 });
     await expectAwsError(unknown.ecr.send(new DescribeRepositoriesCommand({})), { code: "UnrecognizedClientException", message: INVALID_TOKEN, status: 400 });
@@ -86,32 +71,32 @@ describe("SigV4", () => {
 
   it("verifies temporary credentials with their session token", async () => {
     const session = await assumedSession();
-    const identity = await clients(aws.url, session).sts.send(new GetCallerIdentityCommand({}));
+    const identity = await clients(local.aws.url, session).sts.send(new GetCallerIdentityCommand({}));
     expect(identity.Arn).toBe(`arn:aws:sts::${ACCOUNT_A.accountId}:assumed-role/Deployer/ci`);
     expect(identity.UserId).toMatch(/^AROA[A-Z2-7]{17}:ci$/);
-    const withoutToken = clients(aws.url, { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey });
+    const withoutToken = clients(local.aws.url, { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey });
     await expectAwsError(withoutToken.sts.send(new GetCallerIdentityCommand({})), { code: "InvalidClientTokenId", message: INVALID_TOKEN, status: 403 });
-    const otherToken = clients(aws.url, { ...session, sessionToken: `${session.sessionToken!.slice(0, -4)}AAAA` });
+    const otherToken = clients(local.aws.url, { ...session, sessionToken: `${session.sessionToken!.slice(0, -4)}AAAA` });
     await expectAwsError(otherToken.sts.send(new GetCallerIdentityCommand({})), { code: "InvalidClientTokenId", message: INVALID_TOKEN, status: 403 });
   });
 
   it("refuses expired temporary credentials with ExpiredToken on STS and ExpiredTokenException on ECR", async () => {
     const session = await assumedSession();
-    clockOffsetMs = 901_000;
-    const expired = clients(aws.url, session);
+    local.clockOffsetMs = 901_000;
+    const expired = clients(local.aws.url, session);
     await expectAwsError(expired.sts.send(new GetCallerIdentityCommand({})), { code: "ExpiredToken", message: "The security token included in the request is expired", status: 403 });
     await expectAwsError(expired.ecr.send(new DescribeRepositoriesCommand({})), { code: "ExpiredTokenException", message: "The security token included in the request is expired", status: 400 });
   });
 
   it("refuses a request signed more than 15 minutes ago, as AWS does", async () => {
-    const url = new URL(aws.url);
+    const url = new URL(local.aws.url);
     const signer = new SignatureV4({ service: "sts", region: "us-east-1", credentials: rootCredentials(ACCOUNT_A), sha256: Sha256 });
     const body = "Action=GetCallerIdentity&Version=2011-06-15";
     const signed = await signer.sign(
       new HttpRequest({ method: "POST", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: "/", headers: { host: url.host, "content-type": "application/x-www-form-urlencoded" }, body }),
       { signingDate: new Date(Date.now() - 20 * 60_000) },
     );
-    const response = await fetch(aws.url, { method: "POST", headers: signed.headers, body });
+    const response = await fetch(local.aws.url, { method: "POST", headers: signed.headers, body });
     expect(response.status).toBe(403);
     const text = await response.text();
     expect(text).toContain("<Code>SignatureDoesNotMatch</Code>");
@@ -120,13 +105,13 @@ describe("SigV4", () => {
 
   it("puts a request ID on every response, the reset endpoint's included", async () => {
     for (const [path, init] of [["/", { method: "POST" }], ["/v2/", {}], ["/_registry/111111111111.dkr.ecr.us-east-1.amazonaws.com/v2/", {}], ["/_layers/x", {}]] as const) {
-      const response = await fetch(`${aws.url}${path}`, init);
+      const response = await fetch(`${local.aws.url}${path}`, init);
       expect(response.headers.get("x-amzn-requestid"), path).toMatch(/^[0-9a-f-]{36}$/);
     }
   });
 
   it("refuses an unsigned IAM call with MissingAuthenticationToken", async () => {
-    const response = await fetch(aws.url, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "Action=ListRoles&Version=2010-05-08" });
+    const response = await fetch(local.aws.url, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "Action=ListRoles&Version=2010-05-08" });
     expect(response.status).toBe(403);
     expect(await response.text()).toContain("<Code>MissingAuthenticationToken</Code>");
   });
@@ -157,7 +142,7 @@ describe("IAM", () => {
 
   it("keeps each account's providers and roles to itself", async () => {
     await admin().iam.send(new CreateOpenIDConnectProviderCommand({ Url: "https://portal.example.com", ClientIDList: ["sts.amazonaws.com"] }));
-    const accountB = clients(aws.url, rootCredentials(ACCOUNT_B));
+    const accountB = clients(local.aws.url, rootCredentials(ACCOUNT_B));
     expect((await accountB.iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList).toEqual([]);
   });
 
@@ -234,7 +219,7 @@ describe("IAM", () => {
     await admin().iam.send(new CreateUserCommand({ UserName: "ci" }));
     const { AccessKey } = await admin().iam.send(new CreateAccessKeyCommand({ UserName: "ci" }));
     expect(AccessKey!.AccessKeyId).toMatch(/^AKIA[A-Z2-7]{16}$/);
-    const user = clients(aws.url, { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! });
+    const user = clients(local.aws.url, { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! });
     expect((await user.sts.send(new GetCallerIdentityCommand({}))).Arn).toBe(`arn:aws:iam::${ACCOUNT_A.accountId}:user/ci`);
     await expectAwsError(user.iam.send(new ListOpenIDConnectProvidersCommand({})), {
       code: "AccessDenied",
@@ -251,14 +236,14 @@ describe("IAM", () => {
 describe("AssumeRole", () => {
   it("lets another account assume a role that trusts it, when its own policies allow sts:AssumeRole", async () => {
     await admin().iam.send(new CreateRoleCommand({ RoleName: "CrossAccount", AssumeRolePolicyDocument: trustAccount(ACCOUNT_B.accountId) }));
-    const accountB = clients(aws.url, rootCredentials(ACCOUNT_B));
+    const accountB = clients(local.aws.url, rootCredentials(ACCOUNT_B));
     const { AssumedRoleUser } = await accountB.sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNT_A.accountId}:role/CrossAccount`, RoleSessionName: "vendor-b" }));
     expect(AssumedRoleUser!.Arn).toBe(`arn:aws:sts::${ACCOUNT_A.accountId}:assumed-role/CrossAccount/vendor-b`);
   });
 
   it("refuses a role whose trust policy does not name the caller", async () => {
     await admin().iam.send(new CreateRoleCommand({ RoleName: "Private", AssumeRolePolicyDocument: trustAccount(ACCOUNT_A.accountId) }));
-    const accountB = clients(aws.url, rootCredentials(ACCOUNT_B));
+    const accountB = clients(local.aws.url, rootCredentials(ACCOUNT_B));
     const roleArn = `arn:aws:iam::${ACCOUNT_A.accountId}:role/Private`;
     await expectAwsError(accountB.sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "vendor-b" })), {
       code: "AccessDenied",

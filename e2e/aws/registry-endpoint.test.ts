@@ -3,31 +3,16 @@
 // pushes, and per-repository access control.
 import { createHash } from "node:crypto";
 import { CreateRepositoryCommand, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startLocalAws, type LocalAws } from "./local-aws";
-import { ACCOUNT_A, ACCOUNT_B, REGION, basicAuth, clients, passwordOf, pullPolicy, roleSession, rootCredentials, type Credentials } from "./test-helpers";
+import { describe, expect, it } from "vitest";
+import { ACCOUNT_A, ACCOUNT_B, REGION, basicAuth, clients, passwordOf, pullPolicy, roleSession, rootCredentials, type Credentials, useLocalAwsPerFile } from "./test-helpers";
 
-let aws: LocalAws;
-let clockOffsetMs = 0;
 const hostA = `${ACCOUNT_A.accountId}.dkr.ecr.${REGION}.amazonaws.com`;
 const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
 const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-
-beforeAll(async () => {
-  aws = await startLocalAws({ port: 0, accounts: [ACCOUNT_A, ACCOUNT_B], now: () => Date.now() + clockOffsetMs });
-});
-
-afterAll(async () => {
-  await aws.close();
-});
-
-beforeEach(() => {
-  aws.reset();
-  clockOffsetMs = 0;
-});
+const local = useLocalAwsPerFile();
 
 async function login(credentials: Credentials, region = REGION): Promise<string> {
-  const { authorizationData } = await clients(aws.url, credentials, region).ecr.send(new GetAuthorizationTokenCommand({}));
+  const { authorizationData } = await clients(local.aws.url, credentials, region).ecr.send(new GetAuthorizationTokenCommand({}));
   return basicAuth(passwordOf(authorizationData![0]!.authorizationToken!));
 }
 
@@ -37,7 +22,7 @@ async function errorsOf(response: Response) {
 
 describe("the registry endpoint", () => {
   it("challenges a client without credentials with ECR's Basic realm", async () => {
-    const response = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/`);
+    const response = await fetch(`${local.aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/`);
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toBe(`Basic realm="https://${hostA}/",service="ecr.amazonaws.com"`);
     expect(response.headers.get("docker-distribution-api-version")).toBe("registry/2.0");
@@ -45,21 +30,21 @@ describe("the registry endpoint", () => {
 
   it("answers the ping with a valid token and refuses an unknown or expired one", async () => {
     const authorization = await login(rootCredentials(ACCOUNT_A));
-    const url = `${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/`;
+    const url = `${local.aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/`;
     expect((await fetch(url, { headers: { Authorization: authorization } })).status).toBe(200);
     const unknown = await fetch(url, { headers: { Authorization: basicAuth("not-a-token") } });
     expect(unknown.status).toBe(401);
-    clockOffsetMs = 12 * 3_600_000 + 1000;
+    local.clockOffsetMs = 12 * 3_600_000 + 1000;
     const expired = await fetch(url, { headers: { Authorization: authorization } });
     expect(expired.status).toBe(403);
     expect(await errorsOf(expired)).toEqual([{ code: "DENIED", message: "Your authorization token has expired. Reauthenticate and try again.", detail: null }]);
   });
 
   it("serves manifests by tag and by digest, HEAD and GET, with their media type and digest", async () => {
-    const docker = aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "vendor/app", tag: "1.0" });
-    const oci = aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "vendor/app", tag: "oci", format: "oci" });
+    const docker = local.aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "vendor/app", tag: "1.0" });
+    const oci = local.aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "vendor/app", tag: "oci", format: "oci" });
     const authorization = await login(rootCredentials(ACCOUNT_A));
-    const base = `${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/vendor/app/manifests`;
+    const base = `${local.aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/vendor/app/manifests`;
     for (const [reference, image, mediaType] of [["1.0", docker, DOCKER_MANIFEST], [docker.digest, docker, DOCKER_MANIFEST], ["oci", oci, OCI_MANIFEST]] as const) {
       const head = await fetch(`${base}/${reference}`, { method: "HEAD", headers: { Authorization: authorization } });
       expect(head.status).toBe(200);
@@ -72,23 +57,23 @@ describe("the registry endpoint", () => {
   });
 
   it("answers MANIFEST_UNKNOWN for a missing tag and NAME_UNKNOWN for a missing repository", async () => {
-    aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "app", tag: "1.0" });
+    local.aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "app", tag: "1.0" });
     const authorization = await login(rootCredentials(ACCOUNT_A));
-    const missingTag = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/manifests/2.0`, { headers: { Authorization: authorization } });
+    const missingTag = await fetch(`${local.aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/manifests/2.0`, { headers: { Authorization: authorization } });
     expect(missingTag.status).toBe(404);
     expect(await errorsOf(missingTag)).toEqual([{ code: "MANIFEST_UNKNOWN", message: "Requested image not found", detail: null }]);
-    const missingRepository = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/nothing/manifests/1.0`, { headers: { Authorization: authorization } });
+    const missingRepository = await fetch(`${local.aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/nothing/manifests/1.0`, { headers: { Authorization: authorization } });
     expect(missingRepository.status).toBe(404);
     expect((await errorsOf(missingRepository))[0]!.code).toBe("NAME_UNKNOWN");
   });
 
   it("redirects blobs to signed layer storage that needs no Authorization header and refuses one", async () => {
-    const image = aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "app", tag: "1.0" });
+    const image = local.aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "app", tag: "1.0" });
     const authorization = await login(rootCredentials(ACCOUNT_A));
-    const blob = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/blobs/${image.configDigest}`, { headers: { Authorization: authorization }, redirect: "manual" });
+    const blob = await fetch(`${local.aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/blobs/${image.configDigest}`, { headers: { Authorization: authorization }, redirect: "manual" });
     expect(blob.status).toBe(307);
     const location = blob.headers.get("location")!;
-    expect(location).toMatch(new RegExp(`^http://localhost:${aws.port}/_layers/.*X-Amz-Signature=[0-9a-f]{64}`));
+    expect(location).toMatch(new RegExp(`^http://localhost:${local.aws.port}/_layers/.*X-Amz-Signature=[0-9a-f]{64}`));
     const config = await fetch(location);
     expect(config.status).toBe(200);
     expect(JSON.parse(await config.text())).toMatchObject({ os: "linux", rootfs: { type: "layers" } });
@@ -98,26 +83,26 @@ describe("the registry endpoint", () => {
     expect(await withAuthorization.text()).toContain("<Code>InvalidArgument</Code>");
     const tampered = await fetch(location.replace(/X-Amz-Signature=[0-9a-f]/, "X-Amz-Signature=x"));
     expect(tampered.status).toBe(403);
-    clockOffsetMs = 3_601_000;
+    local.clockOffsetMs = 3_601_000;
     const expired = await fetch(location);
     expect(expired.status).toBe(403);
     expect(await expired.text()).toContain("<Message>Request has expired</Message>");
   });
 
   it("serves at the root the registry of the account and region that issued the token", async () => {
-    const image = aws.pushFixtureImage({ accountId: ACCOUNT_B.accountId, region: "eu-west-1", repository: "app", tag: "1.0" });
+    const image = local.aws.pushFixtureImage({ accountId: ACCOUNT_B.accountId, region: "eu-west-1", repository: "app", tag: "1.0" });
     const authorization = await login(rootCredentials(ACCOUNT_B), "eu-west-1");
-    const head = await fetch(`${aws.url}/v2/app/manifests/1.0`, { method: "HEAD", headers: { Authorization: authorization } });
+    const head = await fetch(`${local.aws.url}/v2/app/manifests/1.0`, { method: "HEAD", headers: { Authorization: authorization } });
     expect(head.status).toBe(200);
     expect(head.headers.get("docker-content-digest")).toBe(image.digest);
   });
 
   it("refuses a principal without ecr:BatchGetImage on the repository with DENIED", async () => {
-    aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "app", tag: "1.0" });
-    const session = await roleSession(aws.url, ACCOUNT_A, "LoginOnly", {
+    local.aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "app", tag: "1.0" });
+    const session = await roleSession(local.aws.url, ACCOUNT_A, "LoginOnly", {
       policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" }] }),
     });
-    const response = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/manifests/1.0`, { headers: { Authorization: await login(session) } });
+    const response = await fetch(`${local.aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/manifests/1.0`, { headers: { Authorization: await login(session) } });
     expect(response.status).toBe(403);
     expect(await errorsOf(response)).toEqual([
       {
@@ -129,25 +114,25 @@ describe("the registry endpoint", () => {
   });
 
   it("evaluates policies when the token is used, so a policy removed later stops pulls", async () => {
-    aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "app", tag: "1.0" });
-    const session = await roleSession(aws.url, ACCOUNT_A, "Puller", { policy: pullPolicy() });
+    local.aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "app", tag: "1.0" });
+    const session = await roleSession(local.aws.url, ACCOUNT_A, "Puller", { policy: pullPolicy() });
     const authorization = await login(session);
-    const url = `${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/manifests/1.0`;
+    const url = `${local.aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/manifests/1.0`;
     expect((await fetch(url, { method: "HEAD", headers: { Authorization: authorization } })).status).toBe(200);
     const { DeleteRolePolicyCommand } = await import("@aws-sdk/client-iam");
-    await clients(aws.url, rootCredentials(ACCOUNT_A)).iam.send(new DeleteRolePolicyCommand({ RoleName: "Puller", PolicyName: "inline" }));
+    await clients(local.aws.url, rootCredentials(ACCOUNT_A)).iam.send(new DeleteRolePolicyCommand({ RoleName: "Puller", PolicyName: "inline" }));
     expect((await fetch(url, { method: "HEAD", headers: { Authorization: authorization } })).status).toBe(403);
   });
 
   it("lets another account's role pull only once the repository policy allows it", async () => {
-    aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "shared", tag: "1.0" });
-    const session = await roleSession(aws.url, ACCOUNT_B, "Puller", { policy: pullPolicy() });
+    local.aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "shared", tag: "1.0" });
+    const session = await roleSession(local.aws.url, ACCOUNT_B, "Puller", { policy: pullPolicy() });
     const authorization = await login(session);
-    const url = `${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/shared/manifests/1.0`;
+    const url = `${local.aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/shared/manifests/1.0`;
     const refused = await fetch(url, { headers: { Authorization: authorization } });
     expect(refused.status).toBe(403);
     expect((await errorsOf(refused))[0]!.message).toContain("because no resource-based policy allows the ecr:BatchGetImage action");
-    aws.state.repositories[`${ACCOUNT_A.accountId}/${REGION}/shared`]!.policy = JSON.stringify({
+    local.aws.state.repositories[`${ACCOUNT_A.accountId}/${REGION}/shared`]!.policy = JSON.stringify({
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT_B.accountId}:role/Puller` }, Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"] }],
     });
@@ -155,7 +140,7 @@ describe("the registry endpoint", () => {
   });
 
   it("takes fixture images from tests in another process over POST /_local/fixture-images", async () => {
-    const response = await fetch(`${aws.url}/_local/fixture-images`, {
+    const response = await fetch(`${local.aws.url}/_local/fixture-images`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "pushed/over-http", tag: "2.0", format: "oci" }),
@@ -163,7 +148,7 @@ describe("the registry endpoint", () => {
     expect(response.status).toBe(201);
     const image = (await response.json()) as { digest: string; mediaType: string };
     expect(image.mediaType).toBe(OCI_MANIFEST);
-    const head = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/pushed/over-http/manifests/2.0`, { method: "HEAD", headers: { Authorization: await login(rootCredentials(ACCOUNT_A)) } });
+    const head = await fetch(`${local.aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/pushed/over-http/manifests/2.0`, { method: "HEAD", headers: { Authorization: await login(rootCredentials(ACCOUNT_A)) } });
     expect(head.headers.get("docker-content-digest")).toBe(image.digest);
   });
 
@@ -185,9 +170,9 @@ describe("pushing through the registry endpoint", () => {
   }
 
   it("stores chunked blob uploads and a manifest, which then pulls by tag", async () => {
-    await clients(aws.url, rootCredentials(ACCOUNT_A)).ecr.send(new CreateRepositoryCommand({ repositoryName: "pushed" }));
+    await clients(local.aws.url, rootCredentials(ACCOUNT_A)).ecr.send(new CreateRepositoryCommand({ repositoryName: "pushed" }));
     const authorization = await login(rootCredentials(ACCOUNT_A));
-    const base = `${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/pushed`;
+    const base = `${local.aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/pushed`;
     const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } }));
     const stored = await pushBlob(base, authorization, config);
     expect(stored.status).toBe(201);
@@ -202,9 +187,9 @@ describe("pushing through the registry endpoint", () => {
   });
 
   it("refuses a blob whose content does not match its digest, and a manifest naming a missing blob", async () => {
-    await clients(aws.url, rootCredentials(ACCOUNT_A)).ecr.send(new CreateRepositoryCommand({ repositoryName: "pushed" }));
+    await clients(local.aws.url, rootCredentials(ACCOUNT_A)).ecr.send(new CreateRepositoryCommand({ repositoryName: "pushed" }));
     const authorization = await login(rootCredentials(ACCOUNT_A));
-    const base = `${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/pushed`;
+    const base = `${local.aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/pushed`;
     const wrong = await pushBlob(base, authorization, Buffer.from("some layer bytes"), sha256("other bytes"));
     expect(wrong.status).toBe(400);
     expect((await errorsOf(wrong))[0]!.code).toBe("DIGEST_INVALID");
@@ -216,15 +201,15 @@ describe("pushing through the registry endpoint", () => {
 
   it("refuses a push into a repository that does not exist, as ECR does not create them", async () => {
     const authorization = await login(rootCredentials(ACCOUNT_A));
-    const response = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/never-created/blobs/uploads/`, { method: "POST", headers: { Authorization: authorization } });
+    const response = await fetch(`${local.aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/never-created/blobs/uploads/`, { method: "POST", headers: { Authorization: authorization } });
     expect(response.status).toBe(404);
     expect((await errorsOf(response))[0]!.code).toBe("NAME_UNKNOWN");
   });
 
   it("refuses a push by a principal that may only pull, naming ecr:InitiateLayerUpload", async () => {
-    aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "app", tag: "1.0" });
-    const session = await roleSession(aws.url, ACCOUNT_A, "ReadOnly", { managed: ["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"] });
-    const response = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/blobs/uploads/`, { method: "POST", headers: { Authorization: await login(session) } });
+    local.aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "app", tag: "1.0" });
+    const session = await roleSession(local.aws.url, ACCOUNT_A, "ReadOnly", { managed: ["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"] });
+    const response = await fetch(`${local.aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/blobs/uploads/`, { method: "POST", headers: { Authorization: await login(session) } });
     expect(response.status).toBe(403);
     expect(await errorsOf(response)).toEqual([
       {
@@ -236,8 +221,8 @@ describe("pushing through the registry endpoint", () => {
   });
 
   it("does not support deleting through the registry endpoint", async () => {
-    const image = aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "app", tag: "1.0" });
-    const response = await fetch(`${aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/manifests/${image.digest}`, { method: "DELETE", headers: { Authorization: await login(rootCredentials(ACCOUNT_A)) } });
+    const image = local.aws.pushFixtureImage({ accountId: ACCOUNT_A.accountId, region: REGION, repository: "app", tag: "1.0" });
+    const response = await fetch(`${local.aws.registryUrl(ACCOUNT_A.accountId, REGION)}/v2/app/manifests/${image.digest}`, { method: "DELETE", headers: { Authorization: await login(rootCredentials(ACCOUNT_A)) } });
     expect(response.status).toBe(405);
     expect((await errorsOf(response))[0]!.code).toBe("UNSUPPORTED");
   });

@@ -3,7 +3,8 @@
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { STSClient } from "@aws-sdk/client-sts";
-import { expect } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
+import { startLocalAws, type LocalAws } from "./local-aws";
 import type { LocalAwsAccount } from "./state";
 
 export const ACCOUNT_A: LocalAwsAccount = { accountId: "111111111111", accessKeyId: "AKIATESTACCOUNTA0001", secretAccessKey: "testSecretKeyForAccountA0000000000000001" };
@@ -85,4 +86,23 @@ export async function roleSession(url: string, account: LocalAwsAccount, roleNam
   for (const arn of options.managed ?? []) await admin.iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
   const { Credentials, AssumedRoleUser } = await admin.sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account.accountId}:role/${roleName}`, RoleSessionName: "tests" }));
   return { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken!, arn: AssumedRoleUser!.Arn! };
+}
+
+/**
+ * One local AWS for a test file, reset before each test, with a clock the
+ * tests can move forward (`local.clockOffsetMs = …`).
+ */
+export function useLocalAwsPerFile(accounts: LocalAwsAccount[] = [ACCOUNT_A, ACCOUNT_B]): { aws: LocalAws; clockOffsetMs: number } {
+  const local = { aws: undefined as unknown as LocalAws, clockOffsetMs: 0 };
+  beforeAll(async () => {
+    local.aws = await startLocalAws({ port: 0, accounts, now: () => Date.now() + local.clockOffsetMs });
+  });
+  afterAll(async () => {
+    await local.aws?.close();
+  });
+  beforeEach(() => {
+    local.aws.reset();
+    local.clockOffsetMs = 0;
+  });
+  return local;
 }
