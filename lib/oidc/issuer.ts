@@ -2,7 +2,8 @@
 // `issuer`, and what every page shows. AWS compares it byte for byte.
 import { getEnv } from "@/lib/env";
 
-export const STS_AUDIENCE = "sts.amazonaws.com";
+// The audience AWS STS expects; defined once, with the policies that name it.
+export { STS_AUDIENCE } from "@/lib/aws/trust-policy";
 export const SUBJECT_TYPE = "team";
 
 export interface IssuerInfo {
