@@ -11,10 +11,7 @@ const dev = process.argv.includes("--dev");
 const root = path.resolve(import.meta.dirname, "..");
 
 runMain(async () => {
-  const port = Number(process.env.PORT || 3000);
-  if (Number.isInteger(port) && port > 0 && port < 65536) await assertPortFree(port);
-
-  const runtime = await preparePortalRuntime();
+  const runtime = await preparePortalRuntime({ beforeDatabase: (env) => assertPortFree(env.PORT) });
   const { env } = runtime;
   let stopping = false;
   const shutdown = async (code: number) => {

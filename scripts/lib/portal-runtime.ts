@@ -21,7 +21,12 @@ export function log(message: string): void {
   console.log(`[portal] ${message}`);
 }
 
-export async function preparePortalRuntime(options: { migrate?: boolean } = {}): Promise<PortalRuntime> {
+/**
+ * `beforeDatabase` runs once the configuration is valid and before any
+ * database is started (e.g. `npm start` checks that its port is free).
+ */
+export async function preparePortalRuntime(options: { migrate?: boolean; beforeDatabase?: (env: Env) => Promise<void> } = {}): Promise<PortalRuntime> {
+  // Read before the configuration is validated: the generated secrets live there and complete it.
   const dataDir = path.resolve(process.env.DATA_DIR || ".data");
   for (const name of loadLocalSecrets(dataDir)) {
     log(`${name} was not set: generated one and saved it in ${path.relative(process.cwd(), dataDir) || "."}/secrets.json (mode 0600). Set ${name} to use your own.`);
@@ -33,6 +38,7 @@ export async function preparePortalRuntime(options: { migrate?: boolean } = {}):
     if (error instanceof EnvError) throw new StartupError(error.message);
     throw error;
   }
+  await options.beforeDatabase?.(env);
 
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = env.DATABASE_URL;
