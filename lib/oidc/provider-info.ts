@@ -9,6 +9,11 @@ export type ThumbprintInfo =
   | { kind: "configured"; value: string }
   | { kind: "not-applicable" | "unavailable"; reason: string };
 
+/** The thumbprint to put on the AWS provider, or null when none applies or it could not be computed. */
+export function thumbprintValue(thumbprint: ThumbprintInfo): string | null {
+  return thumbprint.kind === "computed" || thumbprint.kind === "configured" ? thumbprint.value : null;
+}
+
 export interface OidcProviderInfo {
   issuerUrl: string;
   audience: typeof STS_AUDIENCE;
