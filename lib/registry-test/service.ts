@@ -9,18 +9,18 @@ import { recordAuditOutcome, type AuditActor } from "@/lib/audit/service";
 import { prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
-import { getOidcProviderInfo } from "@/lib/oidc/provider-info";
+import { getOidcProviderInfo, thumbprintValue } from "@/lib/oidc/provider-info";
 import { loadRegistryCredentials } from "@/lib/registries/credentials";
 import { getRegistry, registryLabel, type RegistryView } from "@/lib/registries/service";
 import { parseRegistryEndpointOverrides, type TestEndpoints } from "@/lib/registry-test/endpoints";
-import { claimTestSlot } from "@/lib/registry-test/rate-limit";
+import { claimTestSlot, TESTS_PER_MINUTE } from "@/lib/registry-test/rate-limit";
 import { runRegistryTest, type RegistryTestRun, type RegistryTestTarget } from "@/lib/registry-test/run-test";
 import { parseImageReference, type ImageReference, type TRegistryTestInput } from "@/lib/registry-test/schema";
 import type { RegistryTestResult, StepResult } from "@/lib/registry-test/steps";
 
 export class RateLimitedError extends UserFacingError {
   constructor(readonly retryAfterSeconds: number) {
-    super("rate_limited", `Your team has run 10 tests in the last minute, the most allowed. Try again in ${retryAfterSeconds} s.`);
+    super("rate_limited", `Your team has run ${TESTS_PER_MINUTE} tests in the last minute, the most allowed. Try again in ${retryAfterSeconds} s.`);
   }
 }
 
@@ -96,7 +96,7 @@ async function runAndRecord(
   onStep: ((step: StepResult) => void) | undefined,
 ): Promise<RegistryTestRun> {
   const provider = await getOidcProviderInfo();
-  const thumbprint = provider.thumbprint.kind === "computed" || provider.thumbprint.kind === "configured" ? provider.thumbprint.value : null;
+  const thumbprint = thumbprintValue(provider.thumbprint);
   const run = await runRegistryTest(target, {
     endpoints: getTestEndpoints(),
     issuerUrl: provider.issuerUrl,
