@@ -10,6 +10,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { findFreePort, startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { applyMigrations } from "@/lib/db/schema-engine";
+import { PORTAL_SERVER_COMMAND } from "./lib/portal-server-command";
 
 const root = path.resolve(import.meta.dirname, "..");
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS || 10);
@@ -27,7 +28,7 @@ await applyMigrations(database.url);
 const port = await findFreePort();
 const baseUrl = `http://127.0.0.1:${port}`;
 const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
-const next = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["--conditions=react-server", path.join(root, "scripts", "portal-server.ts")], {
+const next = spawn(...PORTAL_SERVER_COMMAND, {
   cwd: root,
   stdio: "ignore",
   env: {

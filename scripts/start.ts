@@ -5,6 +5,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { PORTAL_SERVER_COMMAND } from "./lib/portal-server-command";
 import { log, preparePortalRuntime, runMain, StartupError } from "./lib/portal-runtime";
 
 const dev = process.argv.includes("--dev");
@@ -32,7 +33,7 @@ runMain(async () => {
 
   const [command, args] = dev
     ? [path.join(root, "node_modules", ".bin", "next"), ["dev", "-p", String(env.PORT)]]
-    : [path.join(root, "node_modules", ".bin", "tsx"), ["--conditions=react-server", path.join(root, "scripts", "portal-server.ts")]];
+    : PORTAL_SERVER_COMMAND;
   const next = spawn(command, args, {
     cwd: root,
     stdio: "inherit",

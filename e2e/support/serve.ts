@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { applyMigrations } from "@/lib/db/schema-engine";
+import { PORTAL_SERVER_COMMAND } from "../../scripts/lib/portal-server-command";
 import { startLocalAws } from "../aws/local-aws";
 import { E2E_ENVIRONMENT_FILE, type E2eEnvironment } from "./environment";
 import { E2E_AWS_ACCOUNTS, E2E_FIXTURE_IMAGE, E2E_PORT } from "./constants";
@@ -35,7 +36,7 @@ fs.mkdirSync(path.dirname(E2E_ENVIRONMENT_FILE), { recursive: true });
 fs.writeFileSync(E2E_ENVIRONMENT_FILE, JSON.stringify(environment, null, 2), { mode: 0o600 });
 
 const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
-const next = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["--conditions=react-server", path.join(root, "scripts", "portal-server.ts")], {
+const next = spawn(...PORTAL_SERVER_COMMAND, {
   cwd: root,
   stdio: "inherit",
   env: {
