@@ -11,9 +11,15 @@ export default defineConfig([
     rules: { "@typescript-eslint/no-unused-vars": ["warn", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }] },
   },
   {
-    // Playwright fixtures receive a `use` callback that is not React's hook.
-    files: ["e2e/**"],
+    // Playwright fixtures and the local AWS's test helpers are not React hooks.
+    files: ["e2e/**", "tools/**"],
     rules: { "react-hooks/rules-of-hooks": "off" },
+  },
+  {
+    // The local AWS is test support: what ships never imports it.
+    files: ["app/**", "components/**", "lib/**", "proxy.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["@/tools/*", "**/tools/*"], message: "tools/ is test support and never ships; application code must not import it." }] }] },
   },
   globalIgnores([".next/**", ".data/**", "lib/generated/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "postcss.config.mjs"]),
 ]);

@@ -23,7 +23,7 @@ await applyMigrations(database.url);
 Object.assign(process.env, { DATABASE_URL: database.url, NEXTAUTH_SECRET: randomBytes(32).toString("base64url"), DATA_ENCRYPTION_KEY: randomBytes(32).toString("base64"), APP_URL: "http://127.0.0.1:3999" });
 
 // Imported after the environment is set: these modules read it.
-const { startLocalAws } = await import("@/e2e/aws/local-aws");
+const { startLocalAws } = await import("@/tools/local-aws/local-aws");
 const { trustPolicyJson, VendorAws } = await import("@/e2e/support/vendor-aws");
 const { startTestIssuer } = await import("@/test/support/issuer-server");
 const { signUp } = await import("@/lib/auth/service");

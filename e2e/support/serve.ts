@@ -9,7 +9,7 @@ import path from "node:path";
 import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { applyMigrations } from "@/lib/db/schema-engine";
 import { PORTAL_SERVER_COMMAND } from "../../scripts/lib/portal-server-command";
-import { startLocalAws } from "../aws/local-aws";
+import { startLocalAws } from "../../tools/local-aws/local-aws";
 import { E2E_ENVIRONMENT_FILE, type E2eEnvironment } from "./environment";
 import { E2E_AWS_ACCOUNTS, E2E_FIXTURE_IMAGE, E2E_PORT } from "./constants";
 

@@ -17,7 +17,7 @@ import { runRegistryTest, type RegistryTestTarget, type RunRegistryTestOptions }
 import type { Diagnosis, StepId, StepResult } from "@/lib/registry-test/steps";
 import { startTestIssuer, pointIssuerAt, type TestIssuer } from "@/test/support/issuer-server";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
-import { startLocalAws, type LocalAws } from "@/e2e/aws/local-aws";
+import { startLocalAws, type LocalAws } from "@/tools/local-aws/local-aws";
 import { trustPolicyJson, VendorAws } from "@/e2e/support/vendor-aws";
 
 const REGION = "eu-west-1";

@@ -12,7 +12,7 @@ import { claimTestSlot, TESTS_PER_MINUTE } from "@/lib/registry-test/rate-limit"
 import { prepareRegistryTest, RateLimitedError, testRegistry } from "@/lib/registry-test/service";
 import { startTestIssuer, type TestIssuer } from "@/test/support/issuer-server";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
-import { startLocalAws, type LocalAws } from "@/e2e/aws/local-aws";
+import { startLocalAws, type LocalAws } from "@/tools/local-aws/local-aws";
 import { trustPolicyJson, VendorAws } from "@/e2e/support/vendor-aws";
 
 const REGION = "us-east-2";
