@@ -72,7 +72,3 @@ export async function listAuditEvents(teamId: string, options: { take?: number; 
     take: options.take ?? 100,
   });
 }
-
-export async function countRecentAuditEvents(teamId: string, action: AuditAction, since: Date): Promise<number> {
-  return prisma.auditEvent.count({ where: { teamId, action, createdAt: { gte: since } } });
-}

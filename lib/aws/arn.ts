@@ -1,4 +1,5 @@
 import type { Partition } from "@/lib/aws/partitions";
+import type { ParseResult } from "@/lib/parse-result";
 
 export interface RoleArn {
   arn: string;
@@ -11,7 +12,7 @@ export interface RoleArn {
 const ROLE_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,64})$/;
 const EXAMPLE = "Role ARN must look like arn:aws:iam::123456789012:role/Name";
 
-export function parseRoleArn(input: string, options: { partition?: Partition } = {}): { ok: true; value: RoleArn } | { ok: false; message: string } {
+export function parseRoleArn(input: string, options: { partition?: Partition } = {}): ParseResult<RoleArn> {
   const arn = input.trim();
   if (arn.length === 0) return { ok: false, message: `${EXAMPLE}.` };
   if (arn.length > 2048) return { ok: false, message: `That is too long for a role ARN. ${EXAMPLE}.` };

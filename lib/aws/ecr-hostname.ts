@@ -2,6 +2,7 @@
 // in the browser and re-checked on the server. Everything not matching one
 // anchored pattern is refused, with a message saying what is expected.
 import { partitionOfRegion, type Partition } from "@/lib/aws/partitions";
+import type { ParseResult } from "@/lib/parse-result";
 
 export interface EcrHostname {
   hostname: string;
@@ -14,8 +15,6 @@ export interface EcrHostname {
   /** The region whose ECR API serves this registry (always us-east-1 for ECR Public). */
   apiRegion: string;
 }
-
-export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
 export const ECR_PUBLIC_HOSTNAME = "public.ecr.aws";
 const REGION = String.raw`[a-z]{2}(?:-gov)?-[a-z]+-\d{1,2}`;

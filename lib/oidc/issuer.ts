@@ -8,8 +8,6 @@ export const SUBJECT_TYPE = "team";
 
 export interface IssuerInfo {
   url: string;
-  /** The issuer without its scheme, as AWS names the provider and its condition keys. */
-  providerPath: string;
   discoveryUrl: string;
   jwksUri: string;
   /** Path of the issuer on this server ("" for an issuer at the root). */
@@ -26,7 +24,6 @@ export function describeIssuer(issuerUrl: string): IssuerInfo {
   const pathname = url.pathname.replace(/\/+$/, "");
   return {
     url: issuerUrl,
-    providerPath: issuerUrl.replace(/^https?:\/\//, ""),
     discoveryUrl: `${issuerUrl}/.well-known/openid-configuration`,
     jwksUri: `${issuerUrl}/jwks`,
     pathname,

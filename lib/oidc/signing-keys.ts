@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { calculateJwkThumbprint, exportJWK, type JWK } from "jose";
 import { getDataSecretBox } from "@/lib/crypto/data-secret-box";
 import { prisma } from "@/lib/db";
-import { currentKey, keyState, planMaintenance, type KeyState, type KeyTimes, type LifecyclePolicy } from "@/lib/oidc/key-lifecycle";
+import { currentKey, planMaintenance, type KeyTimes, type LifecyclePolicy } from "@/lib/oidc/key-lifecycle";
 import { SIGNING_ALGORITHM } from "@/lib/oidc/lifecycle-policy";
 
 const generateRsaKeyPair = promisify(generateKeyPair);
@@ -26,10 +26,6 @@ export interface PublishedKey extends KeyTimes {
 export async function listSigningKeys(): Promise<PublishedKey[]> {
   const rows = await prisma.oidcSigningKey.findMany({ orderBy: { signsFrom: "asc" } });
   return rows.map((row) => ({ ...row, publicJwk: row.publicJwk as JWK }));
-}
-
-export function describeKeyState(key: KeyTimes, now: Date): KeyState {
-  return keyState(key, now);
 }
 
 /**

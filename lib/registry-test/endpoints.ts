@@ -4,6 +4,8 @@
 // private networks (VPC endpoints) and for the local AWS in tests; a hostname
 // typed by a user is never used unless it passed validation.
 
+import type { ParseResult } from "@/lib/parse-result";
+
 export interface RegistryEndpointOverride {
   /** An exact registry hostname, or "*" for every registry. */
   hostname: string;
@@ -22,7 +24,7 @@ export interface TestEndpoints {
 const OVERRIDES_EXAMPLE = "must be a comma-separated list of <hostname or *>=<http(s) base URL>, e.g. *=https://vpce.example.internal/{hostname}";
 
 /** Parses REGISTRY_ENDPOINT_OVERRIDES; the message names what is expected. */
-export function parseRegistryEndpointOverrides(value: string | undefined): { ok: true; value: RegistryEndpointOverride[] } | { ok: false; message: string } {
+export function parseRegistryEndpointOverrides(value: string | undefined): ParseResult<RegistryEndpointOverride[]> {
   if (!value || value.trim() === "") return { ok: true, value: [] };
   const overrides: RegistryEndpointOverride[] = [];
   for (const entry of value.split(",").map((part) => part.trim()).filter(Boolean)) {

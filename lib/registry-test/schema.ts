@@ -1,6 +1,7 @@
 // The Test form's one input: an optional image to look for, shared by the
 // form and the route that runs the test.
 import { z } from "zod";
+import type { ParseResult } from "@/lib/parse-result";
 
 export interface ImageReference {
   repository: string;
@@ -15,7 +16,7 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const EXAMPLE = "Enter an image as repository:tag or repository@sha256:<digest>, e.g. my-app/api:1.4.2";
 
 /** Parses "repo:tag", "repo@sha256:…" or "<this registry's hostname>/repo:tag". */
-export function parseImageReference(input: string, registryHostname?: string): { ok: true; value: ImageReference } | { ok: false; message: string } {
+export function parseImageReference(input: string, registryHostname?: string): ParseResult<ImageReference> {
   let value = input.trim();
   if (registryHostname && value.toLowerCase().startsWith(`${registryHostname}/`)) value = value.slice(registryHostname.length + 1);
   let repository: string;
