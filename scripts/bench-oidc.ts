@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { findFreePort, startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
-import { applyMigrations } from "@/lib/db/schema-engine";
+import { applyMigrations } from "@/lib/db/migrations";
 import { PORTAL_SERVER_COMMAND } from "./lib/portal-server-command";
 
 const root = path.resolve(import.meta.dirname, "..");

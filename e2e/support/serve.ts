@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
-import { applyMigrations } from "@/lib/db/schema-engine";
+import { applyMigrations } from "@/lib/db/migrations";
 import { PORTAL_SERVER_COMMAND } from "../../scripts/lib/portal-server-command";
 import { startLocalAws } from "../../tools/local-aws/local-aws";
 import { E2E_ENVIRONMENT_FILE, type E2eEnvironment } from "./environment";

@@ -1,8 +1,8 @@
-// Applies and creates Prisma migrations with Prisma's own WebAssembly schema
-// engine, talking to Postgres through @prisma/adapter-pg. The native engine
-// that `prisma migrate` downloads is not available on every machine; the
-// migrations it reads and writes are the same files in prisma/migrations, so
-// `prisma migrate deploy` works unchanged against a production database.
+// Creates Prisma migrations with Prisma's own WebAssembly schema engine,
+// talking to Postgres through @prisma/adapter-pg: the developer command
+// `npm run db:migration` only. The native engine that `prisma migrate`
+// downloads is not available on every machine. Running the portal never loads
+// this engine: lib/db/migrations.ts applies the same files with plain SQL.
 import fs from "node:fs";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createRequire } from "node:module";
@@ -163,8 +163,11 @@ function readMigrationList(): MigrationList {
   };
 }
 
-/** Applies every pending migration; returns the names applied now. */
-export async function applyMigrations(databaseUrl: string): Promise<string[]> {
+/**
+ * Applies every pending migration with Prisma's engine, as `prisma migrate
+ * deploy` would; the tests compare lib/db/migrations.ts against it.
+ */
+export async function applyMigrationsWithPrismaEngine(databaseUrl: string): Promise<string[]> {
   return withSchemaEngine(databaseUrl, async (engine) => {
     const result = await engine.applyMigrations({ migrationsList: readMigrationList(), filters: NO_FILTERS });
     return result.appliedMigrationNames;

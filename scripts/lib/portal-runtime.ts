@@ -5,7 +5,7 @@ import path from "node:path";
 import pg from "pg";
 import { loadLocalSecrets } from "@/lib/config/local-secrets";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded-postgres";
-import { applyMigrations } from "@/lib/db/schema-engine";
+import { applyMigrations } from "@/lib/db/migrations";
 import { EnvError, getEnv, type Env } from "@/lib/env";
 
 export class StartupError extends Error {}

@@ -1,7 +1,7 @@
 // A test file that needs a database of its own (for global tables such as the
 // issuer's signing keys) creates one on the suite's embedded server.
 import pg from "pg";
-import { applyMigrations } from "@/lib/db/schema-engine";
+import { applyMigrations } from "@/lib/db/migrations";
 import { resetEnvCache } from "@/lib/env";
 
 export async function useIsolatedDatabase(name: string): Promise<string> {
