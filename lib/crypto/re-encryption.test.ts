@@ -1,0 +1,96 @@
+// Re-encryption of every stored secret against a real Postgres, with rows
+// written by the portal's own code under an old key.
+import pg from "pg";
+import { beforeAll, describe, expect, it } from "vitest";
+import { signUp } from "@/lib/auth/service";
+import { generateDataKey, parseDataKeyring } from "@/lib/crypto/data-keyring";
+import { ENCRYPTED_COLUMNS, reEncryptStoredSecrets } from "@/lib/crypto/re-encryption";
+import { createSecretBox } from "@/lib/crypto/secret-box";
+import { ZCreateRegistryInput } from "@/lib/registries/schema";
+import { createRegistry } from "@/lib/registries/service";
+import { getLifecyclePolicy } from "@/lib/oidc/lifecycle-policy";
+import { maintainSigningKeys } from "@/lib/oidc/signing-keys";
+import { useIsolatedDatabase } from "@/test/support/isolated-database";
+
+const OLD_KEY = generateDataKey();
+const NEW_KEY = generateDataKey();
+const old = parseDataKeyring({ current: OLD_KEY });
+const rotated = parseDataKeyring({ current: NEW_KEY, previous: OLD_KEY });
+const newOnly = createSecretBox(parseDataKeyring({ current: NEW_KEY }));
+const SECRETS = ["FirstSecretKeyForReEncryption00000000001", "SecondSecretKeyForReEncryption0000000002", "ThirdSecretKeyForReEncryption00000000003"];
+
+let databaseUrl: string;
+
+async function rows(sql: string): Promise<Record<string, string>[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<Record<string, string>>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  process.env.DATA_ENCRYPTION_KEY = OLD_KEY;
+  databaseUrl = await useIsolatedDatabase("re_encryption");
+  const { userId, teamId } = await signUp({ name: "Keys", email: `keys-${Date.now()}@example.com`, password: "a long enough passphrase", teamName: "Keys" });
+  for (const secret of SECRETS) {
+    const input = { provider: "ecr", name: "", hostname: "123456789012.dkr.ecr.eu-west-1.amazonaws.com", authType: "access_key", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: secret, roleArn: "", allApplications: true, applicationIds: [] };
+    await createRegistry(teamId, { userId, email: "keys@example.com" }, ZCreateRegistryInput.parse(input));
+  }
+  await maintainSigningKeys(getLifecyclePolicy(), new Date());
+}, 120_000);
+
+describe("reEncryptStoredSecrets", () => {
+  it("lists every encrypted column of the schema", () => {
+    expect(ENCRYPTED_COLUMNS.map((column) => `${column.table}.${column.column}`)).toEqual(["Registry.encryptedCredentials", "OidcSigningKey.encryptedPrivateKey"]);
+  });
+
+  it("resumes after an interruption, re-encrypts everything under the new key once, and proves none is left", async () => {
+    const before = await rows(`SELECT "encryptedCredentials" AS stored FROM "Registry" UNION ALL SELECT "encryptedPrivateKey" FROM "OidcSigningKey"`);
+    expect(before.length).toBe(SECRETS.length + 1);
+    expect(before.every((row) => row.stored!.split(":")[1] === old.current.id)).toBe(true);
+
+    // Interrupted after the first batch of one row.
+    const interrupted = reEncryptStoredSecrets(databaseUrl, createSecretBox(rotated), rotated.current.id, {
+      batchSize: 1,
+      onBatch: () => {
+        throw new Error("interrupted");
+      },
+    });
+    await expect(interrupted).rejects.toThrow("interrupted");
+    const halfway = await rows(`SELECT split_part("encryptedCredentials", ':', 2) AS key_id, count(*) AS count FROM "Registry" GROUP BY 1 ORDER BY 1`);
+    expect(halfway.map((row) => [row.key_id, Number(row.count)]).sort()).toEqual([[old.current.id, SECRETS.length - 1], [rotated.current.id, 1]].sort());
+
+    const report = await reEncryptStoredSecrets(databaseUrl, createSecretBox(rotated), rotated.current.id, { batchSize: 2 });
+    expect(report.complete).toBe(true);
+    expect(report.columns).toEqual([
+      { name: "Registry.encryptedCredentials", reEncrypted: SECRETS.length - 1, undecryptable: [], remainingByKeyId: {} },
+      { name: "OidcSigningKey.encryptedPrivateKey", reEncrypted: 1, undecryptable: [], remainingByKeyId: {} },
+    ]);
+
+    // The new key alone decrypts every value, each bound to its own row.
+    const registries = await rows(`SELECT "id", "teamId", "encryptedCredentials" AS stored FROM "Registry"`);
+    const secrets = registries.map((row) => JSON.parse(newOnly.decrypt(row.stored!, [row.teamId!, row.id!])) as { secretAccessKey: string });
+    expect(secrets.map((secret) => secret.secretAccessKey).sort()).toEqual([...SECRETS].sort());
+    const [signingKey] = await rows(`SELECT "id", "encryptedPrivateKey" AS stored FROM "OidcSigningKey"`);
+    expect(newOnly.decrypt(signingKey!.stored!, [signingKey!.id!])).toContain("BEGIN PRIVATE KEY");
+
+    // Running again changes nothing.
+    const again = await reEncryptStoredSecrets(databaseUrl, createSecretBox(rotated), rotated.current.id);
+    expect(again.columns.map((column) => column.reEncrypted)).toEqual([0, 0]);
+    expect(again.complete).toBe(true);
+  });
+
+  it("reports a value that no configured key decrypts, and is not complete", async () => {
+    const stranger = parseDataKeyring({ current: generateDataKey() });
+    const [registry] = await rows(`SELECT "id", "teamId" FROM "Registry" ORDER BY "id" LIMIT 1`);
+    const foreign = createSecretBox(stranger).encrypt("{}", [registry!.teamId!, registry!.id!]);
+    await rows(`UPDATE "Registry" SET "encryptedCredentials" = '${foreign}' WHERE "id" = '${registry!.id}'`);
+
+    const report = await reEncryptStoredSecrets(databaseUrl, createSecretBox(rotated), rotated.current.id);
+    expect(report.complete).toBe(false);
+    expect(report.columns[0]).toMatchObject({ undecryptable: [{ id: registry!.id, keyId: stranger.current.id }], remainingByKeyId: { [stranger.current.id]: 1 } });
+  });
+});
