@@ -21,5 +21,5 @@ export default defineConfig([
     ignores: ["**/*.test.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["@/tools/*", "**/tools/*"], message: "tools/ is test support and never ships; application code must not import it." }] }] },
   },
-  globalIgnores([".next/**", ".data/**", "lib/generated/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "postcss.config.mjs"]),
+  globalIgnores([".next/**", "dist/**", ".data/**", "lib/generated/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "postcss.config.mjs"]),
 ]);

@@ -1,13 +1,17 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { getEnv } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
 function createPrismaClient() {
   const { DATABASE_URL } = getEnv();
   if (!DATABASE_URL) throw new Error("DATABASE_URL is not set; start the portal with `npm start`, which provides it");
+  // The pool is ours (not the adapter's) so its size can be reported as metrics.
+  const pool = new pg.Pool({ connectionString: DATABASE_URL });
+  globalForPrisma.portalPool = pool;
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString: DATABASE_URL }),
+    adapter: new PrismaPg(pool),
     // Sensitive columns are hidden by default; the one function that needs
     // one selects it explicitly with `omit: { column: false }`.
     omit: {
@@ -20,7 +24,13 @@ function createPrismaClient() {
 
 export type PortalPrismaClient = ReturnType<typeof createPrismaClient>;
 
-const globalForPrisma = globalThis as unknown as { portalPrisma?: PortalPrismaClient };
+const globalForPrisma = globalThis as unknown as { portalPrisma?: PortalPrismaClient; portalPool?: pg.Pool };
+
+/** Connections of this process's database pool, once the client exists. */
+export function databasePoolStats(): { total: number; idle: number; waiting: number } | null {
+  const pool = globalForPrisma.portalPool;
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
+}
 
 function client(): PortalPrismaClient {
   globalForPrisma.portalPrisma ??= createPrismaClient();

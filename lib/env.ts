@@ -51,6 +51,11 @@ const EnvSchema = z
         const parsed = parseRegistryEndpointOverrides(value);
         if (!parsed.ok) context.addIssue({ code: "custom", message: parsed.message });
       }),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be one of fatal, error, warn, info, debug, trace, silent" }).optional(),
+    METRICS_LISTEN: z
+      .string()
+      .regex(/^(?:\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, { error: "must be host:port, e.g. 127.0.0.1:9464" })
+      .optional(),
     AWS_ENDPOINT_URL_STS: httpUrl.optional(),
     AWS_ENDPOINT_URL_ECR: httpUrl.optional(),
   })

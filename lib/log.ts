@@ -3,7 +3,8 @@
 // loggers that carry requestId, teamId and userId where known. Never log a
 // secret, token, license or password: the redaction below is a safety net,
 // not a licence to pass them in.
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
+import { currentRequestContext } from "@/lib/http/request-context";
 
 const REDACTED_PATHS = [
   "password",
@@ -22,17 +23,41 @@ const REDACTED_PATHS = [
   "headers.cookie",
   "license",
   "*.license",
+  "newPassword",
+  "*.newPassword",
+  "currentPassword",
+  "*.currentPassword",
+  "privateKey",
+  "*.privateKey",
+  "encryptedCredentials",
+  "*.encryptedCredentials",
+  "encryptedPrivateKey",
+  "*.encryptedPrivateKey",
+  'headers["set-cookie"]',
 ];
 
-function createLogger(): Logger {
-  const level = process.env.LOG_LEVEL || (process.env.NODE_ENV === "test" ? "silent" : "info");
-  const pretty = process.env.NODE_ENV === "development";
-  return pino({
+/**
+ * Every line carries the request's ID (and team and user once known), errors
+ * logged as `err` keep their stack. `destination` is for tests that read what
+ * was logged.
+ */
+// LOG_LEVEL is read here, not through lib/env.ts, because the logger must exist
+// before the configuration is validated (lib/env.ts still checks its value).
+export function createLogger(options: { destination?: DestinationStream; level?: string } = {}): Logger {
+  const level = options.level || process.env.LOG_LEVEL || (process.env.NODE_ENV === "test" ? "silent" : "info");
+  const pretty = !options.destination && process.env.NODE_ENV === "development";
+  const settings = {
     level,
     base: { service: "portal" },
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+    mixin: () => {
+      const context = currentRequestContext();
+      return context ? { ...context } : {};
+    },
     ...(pretty ? { transport: { target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss.l" } } } : {}),
-  });
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }
 
 const globalForLog = globalThis as unknown as { portalLog?: Logger };

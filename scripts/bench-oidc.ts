@@ -1,12 +1,16 @@
 // `npm run bench:oidc`: requests per second and p99 latency of the issuer's
-// discovery document and JWKS on the production build, at 50 concurrent
-// connections on loopback, next to a minimal static Node http server serving
-// the same bytes as the reference. A benchmark, not a test: it prints figures.
-import { spawn } from "node:child_process";
+// discovery document and JWKS on the production server, at 50 concurrent
+// connections on loopback, next to a reference: a minimal static Node http
+// server serving the same bytes and headers. The portal and the reference each
+// run in their own process (never inside this load generator), and they
+// alternate over BENCH_ROUNDS rounds (at least 2), the order flipped every
+// round, so a load change on the machine hits both. A benchmark, not a test:
+// it prints figures.
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import readline from "node:readline";
 import autocannon from "autocannon";
 import { findFreePort, startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { applyMigrations } from "@/lib/db/migrations";
@@ -14,6 +18,7 @@ import { PORTAL_SERVER_COMMAND } from "./lib/portal-server-command";
 
 const root = path.resolve(import.meta.dirname, "..");
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS || 10);
+const ROUNDS = Math.max(2, Number(process.env.BENCH_ROUNDS || 2));
 const CONNECTIONS = 50;
 
 if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
@@ -28,7 +33,7 @@ await applyMigrations(database.url);
 const port = await findFreePort();
 const baseUrl = `http://127.0.0.1:${port}`;
 const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
-const next = spawn(...PORTAL_SERVER_COMMAND, {
+const portal = spawn(...PORTAL_SERVER_COMMAND, {
   cwd: root,
   stdio: "ignore",
   env: {
@@ -37,50 +42,81 @@ const next = spawn(...PORTAL_SERVER_COMMAND, {
     LISTEN_HOST: "127.0.0.1",
     PORT: String(port),
     NEXT_TELEMETRY_DISABLED: "1",
+    LOG_LEVEL: "warn",
     DATABASE_URL: database.url,
     APP_URL: baseUrl,
     NEXTAUTH_SECRET: "benchmark-secret-benchmark-secret-benchmark",
     DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
   },
 });
+const references: ChildProcess[] = [];
+
+interface Figures {
+  requests: number;
+  p99: number;
+  errors: number;
+}
 
 try {
   await waitFor(`${baseUrl}/oidc/jwks`);
-  const results: string[] = [];
+  const lines: string[] = [];
   for (const name of ["jwks", ".well-known/openid-configuration"]) {
     const url = `${baseUrl}/oidc/${name}`;
-    const body = await (await fetch(url)).text();
-    const headers = Object.fromEntries((await fetch(url)).headers);
-    const reference = await staticServer(body, headers);
-    await run(url, 2); // warm up
-    const portal = await run(url, DURATION_SECONDS);
-    const baseline = await run(reference.url, DURATION_SECONDS);
-    reference.close();
-    const share = (portal.requests.average / baseline.requests.average) * 100;
-    results.push(
-      `${name.padEnd(34)} portal ${Math.round(portal.requests.average).toString().padStart(6)} req/s p99 ${portal.latency.p99} ms | static node ${Math.round(baseline.requests.average).toString().padStart(6)} req/s p99 ${baseline.latency.p99} ms | ${share.toFixed(0)}% of reference, errors ${portal.errors + portal.non2xx}`,
+    const reference = await startReference(url);
+    await run(url, 2); // warm up both
+    await run(reference, 2);
+    const portalRuns: Figures[] = [];
+    const referenceRuns: Figures[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? (["portal", "reference"] as const) : (["reference", "portal"] as const);
+      for (const subject of order) {
+        if (subject === "portal") portalRuns.push(await run(url, DURATION_SECONDS));
+        else referenceRuns.push(await run(reference, DURATION_SECONDS));
+      }
+    }
+    const portalMean = mean(portalRuns.map((figures) => figures.requests));
+    const referenceMean = mean(referenceRuns.map((figures) => figures.requests));
+    lines.push(
+      `${name}: portal ${format(portalRuns)} | reference ${format(referenceRuns)} | portal ${((portalMean / referenceMean) * 100).toFixed(0)}% of the reference (mean of ${ROUNDS} rounds), portal errors ${portalRuns.reduce((sum, figures) => sum + figures.errors, 0)}`,
     );
   }
-  console.log(`\nOIDC documents, ${CONNECTIONS} connections, ${DURATION_SECONDS}s each, loopback, production build (${os.cpus().length} cores):`);
-  for (const line of results) console.log(line);
+  console.log(`\nOIDC documents, ${CONNECTIONS} connections, ${DURATION_SECONDS}s per run, ${ROUNDS} alternating rounds, loopback, production server (${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)}):`);
+  for (const line of lines) console.log(line);
 } finally {
-  next.kill("SIGTERM");
+  for (const reference of references) reference.kill("SIGTERM");
+  portal.kill("SIGTERM");
   await database.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
-function run(url: string, duration: number) {
-  return autocannon({ url, connections: CONNECTIONS, duration });
+async function run(url: string, duration: number): Promise<Figures> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration });
+  return { requests: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
-async function staticServer(body: string, headers: Record<string, string>) {
-  const server = http.createServer((_request, response) => {
-    response.writeHead(200, { "content-type": headers["content-type"] ?? "application/json", "cache-control": headers["cache-control"] ?? "", etag: headers["etag"] ?? "" });
-    response.end(body);
+function mean(values: number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+function format(runs: Figures[]): string {
+  return runs.map((figures) => `${Math.round(figures.requests)} req/s p99 ${figures.p99} ms`).join(", ");
+}
+
+/** The reference server, in its own `node` process, serving the portal's exact bytes and headers. */
+async function startReference(url: string): Promise<string> {
+  const response = await fetch(url);
+  const bodyFile = path.join(dataDir, `reference-${references.length}.json`);
+  fs.writeFileSync(bodyFile, Buffer.from(await response.arrayBuffer()));
+  const keep = ["content-type", "cache-control", "etag", "access-control-allow-origin", "x-content-type-options"];
+  const headers = Object.fromEntries(keep.flatMap((name) => (response.headers.has(name) ? [[name, response.headers.get(name)!]] : [])));
+  const child = spawn(process.execPath, [path.join(root, "scripts", "bench", "static-reference-server.mjs"), bodyFile, JSON.stringify(headers)], {
+    stdio: ["ignore", "pipe", "inherit"],
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${address.port}/`, close: () => server.close() };
+  references.push(child);
+  const first = await readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
+  const line = typeof first.value === "string" ? first.value.trim() : "";
+  if (!line.startsWith("http://")) throw new Error("the reference server did not start");
+  return line;
 }
 
 async function waitFor(url: string) {

@@ -1,15 +1,17 @@
-// `npm start`: build when there is no build, start the embedded database when
-// DATABASE_URL is unset, apply migrations, and serve on PORT at APP_URL.
-// Ctrl-C stops Next.js and then the database cleanly.
-import { spawn, spawnSync } from "node:child_process";
-import fs from "node:fs";
+// `npm start` (compiled to dist/start.mjs by `npm run build`; scripts/ensure-build.mjs
+// builds first on a fresh clone): start the embedded database when
+// DATABASE_URL is unset, apply migrations, and run the compiled production
+// server on PORT at APP_URL. Ctrl-C stops the server and then the database
+// cleanly. `npm run dev` runs this file from source with `next dev` instead.
+import { spawn } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { PORTAL_SERVER_COMMAND } from "./lib/portal-server-command";
+import { findProjectRoot } from "./lib/project-root";
 import { log, preparePortalRuntime, runMain, StartupError } from "./lib/portal-runtime";
 
 const dev = process.argv.includes("--dev");
-const root = path.resolve(import.meta.dirname, "..");
+const root = findProjectRoot(import.meta.dirname);
 
 runMain(async () => {
   const runtime = await preparePortalRuntime({ beforeDatabase: (env) => assertPortFree(env.PORT) });
@@ -21,15 +23,6 @@ runMain(async () => {
     await runtime.stop();
     process.exit(code);
   };
-
-  if (!dev && !fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
-    log("no production build found: building (this takes a minute or two)");
-    const build = spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit", env: process.env });
-    if (build.status !== 0) {
-      await runtime.stop();
-      throw new StartupError("The build failed; see the output above.");
-    }
-  }
 
   const [command, args] = dev
     ? [path.join(root, "node_modules", ".bin", "next"), ["dev", "-p", String(env.PORT)]]

@@ -14,6 +14,8 @@ export interface E2eEnvironment {
 }
 
 export const E2E_ENVIRONMENT_FILE = path.resolve(import.meta.dirname, "..", "..", "test-results", "e2e-environment.json");
+/** Everything the e2e portal process wrote to stdout and stderr. */
+export const E2E_PORTAL_LOG_FILE = path.resolve(import.meta.dirname, "..", "..", "test-results", "e2e-portal.log");
 
 export function readE2eEnvironment(): E2eEnvironment {
   return JSON.parse(fs.readFileSync(E2E_ENVIRONMENT_FILE, "utf8")) as E2eEnvironment;

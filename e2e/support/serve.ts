@@ -10,7 +10,7 @@ import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { applyMigrations } from "@/lib/db/migrations";
 import { PORTAL_SERVER_COMMAND } from "../../scripts/lib/portal-server-command";
 import { startLocalAws } from "../../tools/local-aws/local-aws";
-import { E2E_ENVIRONMENT_FILE, type E2eEnvironment } from "./environment";
+import { E2E_ENVIRONMENT_FILE, E2E_PORTAL_LOG_FILE, type E2eEnvironment } from "./environment";
 import { E2E_AWS_ACCOUNTS, E2E_FIXTURE_IMAGE, E2E_PORT } from "./constants";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -38,9 +38,11 @@ fs.writeFileSync(E2E_ENVIRONMENT_FILE, JSON.stringify(environment, null, 2), { m
 const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
 const next = spawn(...PORTAL_SERVER_COMMAND, {
   cwd: root,
-  stdio: "inherit",
+  stdio: ["ignore", "pipe", "pipe"],
   env: {
     ...inherited,
+    // Everything the portal logs, debug lines included, is kept for e2e/logs.spec.ts.
+    LOG_LEVEL: "debug",
     NODE_ENV: "production",
     LISTEN_HOST: "127.0.0.1",
     PORT: String(E2E_PORT),
@@ -58,6 +60,17 @@ const next = spawn(...PORTAL_SERVER_COMMAND, {
     AWS_SECRET_ACCESS_KEY: "",
     AWS_PROFILE: "",
   },
+});
+
+// The portal's output goes to the terminal as before and into a file the specs read.
+const portalLog = fs.createWriteStream(E2E_PORTAL_LOG_FILE, { flags: "w", mode: 0o600 });
+next.stdout!.on("data", (chunk: Buffer) => {
+  process.stdout.write(chunk);
+  portalLog.write(chunk);
+});
+next.stderr!.on("data", (chunk: Buffer) => {
+  process.stderr.write(chunk);
+  portalLog.write(chunk);
 });
 
 let stopping = false;

@@ -4,6 +4,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { recordAuditEvent } from "@/lib/audit/service";
 import { authenticateUser } from "@/lib/auth/service";
 import { getEnv } from "@/lib/env";
+import { log } from "@/lib/log";
 
 let options: NextAuthOptions | undefined;
 
@@ -18,7 +19,11 @@ export function getAuthOptions(): NextAuthOptions {
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
         async authorize(credentials) {
           const user = await authenticateUser(credentials?.email ?? "", credentials?.password ?? "");
-          if (!user) return null;
+          if (!user) {
+            log.warn({ email: (credentials?.email ?? "").trim().toLowerCase().slice(0, 254) }, "sign-in failed: unknown email or wrong password");
+            return null;
+          }
+          log.info({ userId: user.id }, "sign-in succeeded");
           await Promise.all(
             user.teamIds.map((teamId) => recordAuditEvent(teamId, { userId: user.id, email: user.email }, "auth.signed_in")),
           );

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { cache } from "react";
 import { getAuthOptions } from "@/lib/auth/auth-options";
 import { prisma } from "@/lib/db";
+import { annotateRequestContext } from "@/lib/http/request-context";
 import type { TeamRole } from "@/lib/teams/roles";
 
 export const CURRENT_TEAM_COOKIE = "portal-team";
@@ -40,6 +41,8 @@ export const getSession = cache(async (): Promise<PortalSession | null> => {
   if (!user || user.memberships.length === 0) return null;
   const wanted = cookieStore.get(CURRENT_TEAM_COOKIE)?.value;
   const current = user.memberships.find((m) => m.team.id === wanted) ?? user.memberships[0]!;
+  // Every later log line of this request names the user and team.
+  annotateRequestContext({ userId: user.id, teamId: current.team.id });
   return {
     user: { id: user.id, email: user.email, name: user.name },
     team: current.team,

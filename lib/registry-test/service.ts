@@ -17,6 +17,7 @@ import { claimTestSlot, TESTS_PER_MINUTE } from "@/lib/registry-test/rate-limit"
 import { runRegistryTest, type RegistryTestRun, type RegistryTestTarget } from "@/lib/registry-test/run-test";
 import { parseImageReference, type ImageReference, type TRegistryTestInput } from "@/lib/registry-test/schema";
 import type { RegistryTestResult, StepResult } from "@/lib/registry-test/steps";
+import { recordTestTelemetry } from "@/lib/registry-test/telemetry";
 
 export class RateLimitedError extends UserFacingError {
   constructor(readonly retryAfterSeconds: number) {
@@ -106,6 +107,7 @@ async function runAndRecord(
   });
 
   const { result } = run;
+  recordTestTelemetry({ teamId: team.id, registryId: registry.id, authType: target.authType, hostname: registry.hostname }, result);
   const now = new Date(result.startedAt);
   const failedStep = result.steps.find((step) => step.status === "failed");
   // Only the registry as it was tested: an edit made meanwhile reset its status and wins.

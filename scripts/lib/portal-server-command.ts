@@ -1,10 +1,14 @@
-// How to run the production server (scripts/portal-server.ts): the one
-// command `npm start`, the end-to-end tests and the benchmark all spawn.
+// How to run the production server: the one command `npm start`, the
+// end-to-end tests and the benchmarks all spawn. `npm run build` compiles
+// scripts/portal-server.ts into Next's standalone output, which holds every
+// module the server needs; plain `node` runs it (no TypeScript at run time).
 import path from "node:path";
+import { findProjectRoot } from "./project-root";
 
-const root = path.resolve(import.meta.dirname, "..", "..");
+const root = findProjectRoot(import.meta.dirname);
 
-export const PORTAL_SERVER_COMMAND: readonly [string, string[]] = [
-  path.join(root, "node_modules", ".bin", "tsx"),
-  ["--conditions=react-server", path.join(root, "scripts", "portal-server.ts")],
-];
+/** The standalone folder: a self-contained copy of the built portal (copy it with prisma/migrations to deploy). */
+export const STANDALONE_DIR = path.join(root, ".next", "standalone");
+export const COMPILED_SERVER = path.join(STANDALONE_DIR, "scripts", "portal-server.mjs");
+
+export const PORTAL_SERVER_COMMAND: readonly [string, string[]] = [process.execPath, ["--conditions=react-server", COMPILED_SERVER]];

@@ -1,13 +1,6 @@
-import { prisma } from "@/lib/db";
-
 export const dynamic = "force-dynamic";
 
-/** Liveness and database reachability, for load balancers and the test server. */
-export async function GET() {
-  try {
-    await prisma.$queryRaw`SELECT 1`;
-    return Response.json({ ok: true });
-  } catch {
-    return Response.json({ ok: false, error: "database unreachable" }, { status: 503 });
-  }
+/** Liveness: the process answers. Never asks the database (readiness does: /api/ready). */
+export function GET() {
+  return Response.json({ ok: true }, { headers: { "Cache-Control": "no-store" } });
 }
