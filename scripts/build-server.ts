@@ -27,7 +27,7 @@ const shared = {
   bundle: true,
   platform: "node",
   format: "esm",
-  target: "node20",
+  target: "node22",
   packages: "external",
   tsconfig: path.join(root, "tsconfig.json"),
   logLevel: "warning",

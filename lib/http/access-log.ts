@@ -18,6 +18,7 @@ export function observeRequest(request: IncomingMessage, response: ServerRespons
     const metrics = getMetrics();
     metrics.httpRequests.inc({ route, method: request.method ?? "GET", status: String(status) });
     metrics.httpDuration.observe({ route }, seconds);
+    if (route.startsWith("<issuer>/")) metrics.oidcDocuments.inc({ document: route.endsWith("/jwks") ? "jwks" : "discovery", status: String(status) });
     const fields = { method: request.method, route, status, ms: Math.round(seconds * 1000) };
     if (status >= 500) (QUIET_ROUTES.has(route) ? log.warn : log.error).call(log, fields, "request failed");
     else if (QUIET_ROUTES.has(route)) log.debug(fields, "request");

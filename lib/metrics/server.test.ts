@@ -57,12 +57,14 @@ describe("metrics", () => {
     const replaced = await fetch(`${appUrl}/apps/shop`, { headers: { "x-request-id": "bad id\twith spaces" } });
     expect(replaced.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
     await fetch(`${appUrl}/boom`);
+    await fetch(`${appUrl}/oidc/jwks`);
 
     const body = await scrape();
     expect(body).toContain('portal_http_requests_total{route="/invite/[token]",method="GET",status="200"} 1');
     expect(body).toContain('portal_http_requests_total{route="/apps/[appSlug]",method="GET",status="200"} 2');
     expect(body).toContain('portal_http_requests_total{route="other",method="GET",status="500"} 1');
     expect(body).toMatch(/portal_http_request_duration_seconds_count\{route="\/apps\/\[appSlug\]"\} 2/);
+    expect(body).toContain('portal_oidc_document_requests_total{document="jwks",status="200"} 1');
     expect(body).not.toContain("secret-token-value");
   });
 
