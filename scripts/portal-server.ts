@@ -7,6 +7,7 @@ import http from "node:http";
 import path from "node:path";
 import next from "next";
 import { getEnv } from "@/lib/env";
+import { warmKeySnapshot } from "@/lib/oidc/key-cache";
 import { serveIssuerDocument } from "@/lib/oidc/published-response";
 
 const { PORT: port, LISTEN_HOST: hostname } = getEnv();
@@ -18,6 +19,7 @@ const server = http.createServer((request, response) => {
   if (serveIssuerDocument(request, response)) return;
   void handle(request, response);
 });
+warmKeySnapshot();
 server.listen(port, hostname, () => console.log(`[portal] listening on ${hostname ?? "all interfaces"}:${port}`));
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
