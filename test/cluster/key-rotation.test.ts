@@ -222,6 +222,13 @@ describe("signing-key rotation with two portal processes on one database", () =>
     const emergency = events.find((event) => event.action === "emergency_replaced" && event.reason.includes("--emergency"));
     expect(emergency?.details).toHaveProperty("cachesExpireBy");
     expect(events.find((event) => event.action === "retired" && event.reason.includes("--next-now"))).toBeDefined();
+    // A team admin's Identity provider page (server-rendered) shows the history and the emergency's cache window.
+    const page = await fetch(`${cluster.baseUrls[1]}/team/identity-provider`, { headers: { cookie: teams[0]!.cookie } });
+    const html = await page.text();
+    expect(html).toContain("The signing key was replaced in an emergency");
+    expect(html).toContain("Replaced (emergency)");
+    expect(html).toContain("up to 5 minutes");
+    for (const event of events.slice(-5)) expect(html).toContain(event.kid);
     // The team audit log is not where operator key events go.
     expect(await prisma.auditEvent.count({ where: { action: "oidc.key_rotated" } })).toBe(0);
     const output = cluster.processes.flatMap((portal) => portal.output);
