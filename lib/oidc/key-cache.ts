@@ -60,7 +60,7 @@ export async function getKeySnapshot(now = Date.now()): Promise<KeySnapshot> {
   const announced = state.loadedGeneration !== state.generation;
   if (!announced && now < current.validUntil) {
     // The periodic re-read only looks for changes no one announced: never wait for it.
-    if (now - current.loadedAt >= RECHECK_MS && now >= state.retryAt) void reload(now).catch(() => {});
+    if (now - current.loadedAt >= RECHECK_MS && now >= state.retryAt) void reload(now).catch((error: unknown) => keepServing(now, current, error));
     return current;
   }
   if (now < state.retryAt) return current;
@@ -146,12 +146,16 @@ async function reloadOrKeep(now: number, current: KeySnapshot): Promise<KeySnaps
     if (result !== "timeout") return result;
     throw new Error(`no answer from the database within ${RELOAD_WAIT_MS} ms`);
   } catch (error) {
-    state.retryAt = now + RETRY_AFTER_FAILURE_MS;
-    log.warn({ err: error instanceof Error ? error.message : String(error), servingKid: current.signing?.kid ?? null }, "oidc keys could not be re-read; serving the last published set");
-    return current;
+    return keepServing(now, current, error);
   } finally {
     clearTimeout(timer);
   }
+}
+
+function keepServing(now: number, current: KeySnapshot, error: unknown): KeySnapshot {
+  state.retryAt = now + RETRY_AFTER_FAILURE_MS;
+  log.warn({ err: error instanceof Error ? error.message : String(error), servingKid: current.signing?.kid ?? null }, "oidc keys could not be re-read; serving the last published set");
+  return current;
 }
 
 async function buildSnapshot(nowMs: number): Promise<KeySnapshot> {
