@@ -43,6 +43,7 @@ export interface KeySnapshot {
 interface KeyCacheState {
   snapshot: KeySnapshot | undefined;
   loading: Promise<KeySnapshot> | undefined;
+  loadingGeneration: number;
   /** Bumped by every announced (or possibly missed) change; a snapshot built before the bump is stale. */
   generation: number;
   loadedGeneration: number;
@@ -51,7 +52,7 @@ interface KeyCacheState {
 }
 
 const globalForKeys = globalThis as unknown as { portalOidcKeyCache?: KeyCacheState };
-const state: KeyCacheState = (globalForKeys.portalOidcKeyCache ??= { snapshot: undefined, loading: undefined, generation: 0, loadedGeneration: -1, retryAt: 0, listener: undefined });
+const state: KeyCacheState = (globalForKeys.portalOidcKeyCache ??= { snapshot: undefined, loading: undefined, loadingGeneration: -1, generation: 0, loadedGeneration: -1, retryAt: 0, listener: undefined });
 
 export async function getKeySnapshot(now = Date.now()): Promise<KeySnapshot> {
   startListening();
@@ -107,8 +108,6 @@ export function startKeyChangeListener(): void {
     },
     onChange: async () => {
       state.generation++;
-      // A build already running may have read the keys before the change committed: build again after it.
-      await state.loading?.catch(() => {});
       const snapshot = await reload(Date.now());
       return { signingKid: snapshot.signing?.kid ?? null, publishedKids: snapshot.publishedKids };
     },
@@ -116,8 +115,11 @@ export function startKeyChangeListener(): void {
 }
 
 function reload(now: number): Promise<KeySnapshot> {
-  if (state.loading) return state.loading;
+  if (state.loading && state.loadingGeneration === state.generation) return state.loading;
+  // A build already running may have read the keys before the latest change committed: build again after it.
+  if (state.loading) return state.loading.catch(() => undefined).then(() => reload(now));
   const generation = state.generation;
+  state.loadingGeneration = generation;
   const previous = state.snapshot;
   state.loading = buildSnapshot(now)
     .then((snapshot) => {

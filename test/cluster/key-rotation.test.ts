@@ -115,7 +115,11 @@ async function rotateUnderLoad(args: string[], options: { afterMs: number }) {
   expect(command.code).toBe(0);
   const newKid = /created\s+(\S+)/.exec(command.stdout)?.[1];
   expect(newKid, command.stdout).toBeDefined();
-  return { command, commandStartedAt, returnedAt, oldKid, newKid: newKid!, runs, polls, checks: aws.webIdentityChecks.slice(checksBefore) };
+  const checks = aws.webIdentityChecks.slice(checksBefore);
+  console.log(
+    `oidc:rotate ${args.join(" ")}: command ${returnedAt - commandStartedAt} ms; ${runs.length} Tests (${runs.filter((run) => run.verdict === "verified").length} verified), ${checks.length} tokens verified by the local AWS, ${checks.filter((check) => !check.accepted).length} refused`,
+  );
+  return { command, commandStartedAt, returnedAt, oldKid, newKid: newKid!, runs, polls, checks };
 }
 
 /** When each process first published `kid` (or stopped publishing it), in ms after the command returned (≤ 0: already at return). */
