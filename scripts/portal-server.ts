@@ -16,6 +16,7 @@ import { observeRequest } from "@/lib/http/access-log";
 import { runWithRequestContext } from "@/lib/http/request-context";
 import { log } from "@/lib/log";
 import { startMetricsServer } from "@/lib/metrics/server";
+import { warmKeySnapshot } from "@/lib/oidc/key-cache";
 import { serveIssuerDocument } from "@/lib/oidc/published-response";
 import { findProjectRoot } from "./lib/project-root";
 
@@ -42,6 +43,7 @@ const server = http.createServer((request, response) =>
     void handle(request, response);
   }),
 );
+warmKeySnapshot();
 server.listen(port, hostname, () => log.info({ listen: `${hostname ?? "all interfaces"}:${port}` }, "portal listening"));
 const metricsServer = env.METRICS_LISTEN ? await startMetricsServer(env.METRICS_LISTEN) : null;
 

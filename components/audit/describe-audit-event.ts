@@ -17,7 +17,6 @@ const ACTION_TEXT: Record<string, string> = {
   "registry.secret_replaced": "Replaced a registry's credentials",
   "registry.deleted": "Removed a registry",
   "registry.tested": "Tested a registry",
-  "oidc.key_rotated": "Rotated the token signing key",
   "oidc.thumbprint_refreshed": "Refreshed the issuer certificate thumbprint",
 };
 

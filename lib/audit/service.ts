@@ -18,7 +18,6 @@ export type AuditAction =
   | "registry.secret_replaced"
   | "registry.deleted"
   | "registry.tested"
-  | "oidc.key_rotated"
   | "oidc.thumbprint_refreshed";
 
 export interface AuditActor {

@@ -111,6 +111,53 @@ function readOrCreatePassword(file: string): string {
   return password;
 }
 
+export interface RunningEmbeddedPostgres {
+  pid: number;
+  port: number;
+  /** Connection URL of `database`, or null when the server does not answer on it. */
+  url: string | null;
+}
+
+/**
+ * The embedded server already running on this data directory (another portal
+ * process started it), from the postmaster.pid file PostgreSQL writes there:
+ * line 1 is the server's process ID, line 4 its port.
+ */
+export async function findRunningEmbeddedPostgres(dataDir: string, database: string): Promise<RunningEmbeddedPostgres | null> {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n");
+  } catch {
+    return null;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0 || !isAlive(pid)) return null;
+  const passwordFile = path.join(dataDir, "..", path.basename(dataDir) + ".password");
+  if (!fs.existsSync(passwordFile)) return { pid, port, url: null };
+  const url = `postgresql://${USER}:${encodeURIComponent(readOrCreatePassword(passwordFile))}@127.0.0.1:${port}/${database}`;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+    return { pid, port, url };
+  } catch {
+    return { pid, port, url: null };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, but owned by another user (the "postgres" user when the portal runs as root).
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 export function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currentKey, keyState, nextChangeAt, planMaintenance, type KeyTimes, type LifecyclePolicy } from "@/lib/oidc/key-lifecycle";
+import { currentKey, keyState, nextChangeAt, planMaintenance, type KeyTimes, type LifecyclePolicy, type MaintenanceMode } from "@/lib/oidc/key-lifecycle";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -7,8 +7,8 @@ const policy: LifecyclePolicy = { rotationMs: 30 * DAY, nextKeyLeadMs: DAY, reti
 const t0 = new Date("2026-01-01T00:00:00Z");
 const at = (ms: number) => new Date(t0.getTime() + ms);
 
-function apply(keys: KeyTimes[], now: Date, mode?: "scheduled" | "rotate" | "emergency"): KeyTimes[] {
-  const plan = planMaintenance(keys, now, policy, mode);
+function apply(keys: KeyTimes[], now: Date, mode?: MaintenanceMode, overlapMs?: number): KeyTimes[] {
+  const plan = planMaintenance(keys, now, policy, mode, { overlapMs });
   let next = keys.filter((key) => !plan.remove.includes(key.id)).map((key) => {
     const retire = plan.retire.find((r) => r.id === key.id);
     return retire ? { ...key, signsUntil: retire.signsUntil, publishedUntil: retire.publishedUntil } : key;
@@ -63,6 +63,21 @@ describe("signing key lifecycle", () => {
     const now = at(2 * DAY);
     expect(keyState(keys[0]!, now)).toBe("removed");
     expect(currentKey(keys, now)?.id).toBe(keys[1]!.id);
+  });
+
+  it("--next-now publishes a new key at once, signs with it after the overlap, and unpublishes the old key once its tokens expired", () => {
+    const now = at(2 * DAY);
+    const scheduled = apply(apply([], t0), at(29 * DAY));
+    const keys = apply(scheduled, now, "next-now", 5 * 60_000);
+    const [old, pending, fresh] = keys;
+    expect(keyState(fresh!, now)).toBe("next");
+    expect(currentKey(keys, at(2 * DAY + 5 * 60_000 - 1))?.id).toBe(old!.id);
+    expect(currentKey(keys, at(2 * DAY + 5 * 60_000))?.id).toBe(fresh!.id);
+    // The key scheduled earlier lives in the same database as the suspect one: unpublished at once, it never signs.
+    expect(keyState(pending!, now)).toBe("removed");
+    // The old key's last tokens (5 minutes) verify until they expire, plus a minute of clock skew; not an hour.
+    expect(old!.publishedUntil).toEqual(at(2 * DAY + 5 * 60_000 + policy.tokenLifetimeMs + 60_000));
+    expect(nextChangeAt(keys, now, policy)).toEqual(at(2 * DAY + 5 * 60_000));
   });
 
   it("names the next change: the instant the next key must be published", () => {

@@ -36,28 +36,42 @@ export function currentKey<T extends KeyTimes>(keys: readonly T[], now: Date): T
 export interface MaintenancePlan {
   /** A key to create, signing from this instant (now for the first key). */
   create: { signsFrom: Date } | null;
-  /** Keys whose signing ends when the new key starts. */
-  retire: { id: string; signsUntil: Date; publishedUntil: Date }[];
+  /** Keys whose signing ends when the new key starts; `replaced` keys are unpublished at once (a leak). */
+  retire: { id: string; signsUntil: Date; publishedUntil: Date; replaced: boolean }[];
   /** Keys past their published-until time, to delete. */
   remove: string[];
 }
 
 /**
- * What to change now. `mode` "scheduled" rotates when the current key's period
- * is up; "rotate" schedules the next key now (still published a full lead time
- * before it signs); "emergency" replaces the current key at once and
- * unpublishes it (for a leaked key: tokens it signed stop verifying).
+ * "scheduled" rotates when the current key's period is up; "rotate" schedules
+ * the next key now (still published a full lead time before it signs);
+ * "next-now" (a suspected leak) publishes a new key now and makes it sign
+ * after `overlapMs`, the old key staying published only until the tokens it
+ * signed have expired; "emergency" (a confirmed leak) replaces the current
+ * key at once and unpublishes it, so tokens it signed stop verifying.
  */
-export function planMaintenance(keys: readonly KeyTimes[], now: Date, policy: LifecyclePolicy, mode: "scheduled" | "rotate" | "emergency" = "scheduled"): MaintenancePlan {
+export type MaintenanceMode = "scheduled" | "rotate" | "next-now" | "emergency";
+
+/** Clock skew allowed to verifiers when a suspected-leak key is unpublished. */
+const NEXT_NOW_SKEW_MS = 60_000;
+
+export function planMaintenance(keys: readonly KeyTimes[], now: Date, policy: LifecyclePolicy, mode: MaintenanceMode = "scheduled", options: { overlapMs?: number } = {}): MaintenancePlan {
   const remove = keys.filter((key) => keyState(key, now) === "removed").map((key) => key.id);
   const current = currentKey(keys, now);
   const pending = keys.filter((key) => keyState(key, now) === "next");
 
   if (!current || mode === "emergency") {
-    const retire = current ? [{ id: current.id, signsUntil: now, publishedUntil: now }] : [];
+    const retire = current ? [{ id: current.id, signsUntil: now, publishedUntil: now, replaced: true }] : [];
     // Pending keys would otherwise start signing later and overlap the new one.
-    const retirePending = pending.map((key) => ({ id: key.id, signsUntil: now, publishedUntil: now }));
+    const retirePending = pending.map((key) => ({ id: key.id, signsUntil: now, publishedUntil: now, replaced: true }));
     return { create: { signsFrom: now }, retire: [...retire, ...retirePending], remove };
+  }
+  if (mode === "next-now") {
+    // A pending key lives in the same database as the suspect one: replace it too (it never signed).
+    const signsFrom = new Date(now.getTime() + Math.max(0, options.overlapMs ?? 0));
+    const publishedUntil = new Date(signsFrom.getTime() + policy.tokenLifetimeMs + NEXT_NOW_SKEW_MS);
+    const retirePending = pending.map((key) => ({ id: key.id, signsUntil: now, publishedUntil: now, replaced: true }));
+    return { create: { signsFrom }, retire: [{ id: current.id, signsUntil: signsFrom, publishedUntil, replaced: false }, ...retirePending], remove };
   }
   if (pending.length > 0) return { create: null, retire: [], remove };
 
@@ -66,7 +80,7 @@ export function planMaintenance(keys: readonly KeyTimes[], now: Date, policy: Li
 
   const signsFrom = new Date(Math.max(now.getTime() + policy.nextKeyLeadMs, mode === "rotate" ? 0 : current.signsFrom.getTime() + policy.rotationMs));
   const publishedUntil = new Date(signsFrom.getTime() + policy.tokenLifetimeMs + policy.retiredMarginMs);
-  return { create: { signsFrom }, retire: [{ id: current.id, signsUntil: signsFrom, publishedUntil }], remove };
+  return { create: { signsFrom }, retire: [{ id: current.id, signsUntil: signsFrom, publishedUntil, replaced: false }], remove };
 }
 
 /** The next instant at which the published set or the signing key changes. */

@@ -28,7 +28,8 @@ async function mintAt(now: number) {
 }
 
 describe("issuer signing keys (real Postgres)", () => {
-  it("two processes starting at once end with exactly one current key", async () => {
+  // Three tsx start-ups on a loaded machine take a while.
+  it("two processes starting at once end with exactly one current key", { timeout: 120_000 }, async () => {
     const script = path.resolve(import.meta.dirname, "../../test/support/maintain-keys.ts");
     const run = () =>
       new Promise<number>((resolve) => {

@@ -7,8 +7,10 @@ import { promisify } from "node:util";
 import { calculateJwkThumbprint, exportJWK, type JWK } from "jose";
 import { getDataSecretBox } from "@/lib/crypto/data-secret-box";
 import { prisma } from "@/lib/db";
-import { currentKey, planMaintenance, type KeyTimes, type LifecyclePolicy } from "@/lib/oidc/key-lifecycle";
-import { SIGNING_ALGORITHM } from "@/lib/oidc/lifecycle-policy";
+import { KEY_CHANGE_CHANNEL, type KeyChangeAnnouncement } from "@/lib/oidc/key-change-channel";
+import { logKeyEvents, recordKeyEvents, type KeyEventInput } from "@/lib/oidc/key-events";
+import { currentKey, keyState, planMaintenance, type KeyState, type KeyTimes, type LifecyclePolicy, type MaintenanceMode } from "@/lib/oidc/key-lifecycle";
+import { JWKS_MAX_AGE_SECONDS, SIGNING_ALGORITHM } from "@/lib/oidc/lifecycle-policy";
 
 const generateRsaKeyPair = promisify(generateKeyPair);
 
@@ -28,30 +30,91 @@ export async function listSigningKeys(): Promise<PublishedKey[]> {
   return rows.map((row) => ({ ...row, publicJwk: row.publicJwk as JWK }));
 }
 
+export interface MaintenanceOptions {
+  /** `next-now`: how long the new key is published before it signs. */
+  overlapMs?: number;
+  /** Why, for the key history and the log (defaults to a description of the mode). */
+  reason?: string;
+  /** The announcement's ID, so the caller can match acknowledgements to it. */
+  announcementId?: string;
+}
+
+export interface MaintenanceResult {
+  created: string | null;
+  events: KeyEventInput[];
+  /** Whether running portal processes were told (something changed). */
+  announced: KeyChangeAnnouncement | null;
+}
+
+const DEFAULT_REASON: Record<MaintenanceMode, string> = {
+  scheduled: "scheduled rotation",
+  rotate: "manual rotation",
+  "next-now": "suspected leak: new key signs after a short overlap",
+  emergency: "emergency: key replaced and unpublished at once",
+};
+
 /**
- * Creates, retires and removes keys as the lifecycle requires at `now`.
- * Returns what changed (for logs and the admin page).
+ * Creates, retires and removes keys as the lifecycle requires at `now`,
+ * records each change in the key history and announces it to every portal
+ * process (NOTIFY, delivered when the transaction commits).
  */
-export async function maintainSigningKeys(policy: LifecyclePolicy, now = new Date(), mode: "scheduled" | "rotate" | "emergency" = "scheduled") {
-  return prisma.$transaction(
+export async function maintainSigningKeys(policy: LifecyclePolicy, now = new Date(), mode: MaintenanceMode = "scheduled", options: MaintenanceOptions = {}): Promise<MaintenanceResult> {
+  const reason = options.reason ?? DEFAULT_REASON[mode];
+  const result = await prisma.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SIGNING_KEY_LOCK})`;
-      const keys = await tx.oidcSigningKey.findMany({ select: { id: true, publishedAt: true, signsFrom: true, signsUntil: true, publishedUntil: true } });
-      const plan = planMaintenance(keys, now, policy, mode);
-      if (plan.remove.length > 0) await tx.oidcSigningKey.deleteMany({ where: { id: { in: plan.remove } } });
+      const select = { id: true, kid: true, publishedAt: true, signsFrom: true, signsUntil: true, publishedUntil: true } as const;
+      const keys = await tx.oidcSigningKey.findMany({ select });
+      const kidOf = new Map(keys.map((key) => [key.id, key.kid]));
+      const plan = planMaintenance(keys, now, policy, mode, { overlapMs: options.overlapMs });
+      const events: KeyEventInput[] = [];
+
+      if (plan.remove.length > 0) {
+        await tx.oidcSigningKey.deleteMany({ where: { id: { in: plan.remove } } });
+        for (const id of plan.remove) events.push({ kid: kidOf.get(id)!, action: "removed", reason: "its published-until time passed" });
+      }
       for (const retire of plan.retire) {
         await tx.oidcSigningKey.update({ where: { id: retire.id }, data: { signsUntil: retire.signsUntil, publishedUntil: retire.publishedUntil } });
+        events.push({
+          kid: kidOf.get(retire.id)!,
+          action: retire.replaced ? "emergency_replaced" : "retired",
+          reason,
+          details: {
+            signsUntil: retire.signsUntil.toISOString(),
+            publishedUntil: retire.publishedUntil.toISOString(),
+            // Until then a cache that honoured the JWKS max-age may still hold the old key set.
+            ...(retire.replaced ? { cachesExpireBy: new Date(now.getTime() + JWKS_MAX_AGE_SECONDS * 1000).toISOString() } : {}),
+          },
+        });
       }
       let created: string | null = null;
+      const createdReason = keys.length === 0 ? "first signing key of this issuer" : reason;
       if (plan.create) {
         const key = await newSigningKey();
         await tx.oidcSigningKey.create({ data: { ...key, publishedAt: now, signsFrom: plan.create.signsFrom } });
         created = key.kid;
+        events.push({ kid: key.kid, action: "created", reason: createdReason, details: { signsFrom: plan.create.signsFrom.toISOString() } });
       }
-      return { created, retired: plan.retire.map((r) => r.id), removed: plan.remove };
+
+      // A key starts signing at its signs-from time without any write; the
+      // first maintenance after that instant records it once.
+      const signing = currentKey(events.length > 0 ? await tx.oidcSigningKey.findMany({ select }) : keys, now);
+      if (signing && !(await tx.oidcKeyEvent.findFirst({ where: { kid: signing.kid, action: "promoted" }, select: { id: true } }))) {
+        events.push({ kid: signing.kid, action: "promoted", reason: signing.kid === created ? createdReason : "its signs-from time arrived", details: { signsFrom: signing.signsFrom.toISOString() } });
+      }
+
+      await recordKeyEvents(tx, events, now);
+      let announced: KeyChangeAnnouncement | null = null;
+      if (events.length > 0) {
+        announced = { id: options.announcementId ?? randomUUID(), mode };
+        await tx.$executeRaw`SELECT pg_notify(${KEY_CHANGE_CHANNEL}, ${JSON.stringify(announced)})`;
+      }
+      return { created, events, announced };
     },
     { timeout: 30_000 },
   );
+  logKeyEvents(result.events);
+  return result;
 }
 
 async function newSigningKey() {
@@ -69,12 +132,8 @@ async function newSigningKey() {
   };
 }
 
-/** The key signing at `now`, with its private key decrypted in memory. */
-export async function loadSigningKey(now: Date): Promise<{ kid: string; privateKey: KeyObject; signsUntil: Date | null } | null> {
-  const keys = await prisma.oidcSigningKey.findMany({ select: { id: true, kid: true, publishedAt: true, signsFrom: true, signsUntil: true, publishedUntil: true } });
-  const current = currentKey(keys, now);
-  if (!current) return null;
-  const row = await prisma.oidcSigningKey.findUniqueOrThrow({ where: { id: current.id }, omit: { encryptedPrivateKey: false } });
-  const pem = getDataSecretBox().decrypt(row.encryptedPrivateKey, [row.id]);
-  return { kid: current.kid, privateKey: createPrivateKey(pem), signsUntil: current.signsUntil };
+/** One key's private key, decrypted in memory (only for the key that signs). */
+export async function loadPrivateKey(id: string): Promise<KeyObject> {
+  const row = await prisma.oidcSigningKey.findUniqueOrThrow({ where: { id }, omit: { encryptedPrivateKey: false } });
+  return createPrivateKey(getDataSecretBox().decrypt(row.encryptedPrivateKey, [row.id]));
 }

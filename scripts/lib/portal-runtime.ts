@@ -4,9 +4,9 @@
 import path from "node:path";
 import pg from "pg";
 import { loadLocalSecrets } from "@/lib/config/local-secrets";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded-postgres";
+import { findRunningEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded-postgres";
 import { applyMigrations } from "@/lib/db/migrations";
-import { EnvError, getEnv, type Env } from "@/lib/env";
+import { EnvError, getEnv, resetEnvCache, type Env } from "@/lib/env";
 
 export class StartupError extends Error {}
 
@@ -24,8 +24,11 @@ export function log(message: string): void {
 /**
  * `beforeDatabase` runs once the configuration is valid and before any
  * database is started (e.g. `npm start` checks that its port is free).
+ * `joinRunningDatabase`: when the embedded server of this data directory is
+ * already running (a portal is up), connect to it instead of failing; a
+ * command such as `oidc:rotate` must work while the portal runs.
  */
-export async function preparePortalRuntime(options: { migrate?: boolean; beforeDatabase?: (env: Env) => Promise<void> } = {}): Promise<PortalRuntime> {
+export async function preparePortalRuntime(options: { migrate?: boolean; joinRunningDatabase?: boolean; beforeDatabase?: (env: Env) => Promise<void> } = {}): Promise<PortalRuntime> {
   // Read before the configuration is validated: the generated secrets live there and complete it.
   const dataDir = path.resolve(process.env.DATA_DIR || ".data");
   for (const name of loadLocalSecrets(dataDir)) {
@@ -43,16 +46,35 @@ export async function preparePortalRuntime(options: { migrate?: boolean; beforeD
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
-    log(`DATABASE_URL is not set: starting the embedded PostgreSQL server (data in ${path.join(dataDir, "postgres")})`);
-    try {
-      embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), database: "portal" });
-    } catch (error) {
-      const reason = describe(error);
-      const hint = /lock|already|in use|postmaster\.pid/i.test(reason) ? ` Is another portal using ${path.join(dataDir, "postgres")}?` : "";
-      throw new StartupError(`Could not start the embedded PostgreSQL server: ${reason}.${hint}`);
+    const postgresDir = path.join(dataDir, "postgres");
+    const running = await findRunningEmbeddedPostgres(postgresDir, "portal");
+    if (running && options.joinRunningDatabase && running.url) {
+      log(`DATABASE_URL is not set: using the embedded PostgreSQL server already running for ${postgresDir} (pid ${running.pid}, port ${running.port})`);
+      databaseUrl = running.url;
+    } else if (running) {
+      throw new StartupError(
+        running.url
+          ? `The embedded PostgreSQL server for ${postgresDir} is already running (pid ${running.pid}, port ${running.port}): another portal is using this data directory. Stop it first, or give this one its own DATA_DIR, or point every portal at one database with DATABASE_URL.`
+          : `The embedded PostgreSQL server for ${postgresDir} is running (pid ${running.pid}, port ${running.port}) but refused the portal's credentials (${postgresDir}.password). Stop it, or set DATABASE_URL.`,
+      );
+    } else {
+      log(`DATABASE_URL is not set: starting the embedded PostgreSQL server (data in ${postgresDir})`);
+      const recent: string[] = [];
+      try {
+        embedded = await startEmbeddedPostgres({ dataDir: postgresDir, database: "portal", onLog: (line) => {
+            recent.push(line);
+            recent.splice(0, recent.length - 5);
+          },
+        });
+      } catch (error) {
+        const reason = describeFailure(error, recent.findLast((line) => line.trim().length > 0));
+        const hint = /lock|already|in use|postmaster\.pid/i.test(reason) ? ` Is another portal using ${postgresDir}?` : "";
+        throw new StartupError(`Could not start the embedded PostgreSQL server: ${reason}.${hint}`);
+      }
+      databaseUrl = embedded.url;
     }
-    databaseUrl = embedded.url;
     process.env.DATABASE_URL = databaseUrl;
+    resetEnvCache();
   } else {
     await assertDatabaseReachable(databaseUrl);
   }
@@ -70,7 +92,7 @@ export async function preparePortalRuntime(options: { migrate?: boolean; beforeD
       if (applied.length > 0) log(`applied database migrations: ${applied.join(", ")}`);
     } catch (error) {
       await stop();
-      throw new StartupError(`Database migration failed, nothing was started: ${describe(error)}`);
+      throw new StartupError(`Database migration failed, nothing was started: ${describeFailure(error)}`);
     }
   }
   return { env: getEnvWithDatabase(env, databaseUrl), databaseUrl, embedded, stop };
@@ -87,15 +109,17 @@ async function assertDatabaseReachable(databaseUrl: string): Promise<void> {
     await client.query("SELECT 1");
   } catch (error) {
     const url = new URL(databaseUrl);
-    throw new StartupError(`Cannot reach the database at ${url.hostname}:${url.port || 5432} (DATABASE_URL): ${describe(error)}`);
+    throw new StartupError(`Cannot reach the database at ${url.hostname}:${url.port || 5432} (DATABASE_URL): ${describeFailure(error)}`);
   } finally {
     await client.end().catch(() => {});
   }
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message.split("\n")[0] ?? error.name;
-  return String(error);
+/** One line about a failure; never "undefined" (embedded-postgres rejects with no value when the server exits). */
+export function describeFailure(error: unknown, lastLogLine?: string): string {
+  const message = error instanceof Error ? error.message.split("\n")[0] || error.name : typeof error === "string" ? error : "";
+  if (message.trim()) return message.trim();
+  return lastLogLine ? `PostgreSQL said: ${lastLogLine.trim()}` : "the server stopped without giving a reason";
 }
 
 /** Runs a command's main function, turning a StartupError into one line and exit code 1. */

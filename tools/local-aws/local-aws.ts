@@ -16,7 +16,7 @@ import { handleRegistry, registryHostname } from "./registry-endpoint";
 import type { BlobUpload } from "./registry-push";
 import { headerValue, type ReceivedRequest } from "./sigv4";
 import { createState, loadState, saveState, seedAccounts, type LocalAwsAccount, type LocalAwsState } from "./state";
-import { createWebIdentityVerifier } from "./web-identity";
+import { createWebIdentityVerifier, type WebIdentityCheck } from "./web-identity";
 
 export type { LocalAwsAccount } from "./state";
 export type { FixtureImage, FixtureImageInput } from "./fixture-image";
@@ -51,6 +51,8 @@ export interface LocalAws {
   pushFixtureImage(input: FixtureImageInput): FixtureImage;
   /** The live state, for assertions. */
   readonly state: LocalAwsState;
+  /** Every web identity token STS verified, with the signing key's kid and the outcome (oldest first). */
+  readonly webIdentityChecks: readonly WebIdentityCheck[];
 }
 
 export interface ServerContext {
@@ -168,6 +170,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     get state() {
       return context.state;
     },
+    webIdentityChecks: verifier.checks,
     reset,
     registryHostname,
     registryUrl: (accountId, region) => `${url}/_registry/${registryHostname(accountId, region)}`,
