@@ -12,7 +12,7 @@ import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
 import { getOidcProviderInfo, thumbprintValue } from "@/lib/oidc/provider-info";
 import { loadRegistryCredentials } from "@/lib/registries/credentials";
 import { getRegistry, registryLabel, type RegistryView } from "@/lib/registries/service";
-import { parseRegistryEndpointOverrides, type TestEndpoints } from "@/lib/registry-test/endpoints";
+import type { TestEndpoints } from "@/lib/registry-test/endpoints";
 import { claimTestSlot, TESTS_PER_MINUTE } from "@/lib/registry-test/rate-limit";
 import { runRegistryTest, type RegistryTestRun, type RegistryTestTarget } from "@/lib/registry-test/run-test";
 import { parseImageReference, type ImageReference, type TRegistryTestInput } from "@/lib/registry-test/schema";
@@ -34,12 +34,10 @@ export async function getLastTestResult(teamId: string, registryId: string): Pro
 /** Where tests send requests: the SDK's regional endpoints unless configured otherwise. */
 export function getTestEndpoints(): TestEndpoints {
   const env = getEnv();
-  const overrides = parseRegistryEndpointOverrides(env.REGISTRY_ENDPOINT_OVERRIDES);
   return {
     ...(env.AWS_ENDPOINT_URL_STS ? { sts: env.AWS_ENDPOINT_URL_STS } : {}),
     ...(env.AWS_ENDPOINT_URL_ECR ? { ecr: env.AWS_ENDPOINT_URL_ECR } : {}),
-    // lib/env.ts refuses a malformed value at start-up, so this is always ok.
-    registryOverrides: overrides.ok ? overrides.value : [],
+    registryOverrides: env.REGISTRY_ENDPOINT_OVERRIDES,
   };
 }
 
