@@ -2,6 +2,7 @@
 // that turn expected and unexpected failures into it.
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
+import { log } from "@/lib/log";
 
 export type ActionError = { code: string; message: string; fieldErrors?: Record<string, string> };
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
@@ -53,7 +54,7 @@ export function failureOf(name: string, error: unknown): ActionResult<never> {
   // Next.js signals redirect() and notFound() by throwing; let them through.
   if (isNextControlFlow(error)) throw error;
   const requestId = randomUUID();
-  console.error(`[${requestId}] ${name} failed:`, error instanceof Error ? `${error.name}: ${error.message}` : "unknown error");
+  log.error({ err: error, requestId, action: name }, "action failed unexpectedly");
   return { ok: false, error: { code: "internal", message: `Something went wrong on our side. Please try again; if it keeps happening, contact support with request ID ${requestId}.` } };
 }
 
