@@ -26,7 +26,7 @@ export async function claimSignInAttempt(email: string, clientAddress: string): 
     { limit: SIGN_IN_ADDRESS_LIMIT, subject: clientAddress },
   ]);
   if (!attempt.allowed) throw new ThrottledError("Too many failed sign-ins.", attempt.retryAfterSeconds);
-  return { succeeded: () => Promise.all(attempt.hitIds.map(refundRateLimitHit)).then(() => undefined) };
+  return { succeeded: () => Promise.all(attempt.hits.map(refundRateLimitHit)).then(() => undefined) };
 }
 
 /** Throws ThrottledError when `clientAddress` has used `limit` up. */

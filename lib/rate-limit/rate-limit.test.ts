@@ -2,7 +2,7 @@
 // atomic under concurrency, independent keys, refunds.
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
-import { consumeRateLimit, consumeRateLimits, refundRateLimitHit, sweepExpiredHits, type RateLimit } from "@/lib/rate-limit/rate-limit";
+import { consumeRateLimit, consumeRateLimits, refundRateLimitHit, sweepExpiredRateLimits, type RateLimit } from "@/lib/rate-limit/rate-limit";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
 
 let counter = 0;
@@ -22,6 +22,13 @@ describe("consumeRateLimit", () => {
       if (!refused.allowed) expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(1);
       if (!refused.allowed) expect(refused.retryAfterSeconds).toBeLessThanOrEqual(60);
     }
+  });
+
+  it("stays exact when concurrent callers' clocks disagree by a few milliseconds", async () => {
+    const limit = newLimit(10, 60);
+    const base = Date.now();
+    const decisions = await Promise.all(Array.from({ length: 13 }, (_, i) => consumeRateLimit(limit, "team", new Date(base + ((i * 7) % 13)))));
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(10);
   });
 
   it("keeps subjects and limits apart", async () => {
@@ -47,7 +54,7 @@ describe("consumeRateLimit", () => {
     const limit = newLimit(1, 60);
     const first = await consumeRateLimit(limit, "s");
     expect(first.allowed).toBe(true);
-    if (first.allowed) await refundRateLimitHit(first.hitId);
+    if (first.allowed) await refundRateLimitHit(first.hit);
     expect((await consumeRateLimit(limit, "s")).allowed).toBe(true);
   });
 
@@ -57,13 +64,13 @@ describe("consumeRateLimit", () => {
     expect((await consumeRateLimits([{ limit: tight, subject: "a" }, { limit: loose, subject: "b" }])).allowed).toBe(true);
     expect((await consumeRateLimits([{ limit: tight, subject: "a" }, { limit: loose, subject: "b" }])).allowed).toBe(false);
     // The refused attempt did not count against the loose limit.
-    expect(await prisma.rateLimitHit.count({ where: { key: `${loose.name}:b` } })).toBe(1);
+    expect((await prisma.rateLimitBucket.findUniqueOrThrow({ where: { key: `${loose.name}:b` } })).hits).toHaveLength(1);
   });
 
   it("sweeps expired hits", async () => {
     const limit = newLimit(1, 1);
     await consumeRateLimit(limit, "old", new Date("2000-01-01T00:00:00Z"));
-    expect(await sweepExpiredHits()).toBeGreaterThanOrEqual(1);
-    expect(await prisma.rateLimitHit.count({ where: { key: `${limit.name}:old` } })).toBe(0);
+    expect(await sweepExpiredRateLimits()).toBeGreaterThanOrEqual(1);
+    expect(await prisma.rateLimitBucket.count({ where: { key: `${limit.name}:old` } })).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import "server-only";
 // At most TESTS_PER_MINUTE registry tests per team per minute, across every
 // portal process (lib/rate-limit). A claimed slot is recorded in the audit
 // log as "started" before the test runs, so it counts even if it never ends.
-import { recordAuditEvent, type AuditActor } from "@/lib/audit/service";
+import { finishInterruptedTests, recordAuditEvent, type AuditActor } from "@/lib/audit/service";
 import { consumeRateLimit, refundRateLimitHit, type RateLimit } from "@/lib/rate-limit/rate-limit";
 
 export const TESTS_PER_MINUTE = 10;
@@ -14,10 +14,11 @@ export async function claimTestSlot(teamId: string, actor: AuditActor, registry:
   const decision = await consumeRateLimit(REGISTRY_TEST_LIMIT, teamId, now);
   if (!decision.allowed) return { ok: false, retryAfterSeconds: decision.retryAfterSeconds };
   try {
+    await finishInterruptedTests(teamId, now);
     const auditEventId = await recordAuditEvent(teamId, actor, "registry.tested", { type: "registry", id: registry.id }, { registry: registry.label, outcome: "started" });
     return { ok: true, auditEventId };
   } catch (error) {
-    await refundRateLimitHit(decision.hitId).catch(() => {});
+    await refundRateLimitHit(decision.hit).catch(() => {});
     throw error;
   }
 }
