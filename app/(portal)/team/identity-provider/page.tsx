@@ -6,6 +6,7 @@ import { SigningKeysTable } from "@/components/oidc/signing-keys-table";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
+import { isPortalOperator } from "@/lib/auth/operators";
 import { requireSession } from "@/lib/auth/session";
 import { getIdentityProviderOverview } from "@/lib/oidc/overview";
 
@@ -24,7 +25,7 @@ export default async function IdentityProviderPage() {
         description="The portal is an OpenID Connect identity provider. AWS trusts it to sign short-lived tokens whose subject is your team, and exchanges them for temporary credentials: no long-lived AWS key is stored."
       />
       <IssuerWarnings warnings={provider.warnings} />
-      <Card title="AWS OIDC configuration" description="Enter these in IAM → Identity providers → Add provider (OpenID Connect), and in your role's trust policy." actions={<RefreshThumbprintButton />}>
+      <Card title="AWS OIDC configuration" description="Enter these in IAM → Identity providers → Add provider (OpenID Connect), and in your role's trust policy." actions={isPortalOperator(session.user.email) ? <RefreshThumbprintButton /> : undefined}>
         <OidcValues provider={provider} subject={session.team.publicId} />
       </Card>
       <Card
