@@ -211,6 +211,23 @@ describe("the issuer thumbprint lookup", () => {
 });
 
 describe("a Test whose outcome was never recorded", () => {
+  it("still shows its result when the outcome cannot be written, and records it once the database accepts writes again", async () => {
+    const { team, actor } = await newTeam();
+    const { registry } = await iamRegistry(team, actor);
+    await prisma.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION refuse_writes() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'the database is unavailable'; END $$ LANGUAGE plpgsql`);
+    await prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_audit_updates BEFORE UPDATE ON "AuditEvent" FOR EACH ROW EXECUTE FUNCTION refuse_writes()`);
+    let result;
+    try {
+      ({ result } = await testRegistry(team, actor, registry.id, {}));
+    } finally {
+      await prisma.$executeRawUnsafe(`DROP TRIGGER refuse_audit_updates ON "AuditEvent"`);
+    }
+    expect(result.verdict).toBe("verified");
+    await expect
+      .poll(async () => (await prisma.auditEvent.findFirstOrThrow({ where: { teamId: team.id, action: "registry.tested" } })).metadata, { timeout: 15_000 })
+      .toMatchObject({ outcome: "verified" });
+  });
+
   it("is finished as failed once it is clearly over, and a recent one is left running", async () => {
     const { team, actor } = await newTeam();
     const old = await prisma.auditEvent.create({ data: { teamId: team.id, actorUserId: actor.userId, action: "registry.tested", metadata: { registry: "r", outcome: "started" }, createdAt: new Date(Date.now() - 10 * 60_000) } });
