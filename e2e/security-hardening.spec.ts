@@ -3,7 +3,7 @@
 // that the pages live with, and the Test route's handling of bad bodies.
 import { randomUUID } from "node:crypto";
 import type { ConsoleMessage, Page } from "@playwright/test";
-import { readE2eEnvironment } from "./support/environment";
+import { applyServerEnvironment, readE2eEnvironment } from "./support/environment";
 import { createVendor, expect, signedInContext, test, TEST_PASSWORD } from "./support/fixtures";
 import { recordServerActions } from "./support/server-actions";
 
@@ -86,6 +86,31 @@ test("sign-ups from one address are limited, with a message that says when to tr
   }
   expect(texts.slice(0, 20).every((text) => !text.includes("rate_limited"))).toBe(true);
   expect(texts[20]).toMatch(/Too many accounts were created from your network\. Try again in \d+ s\./);
+});
+
+test("invite acceptances from one address are limited, with a message that says when to try again", async ({ browser }) => {
+  const admin = await createVendor("inviter");
+  const invitee = await createVendor("invitee");
+  applyServerEnvironment();
+  const { inviteMember } = await import("@/lib/teams/service");
+  const invite = await inviteMember(admin.teamId, { userId: admin.userId, email: admin.email }, { email: invitee.email, role: "MEMBER" });
+  const context = await signedInContext(browser, invitee);
+  const page = await context.newPage();
+  const actions = recordServerActions(page);
+  await page.goto(`/invite/${invite.token}`);
+  await page.getByRole("button", { name: "Join team" }).click();
+  await expect(page).toHaveURL(/\/apps$/);
+  const accept = actions.find((action) => action.body.includes(invite.token))!;
+  const address = newClientAddress();
+  const texts: string[] = [];
+  for (let i = 0; i < 21; i++) {
+    const response = await context.request.post(accept.url, { headers: { ...actionHeaders(accept.headers), "x-forwarded-for": address }, data: accept.body });
+    texts.push(await response.text());
+  }
+  // The invite is used up: twenty more attempts are told so, the next one is throttled.
+  expect(texts.slice(0, 20).every((text) => text.includes("invite_invalid"))).toBe(true);
+  expect(texts[20]).toMatch(/Too many invites were accepted from your network\. Try again in \d+ s\./);
+  await context.close();
 });
 
 test("signing out ends the session everywhere: a cookie copied before still fails afterwards", async ({ browser }) => {
