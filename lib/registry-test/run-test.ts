@@ -2,7 +2,7 @@ import "server-only";
 // Runs a registry test: the real STS and ECR calls with the AWS SDK and the
 // real registry calls, step by step, reporting each step as it changes. For
 // IAM authentication a second token, for a subject that is not the team, must
-// be refused by AWS (the negative check), concurrently with the ECR steps.
+// be refused by AWS (the negative check) before the role's credentials are used for ECR.
 import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { RoleArn } from "@/lib/aws/arn";
