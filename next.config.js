@@ -6,6 +6,18 @@ const nextConfig = {
   // `npm run build` adds the compiled production server to it.
   output: "standalone",
   poweredByHeader: false,
+  // Static files too; pages get the full set, with the CSP, from proxy.ts.
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+        ],
+      },
+    ];
+  },
   // The build checks the application; tests and scripts are checked by
   // `npm run typecheck` against tsconfig.json.
   typescript: { tsconfigPath: "tsconfig.build.json" },

@@ -44,18 +44,44 @@ const EnvSchema = z
     OIDC_NEXT_KEY_LEAD_HOURS: z.coerce.number().min(24, { error: "must be at least 24 (AWS caches keys)" }).default(24),
     OIDC_RETIRED_KEY_MARGIN_MINUTES: z.coerce.number().min(60, { error: "must be at least 60" }).default(60),
     ALLOW_AMBIENT_AWS_CREDENTIALS: booleanString,
+    // Parsed here, once: the Test reads the parsed list.
     REGISTRY_ENDPOINT_OVERRIDES: z
       .string()
       .optional()
-      .superRefine((value, context) => {
+      .transform((value, context) => {
         const parsed = parseRegistryEndpointOverrides(value);
-        if (!parsed.ok) context.addIssue({ code: "custom", message: parsed.message });
+        if (parsed.ok) return parsed.value;
+        context.addIssue({ code: "custom", message: parsed.message });
+        return z.NEVER;
       }),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be one of fatal, error, warn, info, debug, trace, silent" }).optional(),
     METRICS_LISTEN: z
       .string()
       .regex(/^(?:\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, { error: "must be host:port, e.g. 127.0.0.1:9464" })
       .optional(),
+    // How many reverse proxies stand in front of the portal: 0 trusts no
+    // X-Forwarded-* header; N takes the client address N entries from the
+    // right of X-Forwarded-For and the host from X-Forwarded-Host.
+    TRUST_PROXY: z
+      .string()
+      .optional()
+      .transform((value, context) => {
+        const text = (value ?? "false").trim().toLowerCase();
+        if (text === "false" || text === "0") return 0;
+        if (text === "true") return 1;
+        if (/^[1-9]$/.test(text)) return Number(text);
+        context.addIssue({ code: "custom", message: "must be false, true (one proxy) or the number of proxies in front of the portal (1-9)" });
+        return z.NEVER;
+      }),
+    OPERATOR_EMAILS: z
+      .string()
+      .optional()
+      .transform((value) =>
+        (value ?? "")
+          .split(",")
+          .map((email) => email.trim().toLowerCase())
+          .filter(Boolean),
+      ),
     AWS_ENDPOINT_URL_STS: httpUrl.optional(),
     AWS_ENDPOINT_URL_ECR: httpUrl.optional(),
   })

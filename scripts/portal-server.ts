@@ -17,6 +17,7 @@ import { runWithRequestContext } from "@/lib/http/request-context";
 import { log } from "@/lib/log";
 import { startMetricsServer } from "@/lib/metrics/server";
 import { warmKeySnapshot } from "@/lib/oidc/key-cache";
+import { stampClientAddress } from "@/lib/http/client-address";
 import { serveIssuerDocument } from "@/lib/oidc/published-response";
 import { findProjectRoot } from "./lib/project-root";
 
@@ -27,7 +28,7 @@ process.on("uncaughtException", (error) => {
 process.on("unhandledRejection", (error) => log.error({ err: error }, "unhandled promise rejection"));
 
 const env = getEnv();
-const { PORT: port, LISTEN_HOST: hostname } = env;
+const { PORT: port, LISTEN_HOST: hostname, TRUST_PROXY: trustedProxies } = env;
 const dir = findProjectRoot(import.meta.dirname);
 applyStandaloneConfig(dir);
 log.info({ config: describeConfiguration(env) }, "portal starting");
@@ -40,6 +41,7 @@ const server = http.createServer((request, response) =>
   runWithRequestContext(request, response, () => {
     observeRequest(request, response);
     if (serveIssuerDocument(request, response)) return;
+    stampClientAddress(request.headers, request.socket.remoteAddress, trustedProxies);
     void handle(request, response);
   }),
 );

@@ -11,15 +11,18 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { ZSignInInput, type TSignInInput } from "@/lib/auth/schema";
+import { describeSignInError } from "@/lib/auth/sign-in-error";
 
 export interface SignInFormProps {
   /** A same-site path to go to afterwards (already checked by the page). */
   callbackUrl: string | null;
   /** The user was sent here because their session ended. */
   expired: boolean;
+  /** An error next-auth sent the browser back here with, already described. */
+  error: string | null;
 }
 
-export function SignInForm({ callbackUrl, expired }: SignInFormProps) {
+export function SignInForm({ callbackUrl, expired, error }: SignInFormProps) {
   const router = useRouter();
   const [leaving, setLeaving] = useState(false);
   const form = useForm<TSignInInput>({ resolver: zodResolver(ZSignInInput), defaultValues: { email: "", password: "" } });
@@ -34,7 +37,7 @@ export function SignInForm({ callbackUrl, expired }: SignInFormProps) {
     }
     if (!result?.ok || result.error) {
       form.resetField("password");
-      return showFormError(form, result?.error === "CredentialsSignin" ? "Wrong email or password." : "Could not sign you in. Please try again.");
+      return showFormError(form, describeSignInError(result?.error));
     }
     setLeaving(true);
     router.push(callbackUrl ?? "/apps");
@@ -44,7 +47,7 @@ export function SignInForm({ callbackUrl, expired }: SignInFormProps) {
   return (
     <form noValidate onSubmit={form.handleSubmit(onSubmit)} className="space-y-5">
       {expired && !errors.root?.server && <Alert tone="warning">Your session has expired. Sign in again.</Alert>}
-      <FormError message={errors.root?.server?.message} />
+      <FormError message={errors.root?.server?.message ?? error ?? undefined} />
       <TextField label="Email" type="email" autoComplete="email" autoFocus error={errors.email?.message} {...form.register("email")} />
       <TextField label="Password" type="password" autoComplete="current-password" error={errors.password?.message} {...form.register("password")} />
       <Button type="submit" className="w-full" pending={isSubmitting || leaving}>

@@ -56,6 +56,8 @@ const next = spawn(...PORTAL_SERVER_COMMAND, {
     AWS_ENDPOINT_URL_STS: localAws.url,
     AWS_ENDPOINT_URL_ECR: localAws.url,
     REGISTRY_ENDPOINT_OVERRIDES: `*=${localAws.url}/_registry/{hostname}`,
+    // As behind one reverse proxy: specs give each simulated client its own X-Forwarded-For address.
+    TRUST_PROXY: "1",
     // No ambient AWS credentials leak into the portal from the test machine.
     AWS_ACCESS_KEY_ID: "",
     AWS_SECRET_ACCESS_KEY: "",

@@ -64,7 +64,22 @@ export async function recordAuditOutcome(teamId: string, eventId: string, outcom
   await prisma.auditEvent.updateMany({ where: { id: eventId, teamId }, data: { metadata } });
 }
 
+// A registry test ends within 30 s; one still "started" long after that was
+// interrupted (the process ended, or the database was unreachable when the
+// outcome was to be recorded and stayed so).
+export const INTERRUPTED_TEST_AFTER_MS = 5 * 60_000;
+
+/** Finishes the team's registry tests that were left "started" as failed. */
+export async function finishInterruptedTests(teamId: string, now = new Date()): Promise<number> {
+  const startedBefore = new Date(now.getTime() - INTERRUPTED_TEST_AFTER_MS);
+  const outcome = JSON.stringify({ outcome: "failed", failure: "The test was interrupted before its outcome could be recorded." });
+  return prisma.$executeRaw`
+    UPDATE "AuditEvent" SET metadata = metadata || ${outcome}::jsonb
+    WHERE "teamId" = ${teamId} AND action = 'registry.tested' AND metadata->>'outcome' = 'started' AND "createdAt" < ${startedBefore}`;
+}
+
 export async function listAuditEvents(teamId: string, options: { take?: number; before?: Date } = {}) {
+  await finishInterruptedTests(teamId);
   return prisma.auditEvent.findMany({
     where: { teamId, ...(options.before ? { createdAt: { lt: options.before } } : {}) },
     orderBy: { createdAt: "desc" },

@@ -5,6 +5,7 @@ import { ZSignInInput, type TSignUpInput } from "@/lib/auth/schema";
 import { prisma } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { UserFacingError } from "@/lib/http/result";
+import { claimSignInAttempt } from "@/lib/auth/throttles";
 import { generateTeamPublicId } from "@/lib/teams/public-id";
 import { findUsableInvite } from "@/lib/teams/invites";
 
@@ -46,10 +47,15 @@ export async function signUp(input: TSignUpInput): Promise<{ userId: string; tea
   }
 }
 
-/** The user for these credentials, or null; takes the same time for an unknown email. */
-export async function authenticateUser(email: string, password: string) {
+/**
+ * The user for these credentials, or null; takes the same time for an unknown
+ * email. Throws ThrottledError, without checking the password, after too many
+ * failures for the account or from the client's address.
+ */
+export async function authenticateUser(email: string, password: string, clientAddress: string) {
   const parsed = ZSignInInput.safeParse({ email, password });
   if (!parsed.success) return null;
+  const attempt = await claimSignInAttempt(parsed.data.email, clientAddress);
   const user = await prisma.user.findUnique({
     where: { email: parsed.data.email },
     omit: { passwordHash: false },
@@ -57,5 +63,6 @@ export async function authenticateUser(email: string, password: string) {
   });
   const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), parsed.data.password);
   if (!user || !valid) return null;
-  return { id: user.id, email: user.email, name: user.name, teamIds: user.memberships.map((m) => m.teamId) };
+  await attempt.succeeded();
+  return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion, teamIds: user.memberships.map((m) => m.teamId) };
 }

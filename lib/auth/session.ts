@@ -4,11 +4,18 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { getAuthOptions } from "@/lib/auth/auth-options";
+import { sessionVersionMatches } from "@/lib/auth/session-version";
 import { prisma } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 import { annotateRequestContext } from "@/lib/http/request-context";
 import type { TeamRole } from "@/lib/teams/roles";
 
 export const CURRENT_TEAM_COOKIE = "portal-team";
+
+/** The team-switcher cookie: Secure when the portal is served over https. */
+export function teamCookieOptions() {
+  return { httpOnly: true, sameSite: "lax", path: "/", secure: getEnv().APP_URL.startsWith("https://") } as const;
+}
 
 export interface PortalSession {
   user: { id: string; email: string; name: string };
@@ -27,7 +34,8 @@ export const getSession = cache(async (): Promise<PortalSession | null> => {
   // dynamic, so the build never prerenders one (and never needs the secrets).
   const cookieStore = await cookies();
   const nextAuthSession = await getServerSession(getAuthOptions());
-  const userId = (nextAuthSession?.user as { id?: string } | undefined)?.id;
+  const sessionUser = nextAuthSession?.user as { id?: string; sessionVersion?: unknown } | undefined;
+  const userId = sessionUser?.id;
   if (!userId) return null;
   const user = await prisma.user.findUnique({
     where: { id: userId },
@@ -35,10 +43,13 @@ export const getSession = cache(async (): Promise<PortalSession | null> => {
       id: true,
       email: true,
       name: true,
+      sessionVersion: true,
       memberships: { select: { role: true, team: { select: { id: true, publicId: true, name: true } } }, orderBy: { createdAt: "asc" } },
     },
   });
   if (!user || user.memberships.length === 0) return null;
+  // Signed out (or removed from a team) since this cookie was issued.
+  if (!sessionVersionMatches(sessionUser.sessionVersion, user.sessionVersion)) return null;
   const wanted = cookieStore.get(CURRENT_TEAM_COOKIE)?.value;
   const current = user.memberships.find((m) => m.team.id === wanted) ?? user.memberships[0]!;
   // Every later log line of this request names the user and team.

@@ -22,6 +22,8 @@ export function parseRoleArn(input: string, options: { partition?: Partition } =
     if (/^arn:[^:]*:sts::/.test(arn)) return { ok: false, message: `That is an assumed-role session ARN; enter the role's own ARN. ${EXAMPLE}.` };
     return { ok: false, message: `${EXAMPLE} (12-digit account; name of letters, digits and +=,.@_- up to 64 characters).` };
   }
+  // IAM limits a path to 512 characters, slashes included.
+  if (match[3]!.length + 1 > 512) return { ok: false, message: `The role's path is longer than IAM allows (512 characters). ${EXAMPLE}.` };
   const partition = match[1] as Partition;
   if (options.partition && partition !== options.partition) {
     return { ok: false, message: `This role is in partition ${partition} but the registry is in ${options.partition}; a role can only be assumed in its own partition. Use arn:${options.partition}:iam::….` };

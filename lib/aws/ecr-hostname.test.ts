@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ECR_HOSTNAME_PATTERN, parseEcrHostname } from "@/lib/aws/ecr-hostname";
-import { REGIONS, type Partition } from "@/lib/aws/partitions";
+import { ECR_FIPS_REGIONS, REGIONS, type Partition } from "@/lib/aws/partitions";
 
 describe("parseEcrHostname", () => {
   it.each([
@@ -66,6 +66,11 @@ describe("parseEcrHostname", () => {
     ["10.0.0.1:5000", /IP addresses/],
     ["localhost", /not an Amazon ECR registry hostname/],
     ["123456789012.dkr.ecr-fips.cn-north-1.amazonaws.com.cn", /no FIPS endpoints/],
+    ["123456789012.dkr.ecr.us-east-99.amazonaws.com", /us-east-99 is not an AWS region where ECR is available/],
+    ["123456789012.dkr.ecr.xx-north-1.amazonaws.com", /xx-north-1 is not an AWS region/],
+    ["123456789012.dkr-ecr.us-gov-north-1.on.aws", /us-gov-north-1 is not an AWS region/],
+    ["123456789012.dkr.ecr-fips.eu-west-1.amazonaws.com", /no FIPS endpoint in eu-west-1/],
+    ["123456789012.dkr-ecr-fips.ap-southeast-2.on.aws", /no FIPS endpoint in ap-southeast-2/],
   ])("rejects %j with a message that says what is wrong", (input, message) => {
     const result = parseEcrHostname(input);
     expect(result.ok).toBe(false);
@@ -76,7 +81,7 @@ describe("parseEcrHostname", () => {
 const account = fc.stringMatching(/^\d{12}$/);
 const partitionRegion = fc.constantFrom(...(Object.entries(REGIONS) as [Partition, readonly string[]][]).flatMap(([partition, regions]) => regions.map((region) => ({ partition, region }))));
 const validHostname = fc.tuple(account, partitionRegion, fc.boolean(), fc.boolean()).map(([id, { partition, region }, fips, dualStack]) => {
-  const useFips = fips && partition !== "aws-cn";
+  const useFips = fips && ECR_FIPS_REGIONS.includes(region);
   if (dualStack) return `${id}.dkr-ecr${useFips ? "-fips" : ""}.${region}.${partition === "aws-cn" ? "on.amazonwebservices.com.cn" : "on.aws"}`;
   return `${id}.dkr.ecr${useFips ? "-fips" : ""}.${region}.amazonaws.com${partition === "aws-cn" ? ".cn" : ""}`;
 });

@@ -1,7 +1,7 @@
 // Parsing of Amazon ECR registry hostnames. Pure: used by the registry form
 // in the browser and re-checked on the server. Everything not matching one
 // anchored pattern is refused, with a message saying what is expected.
-import { partitionOfRegion, type Partition } from "@/lib/aws/partitions";
+import { ECR_FIPS_REGIONS, partitionOfRegion, REGIONS, type Partition } from "@/lib/aws/partitions";
 import type { ParseResult } from "@/lib/parse-result";
 
 export interface EcrHostname {
@@ -56,6 +56,8 @@ export function parseEcrHostname(input: string): ParseResult<EcrHostname> {
     return fail(china ? `${region} is not a China region; .amazonaws.com.cn hostnames are only for cn-north-1 and cn-northwest-1.` : `${region} is a China region; its hostname ends in .amazonaws.com.cn.`);
   }
   if (fips && partition === "aws-cn") return fail("ECR has no FIPS endpoints in the China regions.");
+  if (!REGIONS[partition].includes(region)) return fail(`${region} is not an AWS region where ECR is available. Check the region in the hostname, e.g. us-east-1.`);
+  if (fips && !ECR_FIPS_REGIONS.includes(region)) return fail(`ECR has no FIPS endpoint in ${region}; FIPS endpoints exist only in ${ECR_FIPS_REGIONS.join(", ")}. Remove "-fips" from the hostname.`);
   return { ok: true, value: { hostname: value, kind: "private", accountId, region, partition, fips, dualStack, apiRegion: region } };
 }
 

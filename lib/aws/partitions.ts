@@ -13,6 +13,9 @@ export const REGIONS: Record<Partition, readonly string[]> = {
   "aws-us-gov": ["us-gov-west-1", "us-gov-east-1"],
 };
 
+/** The regions with ECR FIPS endpoints (ecr-fips / dkr.ecr-fips). */
+export const ECR_FIPS_REGIONS: readonly string[] = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "us-gov-east-1", "us-gov-west-1"];
+
 export function partitionOfRegion(region: string): Partition {
   if (region.startsWith("cn-")) return "aws-cn";
   if (region.startsWith("us-gov-")) return "aws-us-gov";

@@ -3,13 +3,14 @@ import { revalidatePath } from "next/cache";
 import { recordAuditEvent } from "@/lib/audit/service";
 import { actorOf, requireActionSession } from "@/lib/auth/permissions";
 import { runAction, type ActionResult } from "@/lib/http/result";
-import { getOidcProviderInfo, thumbprintValue } from "@/lib/oidc/provider-info";
+import { thumbprintValue } from "@/lib/oidc/provider-info";
+import { refreshIssuerThumbprint } from "@/lib/oidc/thumbprint-refresh";
 
-/** Recomputes the issuer's TLS thumbprint now instead of waiting for the hourly refresh. */
+/** Recomputes the issuer's TLS thumbprint now instead of waiting for the hourly refresh (portal operators only). */
 export async function refreshThumbprintAction(): Promise<ActionResult<{ thumbprint: string | null; message: string }>> {
   return runAction("refreshThumbprint", async () => {
     const session = await requireActionSession("ADMIN", "recompute the thumbprint");
-    const { thumbprint } = await getOidcProviderInfo({ refreshThumbprint: true });
+    const thumbprint = await refreshIssuerThumbprint(session.user.email);
     const value = thumbprintValue(thumbprint);
     await recordAuditEvent(session.team.id, actorOf(session), "oidc.thumbprint_refreshed", undefined, { thumbprint: value, kind: thumbprint.kind });
     revalidatePath("/team/identity-provider");

@@ -7,7 +7,7 @@ import { currentKey, keyState } from "@/lib/oidc/key-lifecycle";
 import { getKeySnapshot, invalidateKeySnapshot } from "@/lib/oidc/key-cache";
 import { getLifecyclePolicy } from "@/lib/oidc/lifecycle-policy";
 import { listSigningKeys, maintainSigningKeys } from "@/lib/oidc/signing-keys";
-import { mintTokenForSubject } from "@/lib/oidc/web-identity-token";
+import { mintStrangerToken } from "@/lib/oidc/web-identity-token";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
 
 const DAY = 24 * 3_600_000;
@@ -24,7 +24,7 @@ async function jwksAt(now: number): Promise<JSONWebKeySet> {
 async function mintAt(now: number) {
   invalidateKeySnapshot();
   await getKeySnapshot(now);
-  return mintTokenForSubject("team_testsubject", "registry-test", {}, new Date(now));
+  return mintStrangerToken("registry-test", new Date(now));
 }
 
 describe("issuer signing keys (real Postgres)", () => {

@@ -122,4 +122,25 @@ describe("TLS thumbprint as AWS computes it", () => {
     expect(cache.refresh(`https://localhost:${port}`)).not.toBe(first);
     expect(await first).toMatchObject({ thumbprint: sha1("int1") });
   });
+
+  it("remembers a failed lookup for a minute instead of connecting again for every page", async () => {
+    let connections = 0;
+    const silent = net.createServer(() => {
+      connections++;
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const url = `https://localhost:${(silent.address() as net.AddressInfo).port}`;
+    let clock = 0;
+    const cache = createThumbprintCache({ timeoutMs: 200, failureTtlMs: 60_000, now: () => clock });
+    await expect(cache.get(url)).rejects.toThrow(/within 200 ms/);
+    clock = 30_000;
+    const started = Date.now();
+    await expect(cache.get(url)).rejects.toThrow(/within 200 ms/);
+    expect(Date.now() - started).toBeLessThan(150);
+    expect(connections).toBe(1);
+    clock = 61_000;
+    await expect(cache.get(url)).rejects.toThrow(/within 200 ms/);
+    expect(connections).toBe(2);
+    silent.close();
+  });
 });

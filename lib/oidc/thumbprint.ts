@@ -80,22 +80,32 @@ function readSentChain(host: string, port: number, timeoutMs: number): Promise<D
   });
 }
 
-/** Thumbprints cached per host for ttlMs; refresh() recomputes on demand. */
-export function createThumbprintCache(options: { ttlMs?: number; now?: () => number; timeoutMs?: number } = {}) {
+/**
+ * Thumbprints cached per host for ttlMs; refresh() recomputes on demand. A
+ * failed lookup is cached too, for failureTtlMs: while the host is
+ * unreachable every page that shows the thumbprint would otherwise wait for
+ * the connection timeout again.
+ */
+export function createThumbprintCache(options: { ttlMs?: number; failureTtlMs?: number; now?: () => number; timeoutMs?: number } = {}) {
   const ttlMs = options.ttlMs ?? 3_600_000;
+  const failureTtlMs = options.failureTtlMs ?? 60_000;
   const now = options.now ?? Date.now;
-  const entries = new Map<string, { at: number; result: Promise<ThumbprintResult> }>();
+  const entries = new Map<string, { at: number; failed: boolean; result: Promise<ThumbprintResult> }>();
   const refresh = (target: string | URL) => {
     const url = new URL(target);
     const result = computeTlsThumbprint(url, options.timeoutMs ? { timeoutMs: options.timeoutMs } : {});
-    entries.set(url.host, { at: now(), result });
-    result.catch(() => entries.delete(url.host));
+    const entry = { at: now(), failed: false, result };
+    entries.set(url.host, entry);
+    result.catch(() => {
+      entry.failed = true;
+      entry.at = now();
+    });
     return result;
   };
   return {
     get(target: string | URL): Promise<ThumbprintResult> {
       const entry = entries.get(new URL(target).host);
-      if (entry && now() - entry.at < ttlMs) return entry.result;
+      if (entry && now() - entry.at < (entry.failed ? failureTtlMs : ttlMs)) return entry.result;
       return refresh(target);
     },
     refresh,

@@ -7,6 +7,7 @@ import { prisma } from "@/lib/db";
 import { getIssuer, STS_AUDIENCE } from "@/lib/oidc/issuer";
 import { getKeySnapshot } from "@/lib/oidc/key-cache";
 import { SIGNING_ALGORITHM, TOKEN_LIFETIME_SECONDS } from "@/lib/oidc/lifecycle-policy";
+import { generateTeamPublicId } from "@/lib/teams/public-id";
 
 const NOT_BEFORE_SKEW_SECONDS = 5;
 const RESERVED_CLAIMS = new Set(["iss", "sub", "aud", "iat", "nbf", "exp", "jti"]);
@@ -20,17 +21,22 @@ export interface MintedToken {
 }
 
 /** A token whose subject is the team's public ID. */
-export async function mintWebIdentityToken(input: { teamId: string; purpose: TokenPurpose; extraClaims?: Record<string, string | number | boolean> }): Promise<MintedToken> {
+export async function mintWebIdentityToken(input: { teamId: string; purpose: TokenPurpose; extraClaims?: Record<string, string | number | boolean>; now?: Date }): Promise<MintedToken> {
   const team = await prisma.team.findUnique({ where: { id: input.teamId }, select: { publicId: true } });
   if (!team) throw new Error("cannot mint a token for a team that does not exist");
-  return mintTokenForSubject(team.publicId, input.purpose, input.extraClaims);
+  return signToken(team.publicId, input.purpose, input.extraClaims, input.now);
 }
 
 /**
- * A token for an arbitrary subject. Only for the Test's negative check, which
- * proves a role refuses subjects other than the team's.
+ * A token for a fresh random subject that is no team's: the Test's negative
+ * check proves a role refuses it. Nothing can choose the subject, so this
+ * cannot mint a token for another team.
  */
-export async function mintTokenForSubject(
+export async function mintStrangerToken(purpose: TokenPurpose, now = new Date()): Promise<MintedToken> {
+  return signToken(generateTeamPublicId(), purpose, {}, now);
+}
+
+async function signToken(
   subject: string,
   purpose: TokenPurpose,
   extraClaims: Record<string, string | number | boolean> = {},

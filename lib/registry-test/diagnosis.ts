@@ -104,7 +104,7 @@ function explainAws(step: StepId, failure: Extract<CallFailure, { kind: "aws" }>
       summary: "The thumbprint configured on the OpenID Connect provider does not match the certificate the portal serves.",
       fix: context.thumbprint
         ? `Replace the provider's thumbprint with ${context.thumbprint} (the one shown in the AWS OIDC Configuration panel).`
-        : "Recompute the thumbprint on the Identity provider page and put it on the provider in AWS.",
+        : "Put the thumbprint shown on the Identity provider page on the provider in AWS (if it shows none, the portal could not reach its public address: set OIDC_THUMBPRINT).",
       setupStep: "provider",
       ...(context.thumbprint ? { snippet: context.thumbprint } : {}),
     };

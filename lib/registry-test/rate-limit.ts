@@ -1,31 +1,24 @@
 import "server-only";
 // At most TESTS_PER_MINUTE registry tests per team per minute, across every
-// portal process: the count and the audit event that claims a slot happen in
-// one transaction under a per-team advisory lock, so concurrent clicks cannot
-// all slip under the limit.
-import { recordAuditEvent, type AuditActor } from "@/lib/audit/service";
-import { prisma } from "@/lib/db";
+// portal process (lib/rate-limit). A claimed slot is recorded in the audit
+// log as "started" before the test runs, so it counts even if it never ends.
+import { finishInterruptedTests, recordAuditEvent, type AuditActor } from "@/lib/audit/service";
+import { consumeRateLimit, refundRateLimitHit, type RateLimit } from "@/lib/rate-limit/rate-limit";
 
 export const TESTS_PER_MINUTE = 10;
-const WINDOW_MS = 60_000;
+export const REGISTRY_TEST_LIMIT: RateLimit = { name: "registry-test-team", limit: TESTS_PER_MINUTE, windowSeconds: 60 };
 
 export type TestSlot = { ok: true; auditEventId: string } | { ok: false; retryAfterSeconds: number };
 
 export async function claimTestSlot(teamId: string, actor: AuditActor, registry: { id: string; label: string }, now = new Date()): Promise<TestSlot> {
-  return prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`registry-test:${teamId}`}, 0))`;
-    const since = new Date(now.getTime() - WINDOW_MS);
-    const recent = await tx.auditEvent.findMany({
-      where: { teamId, action: "registry.tested", createdAt: { gte: since } },
-      orderBy: { createdAt: "asc" },
-      select: { createdAt: true },
-      take: TESTS_PER_MINUTE,
-    });
-    if (recent.length >= TESTS_PER_MINUTE) {
-      const oldest = recent[0]!.createdAt.getTime();
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + WINDOW_MS - now.getTime()) / 1000)) };
-    }
-    const auditEventId = await recordAuditEvent(teamId, actor, "registry.tested", { type: "registry", id: registry.id }, { registry: registry.label, outcome: "started" }, tx);
+  const decision = await consumeRateLimit(REGISTRY_TEST_LIMIT, teamId, now);
+  if (!decision.allowed) return { ok: false, retryAfterSeconds: decision.retryAfterSeconds };
+  try {
+    await finishInterruptedTests(teamId, now);
+    const auditEventId = await recordAuditEvent(teamId, actor, "registry.tested", { type: "registry", id: registry.id }, { registry: registry.label, outcome: "started" });
     return { ok: true, auditEventId };
-  });
+  } catch (error) {
+    await refundRateLimitHit(decision.hit).catch(() => {});
+    throw error;
+  }
 }

@@ -20,11 +20,33 @@ function basicAuth(password: string): string {
   return `Basic ${Buffer.from(`AWS:${password}`).toString("base64")}`;
 }
 
+// An error body is a small JSON document; a registry (or something posing as
+// one) that sends more is not read any further.
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+async function readBodyPrefix(response: Response, maxBytes: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < maxBytes) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return Buffer.concat(chunks).subarray(0, maxBytes).toString("utf8");
+}
+
 async function registryFailure(response: Response): Promise<RegistryHttpError> {
   let code: string | undefined;
   let message: string | undefined;
   try {
-    const body = (await response.json()) as { errors?: { code?: string; message?: string }[] };
+    const body = JSON.parse(await readBodyPrefix(response, MAX_ERROR_BODY_BYTES)) as { errors?: { code?: string; message?: string }[] };
     code = body.errors?.[0]?.code;
     message = body.errors?.[0]?.message;
   } catch {

@@ -113,6 +113,9 @@ describe("IAM authentication against the local AWS", () => {
     const failed = failedStep(result.steps);
     expect(failed.id).toBe("negative-check");
     expect(failed.diagnosis.summary).toMatch(/trusts any subject/);
+    // Credentials that any team could obtain are not used to log in to the registry.
+    expect(statuses(result.steps)).toMatchObject({ "ecr-token": "skipped", "registry-login": "skipped", manifest: "skipped" });
+    expect(result.steps.find((s) => s.id === "ecr-token")!.detail).toMatch(/trusts other teams/);
     expect(JSON.parse(failed.diagnosis.snippet!)).toEqual({ Condition: { StringEquals: { [`${issuer.url.replace("http://", "")}:aud`]: "sts.amazonaws.com", [`${issuer.url.replace("http://", "")}:sub`]: team.publicId } } });
   });
 

@@ -2,15 +2,14 @@ import "server-only";
 // Runs a registry test: the real STS and ECR calls with the AWS SDK and the
 // real registry calls, step by step, reporting each step as it changes. For
 // IAM authentication a second token, for a subject that is not the team, must
-// be refused by AWS (the negative check), concurrently with the ECR steps.
+// be refused by AWS (the negative check) before the role's credentials are used for ECR.
 import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { RoleArn } from "@/lib/aws/arn";
 import type { EcrHostname } from "@/lib/aws/ecr-hostname";
 import { buildRoleSessionName } from "@/lib/aws/role-session-name";
 import { buildSubConditionFix, formatPolicyJson } from "@/lib/aws/trust-policy";
-import { mintTokenForSubject, mintWebIdentityToken } from "@/lib/oidc/web-identity-token";
-import { generateTeamPublicId } from "@/lib/teams/public-id";
+import { mintStrangerToken, mintWebIdentityToken } from "@/lib/oidc/web-identity-token";
 import { diagnose, type DiagnosisContext } from "@/lib/registry-test/diagnosis";
 import { registryBaseUrl, type TestEndpoints } from "@/lib/registry-test/endpoints";
 import { toCallFailure, UnexpectedAnswerError } from "@/lib/registry-test/failure";
@@ -29,7 +28,12 @@ export type RegistryTestTarget =
 export interface RunRegistryTestOptions {
   endpoints: TestEndpoints;
   issuerUrl: string;
-  thumbprint?: string | null;
+  /**
+   * The issuer's TLS thumbprint, for the diagnosis of a thumbprint mismatch;
+   * a lookup is only started for IAM authentication, and only awaited within
+   * the test's deadline when a failure needs it.
+   */
+  thumbprint?: string | null | (() => Promise<string | null>);
   image?: ImageReference;
   onStep?: (step: StepResult) => void;
   callTimeoutMs?: number;
@@ -56,7 +60,7 @@ export async function runRegistryTest(target: RegistryTestTarget, options: RunRe
     hostname: hostname.hostname,
     region: hostname.apiRegion,
     registryAccountId: hostname.accountId,
-    thumbprint: options.thumbprint ?? null,
+    thumbprint: null,
     ...(options.image ? { image: `${options.image.repository}:${options.image.reference}`.replace(":sha256:", "@sha256:") } : {}),
     ...(target.authType === "iam_role" ? { roleArn: target.role.arn, roleAccountId: target.role.accountId } : {}),
   };
@@ -73,6 +77,13 @@ export async function runRegistryTest(target: RegistryTestTarget, options: RunRe
   const skip = (id: StepId, detail: string) => update(id, { status: "skipped", detail });
   // The whole plan first, every step pending, so the vendor sees what will run.
   for (const pending of steps.values()) options.onStep?.(pending);
+
+  const thumbprintLookup: Promise<string | null> =
+    typeof options.thumbprint === "function"
+      ? target.authType === "iam_role"
+        ? options.thumbprint().catch(() => null)
+        : Promise.resolve(null)
+      : Promise.resolve(options.thumbprint ?? null);
 
   /** Runs one step; returns its value, or null after recording the failure. */
   async function step<T>(
@@ -92,6 +103,8 @@ export async function runRegistryTest(target: RegistryTestTarget, options: RunRe
         return null;
       }
       const failure = error instanceof RegistryHttpError ? error.failure : toCallFailure(error);
+      // Only the thumbprint-mismatch diagnosis quotes the thumbprint; it waits for it within the deadline.
+      if (failure.kind === "aws" && /thumbprint/i.test(failure.message)) context.thumbprint = await untilAborted(thumbprintLookup, deadline);
       update(id, {
         status: "failed",
         durationMs: Math.round(performance.now() - began),
@@ -188,28 +201,34 @@ export async function runRegistryTest(target: RegistryTestTarget, options: RunRe
     if (!credentials) {
       for (const id of ["negative-check", "ecr-token", "registry-login", "manifest"] as const) skip(id, "Skipped: the role could not be assumed.");
     } else {
-      const negativeCheck = () =>
-        step("negative-check", async (signal) => {
-          const strangerSubject = generateTeamPublicId();
-          const stranger = await mintTokenForSubject(strangerSubject, "registry-test");
-          try {
-            await assume(stranger.token, signal);
-          } catch (error) {
-            const failure = toCallFailure(error);
-            if (failure.kind === "aws" && failure.code === "AccessDenied") {
-              return { value: true, detail: `AWS refused a token for another subject (${strangerSubject}).`, ...(failure.requestId ? { requestId: failure.requestId } : {}) };
-            }
-            throw error;
+      const refused = await step("negative-check", async (signal) => {
+        const stranger = await mintStrangerToken("registry-test");
+        const strangerSubject = stranger.claims.sub;
+        try {
+          await assume(stranger.token, signal);
+        } catch (error) {
+          const failure = toCallFailure(error);
+          if (failure.kind === "aws" && failure.code === "AccessDenied") {
+            return { value: true, detail: `AWS refused a token for another subject (${strangerSubject}).`, ...(failure.requestId ? { requestId: failure.requestId } : {}) };
           }
-          unsafe = true;
-          throw new UnsafeRoleError({
-            summary: `Unsafe: this role trusts any subject of the portal's issuer. AWS accepted a token for ${strangerSubject}, which is not your team, so any team of this portal could assume the role.`,
-            fix: "Add the sub condition below to the role's trust policy (or replace the trust policy with the one shown on this page), then test again.",
-            setupStep: "trust-policy",
-            snippet: formatPolicyJson({ Condition: buildSubConditionFix(options.issuerUrl, target.teamPublicId) }),
-          });
+          throw error;
+        }
+        unsafe = true;
+        throw new UnsafeRoleError({
+          summary: `Unsafe: this role trusts any subject of the portal's issuer. AWS accepted a token for ${strangerSubject}, which is not your team, so any team of this portal could assume the role.`,
+          fix: "Add the sub condition below to the role's trust policy (or replace the trust policy with the one shown on this page), then test again.",
+          setupStep: "trust-policy",
+          snippet: formatPolicyJson({ Condition: buildSubConditionFix(options.issuerUrl, target.teamPublicId) }),
         });
-      await Promise.all([negativeCheck(), ecrSteps(credentials)]);
+      });
+      // Credentials of a role that any team may assume are not used any further.
+      if (unsafe) {
+        for (const id of ["ecr-token", "registry-login", "manifest"] as const) skip(id, "Skipped: the role trusts other teams of this portal. Fix the trust policy first.");
+      } else if (refused) {
+        await ecrSteps(credentials);
+      } else {
+        for (const id of ["ecr-token", "registry-login", "manifest"] as const) skip(id, "Skipped: the check that the role refuses other teams did not finish.");
+      }
     }
   } else {
     const credentials = target.authType === "access_key" ? target.credentials : undefined;
@@ -243,6 +262,25 @@ export async function runRegistryTest(target: RegistryTestTarget, options: RunRe
     result: { verdict, headline, startedAt: startedAt.toISOString(), durationMs: Math.round(performance.now() - start), steps: finalSteps, ...(sentClaims ? { sentClaims } : {}) },
     externalMs: Math.round(external.totalMs),
   };
+}
+
+/** The promise's value, or null once the signal aborts (or has already). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | null> {
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const onAbort = () => resolve(null);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(null);
+      },
+    );
+  });
 }
 
 /** AWS accepted what it must refuse; carries its own diagnosis. */

@@ -3,6 +3,8 @@
 // registry and in the audit log, the per-team rate limit, and tenancy.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signUp } from "@/lib/auth/service";
+import net from "node:net";
+import { listAuditEvents } from "@/lib/audit/service";
 import { prisma } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { UserFacingError } from "@/lib/http/result";
@@ -162,3 +164,77 @@ describe("rate limit", () => {
     expect((await listRegistries(team.id))[0]).toMatchObject({ testStatus: "never" });
   });
 });
+
+describe("the issuer thumbprint lookup", () => {
+  let silent: net.Server;
+  let connections = 0;
+  beforeAll(async () => {
+    // An https issuer host that accepts connections and never answers the TLS handshake.
+    silent = net.createServer(() => {
+      connections++;
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    process.env.OIDC_ISSUER_URL = `https://127.0.0.1:${(silent.address() as net.AddressInfo).port}/oidc`;
+    resetEnvCache();
+  });
+  afterAll(() => {
+    delete process.env.OIDC_ISSUER_URL;
+    resetEnvCache();
+    silent?.close();
+  });
+
+  it("is not made for an access-key registry, which has no use for it", async () => {
+    const { team, actor } = await newTeam();
+    const key = await vendor.createUserWithKey(`thumb-user-${++counter}`);
+    const registry = await createRegistry(
+      team.id,
+      actor,
+      ZCreateRegistryInput.parse({ provider: "ecr", name: "", hostname: aws.registryHostname(ACCOUNT.accountId, REGION), authType: "access_key", accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, roleArn: "", allApplications: true, applicationIds: [] }),
+    );
+    const before = connections;
+    const { result } = await testRegistry(team, actor, registry.id, {});
+    expect(result.verdict).toBe("verified");
+    expect(connections).toBe(before);
+  });
+
+  it("runs inside the Test's clock: an unreachable issuer host does not hold the Test up before it starts", async () => {
+    const { team, actor } = await newTeam();
+    const { registry } = await iamRegistry(team, actor);
+    const started = Date.now();
+    const { result } = await testRegistry(team, actor, registry.id, {});
+    const wallMs = Date.now() - started;
+    // The lookup would take 5 s to time out; the Test fails at once (AWS knows no such issuer) and does not wait for it.
+    expect(result.verdict).toBe("failing");
+    expect(wallMs).toBeLessThan(4000);
+    expect(wallMs - result.durationMs).toBeLessThan(2000);
+  });
+});
+
+describe("a Test whose outcome was never recorded", () => {
+  it("still shows its result when the outcome cannot be written, and records it once the database accepts writes again", async () => {
+    const { team, actor } = await newTeam();
+    const { registry } = await iamRegistry(team, actor);
+    await prisma.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION refuse_writes() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'the database is unavailable'; END $$ LANGUAGE plpgsql`);
+    await prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_audit_updates BEFORE UPDATE ON "AuditEvent" FOR EACH ROW EXECUTE FUNCTION refuse_writes()`);
+    let result;
+    try {
+      ({ result } = await testRegistry(team, actor, registry.id, {}));
+    } finally {
+      await prisma.$executeRawUnsafe(`DROP TRIGGER refuse_audit_updates ON "AuditEvent"`);
+    }
+    expect(result.verdict).toBe("verified");
+    await expect
+      .poll(async () => (await prisma.auditEvent.findFirstOrThrow({ where: { teamId: team.id, action: "registry.tested" } })).metadata, { timeout: 15_000 })
+      .toMatchObject({ outcome: "verified" });
+  });
+
+  it("is finished as failed once it is clearly over, and a recent one is left running", async () => {
+    const { team, actor } = await newTeam();
+    const old = await prisma.auditEvent.create({ data: { teamId: team.id, actorUserId: actor.userId, action: "registry.tested", metadata: { registry: "r", outcome: "started" }, createdAt: new Date(Date.now() - 10 * 60_000) } });
+    const recent = await prisma.auditEvent.create({ data: { teamId: team.id, actorUserId: actor.userId, action: "registry.tested", metadata: { registry: "r", outcome: "started" } } });
+    const events = await listAuditEvents(team.id);
+    expect(events.find((e) => e.id === old.id)!.metadata).toMatchObject({ outcome: "failed", failure: expect.stringMatching(/interrupted/) });
+    expect(events.find((e) => e.id === recent.id)!.metadata).toMatchObject({ outcome: "started" });
+  });
+});
+

@@ -9,10 +9,12 @@ import { recordAuditOutcome, type AuditActor } from "@/lib/audit/service";
 import { prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
+import { log } from "@/lib/log";
+import { getIssuer } from "@/lib/oidc/issuer";
 import { getOidcProviderInfo, thumbprintValue } from "@/lib/oidc/provider-info";
 import { loadRegistryCredentials } from "@/lib/registries/credentials";
 import { getRegistry, registryLabel, type RegistryView } from "@/lib/registries/service";
-import { parseRegistryEndpointOverrides, type TestEndpoints } from "@/lib/registry-test/endpoints";
+import type { TestEndpoints } from "@/lib/registry-test/endpoints";
 import { claimTestSlot, TESTS_PER_MINUTE } from "@/lib/registry-test/rate-limit";
 import { runRegistryTest, type RegistryTestRun, type RegistryTestTarget } from "@/lib/registry-test/run-test";
 import { parseImageReference, type ImageReference, type TRegistryTestInput } from "@/lib/registry-test/schema";
@@ -35,12 +37,10 @@ export async function getLastTestResult(teamId: string, registryId: string): Pro
 /** Where tests send requests: the SDK's regional endpoints unless configured otherwise. */
 export function getTestEndpoints(): TestEndpoints {
   const env = getEnv();
-  const overrides = parseRegistryEndpointOverrides(env.REGISTRY_ENDPOINT_OVERRIDES);
   return {
     ...(env.AWS_ENDPOINT_URL_STS ? { sts: env.AWS_ENDPOINT_URL_STS } : {}),
     ...(env.AWS_ENDPOINT_URL_ECR ? { ecr: env.AWS_ENDPOINT_URL_ECR } : {}),
-    // lib/env.ts refuses a malformed value at start-up, so this is always ok.
-    registryOverrides: overrides.ok ? overrides.value : [],
+    registryOverrides: env.REGISTRY_ENDPOINT_OVERRIDES,
   };
 }
 
@@ -96,23 +96,57 @@ async function runAndRecord(
   image: ImageReference | undefined,
   onStep: ((step: StepResult) => void) | undefined,
 ): Promise<RegistryTestRun> {
-  const provider = await getOidcProviderInfo();
-  const thumbprint = thumbprintValue(provider.thumbprint);
   const run = await runRegistryTest(target, {
     endpoints: getTestEndpoints(),
-    issuerUrl: provider.issuerUrl,
-    thumbprint,
+    issuerUrl: getIssuer().url,
+    // Looked up inside the test's clock, and only for IAM authentication.
+    thumbprint: async () => thumbprintValue((await getOidcProviderInfo()).thumbprint),
     ...(image ? { image } : {}),
     ...(onStep ? { onStep } : {}),
   });
+  recordTestTelemetry({ teamId: team.id, registryId: registry.id, authType: target.authType, hostname: registry.hostname }, run.result);
+  await persistOutcome(team.id, registry, auditEventId, run.result, image);
+  return run;
+}
 
-  const { result } = run;
-  recordTestTelemetry({ teamId: team.id, registryId: registry.id, authType: target.authType, hostname: registry.hostname }, result);
+/**
+ * Stores the result on the registry and the outcome on the audit event. When
+ * the database is unreachable the vendor still sees the result, and the
+ * writes are retried in the background until it returns; if the process ends
+ * first, finishInterruptedTests() marks the event failed later.
+ */
+async function persistOutcome(teamId: string, registry: RegistryView, auditEventId: string, result: RegistryTestResult, image: ImageReference | undefined): Promise<void> {
+  const write = () => writeOutcome(teamId, registry, auditEventId, result, image);
+  try {
+    await write();
+  } catch (error) {
+    log.warn({ err: error, teamId, registryId: registry.id, auditEventId }, "registry test outcome not recorded; retrying in the background");
+    void retryInBackground(write, { teamId, registryId: registry.id, auditEventId });
+  }
+}
+
+const OUTCOME_RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000];
+
+async function retryInBackground(write: () => Promise<void>, fields: Record<string, string>): Promise<void> {
+  for (const delay of OUTCOME_RETRY_DELAYS_MS) {
+    await new Promise((resolve) => setTimeout(resolve, delay).unref());
+    try {
+      await write();
+      log.info(fields, "registry test outcome recorded after a retry");
+      return;
+    } catch {
+      // Still unreachable; try again later.
+    }
+  }
+  log.error(fields, "registry test outcome could not be recorded; the audit event will be finished as failed");
+}
+
+async function writeOutcome(teamId: string, registry: RegistryView, auditEventId: string, result: RegistryTestResult, image: ImageReference | undefined): Promise<void> {
   const now = new Date(result.startedAt);
   const failedStep = result.steps.find((step) => step.status === "failed");
   // Only the registry as it was tested: an edit made meanwhile reset its status and wins.
   await prisma.registry.updateMany({
-    where: { id: registry.id, teamId: team.id, updatedAt: registry.updatedAt },
+    where: { id: registry.id, teamId, updatedAt: registry.updatedAt },
     data: {
       testStatus: result.verdict,
       lastTestedAt: now,
@@ -122,6 +156,5 @@ async function runAndRecord(
       updatedAt: registry.updatedAt,
     },
   });
-  await recordAuditOutcome(team.id, auditEventId, { outcome: result.verdict, ...(failedStep ? { failedStep: failedStep.title } : {}), ...(image ? { image: `${image.repository}:${image.reference}` } : {}) });
-  return run;
+  await recordAuditOutcome(teamId, auditEventId, { outcome: result.verdict, ...(failedStep ? { failedStep: failedStep.title } : {}), ...(image ? { image: `${image.repository}:${image.reference}` } : {}) });
 }

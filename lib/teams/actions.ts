@@ -1,9 +1,11 @@
 "use server";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { actorOf, parseInput, requireActionSession } from "@/lib/auth/permissions";
-import { CURRENT_TEAM_COOKIE, getSession } from "@/lib/auth/session";
+import { CURRENT_TEAM_COOKIE, getSession, teamCookieOptions } from "@/lib/auth/session";
+import { INVITE_ACCEPT_ADDRESS_LIMIT, throttleByAddress } from "@/lib/auth/throttles";
+import { clientAddressFromHeaders } from "@/lib/http/client-address";
 import { NOT_FOUND, UserFacingError, runAction, type ActionResult } from "@/lib/http/result";
 import { ZChangeRoleInput, ZInviteMemberInput } from "@/lib/teams/schema";
 import { acceptInvite, changeMemberRole, inviteMember, removeMember, revokeInvite } from "@/lib/teams/service";
@@ -50,8 +52,10 @@ export async function acceptInviteAction(input: unknown): Promise<ActionResult<n
   return runAction("acceptInvite", async () => {
     const session = await getSession();
     if (!session) throw new UserFacingError("session_expired", "Sign in first, then open the invite link again.");
-    const { teamId } = await acceptInvite(parseInput(z.object({ token: z.string().min(1).max(200) }), input).token, actorOf(session));
-    (await cookies()).set(CURRENT_TEAM_COOKIE, teamId, { httpOnly: true, sameSite: "lax", path: "/" });
+    const { token } = parseInput(z.object({ token: z.string().min(1).max(200) }), input);
+    await throttleByAddress(INVITE_ACCEPT_ADDRESS_LIMIT, clientAddressFromHeaders(await headers()), "Too many invites were accepted from your network.");
+    const { teamId } = await acceptInvite(token, actorOf(session));
+    (await cookies()).set(CURRENT_TEAM_COOKIE, teamId, teamCookieOptions());
     return null;
   });
 }
@@ -62,7 +66,7 @@ export async function switchTeamAction(input: unknown): Promise<ActionResult<nul
     const session = await requireActionSession("VIEWER", "switch teams");
     const { teamId } = parseInput(z.object({ teamId: ZId }), input);
     if (!session.memberships.some((m) => m.teamId === teamId)) throw NOT_FOUND();
-    (await cookies()).set(CURRENT_TEAM_COOKIE, teamId, { httpOnly: true, sameSite: "lax", path: "/" });
+    (await cookies()).set(CURRENT_TEAM_COOKIE, teamId, teamCookieOptions());
     revalidatePath("/", "layout");
     return null;
   });

@@ -36,10 +36,10 @@ describe("sign-up and teams (real Postgres)", () => {
   it("authenticates the right password only", async () => {
     const email = `auth-${unique()}@example.com`;
     await signUp({ name: "Cy", email, password, teamName: "Cy" });
-    expect(await authenticateUser(email, password)).toMatchObject({ email });
-    expect(await authenticateUser(email.toUpperCase(), password)).toMatchObject({ email });
-    expect(await authenticateUser(email, "wrong password!!")).toBeNull();
-    expect(await authenticateUser(`nobody-${unique()}@example.com`, password)).toBeNull();
+    expect(await authenticateUser(email, password, "203.0.113.1")).toMatchObject({ email });
+    expect(await authenticateUser(email.toUpperCase(), password, "203.0.113.1")).toMatchObject({ email });
+    expect(await authenticateUser(email, "wrong password!!", "203.0.113.1")).toBeNull();
+    expect(await authenticateUser(`nobody-${unique()}@example.com`, password, "203.0.113.1")).toBeNull();
   });
 
   it("joins the inviting team with the invited role instead of creating a team", async () => {

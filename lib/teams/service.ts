@@ -1,5 +1,6 @@
 import "server-only";
 import { recordAuditEvent, type AuditActor } from "@/lib/audit/service";
+import { endAllSessions } from "@/lib/auth/session-version";
 import { prisma } from "@/lib/db";
 import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
 import { INVITE_LIFETIME_MS, findUsableInvite, newInviteToken } from "@/lib/teams/invites";
@@ -60,6 +61,7 @@ export async function acceptInvite(token: string, user: AuditActor): Promise<{ t
 
 export async function changeMemberRole(teamId: string, actor: AuditActor, input: TChangeRoleInput) {
   await prisma.$transaction(async (tx) => {
+    await lockTeamMemberships(tx, teamId);
     const membership = await tx.membership.findFirst({ where: { id: input.membershipId, teamId }, select: { id: true, role: true, userId: true } });
     if (!membership) throw NOT_FOUND();
     if (membership.role === "ADMIN" && input.role !== "ADMIN") await assertAnotherAdmin(tx, teamId, membership.id);
@@ -70,12 +72,25 @@ export async function changeMemberRole(teamId: string, actor: AuditActor, input:
 
 export async function removeMember(teamId: string, actor: AuditActor, membershipId: string) {
   await prisma.$transaction(async (tx) => {
+    await lockTeamMemberships(tx, teamId);
     const membership = await tx.membership.findFirst({ where: { id: membershipId, teamId }, select: { id: true, role: true, userId: true, user: { select: { email: true } } } });
     if (!membership) throw NOT_FOUND();
     if (membership.role === "ADMIN") await assertAnotherAdmin(tx, teamId, membership.id);
     await tx.membership.delete({ where: { id: membership.id } });
+    // Sessions the removed user holds end now, not when their cookie expires.
+    await endAllSessions(membership.userId, tx);
     await recordAuditEvent(teamId, actor, "team.member_removed", { type: "user", id: membership.userId }, { email: membership.user.email }, tx);
   });
+}
+
+/**
+ * Two admins demoting or removing each other at the same moment would each
+ * see the other still an admin and leave the team with none. Every change
+ * that can remove an admin first locks the team's memberships (in one order,
+ * so two changes never deadlock); the second waits and then sees the first.
+ */
+async function lockTeamMemberships(tx: Pick<typeof prisma, "$queryRaw">, teamId: string): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM "Membership" WHERE "teamId" = ${teamId} ORDER BY id FOR UPDATE`;
 }
 
 async function assertAnotherAdmin(tx: Pick<typeof prisma, "membership">, teamId: string, exceptMembershipId: string) {

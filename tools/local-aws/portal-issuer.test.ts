@@ -12,7 +12,7 @@ import { signUp } from "@/lib/auth/service";
 import { prisma } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { getKeySnapshot } from "@/lib/oidc/key-cache";
-import { mintTokenForSubject, mintWebIdentityToken } from "@/lib/oidc/web-identity-token";
+import { mintWebIdentityToken } from "@/lib/oidc/web-identity-token";
 import { startTestIssuer, type TestIssuer } from "@/test/support/issuer-server";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
 import { startLocalAws, type LocalAws } from "./local-aws";
@@ -94,7 +94,7 @@ describe("tokens from the portal's issuer", () => {
 
   it("are refused once expired", async () => {
     const issuedAt = new Date(Date.now() - 10 * 60_000);
-    const minted = await mintTokenForSubject(victim.publicId, "registry-test", {}, issuedAt);
+    const minted = await mintWebIdentityToken({ teamId: victim.teamId, purpose: "registry-test", now: issuedAt });
     await expectAwsError(assume(minted.token), {
       code: "ExpiredTokenException",
       message: new RegExp(`^Token expired: current date/time \\d{10} must be before the expiration date/time ${minted.claims.exp}$`),

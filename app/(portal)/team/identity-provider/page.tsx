@@ -8,6 +8,7 @@ import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { PageHeader } from "@/components/ui/page-header";
+import { isPortalOperator } from "@/lib/auth/operators";
 import { requireSession } from "@/lib/auth/session";
 import { getIdentityProviderOverview } from "@/lib/oidc/overview";
 
@@ -34,7 +35,7 @@ export default async function IdentityProviderPage() {
           the Test again after that time.
         </Alert>
       )}
-      <Card title="AWS OIDC configuration" description="Enter these in IAM → Identity providers → Add provider (OpenID Connect), and in your role's trust policy." actions={<RefreshThumbprintButton />}>
+      <Card title="AWS OIDC configuration" description="Enter these in IAM → Identity providers → Add provider (OpenID Connect), and in your role's trust policy." actions={isPortalOperator(session.user.email) ? <RefreshThumbprintButton /> : undefined}>
         <OidcValues provider={provider} subject={session.team.publicId} />
       </Card>
       <Card

@@ -1,11 +1,15 @@
 import { requireActionSession, actorOf } from "@/lib/auth/permissions";
 import { failureOf } from "@/lib/http/result";
+import { readJsonBody } from "@/lib/http/json-body";
 import { isSameOriginRequest } from "@/lib/http/same-origin";
 import { ZRegistryTestInput } from "@/lib/registry-test/schema";
 import { prepareRegistryTest, RateLimitedError } from "@/lib/registry-test/service";
 import type { RegistryTestEvent } from "@/lib/registry-test/steps";
 
 export const dynamic = "force-dynamic";
+
+// The one input is an image reference of at most 400 characters.
+const MAX_BODY_BYTES = 4096;
 
 const STATUS_BY_CODE: Record<string, number> = {
   session_expired: 401,
@@ -31,8 +35,9 @@ export async function POST(request: Request, { params }: { params: Promise<{ reg
   let prepared;
   try {
     const session = await requireActionSession("MEMBER", "test registries");
-    const body: unknown = await request.json().catch(() => ({}));
-    const parsed = ZRegistryTestInput.safeParse(body);
+    const body = await readJsonBody(request, MAX_BODY_BYTES);
+    if (!body.ok) return Response.json({ ok: false, error: { code: body.status === 413 ? "too_large" : "invalid_input", message: body.message } }, { status: body.status });
+    const parsed = ZRegistryTestInput.safeParse(body.value);
     if (!parsed.success) {
       return Response.json({ ok: false, error: { code: "invalid_input", message: "Some fields need attention.", fieldErrors: { image: parsed.error.issues[0]?.message ?? "Invalid image." } } }, { status: 400 });
     }

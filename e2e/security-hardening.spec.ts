@@ -1,0 +1,183 @@
+// The outside review's findings, as an attacker or a browser meets them:
+// open redirects, password guessing, sign-out, security headers with a CSP
+// that the pages live with, and the Test route's handling of bad bodies.
+import { randomUUID } from "node:crypto";
+import type { ConsoleMessage, Page } from "@playwright/test";
+import { applyServerEnvironment, readE2eEnvironment } from "./support/environment";
+import { createVendor, expect, signedInContext, test, TEST_PASSWORD } from "./support/fixtures";
+import { recordServerActions } from "./support/server-actions";
+
+const environment = readE2eEnvironment();
+
+/** A client address of its own (the e2e portal trusts one proxy's X-Forwarded-For). */
+const newClientAddress = () => `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250) + 1}`;
+
+function collectCspViolations(page: Page): string[] {
+  const violations: string[] = [];
+  page.on("console", (message: ConsoleMessage) => {
+    if (/Content Security Policy|Refused to (execute|load|apply)/i.test(message.text())) violations.push(message.text());
+  });
+  return violations;
+}
+
+function actionHeaders(recorded: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(["next-action", "content-type", "accept", "next-router-state-tree"].flatMap((name) => (recorded[name] ? [[name, recorded[name]!]] : [])));
+}
+
+async function wrongPasswordThroughApi(page: Page, email: string, address: string) {
+  const csrf = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  await page.request.post("/api/auth/callback/credentials", {
+    form: { csrfToken: csrf.csrfToken, email, password: "a wrong guess!!", json: "true" },
+    headers: { "x-forwarded-for": address },
+    maxRedirects: 0,
+  });
+}
+
+test("a callbackUrl that leaves the site is ignored, and control characters do not break the sign-in page", async ({ browser, page }) => {
+  for (const value of ["%2F%09%2Fevil.example", "%2F%0A%2Fevil.example", "%2F%0D%2Fevil.example", "%2F%00%2Fevil.example", "%2F%5Cevil.example"]) {
+    const response = await page.goto(`/sign-in?callbackUrl=${value}`);
+    expect(response?.status(), value).toBe(200);
+    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  }
+  // Signed in, the sign-in page sends the user on: to the portal, not elsewhere.
+  const vendor = await createVendor("redirect");
+  const context = await signedInContext(browser, vendor);
+  const signedIn = await context.newPage();
+  await signedIn.goto("/sign-in?callbackUrl=%2F%09%2Fevil.example");
+  await expect(signedIn).toHaveURL(new RegExp(`^${environment.baseUrl}/apps$`));
+  // And after signing in through the form.
+  await page.goto("/sign-in?callbackUrl=%2F%09%2Fevil.example");
+  await page.getByLabel("Email", { exact: true }).fill(vendor.email);
+  await page.getByLabel("Password").fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${environment.baseUrl}/apps$`));
+  await context.close();
+});
+
+test("after ten wrong passwords the right one is refused too, and the form says when to try again", async ({ page }) => {
+  const vendor = await createVendor("guessed");
+  for (let i = 0; i < 10; i++) await wrongPasswordThroughApi(page, vendor.email, newClientAddress());
+  await page.goto("/sign-in");
+  await page.getByLabel("Email", { exact: true }).fill(vendor.email);
+  await page.getByLabel("Password").fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText(/^Too many failed sign-ins\. Try again in \d+ s\.$/)).toBeVisible();
+  await expect(page).toHaveURL(/\/sign-in/);
+});
+
+test("sign-ups from one address are limited, with a message that says when to try again", async ({ page }) => {
+  const actions = recordServerActions(page);
+  await page.goto("/sign-up");
+  await page.getByLabel("Your name").fill("Sam Spammer");
+  await page.getByLabel("Email", { exact: true }).fill(`spam-${randomUUID().slice(0, 8)}@example.com`);
+  await page.getByLabel("Password").fill(TEST_PASSWORD);
+  await page.getByLabel("Team name").fill("Spam");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/apps$/);
+  const signUp = actions[0]!;
+  const address = newClientAddress();
+  const texts: string[] = [];
+  for (let i = 0; i < 21; i++) {
+    const response = await page.request.post(signUp.url, {
+      headers: { ...actionHeaders(signUp.headers), "x-forwarded-for": address },
+      data: signUp.body.replace(/spam-[0-9a-f]{8}@example\.com/, `spam-${randomUUID().slice(0, 8)}@example.com`),
+    });
+    texts.push(await response.text());
+  }
+  expect(texts.slice(0, 20).every((text) => !text.includes("rate_limited"))).toBe(true);
+  expect(texts[20]).toMatch(/Too many accounts were created from your network\. Try again in \d+ s\./);
+});
+
+test("invite acceptances from one address are limited, with a message that says when to try again", async ({ browser }) => {
+  const admin = await createVendor("inviter");
+  const invitee = await createVendor("invitee");
+  applyServerEnvironment();
+  const { inviteMember } = await import("@/lib/teams/service");
+  const invite = await inviteMember(admin.teamId, { userId: admin.userId, email: admin.email }, { email: invitee.email, role: "MEMBER" });
+  const context = await signedInContext(browser, invitee);
+  const page = await context.newPage();
+  const actions = recordServerActions(page);
+  await page.goto(`/invite/${invite.token}`);
+  await page.getByRole("button", { name: "Join team" }).click();
+  await expect(page).toHaveURL(/\/apps$/);
+  const accept = actions.find((action) => action.body.includes(invite.token))!;
+  const address = newClientAddress();
+  const texts: string[] = [];
+  for (let i = 0; i < 21; i++) {
+    const response = await context.request.post(accept.url, { headers: { ...actionHeaders(accept.headers), "x-forwarded-for": address }, data: accept.body });
+    texts.push(await response.text());
+  }
+  // The invite is used up: twenty more attempts are told so, the next one is throttled.
+  expect(texts.slice(0, 20).every((text) => text.includes("invite_invalid"))).toBe(true);
+  expect(texts[20]).toMatch(/Too many invites were accepted from your network\. Try again in \d+ s\./);
+  await context.close();
+});
+
+test("signing out ends the session everywhere: a cookie copied before still fails afterwards", async ({ browser }) => {
+  const vendor = await createVendor("signout");
+  const context = await signedInContext(browser, vendor);
+  const copied = await context.storageState();
+  const page = await context.newPage();
+  await page.goto("/apps");
+  await page.getByRole("button", { name: vendor.name }).click();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+
+  const thief = await browser.newContext({ storageState: copied });
+  const stolen = await thief.newPage();
+  await stolen.goto("/apps");
+  await expect(stolen).toHaveURL(/\/sign-in/);
+  await thief.close();
+  await context.close();
+});
+
+test("every page carries the security headers, and pages run under the CSP without a violation", async ({ browser, page }) => {
+  const violations = collectCspViolations(page);
+  const first = await page.goto("/sign-in");
+  const second = await page.request.get("/sign-in");
+  for (const response of [first!, second]) {
+    const headers = response.headers();
+    expect(headers["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+    expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    // APP_URL is http:// here: no HSTS.
+    expect(headers["strict-transport-security"]).toBeUndefined();
+  }
+  const nonceOf = (csp: string | undefined) => /'nonce-([^']+)'/.exec(csp ?? "")?.[1];
+  expect(nonceOf(first!.headers()["content-security-policy"])).not.toBe(nonceOf(second.headers()["content-security-policy"]));
+  // The scripts Next.js sends carry the nonce, and client code runs: the form validates in the browser.
+  const scriptNonces = await page.locator("script[src]").evaluateAll((scripts) => scripts.map((s) => (s as HTMLScriptElement).nonce));
+  expect(scriptNonces.length).toBeGreaterThan(0);
+  expect(new Set(scriptNonces)).toEqual(new Set([nonceOf(first!.headers()["content-security-policy"])]));
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("Enter your email address.")).toBeVisible();
+
+  // Signed-in pages, with client navigation, toasts and dialogs.
+  const vendor = await createVendor("csp");
+  const context = await signedInContext(browser, vendor);
+  const portal = await context.newPage();
+  const portalViolations = collectCspViolations(portal);
+  for (const path of ["/apps", "/team/members", "/team/audit", "/team/identity-provider"]) {
+    const response = await portal.goto(path);
+    expect(response?.headers()["content-security-policy"], path).toContain("'strict-dynamic'");
+    await expect(portal.getByRole("heading").first()).toBeVisible();
+  }
+  await portal.goto("/apps");
+  await portal.getByRole("link", { name: "Members" }).first().click();
+  await expect(portal).toHaveURL(/\/team\/members$/);
+  expect([...violations, ...portalViolations]).toEqual([]);
+  await context.close();
+});
+
+test("the Test route answers 400 to malformed JSON and 413 to an oversized body, and runs no Test", async ({ browser }) => {
+  const vendor = await createVendor("body");
+  const context = await signedInContext(browser, vendor);
+  const headers = { origin: environment.baseUrl, "content-type": "application/json" };
+  const malformed = await context.request.post("/api/registries/any-id/test", { headers, data: Buffer.from("{image:") });
+  expect(malformed.status()).toBe(400);
+  expect(await malformed.json()).toMatchObject({ ok: false, error: { message: "The request body is not valid JSON." } });
+  const oversized = await context.request.post("/api/registries/any-id/test", { headers, data: JSON.stringify({ image: "a".repeat(100_000) }) });
+  expect(oversized.status()).toBe(413);
+  await context.close();
+});
