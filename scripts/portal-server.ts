@@ -1,13 +1,14 @@
 // The production HTTP server: Next.js's request handler, with the OIDC
 // issuer's discovery document and JWKS answered from memory before it (AWS
 // fetches them during every uncached AssumeRoleWithWebIdentity; see
-// `npm run bench:oidc`). Run by `npm start`, the end-to-end tests and the
+// `npm run bench:oidc`), and the registry proxy's /v2/ (lib/proxy). Run by `npm start`, the end-to-end tests and the
 // benchmark with the environment already prepared (PORT, LISTEN_HOST, …).
 import http from "node:http";
 import path from "node:path";
 import next from "next";
 import { getEnv } from "@/lib/env";
 import { serveIssuerDocument } from "@/lib/oidc/published-response";
+import { handleProxyRequest } from "@/lib/proxy/handler";
 
 const { PORT: port, LISTEN_HOST: hostname } = getEnv();
 const app = next({ dev: false, dir: path.resolve(import.meta.dirname, ".."), port, ...(hostname ? { hostname } : {}) });
@@ -15,7 +16,7 @@ const handle = app.getRequestHandler();
 await app.prepare();
 
 const server = http.createServer((request, response) => {
-  if (serveIssuerDocument(request, response)) return;
+  if (serveIssuerDocument(request, response) || handleProxyRequest(request, response)) return;
   void handle(request, response);
 });
 server.listen(port, hostname, () => console.log(`[portal] listening on ${hostname ?? "all interfaces"}:${port}`));

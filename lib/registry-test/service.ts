@@ -108,6 +108,10 @@ async function runAndRecord(
   const { result } = run;
   const now = new Date(result.startedAt);
   const failedStep = result.steps.find((step) => step.status === "failed");
+  // The proxy uses an IAM registry only with a passed negative check for its current role (lib/proxy/role-safety.ts).
+  const negativeCheck = result.steps.find((step) => step.id === "negative-check");
+  const negativeCheckRecord =
+    target.authType !== "iam_role" ? {} : negativeCheck?.status === "passed" ? { negativeCheckRoleArn: target.role.arn, negativeCheckPassedAt: now } : result.verdict === "unsafe" ? { negativeCheckPassedAt: null } : {};
   // Only the registry as it was tested: an edit made meanwhile reset its status and wins.
   await prisma.registry.updateMany({
     where: { id: registry.id, teamId: team.id, updatedAt: registry.updatedAt },
@@ -116,6 +120,7 @@ async function runAndRecord(
       lastTestedAt: now,
       ...(result.verdict === "verified" ? { verifiedAt: now, failingSince: null, lastTestError: null } : { failingSince: registry.testStatus === "failing" || registry.testStatus === "unsafe" ? registry.failingSince ?? now : now, lastTestError: result.headline }),
       lastTestResult: JSON.parse(JSON.stringify(result)),
+      ...negativeCheckRecord,
       // A test is not a change of the registry: "Last changed" and an open edit form stay as they are.
       updatedAt: registry.updatedAt,
     },
