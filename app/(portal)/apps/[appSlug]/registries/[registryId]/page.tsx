@@ -8,13 +8,16 @@ import { EditRegistryForm } from "@/components/registries/registry-form";
 import { RegistrySetupGuide } from "@/components/registries/registry-setup-guide";
 import { RegistryStatus } from "@/components/registries/registry-status";
 import { RegistryTestPanel } from "@/components/registries/registry-test-panel";
+import { ProxyReferenceConverter } from "@/components/proxy/proxy-reference-converter";
+import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { getApplicationBySlug, listApplications } from "@/lib/applications/service";
 import { requireSession } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
+import { proxyHost } from "@/lib/proxy/proxy-reference";
 import { getRegistryOidcSetup } from "@/lib/registries/oidc-setup";
-import { getRegistry, registryLabel } from "@/lib/registries/service";
+import { getRegistry, registryLabel, registryServesApplication } from "@/lib/registries/service";
 import { buildRegistrySetupGuide } from "@/lib/registries/setup-guide";
 import { getLastTestResult } from "@/lib/registry-test/service";
 import { roleAtLeast } from "@/lib/teams/roles";
@@ -58,6 +61,23 @@ export default async function RegistryPage({ params }: Props) {
           <div className="space-y-4">
             <RegistryStatus registry={registry} detailed />
             <RegistryTestPanel registryId={registry.id} canTest={canEdit} lastResult={lastTestResult} setupSteps={setupSteps} />
+          </div>
+        </Card>
+
+        <Card
+          title="How customers pull"
+          description={
+            <>
+              Customers of {application.name} pull this registry&apos;s images through the portal, signed in with their license. Paste an image reference to get the name they
+              pull.
+            </>
+          }
+        >
+          <div className="space-y-3">
+            {!registryServesApplication(registry, application.id) && (
+              <Alert tone="warning">This registry is not shared with {application.name}: its customers&apos; pulls are refused until App access includes it.</Alert>
+            )}
+            <ProxyReferenceConverter proxyHost={proxyHost()} appSlug={application.slug} expectedHostname={registry.hostname} placeholder={`${registry.hostname}/vendor/app:1.0`} />
           </div>
         </Card>
 
