@@ -209,20 +209,46 @@ export async function authorizeRepository(identity: PullIdentity, name: string):
   if (parsed.appSlug !== customer.applicationSlug || (identity.grantedNames && !identity.grantedNames.has(name))) {
     throw new ProxyError("DENIED", `Your license does not grant access to "${name}". It is for application "${customer.applicationSlug}": image names start with proxy/${customer.applicationSlug}/.`);
   }
+  const registry = await findServingRegistry(customer, parsed.upstreamHostname);
+  if (!registry) {
+    throw new ProxyError("NAME_UNKNOWN", `${parsed.upstreamHostname} is not a registry of application "${customer.applicationSlug}". Check the image name, or ask your vendor for the right one.`);
+  }
+  return { name, upstreamRepository: parsed.repository, registry };
+}
+
+/** The registry lookups of the last few seconds, so a busy pull does not ask Postgres per request. */
+const registryCache = new Map<string, { at: number; value: Promise<AuthorizedRepository["registry"] | null> }>();
+const REGISTRY_CACHE_MS = 2_000;
+
+/** For tests: forget cached registry lookups. */
+export function clearRegistryCache(): void {
+  registryCache.clear();
+}
+
+function findServingRegistry(customer: LicensedCustomer, hostname: string): Promise<AuthorizedRepository["registry"] | null> {
+  const key = `${customer.teamId}|${customer.applicationId}|${hostname}`;
+  const cached = registryCache.get(key);
+  if (cached && Date.now() - cached.at < REGISTRY_CACHE_MS) return cached.value;
+  const value = loadServingRegistry(customer, hostname);
+  value.catch(() => registryCache.delete(key));
+  if (registryCache.size > 10_000) registryCache.clear();
+  registryCache.set(key, { at: Date.now(), value });
+  return value;
+}
+
+async function loadServingRegistry(customer: LicensedCustomer, hostname: string): Promise<AuthorizedRepository["registry"] | null> {
   const registry = await prisma.registry.findFirst({
     where: {
       teamId: customer.teamId,
-      hostname: parsed.upstreamHostname,
+      hostname,
       OR: [{ allApplications: true }, { applications: { some: { applicationId: customer.applicationId } } }],
     },
     orderBy: { createdAt: "asc" },
     select: { id: true, teamId: true, hostname: true, authType: true, settings: true, updatedAt: true, negativeCheckRoleArn: true, negativeCheckPassedAt: true, team: { select: { publicId: true } } },
   });
-  if (!registry) {
-    throw new ProxyError("NAME_UNKNOWN", `${parsed.upstreamHostname} is not a registry of application "${customer.applicationSlug}". Check the image name, or ask your vendor for the right one.`);
-  }
+  if (!registry) return null;
   const { team, ...rest } = registry;
-  return { name, upstreamRepository: parsed.repository, registry: { ...rest, teamPublicId: team.publicId } };
+  return { ...rest, teamPublicId: team.publicId };
 }
 
 /**

@@ -9,7 +9,7 @@ import { revokeCustomer, regenerateLicense } from "@/lib/customers/service";
 import { prisma } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { flushAccessLog } from "@/lib/proxy/access-log";
-import { clearCustomerCache } from "@/lib/proxy/auth";
+import { clearCustomerCache, clearRegistryCache } from "@/lib/proxy/auth";
 import { resetProxyLimits } from "@/lib/proxy/handler";
 import { forgetManifestWrites } from "@/lib/proxy/manifest-cache";
 import { clearUpstreamLogins } from "@/lib/proxy/upstream-credentials";
@@ -30,6 +30,7 @@ afterAll(async () => {
 beforeEach(() => {
   clearUpstreamLogins();
   clearCustomerCache();
+  clearRegistryCache();
   resetProxyLimits();
   forgetManifestWrites();
   world.aws.setRegistryFault(null);
@@ -275,6 +276,7 @@ describe("refusals", () => {
     const strangerHost = "999999999999.dkr.ecr.us-east-1.amazonaws.com";
     const { licenseId: loneLicense, customer: lone } = await newCustomer(other);
     await prisma.registry.deleteMany({ where: { teamId: other.team.id } });
+    clearRegistryCache();
     const otherTeams = await request(`/v2/proxy/${other.application.slug}/${world.hostname}/app/manifests/1.0`, { auth: basic(loneLicense) });
     const unknownHost = await request(`/v2/proxy/${other.application.slug}/${strangerHost}/app/manifests/1.0`, { auth: basic(loneLicense) });
     expect(otherTeams.status).toBe(404);
@@ -323,6 +325,7 @@ describe("refusals", () => {
   it("re-checks a day-old negative check itself before using the role", async () => {
     const { registry, licenseId, name } = await pullSetup();
     await prisma.registry.update({ where: { id: registry.id }, data: { negativeCheckPassedAt: new Date(Date.now() - 25 * 3600_000) } });
+    clearRegistryCache();
     const before = world.aws.callCounts()["sts:AssumeRoleWithWebIdentity"] ?? 0;
     const response = await request(`/v2/${name}/manifests/1.0`, { auth: basic(licenseId) });
     expect(response.status).toBe(200);
