@@ -53,6 +53,8 @@ const next = spawn(...PORTAL_SERVER_COMMAND, {
     AWS_ENDPOINT_URL_STS: localAws.url,
     AWS_ENDPOINT_URL_ECR: localAws.url,
     REGISTRY_ENDPOINT_OVERRIDES: `*=${localAws.url}/_registry/{hostname}`,
+    // The local AWS's layer storage (ECR's pre-signed redirects) is on its other loopback name.
+    PROXY_ALLOWED_REDIRECT_ORIGINS: `http://localhost:${new URL(localAws.url).port}`,
     // No ambient AWS credentials leak into the portal from the test machine.
     AWS_ACCESS_KEY_ID: "",
     AWS_SECRET_ACCESS_KEY: "",
