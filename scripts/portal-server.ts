@@ -8,6 +8,7 @@ import path from "node:path";
 import next from "next";
 import { getEnv } from "@/lib/env";
 import { serveIssuerDocument } from "@/lib/oidc/published-response";
+import { flushAccessLog } from "@/lib/proxy/access-log";
 import { handleProxyRequest } from "@/lib/proxy/handler";
 
 const { PORT: port, LISTEN_HOST: hostname } = getEnv();
@@ -24,7 +25,7 @@ server.listen(port, hostname, () => console.log(`[portal] listening on ${hostnam
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     server.close();
-    void app.close().finally(() => process.exit(0));
+    void Promise.all([app.close(), flushAccessLog()]).finally(() => process.exit(0));
     server.closeAllConnections();
   });
 }

@@ -38,6 +38,20 @@ interface RequestLog extends PullRecord {
   registryId: string | null;
 }
 
+/**
+ * The client's address: the socket's, or behind a load balancer that appends
+ * to X-Forwarded-For (PROXY_TRUST_FORWARDED_FOR=true), the address it added
+ * (the last one; earlier ones are whatever the client claimed).
+ */
+function clientAddressOf(request: IncomingMessage): string {
+  const forwarded = request.headers["x-forwarded-for"];
+  if (getEnv().PROXY_TRUST_FORWARDED_FOR && typeof forwarded === "string") {
+    const last = forwarded.split(",").map((part) => part.trim()).filter(Boolean).at(-1);
+    if (last) return last.slice(0, 64);
+  }
+  return request.socket.remoteAddress ?? "unknown";
+}
+
 /** Answers /v2 and everything under it; returns false for any other path. */
 export function handleProxyRequest(request: IncomingMessage, response: ServerResponse): boolean {
   const path = (request.url ?? "/").split("?", 1)[0]!;
@@ -50,7 +64,7 @@ async function serve(request: IncomingMessage, response: ServerResponse): Promis
   const started = performance.now();
   const url = new URL(request.url ?? "/", "http://proxy");
   const method = request.method ?? "GET";
-  const clientAddress = request.socket.remoteAddress ?? "unknown";
+  const clientAddress = clientAddressOf(request);
   const entry: RequestLog = { action: null, repository: null, reference: null, teamId: null, applicationId: null, customerId: null, registryId: null, digest: null, upstreamStatus: null, bytes: 0 };
   response.once("close", () => {
     if (!entry.action || !entry.teamId || !entry.applicationId) return;

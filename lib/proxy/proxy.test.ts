@@ -12,7 +12,8 @@ import { flushAccessLog } from "@/lib/proxy/access-log";
 import { clearCustomerCache, clearRegistryCache } from "@/lib/proxy/auth";
 import { resetProxyLimits } from "@/lib/proxy/handler";
 import { forgetManifestWrites } from "@/lib/proxy/manifest-cache";
-import { clearUpstreamLogins } from "@/lib/proxy/upstream-credentials";
+import { upstreamRegistryOf } from "@/lib/proxy/upstream";
+import { clearUpstreamLogins, getUpstreamLogin } from "@/lib/proxy/upstream-credentials";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
 import { accessKeyRegistry, ACCOUNT, basic, iamRegistry, newCustomer, newVendorTeam, proxyName, REGION, startProxyWorld, type ProxyWorld } from "@/test/support/proxy-world";
 
@@ -116,6 +117,25 @@ describe("the token flow", () => {
     expect(throttled.status).toBe(429);
     expect((await errorOf(throttled)).code).toBe("TOOMANYREQUESTS");
     expect(Number(throttled.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  it("counts failed logins per forwarded address only when told to trust X-Forwarded-For", async () => {
+    const bad = basic("lic_cccccccccccccccccccccccccccccccc");
+    process.env.PROXY_TRUST_FORWARDED_FOR = "true";
+    resetEnvCache();
+    try {
+      for (let attempt = 0; attempt < 10; attempt++) expect((await request("/v2/token", { auth: bad, headers: { "x-forwarded-for": "198.51.100.7, 203.0.113.9" } })).status).toBe(401);
+      expect((await request("/v2/token", { auth: bad, headers: { "x-forwarded-for": "198.51.100.7, 203.0.113.9" } })).status).toBe(429);
+      // Another client behind the same load balancer is not locked out.
+      expect((await request("/v2/token", { auth: bad, headers: { "x-forwarded-for": "203.0.113.10" } })).status).toBe(401);
+    } finally {
+      delete process.env.PROXY_TRUST_FORWARDED_FOR;
+      resetEnvCache();
+    }
+    // Not trusted: a client cannot dodge the limit by inventing addresses.
+    resetProxyLimits();
+    for (let attempt = 0; attempt < 10; attempt++) await request("/v2/token", { auth: bad, headers: { "x-forwarded-for": `192.0.2.${attempt}` } });
+    expect((await request("/v2/token", { auth: bad, headers: { "x-forwarded-for": "192.0.2.200" } })).status).toBe(429);
   });
 
   it("ends a bearer token's use when its license is regenerated", async () => {
@@ -395,6 +415,18 @@ describe("upstream credentials", () => {
     const after = world.aws.callCounts();
     expect((after["sts:AssumeRoleWithWebIdentity"] ?? 0) - (before["sts:AssumeRoleWithWebIdentity"] ?? 0)).toBe(1);
     expect((after["ecr:GetAuthorizationToken"] ?? 0) - (before["ecr:GetAuthorizationToken"] ?? 0)).toBe(1);
+  });
+
+  it("refreshes a login in the background once half its lifetime has passed, serving the old one meanwhile", async () => {
+    const { registry } = await pullSetup();
+    const stored = await prisma.registry.findUniqueOrThrow({ where: { id: registry.id }, select: { id: true, teamId: true, hostname: true, authType: true, updatedAt: true, team: { select: { publicId: true } } } });
+    const upstream = upstreamRegistryOf({ name: "", upstreamRepository: "", registry: { ...stored, teamPublicId: stored.team.publicId, settings: {}, negativeCheckRoleArn: null, negativeCheckPassedAt: null } });
+    const first = await getUpstreamLogin(upstream);
+    const before = world.aws.callCounts()["ecr:GetAuthorizationToken"] ?? 0;
+    const halfway = first.obtainedAt + (first.expiresAt - first.obtainedAt) * 0.6;
+    expect(await getUpstreamLogin(upstream, halfway)).toBe(first);
+    await expect.poll(async () => getUpstreamLogin(upstream), { timeout: 10_000 }).not.toBe(first);
+    expect((world.aws.callCounts()["ecr:GetAuthorizationToken"] ?? 0) - before).toBe(1);
   });
 
   it("refreshes once after the registry refuses an expired login, and the pull succeeds", async () => {
