@@ -30,10 +30,13 @@ export interface PullIdentity {
 }
 
 let signingKey: { secret: string; key: Uint8Array } | undefined;
+/** Verified tokens until they expire (a client sends the same token with every request of a pull); emptied when the key changes. */
+const verifiedTokens = new Map<string, ProxyTokenClaims>();
 
 function tokenKey(): Uint8Array {
   const secret = getEnv().NEXTAUTH_SECRET;
   if (signingKey?.secret !== secret) {
+    verifiedTokens.clear();
     signingKey = { secret, key: new Uint8Array(hkdfSync("sha256", secret, "registry-portal", "registry-proxy-bearer-token-v1", 32)) };
   }
   return signingKey.key;
@@ -158,13 +161,8 @@ export async function authenticatePull(request: IncomingMessage, repositoryName:
     return { customer, grantedNames: null };
   }
   if (!/^Bearer\s/i.test(header)) throw new ProxyError("UNAUTHORIZED", "Use a bearer token from the token endpoint, or Basic credentials with your license.", challengeHeader(repositoryName));
-  const { service, baseUrl } = proxyService();
-  let claims: { sub?: string; tid?: unknown; lh?: unknown; access?: unknown };
-  try {
-    ({ payload: claims } = await jwtVerify(header.replace(/^Bearer\s+/i, ""), tokenKey(), { algorithms: [TOKEN_ALGORITHM], audience: service, issuer: baseUrl, clockTolerance: 5 }));
-  } catch {
-    throw new ProxyError("UNAUTHORIZED", "The access token is invalid or has expired; log in again.", challengeHeader(repositoryName, "invalid_token"));
-  }
+  const claims = await verifiedClaims(header.replace(/^Bearer\s+/i, ""));
+  if (!claims) throw new ProxyError("UNAUTHORIZED", "The access token is invalid or has expired; log in again.", challengeHeader(repositoryName, "invalid_token"));
   const customer = typeof claims.sub === "string" && typeof claims.tid === "string" ? await loadCustomer(claims.tid, claims.sub) : null;
   if (!customer || claims.lh !== customer.licenseHash.slice(0, 16)) {
     throw new ProxyError("UNAUTHORIZED", "This access token belongs to a license that was replaced or removed. Log in with your current license.", challengeHeader(repositoryName, "invalid_token"));
@@ -173,6 +171,22 @@ export async function authenticatePull(request: IncomingMessage, repositoryName:
   const access = Array.isArray(claims.access) ? (claims.access as { type?: unknown; name?: unknown; actions?: unknown }[]) : [];
   const names = new Set(access.filter((entry) => entry.type === "repository" && Array.isArray(entry.actions) && entry.actions.includes("pull")).map((entry) => String(entry.name)));
   return { customer, grantedNames: names };
+}
+
+type ProxyTokenClaims = { sub?: string; tid?: unknown; lh?: unknown; access?: unknown; exp?: number };
+
+async function verifiedClaims(token: string): Promise<ProxyTokenClaims | null> {
+  const cached = verifiedTokens.get(token);
+  if (cached && (cached.exp ?? 0) * 1000 > Date.now()) return cached;
+  const { service, baseUrl } = proxyService();
+  try {
+    const { payload } = await jwtVerify(token, tokenKey(), { algorithms: [TOKEN_ALGORITHM], audience: service, issuer: baseUrl, clockTolerance: 5 });
+    if (verifiedTokens.size > 10_000) verifiedTokens.clear();
+    verifiedTokens.set(token, payload);
+    return payload;
+  } catch {
+    return null;
+  }
 }
 
 export function tooManyFailedLogins(retryAfterSeconds: number): ProxyError {

@@ -21,6 +21,19 @@ export interface UpstreamAnswer {
 
 /** Origins where http:// and private addresses are allowed: the configured overrides and redirect origins. */
 export function trustedOrigins(): ReadonlySet<string> {
+  // Computed once per configuration (getEnv() returns the same object until it is reset).
+  const env = getEnv();
+  let origins = originsByEnv.get(env);
+  if (!origins) {
+    origins = computeTrustedOrigins();
+    originsByEnv.set(env, origins);
+  }
+  return origins;
+}
+
+const originsByEnv = new WeakMap<object, ReadonlySet<string>>();
+
+function computeTrustedOrigins(): ReadonlySet<string> {
   const origins = new Set<string>();
   for (const override of getTestEndpoints().registryOverrides) {
     try {
