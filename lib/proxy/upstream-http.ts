@@ -84,8 +84,21 @@ export class UpstreamTimeoutError extends Error {
   }
 }
 
-/** One HTTP request (no redirect following); resolves with the response head, its body still to be read. */
-export function requestUpstream(url: URL, init: UpstreamRequest): Promise<IncomingMessage> {
+/**
+ * One HTTP request (no redirect following); resolves with the response head,
+ * its body still to be read. A kept-alive connection that the server closed
+ * just as it was reused is retried once on a new one (GET and HEAD are safe to repeat).
+ */
+export async function requestUpstream(url: URL, init: UpstreamRequest): Promise<IncomingMessage> {
+  try {
+    return await requestOnce(url, init);
+  } catch (error) {
+    if ((error as { reusedSocket?: boolean }).reusedSocket && ["ECONNRESET", "EPIPE", "ECONNABORTED"].includes((error as { code?: string }).code ?? "")) return requestOnce(url, init);
+    throw error;
+  }
+}
+
+function requestOnce(url: URL, init: UpstreamRequest): Promise<IncomingMessage> {
   const { trusted } = checkUpstreamUrl(url, init.trustedOrigins);
   const secure = url.protocol === "https:";
   const agent = secure ? (trusted ? agents.https : agents.httpsPublic) : agents.http;
@@ -100,7 +113,7 @@ export function requestUpstream(url: URL, init: UpstreamRequest): Promise<Incomi
     const deadline = setTimeout(() => request.destroy(new UpstreamTimeoutError(init.timeoutMs)), init.timeoutMs);
     request.once("error", (error) => {
       clearTimeout(deadline);
-      reject(error);
+      reject(Object.assign(error, { reusedSocket: request.reusedSocket }));
     });
     request.end();
   });
