@@ -171,7 +171,12 @@ function startChild(label: string, args: string[], ready: RegExp, extraEnv: Reco
     child.stdout!.on("data", (chunk: Buffer) => {
       output += chunk.toString("utf8");
       const match = ready.exec(output);
-      if (match) resolve(match);
+      if (match) {
+        resolve(match);
+        // From now on the child's log lines (warnings and errors only) go to stderr.
+        child.stdout!.removeAllListeners("data");
+        child.stdout!.pipe(process.stderr);
+      }
     });
     child.once("exit", (code) => reject(new Error(`${label} exited with ${code} before it was ready:\n${output}`)));
   });
