@@ -98,7 +98,7 @@ test("a customer pulls with the copied credentials, the pull shows in Pull activ
       await expect(table.getByRole("row").filter({ hasText: "Manifest" }).filter({ hasText: "200" }).first()).toBeVisible({ timeout: 1000 });
     }).toPass({ timeout: 30_000 });
     await expect(table.getByRole("row").filter({ hasText: "Layer (blob)" }).first()).toContainText("Acme Corp");
-    await expect(table.getByText(`proxy/${application.slug}/${UPSTREAM_HOST}/${E2E_FIXTURE_IMAGE.repository}`).first()).toBeVisible();
+    await expect(table.getByTitle(`proxy/${application.slug}/${UPSTREAM_HOST}/${E2E_FIXTURE_IMAGE.repository}:${E2E_FIXTURE_IMAGE.tag}`).first()).toBeVisible();
 
     // The CSV export has the same rows.
     const csv = await page.request.get(`/api/apps/${application.slug}/pull-activity/export?customer=${customerId}&action=manifest`);

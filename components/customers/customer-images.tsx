@@ -19,10 +19,14 @@ export function CustomerImages({ proxyHost, appSlug, servingHosts, repositories 
           This application has no registry yet: add one under Image Registries (or give an existing one access to this application) before customers can pull.
         </p>
       ) : (
-        <ul className="space-y-1 text-sm">
+        <ul className="space-y-2">
           {servingHosts.map((hostname) => (
-            <li key={hostname} className="font-mono break-all">
-              <span className="text-zinc-500 dark:text-zinc-400">{hostname}/</span>&lt;repository&gt;:&lt;tag&gt; → {proxyHost}/proxy/{appSlug}/{hostname}/&lt;repository&gt;:&lt;tag&gt;
+            <li key={hostname} className="rounded-md bg-zinc-50 px-3 py-2 font-mono text-xs break-all dark:bg-zinc-800/60">
+              <p className="text-zinc-500 dark:text-zinc-400">{hostname}/&lt;repository&gt;:&lt;tag&gt;</p>
+              <p>
+                <span aria-label="becomes">→ </span>
+                {proxyHost}/proxy/{appSlug}/{hostname}/&lt;repository&gt;:&lt;tag&gt;
+              </p>
             </li>
           ))}
         </ul>

@@ -7,7 +7,7 @@ const LABEL = "block text-xs font-medium text-zinc-600 dark:text-zinc-400";
 /** A plain GET form: the filters live in the URL, so a filtered view can be shared and exported. */
 export function PullActivityFiltersForm({ filters, customers, resetHref }: { filters: PullActivityFilters; customers: { id: string; name: string }[]; resetHref: string }) {
   return (
-    <form role="search" aria-label="Filter pull activity" action="" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-6">
+    <form role="search" aria-label="Filter pull activity" action="" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
       <div className="space-y-1">
         <label htmlFor="filter-customer" className={LABEL}>
           Customer
@@ -65,7 +65,7 @@ export function PullActivityFiltersForm({ filters, customers, resetHref }: { fil
         </label>
         <Input id="filter-to" name="to" type="date" defaultValue={filters.to ?? ""} compact />
       </div>
-      <div className="flex gap-2 sm:col-span-2 lg:col-span-3 xl:col-span-6">
+      <div className="flex gap-2 sm:col-span-2 lg:col-span-3">
         <Button type="submit" variant="secondary" size="sm">
           Apply filters
         </Button>
