@@ -17,6 +17,7 @@ import { requireSession } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { proxyHost } from "@/lib/proxy/proxy-reference";
 import { getRegistryOidcSetup } from "@/lib/registries/oidc-setup";
+import { iamRoleClearedForPulls } from "@/lib/registries/pull-readiness";
 import { getRegistry, registryLabel, registryServesApplication } from "@/lib/registries/service";
 import { buildRegistrySetupGuide } from "@/lib/registries/setup-guide";
 import { getLastTestResult } from "@/lib/registry-test/service";
@@ -39,7 +40,7 @@ export default async function RegistryPage({ params }: Props) {
   const canEdit = roleAtLeast(session.role, "MEMBER");
   const [{ provider, oidc }, applications] = await Promise.all([getRegistryOidcSetup(session.team.publicId), canEdit ? listApplications(session.team.id) : []]);
   const label = registryLabel(registry);
-  const lastTestResult = await getLastTestResult(session.team.id, registry.id);
+  const [lastTestResult, roleCleared] = await Promise.all([getLastTestResult(session.team.id, registry.id), iamRoleClearedForPulls(session.team.id, registry)]);
   const guide = registry.authType === "iam_role" ? buildRegistrySetupGuide({ hostname: registry.hostname, roleArn: registry.roleArn ?? "", oidc, scope: "registry" }) : null;
   const setupSteps = guide?.ok ? guide.steps.map((step, index) => ({ id: step.id, label: `Step ${index + 1}: ${step.title}` })) : [];
   const oidcPanel = (
@@ -74,6 +75,11 @@ export default async function RegistryPage({ params }: Props) {
           }
         >
           <div className="space-y-3">
+            {roleCleared === false && (
+              <Alert tone="warning" title="Customers cannot pull from this registry yet">
+                Run Test until it shows that the role refuses other teams&apos; tokens: the portal only uses an IAM role that cannot be assumed on behalf of another team.
+              </Alert>
+            )}
             {!registryServesApplication(registry, application.id) && (
               <Alert tone="warning">This registry is not shared with {application.name}: its customers&apos; pulls are refused until App access includes it.</Alert>
             )}
