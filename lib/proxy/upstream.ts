@@ -77,7 +77,12 @@ export async function callRegistry(target: AuthorizedRepository, path: string, m
     if (status !== 401 && status !== 403) return { response, url };
     // A refused login (401, or ECR's 403 for an expired token) earns one fresh login and one retry;
     // a permission refusal does not, or every such request would cost an STS and an ECR call.
-    const message = await refusalMessage(response);
+    // A HEAD answer has no body: the same GET carries the registry's reason (as in the Test).
+    const message =
+      method === "HEAD" && status === 403
+        ? await requestUpstream(url, { method: "GET", headers: { ...headers, authorization: login.authorization }, timeoutMs, trustedOrigins: origins }).then(refusalMessage, () => "")
+        : await refusalMessage(response);
+    if (method === "HEAD") discard(response);
     if (status === 403 && !/expired|reauthenticate|invalid/i.test(message)) {
       throw new ProxyError("DENIED", "The vendor's registry does not allow the portal this request (a permission of the vendor's AWS role is missing). Ask your vendor to check the role's permissions.", {}, status);
     }
