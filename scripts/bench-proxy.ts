@@ -60,6 +60,7 @@ await maintainSigningKeys(getLifecyclePolicy(), new Date());
 
 try {
   await startChild("local AWS", ["tools/local-aws/cli.ts", "--port", String(awsPort), "--account", `${ACCOUNT.accountId}:${ACCOUNT.accessKeyId}:${ACCOUNT.secretAccessKey}`], /Local AWS .* on /);
+  const awsPid = children.at(-1)!.pid!;
   const proxyPid = Number((await startChild("proxy", ["--conditions=react-server", "scripts/lib/proxy-bench-server.ts"], /^READY \d+ (\d+)/m, { PORT: String(proxyPort) }))[1]);
 
   // The vendor's side, through the portal's own services: OIDC provider, role, IAM registry (tested), customer.
@@ -109,11 +110,21 @@ try {
   type Target = typeof subject;
   const results: Record<string, Record<string, number[]>> = { "256 MiB blob (MiB/s)": { direct: [], proxy: [] }, "200 x 64 KiB, 16 clients (MiB/s)": { direct: [], proxy: [] } };
   const heads: Record<string, number[][]> = { direct: [], proxy: [] };
+  // CPU seconds of the proxy process per unit of work: unlike wall-clock figures, barely affected by other load on the machine.
+  const proxyCpu: Record<string, number[]> = { "ms per 256 MiB blob": [], "ms per 64 KiB blob": [], "ms per manifest HEAD": [] };
+  const upstreamCpu: Record<string, number[]> = { "ms per 256 MiB blob": [], "ms per 64 KiB blob": [], "ms per manifest HEAD": [] };
+  const measureCpu = async <T>(target: Target, key: string, units: number, work: () => Promise<T>): Promise<T> => {
+    const [proxyBefore, awsBefore] = [cpuMs(proxyPid), cpuMs(awsPid)];
+    const result = await work();
+    if (target === subject) proxyCpu[key]!.push((cpuMs(proxyPid) - proxyBefore) / units);
+    else upstreamCpu[key]!.push((cpuMs(awsPid) - awsBefore) / units);
+    return result;
+  };
   for (let round = 0; round < ROUNDS; round++) {
     const order: Target[] = round % 2 === 0 ? [reference, subject] : [subject, reference];
     for (const target of order) {
       const started = performance.now();
-      const bytes = await download(`${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth);
+      const bytes = await measureCpu(target, "ms per 256 MiB blob", 1, () => download(`${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth));
       if (bytes !== 256 * MiB) throw new Error(`${target.label}: got ${bytes} bytes of the 256 MiB blob`);
       results["256 MiB blob (MiB/s)"]![target.label]!.push(256 / ((performance.now() - started) / 1000));
     }
@@ -121,16 +132,16 @@ try {
       const queue = [...small.layerDigests];
       const started = performance.now();
       let total = 0;
-      await Promise.all(Array.from({ length: 16 }, async () => {
+      await measureCpu(target, "ms per 64 KiB blob", 200, () => Promise.all(Array.from({ length: 16 }, async () => {
         for (let digest = queue.shift(); digest; digest = queue.shift()) {
           const bytes = await download(`${target.base}/${target.name("bench/small")}/blobs/${digest}`, target.auth);
           total += bytes;
         }
-      }));
+      })));
       if (total !== 200 * 64 * 1024) throw new Error(`${target.label}: got ${total} bytes of the small blobs`);
       results["200 x 64 KiB, 16 clients (MiB/s)"]![target.label]!.push(total / MiB / ((performance.now() - started) / 1000));
     }
-    for (const target of order) heads[target.label]!.push(await headLatencies(`${target.base}/${target.name("bench/small")}/manifests/1`, target.auth, 50, 2000));
+    for (const target of order) heads[target.label]!.push(await measureCpu(target, "ms per manifest HEAD", 2000, () => headLatencies(`${target.base}/${target.name("bench/small")}/manifests/1`, target.auth, 50, 2000)));
   }
 
   console.log(`\nThroughput, ${ROUNDS} rounds alternating direct (local AWS registry endpoint, its own process) and proxy; median of rounds:`);
@@ -144,6 +155,9 @@ try {
     const p99s = heads[label]!.map((samples) => percentile(samples, 99));
     console.log(`  Warm manifest HEAD, 50 clients, ${label.padEnd(6)} p50 ${percentile(all, 50).toFixed(1)} ms, p99 ${percentile(all, 99).toFixed(1)} ms (per round p99: ${p99s.map((v) => v.toFixed(1)).join("/")})${label === "proxy" ? " (target p99 < 20 ms)" : ""}`);
   }
+
+  console.log("\nCPU time (user + system) per unit of work, median of rounds: the proxy process (subject rounds) next to the local AWS process serving the direct pulls (reference rounds):");
+  for (const key of Object.keys(proxyCpu)) console.log(`  ${key.padEnd(22)} proxy ${median(proxyCpu[key]!).toFixed(2)} ms, local AWS (direct) ${median(upstreamCpu[key]!).toFixed(2)} ms`);
 
   // Memory: the proxy's resident set while it streams 1 GiB to a client that reads as fast as it can.
   const baseline = rssMiB(proxyPid);
@@ -239,6 +253,12 @@ async function headLatencies(url: string, authorization: string, clients: number
     }
   }));
   return samples;
+}
+
+/** utime + stime of a process, in ms (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function rssMiB(pid: number): number {
