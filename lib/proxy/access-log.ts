@@ -64,7 +64,7 @@ async function writeBatches(): Promise<void> {
   while (queue.length > 0) {
     const batch = queue.splice(0, BATCH_SIZE);
     try {
-      await prisma.pullEvent.createMany({ data: batch.map((event) => ({ ...event, bytes: BigInt(event.bytes) })) });
+      await insertBatch(batch);
       accessLogStats.written += batch.length;
     } catch (error) {
       accessLogStats.failedBatches++;
@@ -72,6 +72,35 @@ async function writeBatches(): Promise<void> {
       log.error({ events: batch.length, err: error instanceof Error ? error.message : "unknown error" }, "proxy access log batch not written");
     }
   }
+}
+
+/**
+ * One INSERT … SELECT FROM unnest(arrays) per batch: a fixed statement with
+ * 16 array parameters, far cheaper to build than a createMany of hundreds of
+ * rows on the process that is also streaming blobs.
+ */
+async function insertBatch(batch: PullEventInput[]): Promise<void> {
+  const column = <K extends keyof PullEventInput>(key: K) => batch.map((event) => event[key]);
+  await prisma.$executeRawUnsafe(
+    `INSERT INTO "PullEvent" ("teamId", "applicationId", "customerId", "registryId", "action", "method", "repository", "reference", "digest", "status", "bytes", "durationMs", "upstreamStatus", "clientAddress", "userAgent", "createdAt")
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int4[], $11::text[]::int8[], $12::int4[], $13::int4[], $14::text[], $15::text[], $16::text[]::timestamp(3)[])`,
+    column("teamId"),
+    column("applicationId"),
+    column("customerId"),
+    column("registryId"),
+    column("action"),
+    column("method"),
+    column("repository"),
+    column("reference"),
+    column("digest"),
+    column("status"),
+    batch.map((event) => String(Math.max(0, Math.round(event.bytes)))),
+    batch.map((event) => Math.min(2_147_483_647, Math.max(0, Math.round(event.durationMs)))),
+    column("upstreamStatus"),
+    column("clientAddress"),
+    column("userAgent"),
+    batch.map((event) => event.createdAt.toISOString().replace("Z", "")),
+  );
 }
 
 /** What a handler learns about its request, for the access log. */

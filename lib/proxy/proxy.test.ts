@@ -489,5 +489,7 @@ describe("the access log", () => {
     expect(layer).toMatchObject({ status: 200, digest: image.layerDigests[0], upstreamStatus: 200 });
     expect(Number(layer.bytes)).toBe(size);
     expect(layer.durationMs).toBeGreaterThanOrEqual(0);
+    // Written as UTC, like every other timestamp Prisma stores.
+    expect(Math.abs(layer.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
   });
 });
