@@ -187,9 +187,11 @@ function startChild(label: string, args: string[], ready: RegExp, extraEnv: Reco
       const match = ready.exec(output);
       if (match) {
         resolve(match);
-        // From now on the child's log lines (warnings and errors only) go to stderr.
+        // From now on the child's log lines (pino JSON: warnings and errors only) go to stderr.
         child.stdout!.removeAllListeners("data");
-        child.stdout!.pipe(process.stderr);
+        child.stdout!.on("data", (more: Buffer) => {
+          for (const line of more.toString("utf8").split("\n")) if (line.startsWith("{")) process.stderr.write(`${label}: ${line}\n`);
+        });
       }
     });
     child.once("exit", (code) => reject(new Error(`${label} exited with ${code} before it was ready:\n${output}`)));
