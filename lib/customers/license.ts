@@ -38,6 +38,11 @@ export function hashLicenseId(licenseId: string): string {
   return licenseHashWith(getLookupKeys().current, licenseId);
 }
 
+/** The hashes this license may be stored under: one per data key still configured. */
+export function licenseHashCandidates(licenseId: string): string[] {
+  return getLookupKeys().all.map((key) => licenseHashWith(key, licenseId));
+}
+
 /**
  * The customer holding this license, whatever its state (the caller checks
  * licenseState). Hashes made with a previous data key still match, so a key
@@ -45,9 +50,8 @@ export function hashLicenseId(licenseId: string): string {
  */
 export async function findCustomerByLicense(licenseId: string): Promise<LicensedCustomer | null> {
   if (!isLicenseIdFormat(licenseId)) return null;
-  const hashes = getLookupKeys().all.map((key) => licenseHashWith(key, licenseId));
   const customer = await prisma.customer.findFirst({
-    where: { licenseHash: { in: hashes } },
+    where: { licenseHash: { in: licenseHashCandidates(licenseId) } },
     select: { id: true, teamId: true, applicationId: true, name: true, email: true, expiresAt: true, revokedAt: true, application: { select: { slug: true } } },
   });
   if (!customer) return null;

@@ -16,19 +16,27 @@ export const ZCustomerEmail = z
  * The last day the license works, as YYYY-MM-DD (an <input type="date">), or
  * empty for no expiry. The license stops working at the end of that day, UTC.
  */
-export const ZLicenseExpiresOn = z
+const ZLicenseExpiresOnFormat = z
   .string()
   .trim()
-  .refine((value) => value === "" || (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))), { error: "Enter the expiry as a date, or leave it empty for no expiry." })
-  .refine((value) => value === "" || Date.parse(`${value}T00:00:00Z`) + DAY_MS > Date.now(), { error: "The expiry date has already passed; pick today or a later day, or leave it empty." })
-  .transform((value) => (value === "" ? null : value));
+  .refine((value) => value === "" || (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))), { error: "Enter the expiry as a date, or leave it empty for no expiry." });
+
+const toNullable = (value: string) => (value === "" ? null : value);
+
+/** New licenses must not be born expired. */
+export const ZLicenseExpiresOn = ZLicenseExpiresOnFormat.refine((value) => value === "" || Date.parse(`${value}T00:00:00Z`) + DAY_MS > Date.now(), {
+  error: "The expiry date has already passed; pick today or a later day, or leave it empty.",
+}).transform(toNullable);
+
+/** Editing keeps a past date possible, so an expired customer's name can change without reviving it. */
+const ZEditedLicenseExpiresOn = ZLicenseExpiresOnFormat.transform(toNullable);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const ZCreateCustomerInput = z.object({ applicationId: ID, name: ZCustomerName, email: ZCustomerEmail, expiresOn: ZLicenseExpiresOn });
 export type TCreateCustomerInput = z.input<typeof ZCreateCustomerInput>;
 
-export const ZUpdateCustomerInput = z.object({ customerId: ID, name: ZCustomerName, email: ZCustomerEmail, expiresOn: ZLicenseExpiresOn });
+export const ZUpdateCustomerInput = z.object({ customerId: ID, name: ZCustomerName, email: ZCustomerEmail, expiresOn: ZEditedLicenseExpiresOn });
 export type TUpdateCustomerInput = z.input<typeof ZUpdateCustomerInput>;
 
 export const ZCustomerIdInput = z.object({ customerId: ID });

@@ -117,6 +117,9 @@ describe("customers (real Postgres)", () => {
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]).toMatchObject({ path: ["expiresOn"], message: expect.stringMatching(/already passed/) });
     expect(ZCreateCustomerInput.safeParse({ applicationId: "x", name: "n", email: "nope", expiresOn: "" }).error?.issues[0]?.message).toMatch(/email address/);
+    // Editing an expired customer keeps its past date valid, so other fields can change.
+    expect(ZUpdateCustomerInput.parse({ customerId: "x", name: "n", email: "", expiresOn: "2001-01-01" }).expiresOn).toBe("2001-01-01");
+    expect(ZUpdateCustomerInput.safeParse({ customerId: "x", name: "n", email: "", expiresOn: "yesterday" }).success).toBe(false);
   });
 
   it("searches by name, email and a pasted license, within the application", async () => {
@@ -160,6 +163,7 @@ describe("customers (real Postgres)", () => {
       resetEnvCache();
       resetLicenseKeyCache();
       expect((await findCustomerByLicense(licenseId))?.id).toBe(customer.id);
+      expect((await listCustomers(team.teamId, team.application.id, { search: licenseId })).customers.map((c) => c.id)).toEqual([customer.id]);
       // Without the old key, the stored hash no longer matches.
       delete process.env.DATA_ENCRYPTION_KEYS_PREVIOUS;
       resetEnvCache();

@@ -3,7 +3,7 @@ import "server-only";
 // teamId; the encrypted license is read only by getCustomerLicense.
 import { recordAuditEvent, type AuditActor } from "@/lib/audit/service";
 import { getDataSecretBox } from "@/lib/crypto/data-secret-box";
-import { generateLicenseId, hashLicenseId, licenseState, type LicenseState } from "@/lib/customers/license";
+import { generateLicenseId, hashLicenseId, licenseHashCandidates, licenseState, type LicenseState } from "@/lib/customers/license";
 import { isLicenseIdFormat } from "@/lib/customers/license-id";
 import { expiryFromDate, ZCreateCustomerInput, ZUpdateCustomerInput } from "@/lib/customers/schema";
 import { prisma } from "@/lib/db";
@@ -44,7 +44,7 @@ export const CUSTOMER_LIST_LIMIT = 200;
 export async function listCustomers(teamId: string, applicationId: string, options: { search?: string } = {}) {
   const search = options.search?.trim() ?? "";
   const where: Prisma.CustomerWhereInput = { teamId, applicationId };
-  if (search !== "" && isLicenseIdFormat(search)) where.licenseHash = hashLicenseId(search);
+  if (search !== "" && isLicenseIdFormat(search)) where.licenseHash = { in: licenseHashCandidates(search) };
   else if (search !== "") where.OR = [{ name: { contains: search, mode: "insensitive" } }, { email: { contains: search, mode: "insensitive" } }];
   const [rows, total] = await Promise.all([
     prisma.customer.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "asc" }], take: CUSTOMER_LIST_LIMIT, select: CUSTOMER_FIELDS }),
