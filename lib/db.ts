@@ -18,6 +18,7 @@ function createPrismaClient() {
       user: { passwordHash: true },
       registry: { encryptedCredentials: true },
       oidcSigningKey: { encryptedPrivateKey: true },
+      customer: { encryptedLicense: true },
     },
   });
 }

@@ -22,6 +22,12 @@ const EnvSchema = z
     PORT: z.coerce.number({ error: "must be a port number" }).int().min(1).max(65535, { error: "must be 1-65535" }).default(3000),
     LISTEN_HOST: z.string().min(1).optional(),
     APP_URL: httpUrl.optional(),
+    // Where customers pull from (docker login <host>); defaults to APP_URL.
+    PROXY_URL: httpUrl
+      .refine((value) => /^https?:\/\/[^/@?#]+\/?$/.test(value), {
+        error: "must be a scheme and host only, such as https://registry.example.com (no path: clients always pull from /v2/)",
+      })
+      .optional(),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, { error: "must be a postgresql:// connection URL" })
@@ -84,10 +90,24 @@ const EnvSchema = z
       ),
     AWS_ENDPOINT_URL_STS: httpUrl.optional(),
     AWS_ENDPOINT_URL_ECR: httpUrl.optional(),
+    // The pull path (lib/proxy): see README "How customers pull".
+    PROXY_BLOB_MODE: z.enum(["stream", "redirect"], { error: "must be stream or redirect" }).default("stream"),
+    PROXY_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: "must be a number" }).int().min(1, { error: "must be at least 1" }).default(600),
+    PROXY_STALE_TAG_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).int().min(0).default(3600),
+    PROXY_UPSTREAM_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(100).default(30_000),
+    PROXY_TRUST_FORWARDED_FOR: booleanString,
+    PROXY_ALLOWED_REDIRECT_ORIGINS: z
+      .string()
+      .optional()
+      .superRefine((value, context) => {
+        for (const origin of (value ?? "").split(",").map((part) => part.trim()).filter(Boolean)) {
+          if (!/^https?:\/\/[^/?#]+$/.test(origin)) context.addIssue({ code: "custom", message: `must be a comma-separated list of origins such as http://localhost:4566 ("${origin}" is not one)` });
+        }
+      }),
   })
   .transform((env) => {
     const appUrl = (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "");
-    return { ...env, APP_URL: appUrl, OIDC_ISSUER_URL: (env.OIDC_ISSUER_URL ?? `${appUrl}/oidc`).replace(/\/+$/, "") };
+    return { ...env, APP_URL: appUrl, PROXY_URL: (env.PROXY_URL ?? appUrl).replace(/\/+$/, ""), OIDC_ISSUER_URL: (env.OIDC_ISSUER_URL ?? `${appUrl}/oidc`).replace(/\/+$/, "") };
   });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -1,7 +1,7 @@
 // The production HTTP server: Next.js's request handler, with the OIDC
 // issuer's discovery document and JWKS answered from memory before it (AWS
 // fetches them during every uncached AssumeRoleWithWebIdentity; see
-// `npm run bench:oidc`). Every request runs in its own context (request ID,
+// `npm run bench:oidc`), and the registry proxy's /v2/ (lib/proxy). Every request runs in its own context (request ID,
 // then team and user) that every log line carries. Run by `npm start`, the
 // end-to-end tests and the benchmarks with the environment already prepared
 // (PORT, LISTEN_HOST, …); `npm run build` compiles it into Next's standalone
@@ -19,6 +19,8 @@ import { startMetricsServer } from "@/lib/metrics/server";
 import { warmKeySnapshot } from "@/lib/oidc/key-cache";
 import { stampClientAddress } from "@/lib/http/client-address";
 import { serveIssuerDocument } from "@/lib/oidc/published-response";
+import { flushAccessLog } from "@/lib/proxy/access-log";
+import { handleProxyRequest } from "@/lib/proxy/handler";
 import { findProjectRoot } from "./lib/project-root";
 
 process.on("uncaughtException", (error) => {
@@ -42,6 +44,7 @@ const server = http.createServer((request, response) =>
     observeRequest(request, response);
     if (serveIssuerDocument(request, response)) return;
     stampClientAddress(request.headers, request.socket.remoteAddress, trustedProxies);
+    if (handleProxyRequest(request, response)) return;
     void handle(request, response);
   }),
 );
@@ -54,7 +57,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     log.info({ signal }, "stopping");
     server.close();
     metricsServer?.close();
-    void app.close().finally(() => process.exit(0));
+    void Promise.all([app.close(), flushAccessLog()]).finally(() => process.exit(0));
     server.closeAllConnections();
   });
 }

@@ -11,6 +11,8 @@ export function ApplicationNav({ slug }: { slug: string }) {
   const items = [
     { href: base, label: "Overview", exact: true },
     { href: `${base}/registries`, label: "Image Registries", exact: false },
+    { href: `${base}/customers`, label: "Customers", exact: false },
+    { href: `${base}/pull-activity`, label: "Pull activity", exact: false },
   ];
   return (
     <nav aria-label="Application" className="-mx-4 overflow-x-auto border-b border-zinc-200 px-4 sm:mx-0 sm:px-0 lg:w-48 lg:shrink-0 lg:border-b-0 dark:border-zinc-800">

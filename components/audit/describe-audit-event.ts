@@ -17,6 +17,11 @@ const ACTION_TEXT: Record<string, string> = {
   "registry.secret_replaced": "Replaced a registry's credentials",
   "registry.deleted": "Removed a registry",
   "registry.tested": "Tested a registry",
+  "customer.created": "Added a customer",
+  "customer.updated": "Changed a customer",
+  "customer.revoked": "Revoked a customer's license",
+  "customer.restored": "Restored a customer's license",
+  "customer.license_regenerated": "Regenerated a customer's license",
   "oidc.thumbprint_refreshed": "Refreshed the issuer certificate thumbprint",
 };
 
@@ -26,6 +31,7 @@ const TARGET_TEXT: Record<string, string> = {
   invite: "Invite",
   application: "Application",
   registry: "Registry",
+  customer: "Customer",
 };
 
 export function describeAction(action: string): string {

@@ -58,6 +58,8 @@ const next = spawn(...PORTAL_SERVER_COMMAND, {
     REGISTRY_ENDPOINT_OVERRIDES: `*=${localAws.url}/_registry/{hostname}`,
     // As behind one reverse proxy: specs give each simulated client its own X-Forwarded-For address.
     TRUST_PROXY: "1",
+    // The local AWS's layer storage (ECR's pre-signed redirects) is on its other loopback name.
+    PROXY_ALLOWED_REDIRECT_ORIGINS: `http://localhost:${new URL(localAws.url).port}`,
     // No ambient AWS credentials leak into the portal from the test machine.
     AWS_ACCESS_KEY_ID: "",
     AWS_SECRET_ACCESS_KEY: "",

@@ -18,6 +18,11 @@ export type AuditAction =
   | "registry.secret_replaced"
   | "registry.deleted"
   | "registry.tested"
+  | "customer.created"
+  | "customer.updated"
+  | "customer.revoked"
+  | "customer.restored"
+  | "customer.license_regenerated"
   | "oidc.thumbprint_refreshed";
 
 export interface AuditActor {

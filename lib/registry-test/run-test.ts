@@ -3,9 +3,10 @@ import "server-only";
 // real registry calls, step by step, reporting each step as it changes. For
 // IAM authentication a second token, for a subject that is not the team, must
 // be refused by AWS (the negative check) before the role's credentials are used for ECR.
-import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
-import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
+import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { RoleArn } from "@/lib/aws/arn";
+import { createEcrClient, createStsClient, type AwsCredentials } from "@/lib/aws/clients";
 import type { EcrHostname } from "@/lib/aws/ecr-hostname";
 import { buildRoleSessionName } from "@/lib/aws/role-session-name";
 import { buildSubConditionFix, formatPolicyJson } from "@/lib/aws/trust-policy";
@@ -17,8 +18,6 @@ import { CALL_TIMEOUT_MS, TEST_TIMEOUT_MS, withCallLimits } from "@/lib/registry
 import { decodeEcrAuthorizationToken, headManifest, pingRegistry, RegistryHttpError } from "@/lib/registry-test/registry-http";
 import type { ImageReference } from "@/lib/registry-test/schema";
 import { STEP_TITLES, type Diagnosis, type RegistryTestResult, type StepId, type StepResult } from "@/lib/registry-test/steps";
-
-type AwsCredentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
 export type RegistryTestTarget =
   | { authType: "iam_role"; teamId: string; teamPublicId: string; registryId: string; hostname: EcrHostname; role: RoleArn }
@@ -115,13 +114,7 @@ export async function runRegistryTest(target: RegistryTestTarget, options: RunRe
     }
   }
 
-  const stsClient = (credentials?: AwsCredentials) =>
-    new STSClient({
-      region: hostname.apiRegion,
-      maxAttempts: 1,
-      ...(options.endpoints.sts ? { endpoint: options.endpoints.sts } : { useFipsEndpoint: hostname.fips }),
-      ...(credentials ? { credentials } : {}),
-    });
+  const stsClient = (credentials?: AwsCredentials) => createStsClient(hostname, options.endpoints.sts, credentials);
 
   /** GetAuthorizationToken → /v2/ → manifest HEAD, with the given credentials (undefined: the default chain). */
   async function ecrSteps(credentials: AwsCredentials | undefined): Promise<void> {
@@ -129,12 +122,7 @@ export async function runRegistryTest(target: RegistryTestTarget, options: RunRe
       for (const id of ["ecr-token", "registry-login", "manifest"] as const) skip(id, "ECR Public (public.ecr.aws) serves images anonymously; there is no private registry login to check.");
       return;
     }
-    const ecr = new ECRClient({
-      region: hostname.apiRegion,
-      maxAttempts: 1,
-      ...(options.endpoints.ecr ? { endpoint: options.endpoints.ecr } : { useFipsEndpoint: hostname.fips }),
-      ...(credentials ? { credentials } : {}),
-    });
+    const ecr = createEcrClient(hostname, options.endpoints.ecr, credentials);
     const password = await step("ecr-token", async (signal) => {
       const response = await ecr.send(new GetAuthorizationTokenCommand({}), { abortSignal: signal });
       const data = response.authorizationData?.[0];

@@ -105,7 +105,7 @@ async function runAndRecord(
     ...(onStep ? { onStep } : {}),
   });
   recordTestTelemetry({ teamId: team.id, registryId: registry.id, authType: target.authType, hostname: registry.hostname }, run.result);
-  await persistOutcome(team.id, registry, auditEventId, run.result, image);
+  await persistOutcome(team.id, registry, target, auditEventId, run.result, image);
   return run;
 }
 
@@ -115,8 +115,8 @@ async function runAndRecord(
  * writes are retried in the background until it returns; if the process ends
  * first, finishInterruptedTests() marks the event failed later.
  */
-async function persistOutcome(teamId: string, registry: RegistryView, auditEventId: string, result: RegistryTestResult, image: ImageReference | undefined): Promise<void> {
-  const write = () => writeOutcome(teamId, registry, auditEventId, result, image);
+async function persistOutcome(teamId: string, registry: RegistryView, target: RegistryTestTarget, auditEventId: string, result: RegistryTestResult, image: ImageReference | undefined): Promise<void> {
+  const write = () => writeOutcome(teamId, registry, target, auditEventId, result, image);
   try {
     await write();
   } catch (error) {
@@ -141,9 +141,13 @@ async function retryInBackground(write: () => Promise<void>, fields: Record<stri
   log.error(fields, "registry test outcome could not be recorded; the audit event will be finished as failed");
 }
 
-async function writeOutcome(teamId: string, registry: RegistryView, auditEventId: string, result: RegistryTestResult, image: ImageReference | undefined): Promise<void> {
+async function writeOutcome(teamId: string, registry: RegistryView, target: RegistryTestTarget, auditEventId: string, result: RegistryTestResult, image: ImageReference | undefined): Promise<void> {
   const now = new Date(result.startedAt);
   const failedStep = result.steps.find((step) => step.status === "failed");
+  // The proxy uses an IAM registry only with a passed negative check for its current role (lib/proxy/role-safety.ts).
+  const negativeCheck = result.steps.find((step) => step.id === "negative-check");
+  const negativeCheckRecord =
+    target.authType !== "iam_role" ? {} : negativeCheck?.status === "passed" ? { negativeCheckRoleArn: target.role.arn, negativeCheckPassedAt: now } : result.verdict === "unsafe" ? { negativeCheckPassedAt: null } : {};
   // Only the registry as it was tested: an edit made meanwhile reset its status and wins.
   await prisma.registry.updateMany({
     where: { id: registry.id, teamId, updatedAt: registry.updatedAt },
@@ -152,6 +156,7 @@ async function writeOutcome(teamId: string, registry: RegistryView, auditEventId
       lastTestedAt: now,
       ...(result.verdict === "verified" ? { verifiedAt: now, failingSince: null, lastTestError: null } : { failingSince: registry.testStatus === "failing" || registry.testStatus === "unsafe" ? registry.failingSince ?? now : now, lastTestError: result.headline }),
       lastTestResult: JSON.parse(JSON.stringify(result)),
+      ...negativeCheckRecord,
       // A test is not a change of the registry: "Last changed" and an open edit form stay as they are.
       updatedAt: registry.updatedAt,
     },

@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { AwsError } from "./aws-error";
+import { blobSize } from "./blob-data";
 import { authorizeEcr, repositoryArn } from "./ecr-authorization";
 import { send } from "./http-response";
 import type { ServerContext } from "./local-aws";
@@ -164,7 +165,7 @@ const operations: Record<string, (call: EcrCall) => unknown> = {
     const failures: unknown[] = [];
     for (const digest of digests) {
       const blob = repository.blobs[digest];
-      if (blob) layers.push({ layerDigest: digest, layerAvailability: "AVAILABLE", layerSize: Buffer.from(blob.data, "base64").length, mediaType: blob.mediaType });
+      if (blob) layers.push({ layerDigest: digest, layerAvailability: "AVAILABLE", layerSize: blobSize(blob), mediaType: blob.mediaType });
       else failures.push({ layerDigest: digest, failureCode: "MissingLayerDigest", failureReason: "Could not find layer" });
     }
     return { layers, failures };

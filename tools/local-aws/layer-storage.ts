@@ -3,6 +3,7 @@
 // Authorization header) exactly as S3 does.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { ServerResponse } from "node:http";
+import { blobSize, blobStream } from "./blob-data";
 import { send } from "./http-response";
 import type { ServerContext } from "./local-aws";
 import { headerValue, type ReceivedRequest } from "./sigv4";
@@ -47,7 +48,35 @@ export function handleLayerDownload(context: ServerContext, request: ReceivedReq
   const repository = context.state.repositories[repositoryKey(match[1]!, match[2]!, decodeURIComponent(match[3]!))];
   const blob = repository?.blobs[match[4]!];
   if (!blob) return fail(404, "NoSuchKey", "The specified key does not exist.");
-  const data = Buffer.from(blob.data, "base64");
-  response.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": data.length, ETag: `"${match[4]!.slice(7, 39)}"` });
-  response.end(request.method === "HEAD" ? undefined : data);
+  const size = blobSize(blob);
+  const etag = `"${match[4]!.slice(7, 39)}"`;
+  const range = parseRange(headerValue(request.headers, "range"), size);
+  if (range === "unsatisfiable") {
+    response.writeHead(416, { "Content-Type": "application/xml", "Content-Range": `bytes */${size}` });
+    return void response.end();
+  }
+  const [start, end] = range ?? [0, size - 1];
+  response.writeHead(range ? 206 : 200, {
+    "Content-Type": "application/octet-stream",
+    "Content-Length": end - start + 1,
+    "Accept-Ranges": "bytes",
+    ETag: etag,
+    ...(range ? { "Content-Range": `bytes ${start}-${end}/${size}` } : {}),
+  });
+  if (request.method === "HEAD" || size === 0) return void response.end();
+  // Streamed with back-pressure: synthetic blobs may be larger than memory should hold.
+  blobStream(blob, start, end).pipe(response);
+}
+
+/** One byte range (`bytes=a-b`, `bytes=a-`, `bytes=-n`) as S3 honours it; anything else is ignored. */
+function parseRange(header: string | undefined, size: number): [number, number] | "unsatisfiable" | undefined {
+  const match = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!match || (match[1] === "" && match[2] === "")) return undefined;
+  if (match[1] === "") {
+    const suffix = Number(match[2]);
+    return suffix === 0 ? "unsatisfiable" : [Math.max(0, size - suffix), size - 1];
+  }
+  const start = Number(match[1]);
+  if (start >= size) return "unsatisfiable";
+  return [start, match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1)];
 }

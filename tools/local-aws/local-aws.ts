@@ -15,11 +15,13 @@ import { handleQueryApi, signedService } from "./query-api";
 import { handleRegistry, registryHostname } from "./registry-endpoint";
 import type { BlobUpload } from "./registry-push";
 import { headerValue, type ReceivedRequest } from "./sigv4";
-import { createState, loadState, saveState, seedAccounts, type LocalAwsAccount, type LocalAwsState } from "./state";
+import { createState, loadState, repositoryKey, saveState, seedAccounts, type LocalAwsAccount, type LocalAwsState } from "./state";
+import { pushSyntheticImage, type SyntheticImage, type SyntheticImageInput } from "./synthetic-image";
 import { createWebIdentityVerifier, type WebIdentityCheck } from "./web-identity";
 
 export type { LocalAwsAccount } from "./state";
 export type { FixtureImage, FixtureImageInput } from "./fixture-image";
+export type { SyntheticImage, SyntheticImageInput } from "./synthetic-image";
 
 export interface LocalAwsOptions {
   /** 0 picks a free port. */
@@ -53,7 +55,19 @@ export interface LocalAws {
   readonly state: LocalAwsState;
   /** Every web identity token STS verified, with the signing key's kid and the outcome (oldest first). */
   readonly webIdentityChecks: readonly WebIdentityCheck[];
+  /** API calls answered since start or reset, by "<service>:<Action>" (e.g. "sts:AssumeRoleWithWebIdentity"). */
+  callCounts(): Record<string, number>;
+  /** "unavailable": the registry endpoint answers 503 to everything until set back to null. */
+  setRegistryFault(fault: RegistryFault): void;
+  /** Every ECR login token issued so far expires now (as after 12 hours). */
+  expireRegistryTokens(): void;
+  /** Changes a stored blob's bytes but not its digest, as a corrupted storage would. */
+  corruptBlob(input: { accountId: string; region: string; repository: string; digest: string }): void;
+  /** Stores an image whose layers are synthetic blobs of the given sizes (see blob-data.ts). */
+  pushSyntheticImage(input: SyntheticImageInput): SyntheticImage;
 }
+
+export type RegistryFault = "unavailable" | null;
 
 export interface ServerContext {
   state: LocalAwsState;
@@ -69,6 +83,7 @@ export interface ServerContext {
   layerUrlSecret: Buffer;
   /** Blob uploads in progress on the registry endpoint, by upload ID (not saved). */
   uploads: Map<string, BlobUpload>;
+  registryFault: RegistryFault;
 }
 
 const DEFAULT_JWKS_CACHE_SECONDS = 3600;
@@ -82,15 +97,23 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     timeoutMs: options.identityProviderTimeoutMs ?? 5000,
     now,
   });
-  const context: ServerContext = { state, baseUrl: "", layerStorageUrl: () => "", now, layerUrlSecret: randomBytes(32), uploads: new Map() };
+  const context: ServerContext = { state, baseUrl: "", layerStorageUrl: () => "", now, layerUrlSecret: randomBytes(32), uploads: new Map(), registryFault: null };
+  const calls = new Map<string, number>();
   const persist = () => {
     if (options.stateFile) saveState(options.stateFile, context.state);
   };
   const reset = () => {
     context.state = createState(options.accounts, now());
     context.uploads.clear();
+    context.registryFault = null;
+    calls.clear();
     verifier.clearCache();
     persist();
+  };
+  const pushSynthetic = (input: SyntheticImageInput) => {
+    const image = pushSyntheticImage(context.state, input, now());
+    persist();
+    return image;
   };
   const pushFixture = (input: FixtureImageInput) => {
     const image = pushFixtureImage(context.state, input, now());
@@ -108,12 +131,17 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
         if (url.pathname.startsWith("/_local/")) return handleLocalControl(url.pathname, received, response);
         if (url.pathname.startsWith("/_layers/")) return handleLayerDownload(context, received, response);
         const registry = /^\/_registry\/([^/]+)(\/v2(?:\/.*)?)$/.exec(url.pathname);
+        if (context.registryFault === "unavailable" && (registry || url.pathname.startsWith("/v2"))) {
+          return send(response, 503, { "Content-Type": "application/json" }, JSON.stringify({ errors: [{ code: "UNAVAILABLE", message: "service unavailable (local AWS fault switch)" }] }));
+        }
         if (registry || url.pathname === "/v2" || url.pathname.startsWith("/v2/")) {
           handleRegistry(context, received, response, registry ? registry[2]! : url.pathname, registry?.[1]);
           if (received.method !== "GET" && received.method !== "HEAD") persist();
           return;
         }
         const target = headerValue(request.headers, "x-amz-target");
+        const operation = target ? `ecr:${target.slice(target.indexOf(".") + 1)}` : `${signedService(received) ?? "sts"}:${new URLSearchParams(body.toString("utf8")).get("Action") ?? "?"}`;
+        calls.set(operation, (calls.get(operation) ?? 0) + 1);
         if (signedService(received) === "ecr" || target?.startsWith("AmazonEC2ContainerRegistry_V20150921.")) await handleEcr(context, received, response);
         else await handleQueryApi(context, verifier, received, response, requestId);
         persist();
@@ -132,6 +160,14 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     if (path === "/_local/reset") {
       reset();
       return send(response, 204, {});
+    }
+    if (path === "/_local/calls") return send(response, 200, { "Content-Type": "application/json" }, JSON.stringify(Object.fromEntries(calls)));
+    if (path === "/_local/synthetic-images") {
+      const input = JSON.parse(request.body.toString("utf8") || "{}") as SyntheticImageInput;
+      if (!input.accountId || !input.region || !input.repository || !input.tag || !Array.isArray(input.layerSizes)) {
+        return send(response, 400, { "Content-Type": "text/plain" }, "Send JSON with accountId, region, repository, tag and layerSizes (bytes).\n");
+      }
+      return send(response, 201, { "Content-Type": "application/json" }, JSON.stringify(pushSynthetic(input)));
     }
     if (path === "/_local/fixture-images") {
       let input: Partial<FixtureImageInput> = {};
@@ -175,6 +211,21 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     registryHostname,
     registryUrl: (accountId, region) => `${url}/_registry/${registryHostname(accountId, region)}`,
     pushFixtureImage: pushFixture,
+    pushSyntheticImage: pushSynthetic,
+    callCounts: () => Object.fromEntries(calls),
+    setRegistryFault: (fault) => {
+      context.registryFault = fault;
+    },
+    expireRegistryTokens: () => {
+      for (const token of Object.values(context.state.authTokens)) token.expiresAt = Math.min(token.expiresAt, now() - 1);
+    },
+    corruptBlob: ({ accountId, region, repository, digest }) => {
+      const blob = context.state.repositories[repositoryKey(accountId, region, repository)]?.blobs[digest];
+      if (!blob || blob.synthetic) throw new Error(`no stored (non-synthetic) blob ${digest} in ${repository}`);
+      const data = Buffer.from(blob.data, "base64");
+      data[data.length - 1] = data[data.length - 1]! ^ 0xff;
+      blob.data = data.toString("base64");
+    },
     close: async () => {
       await Promise.all([closeServer(server), loopbackV6 && closeServer(loopbackV6)]);
     },

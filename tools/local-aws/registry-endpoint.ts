@@ -6,6 +6,7 @@
 // layer storage, as ECR redirects to S3.
 import type { ServerResponse } from "node:http";
 import { accessDeniedMessage } from "./aws-error";
+import { blobSize } from "./blob-data";
 import { ecrDenialReason, repositoryArn } from "./ecr-authorization";
 import { layerDownloadUrl } from "./layer-storage";
 import type { ServerContext } from "./local-aws";
@@ -100,8 +101,9 @@ function getManifest(call: RegistryCall, repository: Repository, _name: string, 
 function headBlob(call: RegistryCall, repository: Repository, _name: string, digest: string): void {
   const blob = repository.blobs[digest];
   if (!blob) return registryError(call.response, 404, "BLOB_UNKNOWN", `The specified blob does not exist: ${digest}`);
-  // A HEAD answer carries the blob's length; Node leaves out the body itself.
-  registryAnswer(call.response, 200, { "Content-Type": "application/octet-stream", "Docker-Content-Digest": digest }, Buffer.from(blob.data, "base64"));
+  // A HEAD answer carries the blob's length and no body.
+  call.response.writeHead(200, { "Docker-Distribution-Api-Version": "registry/2.0", "Content-Type": "application/octet-stream", "Docker-Content-Digest": digest, "Content-Length": blobSize(blob) });
+  call.response.end();
 }
 
 function redirectBlob(call: RegistryCall, repository: Repository, _name: string, digest: string): void {

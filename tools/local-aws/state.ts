@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import type { StoredBlob } from "./blob-data";
 
 export interface LocalAwsAccount {
   accountId: string;
@@ -84,8 +85,8 @@ export interface Repository {
   createdAt: number;
   policy?: string;
   images: Image[];
-  /** Blobs (config and layers) by digest, base64. */
-  blobs: Record<string, { mediaType: string; data: string }>;
+  /** Blobs (config and layers) by digest: base64, or synthetic (blob-data.ts). */
+  blobs: Record<string, StoredBlob>;
 }
 
 /** An ECR authorization token's password, bound to who asked for it. */

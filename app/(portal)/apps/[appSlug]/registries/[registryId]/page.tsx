@@ -8,13 +8,17 @@ import { EditRegistryForm } from "@/components/registries/registry-form";
 import { RegistrySetupGuide } from "@/components/registries/registry-setup-guide";
 import { RegistryStatus } from "@/components/registries/registry-status";
 import { RegistryTestPanel } from "@/components/registries/registry-test-panel";
+import { ProxyReferenceConverter } from "@/components/proxy/proxy-reference-converter";
+import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { getApplicationBySlug, listApplications } from "@/lib/applications/service";
 import { requireSession } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
+import { proxyHost } from "@/lib/proxy/proxy-reference";
 import { getRegistryOidcSetup } from "@/lib/registries/oidc-setup";
-import { getRegistry, registryLabel } from "@/lib/registries/service";
+import { iamRoleClearedForPulls } from "@/lib/registries/pull-readiness";
+import { getRegistry, registryLabel, registryServesApplication } from "@/lib/registries/service";
 import { buildRegistrySetupGuide } from "@/lib/registries/setup-guide";
 import { getLastTestResult } from "@/lib/registry-test/service";
 import { roleAtLeast } from "@/lib/teams/roles";
@@ -36,7 +40,7 @@ export default async function RegistryPage({ params }: Props) {
   const canEdit = roleAtLeast(session.role, "MEMBER");
   const [{ provider, oidc }, applications] = await Promise.all([getRegistryOidcSetup(session.team.publicId), canEdit ? listApplications(session.team.id) : []]);
   const label = registryLabel(registry);
-  const lastTestResult = await getLastTestResult(session.team.id, registry.id);
+  const [lastTestResult, roleCleared] = await Promise.all([getLastTestResult(session.team.id, registry.id), iamRoleClearedForPulls(session.team.id, registry)]);
   const guide = registry.authType === "iam_role" ? buildRegistrySetupGuide({ hostname: registry.hostname, roleArn: registry.roleArn ?? "", oidc, scope: "registry" }) : null;
   const setupSteps = guide?.ok ? guide.steps.map((step, index) => ({ id: step.id, label: `Step ${index + 1}: ${step.title}` })) : [];
   const oidcPanel = (
@@ -58,6 +62,28 @@ export default async function RegistryPage({ params }: Props) {
           <div className="space-y-4">
             <RegistryStatus registry={registry} detailed />
             <RegistryTestPanel registryId={registry.id} canTest={canEdit} lastResult={lastTestResult} setupSteps={setupSteps} />
+          </div>
+        </Card>
+
+        <Card
+          title="How customers pull"
+          description={
+            <>
+              Customers of {application.name} pull this registry&apos;s images through the portal, signed in with their license. Paste an image reference to get the name they
+              pull.
+            </>
+          }
+        >
+          <div className="space-y-3">
+            {roleCleared === false && (
+              <Alert tone="warning" title="Customers cannot pull from this registry yet">
+                Run Test until it shows that the role refuses other teams&apos; tokens: the portal only uses an IAM role that cannot be assumed on behalf of another team.
+              </Alert>
+            )}
+            {!registryServesApplication(registry, application.id) && (
+              <Alert tone="warning">This registry is not shared with {application.name}: its customers&apos; pulls are refused until App access includes it.</Alert>
+            )}
+            <ProxyReferenceConverter proxyHost={proxyHost()} appSlug={application.slug} expectedHostname={registry.hostname} placeholder={`${registry.hostname}/vendor/app:1.0`} />
           </div>
         </Card>
 

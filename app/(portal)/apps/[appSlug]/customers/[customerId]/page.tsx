@@ -1,0 +1,145 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { EditCustomerForm } from "@/components/customers/customer-form";
+import { RegenerateLicenseDialog, RestoreCustomerDialog, RevokeCustomerDialog } from "@/components/customers/customer-actions";
+import { CustomerStateBadge } from "@/components/customers/customer-state-badge";
+import { PullInstructions } from "@/components/customers/pull-instructions";
+import { CustomerImages } from "@/components/customers/customer-images";
+import { DailyTotalsTable } from "@/components/pull-activity/daily-totals-table";
+import { Alert } from "@/components/ui/alert";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { LocalTime } from "@/components/ui/local-time";
+import { PageHeader } from "@/components/ui/page-header";
+import { getApplicationBySlug } from "@/lib/applications/service";
+import { requireSession } from "@/lib/auth/session";
+import { dockerLoginCommand, imagePullSecretYaml, pullSecretName } from "@/lib/customers/pull-instructions";
+import { dateFromExpiry } from "@/lib/customers/schema";
+import { getCustomer, getCustomerLicense } from "@/lib/customers/service";
+import { proxyHost } from "@/lib/proxy/proxy-reference";
+import { formatBytes } from "@/lib/pull-activity/format";
+import { customerDailyTotals, recentRepositories } from "@/lib/pull-activity/service";
+import { listRegistries, registryServesApplication } from "@/lib/registries/service";
+import { roleAtLeast } from "@/lib/teams/roles";
+
+type Props = { params: Promise<{ appSlug: string; customerId: string }> };
+
+const LICENSE_PLACEHOLDER = "<license ID>";
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const session = await requireSession();
+  const customer = await getCustomer(session.team.id, (await params).customerId);
+  return { title: customer?.name ?? "Customer" };
+}
+
+export default async function CustomerPage({ params }: Props) {
+  const session = await requireSession();
+  const { appSlug, customerId } = await params;
+  // Both scoped to the session's team; a customer of another application is a 404 here too.
+  const [application, customer] = await Promise.all([getApplicationBySlug(session.team.id, appSlug), getCustomer(session.team.id, customerId)]);
+  if (!application || !customer || customer.applicationId !== application.id) notFound();
+  const canEdit = roleAtLeast(session.role, "MEMBER");
+  const host = proxyHost();
+  const [licenseId, totals, registries, repositories] = await Promise.all([
+    canEdit ? getCustomerLicense(session.team.id, customer.id) : null,
+    customerDailyTotals(session.team.id, customer.id),
+    listRegistries(session.team.id),
+    recentRepositories(session.team.id, application.id),
+  ]);
+  const credentials = { proxyHost: host, username: licenseId ?? LICENSE_PLACEHOLDER, password: licenseId ?? LICENSE_PLACEHOLDER };
+  const secretName = pullSecretName(application.slug);
+  const servingHosts = registries.filter((registry) => registryServesApplication(registry, application.id)).map((registry) => registry.hostname);
+  const totalPulls = totals.reduce((sum, day) => sum + day.pulls, 0);
+  const totalBytes = totals.reduce((sum, day) => sum + day.bytes, 0);
+
+  return (
+    <>
+      <PageHeader
+        title={
+          <span className="flex flex-wrap items-center gap-3">
+            <span className="break-words">{customer.name}</span>
+            <CustomerStateBadge state={customer.state} />
+          </span>
+        }
+        description={customer.email ?? undefined}
+      />
+      <div className="space-y-6">
+        {customer.state === "revoked" && (
+          <Alert tone="warning" title="This license is revoked">
+            {customer.name} cannot sign in to the registry or pull images. Restore the license below to allow it again.
+          </Alert>
+        )}
+        {customer.state === "expired" && (
+          <Alert tone="warning" title="This license has expired">
+            Pulls are refused since <LocalTime value={customer.expiresAt!.toISOString()} />. Change the expiry below to allow them again.
+          </Alert>
+        )}
+
+        <Card title="What to give the customer" description={`Everything ${customer.name} needs to pull ${application.name}'s images.`}>
+          <PullInstructions
+            proxyHost={host}
+            licenseId={licenseId}
+            dockerLogin={dockerLoginCommand(credentials)}
+            pullSecretYaml={imagePullSecretYaml(credentials, secretName)}
+            pullSecretName={secretName}
+          />
+        </Card>
+
+        <Card title="Image names" description="Customers pull your images under the portal's host. Rewrite each image name like this.">
+          <CustomerImages proxyHost={host} appSlug={application.slug} servingHosts={servingHosts} repositories={repositories} />
+        </Card>
+
+        <Card
+          title="Pull activity, last 30 days"
+          description={
+            <>
+              {totalPulls} pulls, {formatBytes(totalBytes)} sent.{" "}
+              <Link href={`/apps/${application.slug}/pull-activity?customer=${customer.id}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                See every request
+              </Link>
+            </>
+          }
+          flush={totals.length > 0}
+        >
+          {totals.length > 0 ? <DailyTotalsTable totals={totals} /> : <EmptyState title="No pulls yet" description="Requests with this license appear here within a few seconds." className="border-0" />}
+        </Card>
+
+        <Card title="Details">
+          <dl className="grid gap-4 text-sm sm:grid-cols-3">
+            <div>
+              <dt className="text-zinc-500 dark:text-zinc-400">License expires</dt>
+              <dd className="mt-1">{customer.expiresAt ? <LocalTime value={customer.expiresAt.toISOString()} /> : "Never"}</dd>
+            </div>
+            <div>
+              <dt className="text-zinc-500 dark:text-zinc-400">Added</dt>
+              <dd className="mt-1">
+                <LocalTime value={customer.createdAt.toISOString()} />
+              </dd>
+            </div>
+            <div>
+              <dt className="text-zinc-500 dark:text-zinc-400">{customer.revokedAt ? "Revoked" : "Last changed"}</dt>
+              <dd className="mt-1">
+                <LocalTime value={(customer.revokedAt ?? customer.updatedAt).toISOString()} />
+              </dd>
+            </div>
+          </dl>
+        </Card>
+
+        {canEdit && (
+          <>
+            <Card title="Edit customer">
+              <EditCustomerForm key={customer.updatedAt.toISOString()} customer={{ id: customer.id, name: customer.name, email: customer.email, expiresOn: dateFromExpiry(customer.expiresAt) }} />
+            </Card>
+            <Card title="License" description="Regenerate if the license may have leaked; revoke to stop this customer's pulls.">
+              <div className="flex flex-wrap gap-3">
+                <RegenerateLicenseDialog customerId={customer.id} name={customer.name} />
+                {customer.revokedAt ? <RestoreCustomerDialog customerId={customer.id} name={customer.name} /> : <RevokeCustomerDialog customerId={customer.id} name={customer.name} />}
+              </div>
+            </Card>
+          </>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,150 @@
+import "server-only";
+// GET and HEAD of blobs. ECR answers a blob with a redirect to a pre-signed
+// storage URL; the proxy follows it itself (without the registry's
+// Authorization, only to allowed destinations; see upstream-http.ts) and
+// streams the body to the client with back-pressure, hashing as it goes.
+// The last chunk is held back until the digest is confirmed, so a blob that
+// does not match is never delivered whole: the connection is cut instead.
+// Range requests are passed on (a partial body cannot be verified).
+// PROXY_BLOB_MODE=redirect hands the pre-signed URL to the client instead.
+import { createHash, type Hash } from "node:crypto";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { Transform, type TransformCallback } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { getEnv } from "@/lib/env";
+import type { PullRecord } from "@/lib/proxy/access-log";
+import type { AuthorizedRepository } from "@/lib/proxy/auth";
+import { DISTRIBUTION_HEADERS, ProxyError } from "@/lib/proxy/errors";
+import { callRegistry, trustedOrigins, unreachable, upstreamFailure } from "@/lib/proxy/upstream";
+import { checkUpstreamUrl, discard, requestUpstream } from "@/lib/proxy/upstream-http";
+
+export const BLOB_DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+const MAX_REDIRECTS = 3;
+
+export class DigestMismatchError extends Error {
+  constructor() {
+    super("blob content does not match its digest");
+    this.name = "DigestMismatchError";
+  }
+}
+
+/**
+ * Passes bytes through, counting them, and with an expected digest hashes
+ * them too: the last chunk then waits for the verdict.
+ */
+export class DigestVerifier extends Transform {
+  private readonly hash: Hash | undefined;
+  private held: Buffer | undefined;
+
+  /** `counter.bytes` grows as bytes are passed on (the access log reads it when the response closes). */
+  constructor(
+    private readonly expected: string | null,
+    private readonly counter: { bytes: number } = { bytes: 0 },
+  ) {
+    // Larger buffers than the 16 KiB default: fewer, bigger writes on the hot path.
+    super({ highWaterMark: 1024 * 1024 });
+    this.hash = expected ? createHash(expected.slice(0, expected.indexOf(":"))) : undefined;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (!this.hash) {
+      this.counter.bytes += chunk.length;
+      return callback(null, chunk);
+    }
+    this.hash.update(chunk);
+    const previous = this.held;
+    this.held = chunk;
+    if (previous) this.counter.bytes += previous.length;
+    callback(null, previous);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (!this.hash || !this.expected) return callback();
+    const actual = `${this.expected.slice(0, this.expected.indexOf(":"))}:${this.hash.digest("hex")}`;
+    if (actual !== this.expected) return callback(new DigestMismatchError());
+    if (this.held) this.counter.bytes += this.held.length;
+    callback(null, this.held);
+  }
+}
+
+export async function serveBlob(target: AuthorizedRepository, digest: string, method: "GET" | "HEAD", requestHeaders: IncomingHttpHeaders, response: ServerResponse, record: PullRecord): Promise<void> {
+  if (!BLOB_DIGEST.test(digest)) throw new ProxyError("BLOB_UNKNOWN", `"${digest}" is not a sha256 or sha512 digest.`);
+  record.digest = digest;
+  const range = typeof requestHeaders.range === "string" ? requestHeaders.range : undefined;
+  const forwarded: Record<string, string> = range && method === "GET" ? { range } : {};
+  const redirectMode = getEnv().PROXY_BLOB_MODE === "redirect" && method === "GET";
+
+  const { response: first, url } = await callRegistry(target, `blobs/${digest}`, method, forwarded);
+  record.upstreamStatus = first.statusCode ?? null;
+  let upstream = first;
+  let location = url;
+  const origins = trustedOrigins();
+  for (let hops = 0; isRedirect(upstream.statusCode); hops++) {
+    const next = upstream.headers.location;
+    discard(upstream);
+    if (!next || hops >= MAX_REDIRECTS) throw new ProxyError("UNKNOWN", "The vendor's registry redirected the blob too often.", {}, upstream.statusCode);
+    location = new URL(next, location);
+    if (redirectMode) {
+      try {
+        checkUpstreamUrl(location, origins);
+      } catch (error) {
+        throw unreachable(error, target.registry.id);
+      }
+      response.writeHead(307, { ...DISTRIBUTION_HEADERS, Location: location.toString(), "Docker-Content-Digest": digest, "Content-Length": 0 });
+      response.end();
+      return;
+    }
+    try {
+      // Another origin gets no Authorization: the pre-signed URL is its own credential.
+      upstream = await requestUpstream(location, { method, headers: forwarded, timeoutMs: getEnv().PROXY_UPSTREAM_TIMEOUT_MS, trustedOrigins: origins });
+    } catch (error) {
+      throw unreachable(error, target.registry.id);
+    }
+    record.upstreamStatus = upstream.statusCode ?? null;
+  }
+
+  const status = upstream.statusCode ?? 0;
+  if (status !== 200 && status !== 206) {
+    throw await upstreamFailure(upstream, { code: "BLOB_UNKNOWN", message: `The layer ${digest} was not found in the vendor's registry.` });
+  }
+  const headers: Record<string, string> = {
+    ...DISTRIBUTION_HEADERS,
+    "Content-Type": "application/octet-stream",
+    "Docker-Content-Digest": digest,
+    "Accept-Ranges": "bytes",
+    ...(upstream.headers["content-length"] ? { "Content-Length": String(upstream.headers["content-length"]) } : {}),
+    ...(status === 206 && upstream.headers["content-range"] ? { "Content-Range": String(upstream.headers["content-range"]) } : {}),
+    "Cache-Control": "private, max-age=31536000, immutable",
+  };
+  response.writeHead(status, headers);
+  if (method === "HEAD") {
+    discard(upstream);
+    response.end();
+    return;
+  }
+  await streamBody(upstream, response, new DigestVerifier(status === 200 ? digest : null, record), record);
+}
+
+async function streamBody(upstream: IncomingMessage, response: ServerResponse, verifier: DigestVerifier, record: PullRecord): Promise<void> {
+  try {
+    await pipeline(upstream, verifier, response);
+  } catch (error) {
+    const mismatch = error instanceof DigestMismatchError;
+    // 499: the client went away (nginx's convention); 502: the upstream failed or lied.
+    record.abortedStatus = mismatch ? 502 : (error as { code?: string }).code === "ERR_STREAM_PREMATURE_CLOSE" && response.destroyed ? 499 : 502;
+    response.destroy();
+    throw new BlobStreamAborted(mismatch ? "digest mismatch" : ((error as { code?: string }).code ?? "stream error"));
+  }
+}
+
+/** The response was already started; nothing can be sent but a cut connection. */
+export class BlobStreamAborted extends Error {
+  constructor(readonly reason: string) {
+    super(`blob stream aborted: ${reason}`);
+    this.name = "BlobStreamAborted";
+  }
+}
+
+function isRedirect(status: number | undefined): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}

@@ -1,0 +1,78 @@
+// Filters of the Pull activity page and its CSV export: one schema, read from
+// the URL's search parameters by both, so the export is exactly what is shown.
+import { z } from "zod";
+
+export const PULL_STATUS_FILTERS = ["success", "refused", "error"] as const;
+export type PullStatusFilter = (typeof PULL_STATUS_FILTERS)[number];
+export const PULL_STATUS_LABEL: Record<PullStatusFilter, string> = { success: "Succeeded (2xx/3xx)", refused: "Refused (4xx)", error: "Failed (5xx)" };
+
+export const PULL_ACTIONS = ["token", "manifest", "blob", "tags"] as const;
+export const PULL_ACTION_LABEL: Record<string, string> = { token: "Sign-in (token)", manifest: "Manifest", blob: "Layer (blob)", tags: "Tag list", catalog: "Catalog", ping: "Ping" };
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .catch(undefined)
+    .transform((value) => (value ? value : undefined));
+const optionalDay = z
+  .string()
+  .optional()
+  .catch(undefined)
+  .transform((value) => (value && DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ? value : undefined));
+
+/**
+ * Lenient by design: a hand-edited URL with a bad value drops that filter
+ * instead of failing the page.
+ */
+export const ZPullActivityFilters = z.object({
+  customer: optionalText(64),
+  image: optionalText(255),
+  status: z.enum(PULL_STATUS_FILTERS).optional().catch(undefined),
+  action: z.enum(PULL_ACTIONS).optional().catch(undefined),
+  from: optionalDay,
+  to: optionalDay,
+  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+});
+export interface PullActivityFilters {
+  customer?: string | undefined;
+  image?: string | undefined;
+  status?: PullStatusFilter | undefined;
+  action?: (typeof PULL_ACTIONS)[number] | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  page: number;
+}
+
+/** Parses Next.js searchParams or URLSearchParams (first value of each key). */
+export function parsePullActivityFilters(params: URLSearchParams | Record<string, string | string[] | undefined>): PullActivityFilters {
+  const get = (key: string) => {
+    const value = params instanceof URLSearchParams ? params.get(key) : params[key];
+    return Array.isArray(value) ? value[0] : (value ?? undefined);
+  };
+  return ZPullActivityFilters.parse(Object.fromEntries(["customer", "image", "status", "action", "from", "to", "page"].map((key) => [key, get(key)])));
+}
+
+/** The filters as a query string (without page unless asked), for links and the export. */
+export function pullActivityQuery(filters: PullActivityFilters, overrides: Partial<PullActivityFilters> = {}): string {
+  const merged = { ...filters, ...overrides };
+  const params = new URLSearchParams();
+  for (const key of ["customer", "image", "status", "action", "from", "to"] as const) {
+    const value = merged[key];
+    if (value) params.set(key, value);
+  }
+  if (merged.page && merged.page > 1) params.set("page", String(merged.page));
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+/** The date range as timestamps: from the start of `from` to the end of `to`, UTC. */
+export function dateRangeOf(filters: Pick<PullActivityFilters, "from" | "to">): { gte?: Date; lt?: Date } {
+  const range: { gte?: Date; lt?: Date } = {};
+  if (filters.from) range.gte = new Date(`${filters.from}T00:00:00Z`);
+  if (filters.to) range.lt = new Date(Date.parse(`${filters.to}T00:00:00Z`) + 86_400_000);
+  return range;
+}

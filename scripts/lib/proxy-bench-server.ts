@@ -1,0 +1,22 @@
+// The subject of `npm run bench:proxy`: the production server's fast paths
+// (the OIDC documents and the proxy's /v2/, answered before Next.js exactly
+// as in scripts/portal-server.ts) on a plain node:http server, without
+// Next.js, which the proxy never reaches. Prints "READY <port> <pid>".
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { getEnv } from "@/lib/env";
+import { serveIssuerDocument } from "@/lib/oidc/published-response";
+import { flushAccessLog } from "@/lib/proxy/access-log";
+import { handleProxyRequest } from "@/lib/proxy/handler";
+
+const { PORT: port } = getEnv();
+const server = http.createServer((request, response) => {
+  if (serveIssuerDocument(request, response) || handleProxyRequest(request, response)) return;
+  response.writeHead(404).end();
+});
+server.listen(port, "127.0.0.1", () => console.log(`READY ${(server.address() as AddressInfo).port} ${process.pid}`));
+process.on("SIGTERM", () => {
+  server.close();
+  server.closeAllConnections();
+  void flushAccessLog().finally(() => process.exit(0));
+});
