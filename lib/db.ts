@@ -14,6 +14,7 @@ function createPrismaClient() {
       user: { passwordHash: true },
       registry: { encryptedCredentials: true },
       oidcSigningKey: { encryptedPrivateKey: true },
+      apiToken: { tokenHash: true },
     },
   });
 }

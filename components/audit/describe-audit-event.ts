@@ -19,6 +19,9 @@ const ACTION_TEXT: Record<string, string> = {
   "registry.tested": "Tested a registry",
   "oidc.key_rotated": "Rotated the token signing key",
   "oidc.thumbprint_refreshed": "Refreshed the issuer certificate thumbprint",
+  "api_token.created": "Created an API token",
+  "api_token.revoked": "Revoked an API token",
+  "api.request": "Called the API",
 };
 
 const TARGET_TEXT: Record<string, string> = {
@@ -27,6 +30,7 @@ const TARGET_TEXT: Record<string, string> = {
   invite: "Invite",
   application: "Application",
   registry: "Registry",
+  api_token: "API token",
 };
 
 export function describeAction(action: string): string {

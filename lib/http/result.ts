@@ -2,14 +2,15 @@
 // that turn expected and unexpected failures into it.
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
+import type { ErrorCode } from "@/lib/http/error-codes";
 
-export type ActionError = { code: string; message: string; fieldErrors?: Record<string, string> };
+export type ActionError = { code: ErrorCode; message: string; fieldErrors?: Record<string, string> };
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
 
 /** A failure whose message is written for the user. */
 export class UserFacingError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly fieldErrors?: Record<string, string>,
   ) {

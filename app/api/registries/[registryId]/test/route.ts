@@ -1,4 +1,5 @@
 import { requireActionSession, actorOf } from "@/lib/auth/permissions";
+import { errorCodeToHttpStatus } from "@/lib/http/error-codes";
 import { failureOf } from "@/lib/http/result";
 import { isSameOriginRequest } from "@/lib/http/same-origin";
 import { ZRegistryTestInput } from "@/lib/registry-test/schema";
@@ -6,17 +7,6 @@ import { prepareRegistryTest, RateLimitedError } from "@/lib/registry-test/servi
 import type { RegistryTestEvent } from "@/lib/registry-test/steps";
 
 export const dynamic = "force-dynamic";
-
-const STATUS_BY_CODE: Record<string, number> = {
-  session_expired: 401,
-  forbidden: 403,
-  not_found: 404,
-  invalid_input: 400,
-  rate_limited: 429,
-  invalid_registry: 422,
-  credentials_missing: 422,
-  ambient_disabled: 422,
-};
 
 /**
  * Runs the registry's Test and streams its steps as newline-delimited JSON
@@ -41,7 +31,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ reg
     const failure = failureOf("registry test", error);
     const code = failure.ok ? "internal" : failure.error.code;
     const headers: HeadersInit = error instanceof RateLimitedError ? { "retry-after": String(error.retryAfterSeconds) } : {};
-    return Response.json(failure, { status: STATUS_BY_CODE[code] ?? 500, headers });
+    return Response.json(failure, { status: errorCodeToHttpStatus(code), headers });
   }
 
   const encoder = new TextEncoder();
