@@ -34,6 +34,13 @@ export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
   return fieldErrors;
 }
 
+/** Re-checks a client-sent input against the same schema the form used. */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new UserFacingError("invalid_input", "Some fields need attention.", fieldErrorsOf(parsed.error));
+  return parsed.data;
+}
+
 export function validationFailure(error: z.ZodError): ActionResult<never> {
   return { ok: false, error: { code: "invalid_input", message: "Some fields need attention.", fieldErrors: fieldErrorsOf(error) } };
 }

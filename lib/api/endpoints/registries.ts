@@ -6,8 +6,7 @@ import { z } from "zod";
 import { defineEndpoint } from "@/lib/api/endpoint";
 import { loadRegistryContext, toApiRegistry } from "@/lib/api/endpoints/registry-view";
 import { dataOf, pageOf, ZApiRegistry, ZId, ZPageQuery } from "@/lib/api/schemas";
-import { parseInput } from "@/lib/auth/permissions";
-import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
+import { NOT_FOUND, parseInput, UserFacingError } from "@/lib/http/result";
 import { ZCreateRegistryInput, ZUpdateRegistryInput, type TUpdateRegistryInput } from "@/lib/registries/schema";
 import { createRegistry, deleteRegistry, getRegistry, listRegistriesPage, updateRegistry, type RegistryView } from "@/lib/registries/service";
 

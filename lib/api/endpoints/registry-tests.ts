@@ -46,7 +46,7 @@ export const getLastRegistryTestEndpoint = defineEndpoint(
     minimumRole: "VIEWER",
     what: "read registry tests",
     params: ZRegistryParams,
-    response: dataOf(ZApiTestResult.nullable(), "LastTestResultResponse"),
+    response: dataOf(z.union([ZApiTestResult, z.null()]), "LastTestResultResponse"),
     errors: ["not_found"],
   },
   async ({ principal, params }) => {
