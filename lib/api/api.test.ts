@@ -413,3 +413,12 @@ describe("rate limit", () => {
     }
   }, 90_000);
 });
+
+describe("unknown paths", () => {
+  it("answer a JSON 404 that points at the OpenAPI document", async () => {
+    const answer = await call(alice.tokens.VIEWER, "GET", "/registries/x/nothing-here");
+    expect(answer.status).toBe(404);
+    expect(answer.json.error).toMatchObject({ code: "not_found" });
+    expect(answer.json.error.message).toContain("/api/v1/openapi.json");
+  });
+});

@@ -7,7 +7,7 @@ import { API_ENDPOINTS } from "@/lib/api/endpoints";
 import { MAX_API_BODY_BYTES } from "@/lib/api/request-body";
 import { ZApiError } from "@/lib/api/schemas";
 import { getEnv } from "@/lib/env";
-import { ERROR_CODE_STATUS, type ErrorCode } from "@/lib/http/error-codes";
+import { errorCodeToHttpStatus, type ErrorCode } from "@/lib/http/error-codes";
 import { ROLE_LABEL } from "@/lib/teams/roles";
 
 export const API_BASE_PATH = "/api/v1";
@@ -29,7 +29,7 @@ function errorResponses(endpoint: ApiEndpoint) {
   const codes = new Set<ErrorCode>([...COMMON_ERROR_CODES, ...(endpoint.spec.errors ?? [])]);
   if (endpoint.spec.body) ["invalid_input", "payload_too_large", "unsupported_media_type"].forEach((code) => codes.add(code as ErrorCode));
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of codes) byStatus.set(ERROR_CODE_STATUS[code], [...(byStatus.get(ERROR_CODE_STATUS[code]) ?? []), code]);
+  for (const code of codes) byStatus.set(errorCodeToHttpStatus(code), [...(byStatus.get(errorCodeToHttpStatus(code)) ?? []), code]);
   return Object.fromEntries(
     [...byStatus].map(([status, statusCodes]) => [
       status,

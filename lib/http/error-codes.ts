@@ -1,55 +1,35 @@
-// The closed set of error codes the portal answers with, and the HTTP status
-// each one means. Server actions, route handlers and the REST API (/api/v1)
-// all use it, so a code means the same thing everywhere. Pure: no server-only
-// imports, so the API reference can list it.
+// The closed set of error codes the portal answers with, the HTTP status each
+// one means, and what it means in words (listed in the API reference). Server
+// actions, route handlers and the REST API (/api/v1) all use it, so a code
+// means the same thing everywhere. Pure: runs anywhere.
 
-export const ERROR_CODE_STATUS = {
-  /** The input failed validation; `fields` names each field and what to do. */
-  invalid_input: 400,
-  /** The API request carried no usable bearer token (missing, unknown, revoked or expired). */
-  unauthorized: 401,
-  /** The browser session has expired (pages and actions only). */
-  session_expired: 401,
-  /** The caller's role does not allow the operation. */
-  forbidden: 403,
-  /** No such object in the caller's team (another team's objects are not found either). */
-  not_found: 404,
-  /** The HTTP method is not supported on this path. */
-  method_not_allowed: 405,
-  /** Another object of the team already has this name. */
-  name_taken: 409,
-  /** The email already has an account. */
-  email_taken: 409,
-  /** The person is already a member of the team. */
-  already_member: 409,
-  /** The team's last admin cannot be removed or demoted. */
-  last_admin: 409,
-  /** The invite link is unknown, used, revoked or expired. */
-  invite_invalid: 410,
-  /** The invite was sent to another email address. */
-  invite_email_mismatch: 403,
-  /** The request body is larger than the API accepts. */
-  payload_too_large: 413,
-  /** The request body is not JSON. */
-  unsupported_media_type: 415,
-  /** The stored registry can no longer be used as it is; edit it. */
-  invalid_registry: 422,
-  /** The registry has no stored credentials to use. */
-  credentials_missing: 422,
-  /** Using the portal's own AWS identity is disabled on this portal. */
-  ambient_disabled: 422,
-  /** Too many requests; retry after the `Retry-After` header's seconds. */
-  rate_limited: 429,
-  /** Something failed on the portal's side; the message carries a request ID. */
-  internal: 500,
-  /** Browser only: the portal could not be reached (never sent by the server). */
-  network: 503,
-} as const satisfies Record<string, number>;
+export const ERROR_CODE_INFO = {
+  invalid_input: { status: 400, meaning: "The input failed validation; `fields` names each field and what to do." },
+  unauthorized: { status: 401, meaning: "The API request carried no usable bearer token (missing, unknown, revoked or expired)." },
+  session_expired: { status: 401, meaning: "The browser session has expired (pages and actions only)." },
+  forbidden: { status: 403, meaning: "The caller’s role does not allow the operation." },
+  not_found: { status: 404, meaning: "No such object in the caller’s team (another team’s objects are not found either)." },
+  method_not_allowed: { status: 405, meaning: "The HTTP method is not supported on this path." },
+  name_taken: { status: 409, meaning: "Another object of the team already has this name." },
+  email_taken: { status: 409, meaning: "The email already has an account." },
+  already_member: { status: 409, meaning: "The person is already a member of the team." },
+  last_admin: { status: 409, meaning: "The team’s last admin cannot be removed or demoted." },
+  invite_invalid: { status: 410, meaning: "The invite link is unknown, used, revoked or expired." },
+  invite_email_mismatch: { status: 403, meaning: "The invite was sent to another email address." },
+  payload_too_large: { status: 413, meaning: "The request body is larger than the API accepts." },
+  unsupported_media_type: { status: 415, meaning: "The request body is not JSON." },
+  invalid_registry: { status: 422, meaning: "The stored registry can no longer be used as it is; edit it." },
+  credentials_missing: { status: 422, meaning: "The registry has no stored credentials to use." },
+  ambient_disabled: { status: 422, meaning: "Using the portal’s own AWS identity is disabled on this portal." },
+  rate_limited: { status: 429, meaning: "Too many requests; retry after the `Retry-After` header’s seconds." },
+  internal: { status: 500, meaning: "Something failed on the portal’s side; the message carries a request ID." },
+  network: { status: 503, meaning: "Browser only: the portal could not be reached (never sent by the server)." },
+} as const satisfies Record<string, { status: number; meaning: string }>;
 
-export type ErrorCode = keyof typeof ERROR_CODE_STATUS;
+export type ErrorCode = keyof typeof ERROR_CODE_INFO;
 
-export const ERROR_CODES = Object.keys(ERROR_CODE_STATUS) as [ErrorCode, ...ErrorCode[]];
+export const ERROR_CODES = Object.keys(ERROR_CODE_INFO) as [ErrorCode, ...ErrorCode[]];
 
 export function errorCodeToHttpStatus(code: ErrorCode): number {
-  return ERROR_CODE_STATUS[code];
+  return ERROR_CODE_INFO[code].status;
 }
