@@ -13,9 +13,13 @@ import * as tokens from "@/lib/api/endpoints/tokens";
 
 const MODULES = [applications, registries, registryTests, oidc, auditEvents, tokens];
 
+function isEndpoint(value: unknown): value is ApiEndpoint {
+  return typeof value === "object" && value !== null && "spec" in value && "handler" in value;
+}
+
 const METHOD_ORDER = ["get", "post", "put", "patch", "delete"];
 
 /** By module, then path, then method: the same order however the modules were loaded. */
 export const API_ENDPOINTS: ApiEndpoint[] = MODULES.flatMap((module) =>
-  (Object.values(module) as ApiEndpoint[]).sort((a, b) => a.spec.path.localeCompare(b.spec.path) || METHOD_ORDER.indexOf(a.spec.method) - METHOD_ORDER.indexOf(b.spec.method)),
+  (Object.values(module) as unknown[]).filter(isEndpoint).sort((a, b) => a.spec.path.localeCompare(b.spec.path) || METHOD_ORDER.indexOf(a.spec.method) - METHOD_ORDER.indexOf(b.spec.method)),
 );
