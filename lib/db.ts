@@ -19,6 +19,7 @@ function createPrismaClient() {
       registry: { encryptedCredentials: true },
       oidcSigningKey: { encryptedPrivateKey: true },
       customer: { encryptedLicense: true },
+      apiToken: { tokenHash: true },
     },
   });
 }

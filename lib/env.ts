@@ -88,6 +88,7 @@ const EnvSchema = z
           .map((email) => email.trim().toLowerCase())
           .filter(Boolean),
       ),
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" }).default(120),
     AWS_ENDPOINT_URL_STS: httpUrl.optional(),
     AWS_ENDPOINT_URL_ECR: httpUrl.optional(),
     // The pull path (lib/proxy): see README "How customers pull".

@@ -12,7 +12,13 @@ export default async function PortalLayout({ children }: { children: ReactNode }
     { href: "/apps", label: "Applications" },
     { href: "/team/members", label: "Members" },
     { href: "/team/audit", label: "Audit log" },
-    ...(roleAtLeast(session.role, "ADMIN") ? [{ href: "/team/identity-provider", label: "Identity provider" }] : []),
+    ...(roleAtLeast(session.role, "ADMIN")
+      ? [
+          { href: "/team/identity-provider", label: "Identity provider" },
+          { href: "/team/api-tokens", label: "API tokens" },
+        ]
+      : []),
+    { href: "/api-reference", label: "API reference" },
   ];
 
   return (

@@ -6,6 +6,8 @@ export interface AuditEventRow {
   id: string;
   createdAt: Date;
   actorEmail: string | null;
+  /** Set when an API token acted. */
+  actorToken?: { name: string } | null;
   action: string;
   targetType: string | null;
   targetId: string | null;
@@ -33,7 +35,9 @@ export function AuditTable({ events }: { events: AuditEventRow[] }) {
               <Td className="whitespace-nowrap text-zinc-600 dark:text-zinc-400">
                 <LocalTime value={event.createdAt.toISOString()} />
               </Td>
-              <Td className="whitespace-nowrap">{event.actorEmail ?? <span className="text-zinc-500 dark:text-zinc-400">System</span>}</Td>
+              <Td className="whitespace-nowrap">
+                {event.actorEmail ?? (event.actorToken ? `API token “${event.actorToken.name}”` : <span className="text-zinc-500 dark:text-zinc-400">System</span>)}
+              </Td>
               <Td className="min-w-40 font-medium">{describeAction(event.action)}</Td>
               <Td className="whitespace-nowrap">
                 {event.targetType ? (

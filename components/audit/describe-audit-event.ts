@@ -23,6 +23,9 @@ const ACTION_TEXT: Record<string, string> = {
   "customer.restored": "Restored a customer's license",
   "customer.license_regenerated": "Regenerated a customer's license",
   "oidc.thumbprint_refreshed": "Refreshed the issuer certificate thumbprint",
+  "api_token.created": "Created an API token",
+  "api_token.revoked": "Revoked an API token",
+  "api.request": "Called the API",
 };
 
 const TARGET_TEXT: Record<string, string> = {
@@ -32,6 +35,7 @@ const TARGET_TEXT: Record<string, string> = {
   application: "Application",
   registry: "Registry",
   customer: "Customer",
+  api_token: "API token",
 };
 
 export function describeAction(action: string): string {

@@ -3,12 +3,24 @@ import { recordAuditEvent, type AuditActor } from "@/lib/audit/service";
 import { slugify, type TCreateApplicationInput, type TRenameApplicationInput } from "@/lib/applications/schema";
 import { prisma } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { keysetQuery, toPage, type Page, type PageRequest } from "@/lib/db/pagination";
 import { NOT_FOUND } from "@/lib/http/result";
 
 const APPLICATION_FIELDS = { id: true, name: true, slug: true, createdAt: true, updatedAt: true } as const;
 
 export async function listApplications(teamId: string) {
   return prisma.application.findMany({ where: { teamId }, orderBy: { name: "asc" }, select: APPLICATION_FIELDS });
+}
+
+/** One page of the team's applications, oldest first (the API's list). */
+export async function listApplicationsPage(teamId: string, page: PageRequest): Promise<Page<Awaited<ReturnType<typeof listApplications>>[number]>> {
+  const query = keysetQuery(page, "asc");
+  const rows = await prisma.application.findMany({ where: { teamId, ...query.where }, orderBy: query.orderBy, take: query.take, select: APPLICATION_FIELDS });
+  return toPage(rows, page);
+}
+
+export async function getApplication(teamId: string, applicationId: string) {
+  return prisma.application.findFirst({ where: { teamId, id: applicationId }, select: APPLICATION_FIELDS });
 }
 
 export async function getApplicationBySlug(teamId: string, slug: string) {

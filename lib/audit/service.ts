@@ -1,5 +1,6 @@
 import "server-only";
 import { prisma } from "@/lib/db";
+import { keysetQuery, toPage, type PageRequest } from "@/lib/db/pagination";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 export type AuditAction =
@@ -23,11 +24,28 @@ export type AuditAction =
   | "customer.revoked"
   | "customer.restored"
   | "customer.license_regenerated"
-  | "oidc.thumbprint_refreshed";
+  | "oidc.thumbprint_refreshed"
+  | "api_token.created"
+  | "api_token.revoked"
+  | "api.request";
 
-export interface AuditActor {
+/** A signed-in person. */
+export interface UserActor {
   userId: string;
   email: string;
+}
+
+/** An API token (lib/api-tokens), acting on its own behalf. */
+export interface TokenActor {
+  tokenId: string;
+  tokenName: string;
+}
+
+/** Who did something: a person in the portal, or an API token. */
+export type AuditActor = UserActor | TokenActor;
+
+export function isTokenActor(actor: AuditActor): actor is TokenActor {
+  return "tokenId" in actor;
 }
 
 /**
@@ -45,8 +63,9 @@ export async function recordAuditEvent(
   const event = await client.auditEvent.create({
     data: {
       teamId,
-      actorUserId: actor?.userId ?? null,
-      actorEmail: actor?.email ?? null,
+      actorUserId: actor && !isTokenActor(actor) ? actor.userId : null,
+      actorEmail: actor && !isTokenActor(actor) ? actor.email : null,
+      actorTokenId: actor && isTokenActor(actor) ? actor.tokenId : null,
       action,
       targetType: target?.type ?? null,
       targetId: target?.id ?? null,
@@ -82,6 +101,18 @@ export async function finishInterruptedTests(teamId: string, now = new Date()): 
     UPDATE "AuditEvent" SET metadata = metadata || ${outcome}::jsonb
     WHERE "teamId" = ${teamId} AND action = 'registry.tested' AND metadata->>'outcome' = 'started' AND "createdAt" < ${startedBefore}`;
 }
+const AUDIT_EVENT_FIELDS = {
+  id: true,
+  createdAt: true,
+  actorUserId: true,
+  actorEmail: true,
+  actorTokenId: true,
+  actorToken: { select: { name: true } },
+  action: true,
+  targetType: true,
+  targetId: true,
+  metadata: true,
+} as const satisfies Prisma.AuditEventSelect;
 
 export async function listAuditEvents(teamId: string, options: { take?: number; before?: Date } = {}) {
   await finishInterruptedTests(teamId);
@@ -89,5 +120,14 @@ export async function listAuditEvents(teamId: string, options: { take?: number; 
     where: { teamId, ...(options.before ? { createdAt: { lt: options.before } } : {}) },
     orderBy: { createdAt: "desc" },
     take: options.take ?? 100,
+    select: AUDIT_EVENT_FIELDS,
   });
 }
+
+/** One page of the team's audit events, newest first (the API's list). */
+export async function listAuditEventsPage(teamId: string, page: PageRequest) {
+  const query = keysetQuery(page, "desc");
+  const rows = await prisma.auditEvent.findMany({ where: { teamId, ...query.where }, orderBy: query.orderBy, take: query.take, select: AUDIT_EVENT_FIELDS });
+  return toPage(rows, page);
+}
+

@@ -1,7 +1,6 @@
 import "server-only";
-import type { z } from "zod";
 import { getSession, type PortalSession } from "@/lib/auth/session";
-import { FORBIDDEN, UserFacingError, fieldErrorsOf } from "@/lib/http/result";
+import { FORBIDDEN, UserFacingError } from "@/lib/http/result";
 import { roleAtLeast, type TeamRole } from "@/lib/teams/roles";
 
 /** The session for a server action; an expired session is an error the form shows. */
@@ -16,9 +15,4 @@ export function actorOf(session: PortalSession) {
   return { userId: session.user.id, email: session.user.email };
 }
 
-/** Re-checks a client-sent input against the same schema the form used. */
-export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new UserFacingError("invalid_input", "Some fields need attention.", fieldErrorsOf(parsed.error));
-  return parsed.data;
-}
+export { parseInput } from "@/lib/http/result";

@@ -3,14 +3,15 @@
 import type { z } from "zod";
 import { currentRequestId } from "@/lib/http/request-context";
 import { log } from "@/lib/log";
+import type { ErrorCode } from "@/lib/http/error-codes";
 
-export type ActionError = { code: string; message: string; fieldErrors?: Record<string, string> };
+export type ActionError = { code: ErrorCode; message: string; fieldErrors?: Record<string, string> };
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
 
 /** A failure whose message is written for the user. */
 export class UserFacingError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly fieldErrors?: Record<string, string>,
   ) {
@@ -32,6 +33,13 @@ export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
     fieldErrors[key] ??= issue.message;
   }
   return fieldErrors;
+}
+
+/** Re-checks a client-sent input against the same schema the form used. */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new UserFacingError("invalid_input", "Some fields need attention.", fieldErrorsOf(parsed.error));
+  return parsed.data;
 }
 
 export function validationFailure(error: z.ZodError): ActionResult<never> {

@@ -6,6 +6,7 @@ import { parseEcrHostname } from "@/lib/aws/ecr-hostname";
 import { recordAuditEvent, type AuditActor } from "@/lib/audit/service";
 import { prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { keysetQuery, toPage, type Page, type PageRequest } from "@/lib/db/pagination";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
 import { AMBIENT_DISABLED_MESSAGE, encryptAccessKey } from "@/lib/registries/credentials";
@@ -106,6 +107,14 @@ export function describeAppAccess(registry: Pick<RegistryView, "allApplications"
 export async function listRegistries(teamId: string): Promise<RegistryView[]> {
   const rows = await prisma.registry.findMany({ where: { teamId }, orderBy: [{ createdAt: "asc" }], select: REGISTRY_FIELDS });
   return rows.map(toView);
+}
+
+/** One page of the team's registries, oldest first (the API's list). */
+export async function listRegistriesPage(teamId: string, page: PageRequest): Promise<Page<RegistryView>> {
+  const query = keysetQuery(page, "asc");
+  const rows = await prisma.registry.findMany({ where: { teamId, ...query.where }, orderBy: query.orderBy, take: query.take, select: REGISTRY_FIELDS });
+  const { items, nextCursor } = toPage(rows, page);
+  return { items: items.map(toView), nextCursor };
 }
 
 export async function getRegistry(teamId: string, registryId: string): Promise<RegistryView | null> {

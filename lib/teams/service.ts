@@ -1,5 +1,5 @@
 import "server-only";
-import { recordAuditEvent, type AuditActor } from "@/lib/audit/service";
+import { recordAuditEvent, type UserActor } from "@/lib/audit/service";
 import { endAllSessions } from "@/lib/auth/session-version";
 import { prisma } from "@/lib/db";
 import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
@@ -23,7 +23,7 @@ export async function listPendingInvites(teamId: string) {
 }
 
 /** Creates an invite; the returned token goes into the link shown once to the admin. */
-export async function inviteMember(teamId: string, actor: AuditActor, input: TInviteMemberInput) {
+export async function inviteMember(teamId: string, actor: UserActor, input: TInviteMemberInput) {
   const existing = await prisma.membership.findFirst({ where: { teamId, user: { email: input.email } }, select: { id: true } });
   if (existing) throw new UserFacingError("already_member", `${input.email} is already in this team.`, { email: "Already a member of this team." });
   const { token, tokenHash } = newInviteToken();
@@ -35,14 +35,14 @@ export async function inviteMember(teamId: string, actor: AuditActor, input: TIn
   return { ...invite, token };
 }
 
-export async function revokeInvite(teamId: string, actor: AuditActor, inviteId: string) {
+export async function revokeInvite(teamId: string, actor: UserActor, inviteId: string) {
   const revoked = await prisma.invite.updateMany({ where: { id: inviteId, teamId, acceptedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
   if (revoked.count === 0) throw NOT_FOUND();
   await recordAuditEvent(teamId, actor, "team.invite_revoked", { type: "invite", id: inviteId });
 }
 
 /** A signed-in user accepts an invite addressed to their email. */
-export async function acceptInvite(token: string, user: AuditActor): Promise<{ teamId: string }> {
+export async function acceptInvite(token: string, user: UserActor): Promise<{ teamId: string }> {
   const invite = await findUsableInvite(token);
   if (!invite) throw new UserFacingError("invite_invalid", "This invite link is invalid, expired or already used. Ask your team admin for a new one.");
   if (invite.email !== user.email) throw new UserFacingError("invite_email_mismatch", `This invite is for ${invite.email}, but you are signed in as ${user.email}.`);
@@ -59,7 +59,7 @@ export async function acceptInvite(token: string, user: AuditActor): Promise<{ t
   return { teamId: invite.teamId };
 }
 
-export async function changeMemberRole(teamId: string, actor: AuditActor, input: TChangeRoleInput) {
+export async function changeMemberRole(teamId: string, actor: UserActor, input: TChangeRoleInput) {
   await prisma.$transaction(async (tx) => {
     await lockTeamMemberships(tx, teamId);
     const membership = await tx.membership.findFirst({ where: { id: input.membershipId, teamId }, select: { id: true, role: true, userId: true } });
@@ -70,7 +70,7 @@ export async function changeMemberRole(teamId: string, actor: AuditActor, input:
   });
 }
 
-export async function removeMember(teamId: string, actor: AuditActor, membershipId: string) {
+export async function removeMember(teamId: string, actor: UserActor, membershipId: string) {
   await prisma.$transaction(async (tx) => {
     await lockTeamMemberships(tx, teamId);
     const membership = await tx.membership.findFirst({ where: { id: membershipId, teamId }, select: { id: true, role: true, userId: true, user: { select: { email: true } } } });

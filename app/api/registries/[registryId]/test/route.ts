@@ -1,4 +1,5 @@
 import { requireActionSession, actorOf } from "@/lib/auth/permissions";
+import { errorCodeToHttpStatus } from "@/lib/http/error-codes";
 import { failureOf } from "@/lib/http/result";
 import { readJsonBody } from "@/lib/http/json-body";
 import { isSameOriginRequest } from "@/lib/http/same-origin";
@@ -10,17 +11,6 @@ export const dynamic = "force-dynamic";
 
 // The one input is an image reference of at most 400 characters.
 const MAX_BODY_BYTES = 4096;
-
-const STATUS_BY_CODE: Record<string, number> = {
-  session_expired: 401,
-  forbidden: 403,
-  not_found: 404,
-  invalid_input: 400,
-  rate_limited: 429,
-  invalid_registry: 422,
-  credentials_missing: 422,
-  ambient_disabled: 422,
-};
 
 /**
  * Runs the registry's Test and streams its steps as newline-delimited JSON
@@ -46,7 +36,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ reg
     const failure = failureOf("registry test", error);
     const code = failure.ok ? "internal" : failure.error.code;
     const headers: HeadersInit = error instanceof RateLimitedError ? { "retry-after": String(error.retryAfterSeconds) } : {};
-    return Response.json(failure, { status: STATUS_BY_CODE[code] ?? 500, headers });
+    return Response.json(failure, { status: errorCodeToHttpStatus(code), headers });
   }
 
   const encoder = new TextEncoder();

@@ -1,0 +1,25 @@
+import "server-only";
+// Every operation of the REST API, in the order the reference lists them.
+// A new resource (e.g. customers and licenses once the proxy registry lands)
+// is one module in this folder, its route files under app/api/v1, and one
+// line here; the OpenAPI document and its tests pick it up from this list.
+import type { ApiEndpoint } from "@/lib/api/endpoint";
+import * as applications from "@/lib/api/endpoints/applications";
+import * as auditEvents from "@/lib/api/endpoints/audit-events";
+import * as oidc from "@/lib/api/endpoints/oidc";
+import * as registries from "@/lib/api/endpoints/registries";
+import * as registryTests from "@/lib/api/endpoints/registry-tests";
+import * as tokens from "@/lib/api/endpoints/tokens";
+
+const MODULES = [applications, registries, registryTests, oidc, auditEvents, tokens];
+
+function isEndpoint(value: unknown): value is ApiEndpoint {
+  return typeof value === "object" && value !== null && "spec" in value && "handler" in value;
+}
+
+const METHOD_ORDER = ["get", "post", "put", "patch", "delete"];
+
+/** By module, then path, then method: the same order however the modules were loaded. */
+export const API_ENDPOINTS: ApiEndpoint[] = MODULES.flatMap((module) =>
+  (Object.values(module) as unknown[]).filter(isEndpoint).sort((a, b) => a.spec.path.localeCompare(b.spec.path) || METHOD_ORDER.indexOf(a.spec.method) - METHOD_ORDER.indexOf(b.spec.method)),
+);

@@ -1,0 +1,172 @@
+import "server-only";
+// /registries: the team's external registries, through lib/registries/service.ts
+// and the registry form's own schemas (ZCreateRegistryInput, ZUpdateRegistryInput).
+// Secrets are accepted on write and never returned.
+import { z } from "zod";
+import { defineEndpoint } from "@/lib/api/endpoint";
+import { loadRegistryContext, toApiRegistry } from "@/lib/api/endpoints/registry-view";
+import { dataOf, pageOf, ZApiRegistry, ZId, ZPageQuery } from "@/lib/api/schemas";
+import { NOT_FOUND, parseInput, UserFacingError } from "@/lib/http/result";
+import { ZCreateRegistryInput, ZUpdateRegistryInput, type TUpdateRegistryInput } from "@/lib/registries/schema";
+import { createRegistry, deleteRegistry, getRegistry, listRegistriesPage, updateRegistry, type RegistryView } from "@/lib/registries/service";
+
+const TAG = "Registries";
+const ZRegistryParams = z.object({ registryId: ZId });
+const ZRegistryResponse = dataOf(ZApiRegistry, "RegistryResponse");
+
+// The update form's fields without the ID the path carries: documentation
+// only; requests are validated with ZUpdateRegistryInput itself.
+const { registryId: _registryId, ...updateFields } = ZUpdateRegistryInput.shape;
+const ZUpdateRegistryBody = z.object(updateFields).meta({
+  id: "UpdateRegistryInput",
+  description: "Every field of the registry, as on the edit form. accessKeyId and secretAccessKey are used only with replaceAccessKey: true; otherwise the stored key is kept.",
+});
+const ZReplaceCredentialsBody = z
+  .object({ accessKeyId: z.string().max(128), secretAccessKey: z.string().max(128) })
+  .meta({ id: "ReplaceRegistryCredentialsInput", description: "A new access key for a registry that uses access-key authentication." });
+const ZAppAccessBody = z
+  .object({ allApplications: z.boolean(), applicationIds: z.array(ZId).max(500) })
+  .meta({ id: "RegistryAppAccessInput", description: "Which applications may use the registry: all, or those listed." });
+
+function asObject(value: unknown): Record<string, unknown> {
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** The edit form's values for a stored registry, as the page fills them in. */
+function formValuesOf(registry: RegistryView): TUpdateRegistryInput {
+  return {
+    registryId: registry.id,
+    provider: registry.provider,
+    name: registry.name ?? "",
+    hostname: registry.hostname,
+    authType: registry.authType,
+    accessKeyId: "",
+    secretAccessKey: "",
+    roleArn: registry.roleArn ?? "",
+    allApplications: registry.allApplications,
+    applicationIds: registry.applications.map((application) => application.id),
+    replaceAccessKey: false,
+  };
+}
+
+async function existingRegistry(teamId: string, registryId: string): Promise<RegistryView> {
+  const registry = await getRegistry(teamId, registryId);
+  if (!registry) throw NOT_FOUND();
+  return registry;
+}
+
+export const listRegistriesEndpoint = defineEndpoint(
+  { method: "get", path: "/registries", operationId: "listRegistries", tag: TAG, summary: "List registries", description: "Oldest first, each with its AWS setup.", minimumRole: "VIEWER", what: "list registries", query: ZPageQuery, response: pageOf(ZApiRegistry, "RegistryPage"), errors: ["invalid_input"] },
+  async ({ principal, query }) => {
+    const [page, context] = await Promise.all([listRegistriesPage(principal.team.id, query), loadRegistryContext(principal.team.publicId)]);
+    return { data: page.items.map((registry) => toApiRegistry(registry, context)), nextCursor: page.nextCursor };
+  },
+);
+
+export const createRegistryEndpoint = defineEndpoint(
+  {
+    method: "post",
+    path: "/registries",
+    operationId: "createRegistry",
+    tag: TAG,
+    summary: "Add a registry",
+    description:
+      "The registry form's fields. IAM Authentication: authType iam_role with roleArn (accessKeyId and secretAccessKey empty); the response carries the trust policy, permissions policy and AWS CLI commands to apply. Access key: authType access_key with accessKeyId and secretAccessKey (never returned).",
+    minimumRole: "MEMBER",
+    what: "add registries",
+    body: ZCreateRegistryInput.meta({ id: "CreateRegistryInput" }),
+    response: ZRegistryResponse,
+    successStatus: 201,
+    errors: ["invalid_input", "name_taken"],
+  },
+  async ({ principal, body }) => {
+    const registry = await createRegistry(principal.team.id, principal.actor, body);
+    return { data: toApiRegistry(registry, await loadRegistryContext(principal.team.publicId)) };
+  },
+);
+
+export const getRegistryEndpoint = defineEndpoint(
+  { method: "get", path: "/registries/{registryId}", operationId: "getRegistry", tag: TAG, summary: "Get a registry", description: "With its test status and its AWS setup (trust policy, permissions policy, CLI commands).", minimumRole: "VIEWER", what: "read registries", params: ZRegistryParams, response: ZRegistryResponse, errors: ["not_found"] },
+  async ({ principal, params }) => {
+    const [registry, context] = await Promise.all([existingRegistry(principal.team.id, params.registryId), loadRegistryContext(principal.team.publicId)]);
+    return { data: toApiRegistry(registry, context) };
+  },
+);
+
+export const updateRegistryEndpoint = defineEndpoint(
+  {
+    method: "put",
+    path: "/registries/{registryId}",
+    operationId: "updateRegistry",
+    tag: TAG,
+    summary: "Change a registry",
+    description: "Replaces its settings, as the edit form saves them. A changed hostname, auth type, role or key resets its test status to never.",
+    minimumRole: "MEMBER",
+    what: "edit registries",
+    params: ZRegistryParams,
+    body: ZUpdateRegistryBody,
+    validateBody: false,
+    response: ZRegistryResponse,
+    errors: ["invalid_input", "not_found", "name_taken"],
+  },
+  async ({ principal, params, rawBody }) => {
+    const input = parseInput(ZUpdateRegistryInput, { ...asObject(rawBody), registryId: params.registryId });
+    const registry = await updateRegistry(principal.team.id, principal.actor, input);
+    return { data: toApiRegistry(registry, await loadRegistryContext(principal.team.publicId)) };
+  },
+);
+
+export const replaceRegistryCredentialsEndpoint = defineEndpoint(
+  {
+    method: "put",
+    path: "/registries/{registryId}/credentials",
+    operationId: "replaceRegistryCredentials",
+    tag: TAG,
+    summary: "Replace a registry's access key",
+    description: "For access-key registries (rotate the key from CI). The test status is reset to never; run a test afterwards.",
+    minimumRole: "MEMBER",
+    what: "replace registry credentials",
+    params: ZRegistryParams,
+    body: ZReplaceCredentialsBody,
+    response: ZRegistryResponse,
+    errors: ["invalid_input", "not_found", "invalid_registry"],
+  },
+  async ({ principal, params, body }) => {
+    const existing = await existingRegistry(principal.team.id, params.registryId);
+    if (existing.authType !== "access_key") {
+      throw new UserFacingError("invalid_registry", "This registry does not use an access key, so it has no key to replace. To switch it to an access key, PUT the registry with authType access_key and replaceAccessKey true.");
+    }
+    const input = parseInput(ZUpdateRegistryInput, { ...formValuesOf(existing), accessKeyId: body.accessKeyId, secretAccessKey: body.secretAccessKey, replaceAccessKey: true });
+    const registry = await updateRegistry(principal.team.id, principal.actor, input);
+    return { data: toApiRegistry(registry, await loadRegistryContext(principal.team.publicId)) };
+  },
+);
+
+export const setRegistryAppAccessEndpoint = defineEndpoint(
+  {
+    method: "put",
+    path: "/registries/{registryId}/app-access",
+    operationId: "setRegistryAppAccess",
+    tag: TAG,
+    summary: "Set which applications may use a registry",
+    minimumRole: "MEMBER",
+    what: "edit registries",
+    params: ZRegistryParams,
+    body: ZAppAccessBody,
+    response: ZRegistryResponse,
+    errors: ["invalid_input", "not_found"],
+  },
+  async ({ principal, params, body }) => {
+    const existing = await existingRegistry(principal.team.id, params.registryId);
+    const input = parseInput(ZUpdateRegistryInput, { ...formValuesOf(existing), allApplications: body.allApplications, applicationIds: body.applicationIds });
+    const registry = await updateRegistry(principal.team.id, principal.actor, input);
+    return { data: toApiRegistry(registry, await loadRegistryContext(principal.team.publicId)) };
+  },
+);
+
+export const deleteRegistryEndpoint = defineEndpoint(
+  { method: "delete", path: "/registries/{registryId}", operationId: "deleteRegistry", tag: TAG, summary: "Remove a registry", minimumRole: "MEMBER", what: "delete registries", params: ZRegistryParams, errors: ["not_found"] },
+  async ({ principal, params }) => {
+    await deleteRegistry(principal.team.id, principal.actor, params.registryId);
+  },
+);

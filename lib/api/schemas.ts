@@ -1,0 +1,175 @@
+// The shapes the REST API answers with, as zod schemas: the OpenAPI document
+// is generated from them, and every response is parsed through its schema
+// before it leaves (unknown keys are dropped, so nothing undeclared, such as
+// a secret, can slip out). Inputs are the portal's own form schemas.
+import { z } from "zod";
+import { ERROR_CODES } from "@/lib/http/error-codes";
+import { REGISTRY_AUTH_TYPES, REGISTRY_PROVIDERS, REGISTRY_TEST_STATUSES } from "@/lib/registries/schema";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@/lib/db/pagination";
+import { ZTeamRole } from "@/lib/teams/schema";
+
+const timestamp = (description: string) => z.iso.datetime().meta({ description });
+
+export const ZId = z.string().min(1).max(64);
+
+export const ZApiError = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES).meta({ description: "Stable, machine-readable; see the table in the API reference." }),
+      message: z.string().meta({ description: "What went wrong and what to do, written for a person." }),
+      fields: z.record(z.string(), z.string()).optional().meta({ description: "For invalid_input: each field (dot path) with what to fix." }),
+    }),
+  })
+  .meta({ id: "Error" });
+
+export const ZPageQuery = z.object({
+  limit: z.coerce
+    .number({ error: `limit must be a number from 1 to ${MAX_PAGE_SIZE}.` })
+    .int({ error: `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}.` })
+    .min(1, { error: `limit must be from 1 to ${MAX_PAGE_SIZE}.` })
+    .max(MAX_PAGE_SIZE, { error: `limit must be from 1 to ${MAX_PAGE_SIZE}.` })
+    .default(DEFAULT_PAGE_SIZE)
+    .meta({ description: `Items per page (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).` }),
+  cursor: z.string().max(300).optional().meta({ description: "nextCursor of the previous page; leave out for the first page." }),
+});
+
+export function pageOf<T extends z.ZodType>(item: T, id: string) {
+  return z
+    .object({
+      data: z.array(item),
+      nextCursor: z.string().nullable().meta({ description: "Pass as cursor for the next page; null on the last page." }),
+    })
+    .meta({ id });
+}
+
+export function dataOf<T extends z.ZodType>(item: T, id: string) {
+  return z.object({ data: item }).meta({ id });
+}
+
+export const ZApiApplication = z
+  .object({ id: ZId, name: z.string(), slug: z.string(), createdAt: timestamp("When it was created."), updatedAt: timestamp("When it was last changed.") })
+  .meta({ id: "Application" });
+
+export const ZPolicyDocument = z
+  .object({
+    Version: z.literal("2012-10-17"),
+    Statement: z.array(
+      z.object({
+        Sid: z.string().optional(),
+        Effect: z.enum(["Allow", "Deny"]),
+        Principal: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
+        Action: z.union([z.string(), z.array(z.string())]),
+        Resource: z.union([z.string(), z.array(z.string())]).optional(),
+        Condition: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())]))).optional(),
+      }),
+    ),
+  })
+  .meta({ id: "PolicyDocument", description: "An AWS IAM policy document, ready to apply." });
+
+export const ZApiOidcValues = z
+  .object({
+    issuerUrl: z.string().meta({ description: "Provider URL in IAM → Identity providers; the `iss` of the portal's tokens." }),
+    audience: z.literal("sts.amazonaws.com").meta({ description: "The audience (client ID) to add to the provider." }),
+    subject: z.string().meta({ description: "Your team's subject: the `sub` of every token the portal signs for your team." }),
+    thumbprint: z.string().nullable().meta({ description: "The issuer certificate's SHA-1 thumbprint, when one applies and is known." }),
+    thumbprintStatus: z.enum(["computed", "configured", "not-applicable", "unavailable"]),
+    thumbprintNote: z.string().nullable().meta({ description: "Why there is no thumbprint, when there is none." }),
+    warnings: z.array(z.string()).meta({ description: "Problems with the issuer's configuration that would make AWS refuse it." }),
+  })
+  .meta({ id: "OidcValues" });
+
+export const ZApiRegistrySetup = z
+  .object({
+    trustPolicy: ZPolicyDocument.nullable().meta({ description: "IAM Authentication: the role's trust policy, limited to your team's subject." }),
+    permissionsPolicy: ZPolicyDocument.nullable().meta({ description: "What the role (or the access key's user) must be allowed to pull." }),
+    repositoryPolicy: ZPolicyDocument.nullable().meta({ description: "When the role is in another account than the registry: the repositories' policy." }),
+    crossAccount: z.boolean(),
+    commands: z
+      .array(z.object({ id: z.enum(["provider", "role", "permissions", "repository-policy", "trust-policy"]), title: z.string(), explanation: z.string(), command: z.string() }))
+      .meta({ description: "IAM Authentication: the AWS CLI commands of the setup checklist, in order, with your values filled in." }),
+    problem: z.string().nullable().meta({ description: "Why the setup cannot be generated (e.g. a stored role ARN that is no longer valid)." }),
+  })
+  .meta({ id: "RegistrySetup" });
+
+export const ZApiRegistry = z
+  .object({
+    id: ZId,
+    provider: z.enum(REGISTRY_PROVIDERS),
+    name: z.string().nullable(),
+    hostname: z.string(),
+    authType: z.enum(REGISTRY_AUTH_TYPES),
+    roleArn: z.string().nullable().meta({ description: "IAM Authentication: the role the portal assumes." }),
+    accessKeyIdMasked: z.string().nullable().meta({ description: "Access key: the key ID, masked. The secret is never returned." }),
+    allApplications: z.boolean(),
+    applications: z.array(z.object({ id: ZId, name: z.string(), slug: z.string() })).meta({ description: "When allApplications is false: the applications that may use it." }),
+    testStatus: z.enum(REGISTRY_TEST_STATUSES).meta({ description: "never: not tested since its connection changed; verified; failing; unsafe: works, but the role trusts every team." }),
+    lastTestedAt: timestamp("When it was last tested.").nullable(),
+    verifiedAt: timestamp("When a test last passed.").nullable(),
+    failingSince: timestamp("First failure of the current failing streak.").nullable(),
+    lastTestError: z.string().nullable(),
+    oidc: ZApiOidcValues.nullable().meta({ description: "IAM Authentication: the values of the OpenID Connect provider to create in AWS." }),
+    setup: ZApiRegistrySetup,
+    createdAt: timestamp("When it was added."),
+    updatedAt: timestamp("When its settings last changed (a test is not a change)."),
+  })
+  .meta({ id: "Registry" });
+
+const ZDiagnosis = z.object({
+  summary: z.string(),
+  fix: z.string(),
+  setupStep: z.string().nullable(),
+  snippet: z.string().optional(),
+  awsCode: z.string().optional(),
+  awsMessage: z.string().optional(),
+});
+
+export const ZApiTestResult = z
+  .object({
+    verdict: z.enum(["verified", "failing", "unsafe"]),
+    headline: z.string(),
+    startedAt: z.iso.datetime(),
+    durationMs: z.number(),
+    steps: z.array(
+      z.object({
+        id: z.enum(["sign-token", "caller-identity", "assume-role", "negative-check", "ecr-token", "registry-login", "manifest"]),
+        title: z.string(),
+        status: z.enum(["pending", "running", "passed", "failed", "skipped"]),
+        detail: z.string().optional(),
+        durationMs: z.number().optional(),
+        requestId: z.string().optional(),
+        diagnosis: ZDiagnosis.optional(),
+      }),
+    ),
+    sentClaims: z.object({ iss: z.string(), aud: z.string(), sub: z.string() }).optional().meta({ description: "The claims the portal sent to AWS, when AWS refused them." }),
+  })
+  .meta({ id: "TestResult" });
+
+export const ZApiAuditEvent = z
+  .object({
+    id: ZId,
+    createdAt: z.iso.datetime(),
+    action: z.string().meta({ description: "e.g. registry.created, registry.tested, api_token.created, api.request." }),
+    actor: z.discriminatedUnion("type", [
+      z.object({ type: z.literal("user"), userId: z.string().nullable(), email: z.string().nullable() }),
+      z.object({ type: z.literal("token"), tokenId: z.string(), name: z.string().nullable() }),
+      z.object({ type: z.literal("system") }),
+    ]),
+    target: z.object({ type: z.string(), id: z.string().nullable() }).nullable(),
+    metadata: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: "AuditEvent" });
+
+export const ZApiToken = z
+  .object({
+    id: ZId,
+    name: z.string(),
+    role: ZTeamRole,
+    displayPrefix: z.string().meta({ description: "The token's first characters, to recognise it." }),
+    status: z.enum(["active", "expired", "revoked"]),
+    createdAt: z.iso.datetime(),
+    createdByEmail: z.string(),
+    expiresAt: z.iso.datetime().nullable(),
+    lastUsedAt: z.iso.datetime().nullable().meta({ description: "Last use, to the minute." }),
+    revokedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: "ApiToken" });
