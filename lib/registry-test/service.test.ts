@@ -168,7 +168,9 @@ describe("rate limit", () => {
 describe("the issuer thumbprint lookup", () => {
   let silent: net.Server;
   let connections = 0;
+  let issuerUrl: string | undefined;
   beforeAll(async () => {
+    issuerUrl = process.env.OIDC_ISSUER_URL;
     // An https issuer host that accepts connections and never answers the TLS handshake.
     silent = net.createServer(() => {
       connections++;
@@ -178,7 +180,7 @@ describe("the issuer thumbprint lookup", () => {
     resetEnvCache();
   });
   afterAll(() => {
-    delete process.env.OIDC_ISSUER_URL;
+    process.env.OIDC_ISSUER_URL = issuerUrl;
     resetEnvCache();
     silent?.close();
   });
