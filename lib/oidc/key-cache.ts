@@ -16,7 +16,7 @@ import { getIssuer } from "@/lib/oidc/issuer";
 import { listenForKeyChanges, type KeyChangeListener } from "@/lib/oidc/key-change-listener";
 import { currentKey, keyState, nextChangeAt } from "@/lib/oidc/key-lifecycle";
 import { getLifecyclePolicy, JWKS_MAX_AGE_SECONDS, SIGNING_ALGORITHM } from "@/lib/oidc/lifecycle-policy";
-import { listSigningKeys, loadPrivateKey, maintainSigningKeys } from "@/lib/oidc/signing-keys";
+import { listSigningKeys, loadPrivateKey, maintainSigningKeys, type PublishedKey } from "@/lib/oidc/signing-keys";
 
 const RECHECK_MS = 60_000;
 const MAX_PUBLISHED_KEYS = 100;
@@ -38,6 +38,8 @@ export interface KeySnapshot {
   jwks: PublishedDocument;
   publishedKids: string[];
   signing: { kid: string; privateKey: KeyObject } | null;
+  /** The key rows and decrypted private keys it was composed from. */
+  source: { keys: PublishedKey[]; privateKeys: Map<string, KeyObject> };
 }
 
 interface KeyCacheState {
@@ -63,6 +65,16 @@ export async function getKeySnapshot(now = Date.now()): Promise<KeySnapshot> {
     // The periodic re-read only looks for changes no one announced: never wait for it.
     if (now - current.loadedAt >= RECHECK_MS && now >= state.retryAt) void reload(now).catch((error: unknown) => keepServing(now, current, error));
     return current;
+  }
+  if (!announced) {
+    // A scheduled change (the next key starts signing, a retired key is unpublished) needs no database:
+    // switch from memory now, then re-read in the background to record it and run maintenance.
+    const switched = composeSnapshot(current.source, now, current.loadedAt);
+    if (switched.signing || !switched.source.keys.some((key) => keyState(key, new Date(now)) === "current")) {
+      state.snapshot = switched;
+      if (now >= state.retryAt) void reload(now).catch((error: unknown) => keepServing(now, switched, error));
+      return switched;
+    }
   }
   if (now < state.retryAt) return current;
   return reloadOrKeep(now, current);
@@ -166,11 +178,23 @@ async function buildSnapshot(nowMs: number): Promise<KeySnapshot> {
   await maintainSigningKeys(policy, now);
   // One read gives both the published set and the signing key, so the key that signs is always one that is published.
   const keys = await listSigningKeys();
-  const published = keys
+  // The current key and the next one to sign are decrypted, so that a scheduled switch happens on time from memory.
+  const privateKeys = new Map<string, KeyObject>();
+  const signing = currentKey(keys, now);
+  const upcoming = keys.filter((key) => keyState(key, now) === "next").sort((a, b) => a.signsFrom.getTime() - b.signsFrom.getTime())[0];
+  for (const key of [signing, upcoming]) if (key) privateKeys.set(key.kid, await loadPrivateKey(key.id));
+  return composeSnapshot({ keys, privateKeys }, nowMs);
+}
+
+/** The documents and signing key at `nowMs` from key rows already read: no database access. */
+function composeSnapshot(source: KeySnapshot["source"], nowMs: number, loadedAt = nowMs): KeySnapshot {
+  const now = new Date(nowMs);
+  const published = source.keys
     .filter((key) => keyState(key, now) !== "removed")
     .sort((a, b) => b.signsFrom.getTime() - a.signsFrom.getTime())
     .slice(0, MAX_PUBLISHED_KEYS);
   const signingKey = currentKey(published, now);
+  const privateKey = signingKey && source.privateKeys.get(signingKey.kid);
   const issuer = getIssuer();
   const discovery = {
     issuer: issuer.url,
@@ -183,12 +207,13 @@ async function buildSnapshot(nowMs: number): Promise<KeySnapshot> {
   };
   const jwks = { keys: published.map((key) => key.publicJwk) };
   return {
-    loadedAt: nowMs,
-    validUntil: nextChangeAt(keys, now, policy).getTime(),
+    loadedAt,
+    validUntil: nextChangeAt(source.keys, now, getLifecyclePolicy()).getTime(),
     discovery: document(discovery),
     jwks: document(jwks),
     publishedKids: published.map((key) => key.kid),
-    signing: signingKey ? { kid: signingKey.kid, privateKey: await loadPrivateKey(signingKey.id) } : null,
+    signing: signingKey && privateKey ? { kid: signingKey.kid, privateKey } : null,
+    source,
   };
 }
 

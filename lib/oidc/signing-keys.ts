@@ -1,7 +1,7 @@
 import "server-only";
 // The issuer's signing keys in Postgres. Private keys are stored encrypted
 // with the data-encryption key (associated data: the key's row ID) and are
-// decrypted only in memory, only for the key that currently signs.
+// decrypted only in memory, only for the key that signs and the next one.
 import { generateKeyPair, randomUUID, createPrivateKey, type KeyObject } from "node:crypto";
 import { promisify } from "node:util";
 import { calculateJwkThumbprint, exportJWK, type JWK } from "jose";

@@ -47,8 +47,8 @@ export interface PortalCluster {
   processes: PortalProcess[];
   /** Environment shared by every process and by commands acting on the same portal (no DATABASE_URL: commands find the running embedded database through DATA_DIR). */
   commandEnv: Record<string, string>;
-  /** Runs `npm run <script> -- <args>` against this portal, as an operator would; resolves with its output and exit code. */
-  runNpmScript(script: string, args?: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Runs `npm run <script> -- <args>` against this portal, as an operator would (extra environment in `env`); resolves with its output and exit code. */
+  runNpmScript(script: string, args?: string[], env?: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }>;
   stopProcess(index: number): Promise<void>;
   /** Stops the database under the running processes (outage tests). */
   stopDatabase(): Promise<void>;
@@ -119,7 +119,7 @@ export async function startPortalCluster(options: PortalClusterOptions = {}): Pr
       baseUrls,
       processes,
       commandEnv,
-      runNpmScript: (script, args = []) => runNpmScript(script, args, { ...inherited, ...commandEnv, NODE_ENV: "production" }),
+      runNpmScript: (script, args = [], env = {}) => runNpmScript(script, args, { ...inherited, ...commandEnv, NODE_ENV: "production", ...env }),
       stopProcess: (index) => stopChild(processes[index]!.child),
       stopDatabase: () => database!.stop(),
       async stop() {

@@ -29,6 +29,8 @@ interface CachedKeys {
 export interface WebIdentityCheck {
   at: number;
   kid: string | null;
+  /** The token's iat claim (seconds): when it was minted, as its issuer says. */
+  issuedAt: number | null;
   subject: string | null;
   accepted: boolean;
   error: string | null;
@@ -67,12 +69,15 @@ export function createWebIdentityVerifier(options: { cacheSeconds: number; timeo
   const checks: WebIdentityCheck[] = [];
   const record = (token: string, outcome: { subject: string | null; error: string | null }) => {
     let kid: string | null = null;
+    let issuedAt: number | null = null;
     try {
       kid = decodeProtectedHeader(token).kid ?? null;
+      const iat = decodeJwt(token).iat;
+      issuedAt = typeof iat === "number" ? iat : null;
     } catch {
-      // not a JWT: no kid to record
+      // not a JWT: nothing more to record
     }
-    checks.push({ at: options.now(), kid, subject: outcome.subject, accepted: outcome.error === null, error: outcome.error });
+    checks.push({ at: options.now(), kid, issuedAt, subject: outcome.subject, accepted: outcome.error === null, error: outcome.error });
     if (checks.length > MAX_CHECKS_KEPT) checks.splice(0, checks.length - MAX_CHECKS_KEPT);
   };
 
