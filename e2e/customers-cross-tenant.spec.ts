@@ -7,7 +7,7 @@ import { applyServerEnvironment } from "./support/environment";
 import { recordServerActions, replayServerAction } from "./support/server-actions";
 
 test("team B and a viewer of team A cannot read or change team A's customers and pull activity", async ({ browser }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const alice = await createVendor("alice");
   const bob = await createVendor("bob");
   const viewer = await addTeamMember(alice, "VIEWER");

@@ -27,7 +27,7 @@ function skopeoIn(home: string) {
 }
 
 test("a customer pulls with the copied credentials, the pull shows in Pull activity, and after revocation the next pull is refused", async ({ vendor, vendorPage: page }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "customer-skopeo-"));
   const skopeo = skopeoIn(home);
   try {

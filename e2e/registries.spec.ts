@@ -263,7 +263,9 @@ test("a viewer sees registries without edit controls, and the server refuses the
   await expect(viewerPage.getByText("AKIA…0001")).toBeVisible();
   await expect(viewerPage.getByRole("region", { name: "Permissions policy" })).toBeVisible();
   for (const name of ["Save changes", "Delete registry", "Replace access key"]) await expect(viewerPage.getByRole("button", { name })).toHaveCount(0);
-  await expect(viewerPage.getByRole("textbox")).toHaveCount(0);
+  // The only text box is How customers pull's converter, which changes nothing.
+  await expect(viewerPage.getByRole("textbox")).toHaveCount(1);
+  await expect(viewerPage.getByRole("textbox")).toHaveAccessibleName("Upstream image reference");
   await viewerPage.goto(`/apps/${application.slug}/registries/new`);
   await expect(viewerPage.getByText("Viewers cannot add registries")).toBeVisible();
   await expect(viewerPage.getByRole("button", { name: "Save registry" })).toHaveCount(0);
