@@ -96,7 +96,6 @@ const EnvSchema = z
     PROXY_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: "must be a number" }).int().min(1, { error: "must be at least 1" }).default(600),
     PROXY_STALE_TAG_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).int().min(0).default(3600),
     PROXY_UPSTREAM_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(100).default(30_000),
-    PROXY_TRUST_FORWARDED_FOR: booleanString,
     PROXY_ALLOWED_REDIRECT_ORIGINS: z
       .string()
       .optional()

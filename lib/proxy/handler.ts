@@ -8,6 +8,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getEnv } from "@/lib/env";
+import { resolveClientAddress } from "@/lib/http/client-address";
 import { log } from "@/lib/log";
 import { recordPullEvent, type PullEventInput, type PullRecord } from "@/lib/proxy/access-log";
 import { authenticatePull, authorizeRepository, FAILED_LOGINS_PER_MINUTE, serveTokenRequest, type PullIdentity } from "@/lib/proxy/auth";
@@ -38,18 +39,9 @@ interface RequestLog extends PullRecord {
   registryId: string | null;
 }
 
-/**
- * The client's address: the socket's, or behind a load balancer that appends
- * to X-Forwarded-For (PROXY_TRUST_FORWARDED_FOR=true), the address it added
- * (the last one; earlier ones are whatever the client claimed).
- */
+/** The client's address, resolved as everywhere else in the portal (TRUST_PROXY). */
 function clientAddressOf(request: IncomingMessage): string {
-  const forwarded = request.headers["x-forwarded-for"];
-  if (getEnv().PROXY_TRUST_FORWARDED_FOR && typeof forwarded === "string") {
-    const last = forwarded.split(",").map((part) => part.trim()).filter(Boolean).at(-1);
-    if (last) return last.slice(0, 64);
-  }
-  return request.socket.remoteAddress ?? "unknown";
+  return resolveClientAddress(request.socket.remoteAddress, request.headers["x-forwarded-for"], getEnv().TRUST_PROXY).slice(0, 64);
 }
 
 /** Answers /v2 and everything under it; returns false for any other path. */

@@ -119,9 +119,9 @@ describe("the token flow", () => {
     expect(Number(throttled.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 
-  it("counts failed logins per forwarded address only when told to trust X-Forwarded-For", async () => {
+  it("counts failed logins per forwarded address only when TRUST_PROXY says a proxy appends to X-Forwarded-For", async () => {
     const bad = basic("lic_cccccccccccccccccccccccccccccccc");
-    process.env.PROXY_TRUST_FORWARDED_FOR = "true";
+    process.env.TRUST_PROXY = "1";
     resetEnvCache();
     try {
       for (let attempt = 0; attempt < 10; attempt++) expect((await request("/v2/token", { auth: bad, headers: { "x-forwarded-for": "198.51.100.7, 203.0.113.9" } })).status).toBe(401);
@@ -129,7 +129,7 @@ describe("the token flow", () => {
       // Another client behind the same load balancer is not locked out.
       expect((await request("/v2/token", { auth: bad, headers: { "x-forwarded-for": "203.0.113.10" } })).status).toBe(401);
     } finally {
-      delete process.env.PROXY_TRUST_FORWARDED_FOR;
+      delete process.env.TRUST_PROXY;
       resetEnvCache();
     }
     // Not trusted: a client cannot dodge the limit by inventing addresses.
