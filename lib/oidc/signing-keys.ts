@@ -58,13 +58,17 @@ const DEFAULT_REASON: Record<MaintenanceMode, string> = {
  * records each change in the key history and announces it to every portal
  * process (NOTIFY, delivered when the transaction commits).
  */
-export async function maintainSigningKeys(policy: LifecyclePolicy, now = new Date(), mode: MaintenanceMode = "scheduled", options: MaintenanceOptions = {}): Promise<MaintenanceResult> {
+export async function maintainSigningKeys(policy: LifecyclePolicy, requestedAt = new Date(), mode: MaintenanceMode = "scheduled", options: MaintenanceOptions = {}): Promise<MaintenanceResult> {
   const reason = options.reason ?? DEFAULT_REASON[mode];
   const result = await prisma.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SIGNING_KEY_LOCK})`;
       const select = { id: true, kid: true, publishedAt: true, signsFrom: true, signsUntil: true, publishedUntil: true } as const;
       const keys = await tx.oidcSigningKey.findMany({ select });
+      // Another process may have changed the keys while this one waited for the
+      // lock: never plan at a time before that change, or a key it created
+      // would still look unpublished and a second one would be made.
+      const now = new Date(Math.max(requestedAt.getTime(), ...keys.map((key) => key.publishedAt.getTime())));
       const kidOf = new Map(keys.map((key) => [key.id, key.kid]));
       const plan = planMaintenance(keys, now, policy, mode, { overlapMs: options.overlapMs });
       const events: KeyEventInput[] = [];

@@ -302,7 +302,7 @@ export interface components {
                  * @description Stable, machine-readable; see the table in the API reference.
                  * @enum {string}
                  */
-                code: "invalid_input" | "unauthorized" | "session_expired" | "forbidden" | "not_found" | "method_not_allowed" | "name_taken" | "email_taken" | "already_member" | "last_admin" | "invite_invalid" | "invite_email_mismatch" | "payload_too_large" | "unsupported_media_type" | "invalid_registry" | "credentials_missing" | "ambient_disabled" | "rate_limited" | "internal" | "network";
+                code: "invalid_input" | "unauthorized" | "session_expired" | "forbidden" | "not_found" | "method_not_allowed" | "name_taken" | "email_taken" | "already_member" | "last_admin" | "already_revoked" | "not_revoked" | "invite_invalid" | "invite_email_mismatch" | "payload_too_large" | "unsupported_media_type" | "invalid_registry" | "credentials_missing" | "ambient_disabled" | "rate_limited" | "internal" | "network";
                 /** @description What went wrong and what to do, written for a person. */
                 message: string;
                 /** @description For invalid_input: each field (dot path) with what to fix. */
