@@ -7,7 +7,7 @@ import { AwsError } from "./aws-error";
 import { blobSize } from "./blob-data";
 import { authorizeEcr, repositoryArn } from "./ecr-authorization";
 import { send } from "./http-response";
-import type { ServerContext } from "./local-aws";
+import type { ServerContext } from "./server-context";
 import { MalformedPolicyError, parsePolicy } from "./policy-evaluation";
 import { authenticate, unknownAwsPrincipal, type Principal } from "./principals";
 import { layerDownloadUrl } from "./layer-storage";

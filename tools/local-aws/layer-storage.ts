@@ -5,7 +5,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { blobSize, blobStream } from "./blob-data";
 import { send } from "./http-response";
-import type { ServerContext } from "./local-aws";
+import type { ServerContext } from "./server-context";
 import { headerValue, type ReceivedRequest } from "./sigv4";
 import { repositoryKey, type Repository } from "./state";
 

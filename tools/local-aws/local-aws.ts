@@ -11,9 +11,9 @@ import { handleEcr } from "./ecr-api";
 import { pushFixtureImage, type FixtureImage, type FixtureImageInput } from "./fixture-image";
 import { send } from "./http-response";
 import { handleLayerDownload } from "./layer-storage";
+import type { RegistryFault, ServerContext } from "./server-context";
 import { handleQueryApi, signedService } from "./query-api";
 import { handleRegistry, registryHostname } from "./registry-endpoint";
-import type { BlobUpload } from "./registry-push";
 import { headerValue, type ReceivedRequest } from "./sigv4";
 import { createState, loadState, repositoryKey, saveState, seedAccounts, type LocalAwsAccount, type LocalAwsState } from "./state";
 import { pushSyntheticImage, type SyntheticImage, type SyntheticImageInput } from "./synthetic-image";
@@ -22,6 +22,8 @@ import { createWebIdentityVerifier, type WebIdentityCheck } from "./web-identity
 export type { LocalAwsAccount } from "./state";
 export type { FixtureImage, FixtureImageInput } from "./fixture-image";
 export type { SyntheticImage, SyntheticImageInput } from "./synthetic-image";
+
+export type { RegistryFault, ServerContext } from "./server-context";
 
 export interface LocalAwsOptions {
   /** 0 picks a free port. */
@@ -65,25 +67,6 @@ export interface LocalAws {
   corruptBlob(input: { accountId: string; region: string; repository: string; digest: string }): void;
   /** Stores an image whose layers are synthetic blobs of the given sizes (see blob-data.ts). */
   pushSyntheticImage(input: SyntheticImageInput): SyntheticImage;
-}
-
-export type RegistryFault = "unavailable" | null;
-
-export interface ServerContext {
-  state: LocalAwsState;
-  baseUrl: string;
-  /**
-   * Where blobs are downloaded from, given the Host the client used: the same
-   * server under another host name, because layer storage is another origin
-   * in AWS (S3) and clients drop the registry's Authorization header only on
-   * a redirect to another host.
-   */
-  layerStorageUrl: (clientHost: string | undefined) => string;
-  now: () => number;
-  layerUrlSecret: Buffer;
-  /** Blob uploads in progress on the registry endpoint, by upload ID (not saved). */
-  uploads: Map<string, BlobUpload>;
-  registryFault: RegistryFault;
 }
 
 const DEFAULT_JWKS_CACHE_SECONDS = 3600;

@@ -4,7 +4,7 @@ import type { ServerResponse } from "node:http";
 import { AwsError } from "./aws-error";
 import { send } from "./http-response";
 import { handleIam } from "./iam";
-import type { ServerContext } from "./local-aws";
+import type { ServerContext } from "./server-context";
 import { authenticate } from "./principals";
 import { IAM_NAMESPACE, STS_NAMESPACE, queryErrorResponse, queryResponse, type XmlValue } from "./query-protocol";
 import { headerValue, type ReceivedRequest } from "./sigv4";

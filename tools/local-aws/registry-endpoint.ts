@@ -9,7 +9,7 @@ import { accessDeniedMessage } from "./aws-error";
 import { blobSize } from "./blob-data";
 import { ecrDenialReason, repositoryArn } from "./ecr-authorization";
 import { layerDownloadUrl } from "./layer-storage";
-import type { ServerContext } from "./local-aws";
+import type { ServerContext } from "./server-context";
 import { principalOfAccessKey } from "./principals";
 import { findImage, registryAnswer, registryError, type RegistryCall } from "./registry-protocol";
 import { completeUpload, putManifest, startUpload, uploadPart } from "./registry-push";

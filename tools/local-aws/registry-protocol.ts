@@ -2,7 +2,7 @@
 // distribution API's answers and error bodies.
 import type { ServerResponse } from "node:http";
 import { send } from "./http-response";
-import type { ServerContext } from "./local-aws";
+import type { ServerContext } from "./server-context";
 import type { Principal } from "./principals";
 import type { ReceivedRequest } from "./sigv4";
 import type { Image, Repository } from "./state";
