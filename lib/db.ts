@@ -3,12 +3,17 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { getEnv } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { log } from "@/lib/log";
 
 function createPrismaClient() {
   const { DATABASE_URL } = getEnv();
   if (!DATABASE_URL) throw new Error("DATABASE_URL is not set; start the portal with `npm start`, which provides it");
   // The pool is ours (not the adapter's) so its size can be reported as metrics.
   const pool = new pg.Pool({ connectionString: DATABASE_URL });
+  // An idle connection the server closes (a restart, a failover) is an error
+  // event on the pool; unhandled it would end the process. The pool opens a
+  // new connection for the next query.
+  pool.on("error", (error) => log.warn({ err: error }, "database connection lost; the next query opens a new one"));
   globalForPrisma.portalPool = pool;
   return new PrismaClient({
     adapter: new PrismaPg(pool),

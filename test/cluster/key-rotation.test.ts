@@ -24,6 +24,8 @@ const ACCOUNT = { accountId: "777777777777", accessKeyId: "AKIACLUSTERTEST00007"
 const IMAGE = "app:2.0";
 const TEAMS = 14;
 const PASSWORD = "a long enough passphrase";
+/** Two processes at one Test per this many ms each stay under TEAMS × (TESTS_PER_MINUTE - 1) a minute. */
+const TEST_PACE_MS = Math.ceil((2 * 60_000) / (TEAMS * (TESTS_PER_MINUTE - 1)));
 
 let aws: LocalAws;
 let cluster: PortalCluster;
@@ -62,6 +64,9 @@ function startTestTraffic() {
       team.started.push(startedAt);
       const outcome = await runRegistryTestOverHttp(baseUrl, team.cookie, team.registryId, IMAGE);
       runs.push({ process, startedAt, endedAt: Date.now(), verdict: outcome.verdict, problems: outcome.problems });
+      // Paced so that the teams' Test limits are never used up: every
+      // rotation, however quickly its command returns, has Tests around it.
+      await sleep(TEST_PACE_MS);
     }
   });
   return {

@@ -35,7 +35,8 @@ async function attemptSignIn(baseUrl: string, email: string, password: string): 
     body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
   });
   if (response.headers.getSetCookie().some((cookie) => cookie.startsWith("next-auth.session-token="))) return "ok";
-  const location = response.headers.get("location") ?? "";
+  // With json=true next-auth answers {url} whose `error` parameter is the code.
+  const location = response.headers.get("location") ?? ((await response.json().catch(() => ({}))) as { url?: string }).url ?? "";
   return new URL(location, baseUrl).searchParams.get("error") ?? `status ${response.status}`;
 }
 
@@ -80,7 +81,7 @@ describe("limits shared by every portal process", () => {
       hostname: "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
       authType: "access_key",
       accessKeyId: "AKIACLUSTERLIMIT0001",
-      secretAccessKey: "clusterLimitSecretKey000000000000000001",
+      secretAccessKey: "clusterLimitSecretKey0000000000000000001",
       roleArn: "",
       allApplications: true,
       applicationIds: [],
