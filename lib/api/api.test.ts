@@ -369,6 +369,220 @@ describe("registries", () => {
   });
 });
 
+describe("customers and licenses", () => {
+  const LICENSE = /^lic_[a-z2-7]{32}$/;
+
+  it("lets a member add, read, change, revoke, restore and regenerate; a viewer reads without ever seeing a license", async () => {
+    const team = await newTeam("customers");
+    const application = (await call(team.tokens.MEMBER, "POST", "/applications", { name: "Licensed" })).json.data;
+    const base = `/applications/${application.id}/customers`;
+    const created = await call(team.tokens.MEMBER, "POST", base, { name: "Acme", email: "Ops@Acme.example", expiresOn: "" });
+    expect(created.status).toBe(201);
+    expect(created.json.data).toMatchObject({ name: "Acme", email: "ops@acme.example", state: "active", expiresAt: null, applicationId: application.id });
+    const license: string = created.json.data.licenseId;
+    expect(license).toMatch(LICENSE);
+    const customerPath = `${base}/${created.json.data.id}`;
+
+    expect((await call(team.tokens.MEMBER, "GET", customerPath)).json.data.licenseId).toBe(license);
+    expect((await call(team.tokens.ADMIN, "GET", customerPath)).json.data.licenseId).toBe(license);
+    const asViewer = await call(team.tokens.VIEWER, "GET", customerPath);
+    expect(asViewer.status).toBe(200);
+    expect(asViewer.json.data).toMatchObject({ name: "Acme", licenseId: null });
+    expect(asViewer.text).not.toContain(license);
+    const listed = await call(team.tokens.VIEWER, "GET", base);
+    expect(listed.json.data.map((customer: { name: string }) => customer.name)).toEqual(["Acme"]);
+    expect(listed.text).not.toContain(license);
+    expect((await call(team.tokens.MEMBER, "GET", base)).text).not.toContain(license);
+
+    for (const [method, path, body] of [
+      ["POST", base, { name: "Viewer's", email: "", expiresOn: "" }],
+      ["PUT", customerPath, { name: "x", email: "", expiresOn: "" }],
+      ["POST", `${customerPath}/revoke`],
+      ["POST", `${customerPath}/restore`],
+      ["POST", `${customerPath}/license`],
+    ] as [string, string, unknown?][]) {
+      const answer = await call(team.tokens.VIEWER, method, path, body);
+      expect(answer.status, `${method} ${path}`).toBe(403);
+      expect(answer.json.error.message).toMatch(/This token's role \(Viewer\)/);
+      expect(answer.text).not.toContain(license);
+    }
+
+    const updated = await call(team.tokens.MEMBER, "PUT", customerPath, { name: "Acme Corp", email: "", expiresOn: "2999-12-31" });
+    expect(updated.status).toBe(200);
+    expect(updated.json.data).toMatchObject({ name: "Acme Corp", email: null, expiresAt: "3000-01-01T00:00:00.000Z" });
+    expect(updated.json.data).not.toHaveProperty("licenseId");
+
+    const revoked = await call(team.tokens.MEMBER, "POST", `${customerPath}/revoke`);
+    expect(revoked.json.data).toMatchObject({ state: "revoked", revokedAt: expect.any(String) });
+    const again = await call(team.tokens.MEMBER, "POST", `${customerPath}/revoke`);
+    expect(again.status).toBe(409);
+    expect(again.json.error.code).toBe("already_revoked");
+    expect((await call(team.tokens.MEMBER, "POST", `${customerPath}/restore`)).json.data).toMatchObject({ state: "active", revokedAt: null });
+    expect((await call(team.tokens.MEMBER, "POST", `${customerPath}/restore`)).json.error.code).toBe("not_revoked");
+
+    const regenerated = await call(team.tokens.MEMBER, "POST", `${customerPath}/license`);
+    expect(regenerated.status).toBe(200);
+    const newLicense: string = regenerated.json.data.licenseId;
+    expect(newLicense).toMatch(LICENSE);
+    expect(newLicense).not.toBe(license);
+    expect((await call(team.tokens.MEMBER, "GET", customerPath)).json.data.licenseId).toBe(newLicense);
+    // The license search of the page finds the customer by its new license only.
+    expect((await call(team.tokens.VIEWER, "GET", `${base}?search=${newLicense}`)).json.data).toHaveLength(1);
+    expect((await call(team.tokens.VIEWER, "GET", `${base}?search=${license}`)).json.data).toHaveLength(0);
+
+    // Neither license is in the audit log, through the API or in the table.
+    const audit = await call(team.tokens.ADMIN, "GET", "/audit-events?limit=200");
+    expect(audit.json.data.map((event: { action: string }) => event.action)).toEqual(
+      expect.arrayContaining(["customer.created", "customer.updated", "customer.revoked", "customer.restored", "customer.license_regenerated"]),
+    );
+    const stored = JSON.stringify(await prisma.auditEvent.findMany({ where: { teamId: team.teamId } }));
+    for (const secret of [license, newLicense]) {
+      expect(audit.text).not.toContain(secret);
+      expect(stored).not.toContain(secret);
+    }
+  });
+
+  it("pages through customers with cursors and the page's search", async () => {
+    const team = await newTeam("customer-pages");
+    const application = (await call(team.tokens.MEMBER, "POST", "/applications", { name: "Paged" })).json.data;
+    const base = `/applications/${application.id}/customers`;
+    for (let i = 1; i <= 5; i++) expect((await call(team.tokens.MEMBER, "POST", base, { name: `Customer ${i}`, email: i === 3 ? "three@example.com" : "", expiresOn: "" })).status).toBe(201);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const answer: Awaited<ReturnType<typeof call>> = await call(team.tokens.VIEWER, "GET", `${base}?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(answer.status).toBe(200);
+      seen.push(...answer.json.data.map((customer: { name: string }) => customer.name));
+      cursor = answer.json.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(["Customer 5", "Customer 4", "Customer 3", "Customer 2", "Customer 1"]);
+    expect((await call(team.tokens.VIEWER, "GET", `${base}?search=THREE@`)).json.data.map((customer: { name: string }) => customer.name)).toEqual(["Customer 3"]);
+  });
+
+  it("names each field that needs attention, in the form's words", async () => {
+    const application = (await call(alice.tokens.MEMBER, "POST", "/applications", { name: "Validated customers" })).json.data;
+    const base = `/applications/${application.id}/customers`;
+    const bad = await call(alice.tokens.MEMBER, "POST", base, { name: " ", email: "not-an-email", expiresOn: "2001-01-01" });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.code).toBe("invalid_input");
+    expect(bad.json.error.fields).toEqual({ name: "Enter the customer's name.", email: expect.stringMatching(/email address/), expiresOn: expect.stringMatching(/already passed/) });
+    const longSearch = await call(alice.tokens.VIEWER, "GET", `${base}?search=${"x".repeat(201)}`);
+    expect(longSearch.json.error.fields.search).toMatch(/at most 200/);
+    const created = (await call(alice.tokens.MEMBER, "POST", base, { name: "Fine", email: "", expiresOn: "" })).json.data;
+    const badUpdate = await call(alice.tokens.MEMBER, "PUT", `${base}/${created.id}`, { name: "Fine" });
+    expect(Object.keys(badUpdate.json.error.fields).sort()).toEqual(["email", "expiresOn"]);
+  });
+});
+
+describe("pull activity", () => {
+  async function seedEvents(teamId: string, applicationId: string, customerId: string) {
+    const at = (minutes: number) => new Date(Date.UTC(2026, 0, 15, 12, minutes));
+    const row = (minutes: number, action: string, status: number, repository: string | null, bytes = 0) => ({
+      teamId,
+      applicationId,
+      customerId,
+      action,
+      method: "GET",
+      repository,
+      status,
+      bytes,
+      durationMs: 5,
+      createdAt: at(minutes),
+    });
+    await prisma.pullEvent.createMany({
+      data: [row(1, "token", 200, null), row(2, "manifest", 200, "acme/api", 1000), row(3, "blob", 200, "acme/api", 5000), row(4, "manifest", 404, "acme/missing"), row(5, "manifest", 502, "acme/api")],
+    });
+  }
+
+  it("lists an application's requests newest first, with the page's filters and cursors", async () => {
+    const team = await newTeam("pulls");
+    const application = (await call(team.tokens.MEMBER, "POST", "/applications", { name: "Pulled" })).json.data;
+    const customer = (await call(team.tokens.MEMBER, "POST", `/applications/${application.id}/customers`, { name: "Puller", email: "", expiresOn: "" })).json.data;
+    await seedEvents(team.teamId, application.id, customer.id);
+    const base = `/applications/${application.id}/pull-activity`;
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const answer: Awaited<ReturnType<typeof call>> = await call(team.tokens.VIEWER, "GET", `${base}?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(answer.status).toBe(200);
+      seen.push(...answer.json.data.map((event: { action: string; status: number }) => `${event.action}:${event.status}`));
+      cursor = answer.json.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(["manifest:502", "manifest:404", "blob:200", "manifest:200", "token:200"]);
+
+    const names = async (query: string) => (await call(team.tokens.VIEWER, "GET", `${base}?${query}`)).json.data.map((event: { action: string; status: number }) => `${event.action}:${event.status}`);
+    expect(await names("status=refused")).toEqual(["manifest:404"]);
+    expect(await names("status=error")).toEqual(["manifest:502"]);
+    expect(await names("action=manifest&image=ACME/API")).toEqual(["manifest:502", "manifest:200"]);
+    expect(await names(`customer=${customer.id}&from=2026-01-15&to=2026-01-15`)).toHaveLength(5);
+    expect(await names("from=2026-01-16")).toEqual([]);
+    const event = (await call(team.tokens.VIEWER, "GET", `${base}?action=blob`)).json.data[0];
+    expect(event).toMatchObject({ customerId: customer.id, repository: "acme/api", bytes: 5000, createdAt: "2026-01-15T12:03:00.000Z" });
+  });
+
+  it("names a bad filter instead of answering unfiltered", async () => {
+    const application = (await call(alice.tokens.MEMBER, "POST", "/applications", { name: "Filtered" })).json.data;
+    const answer = await call(alice.tokens.VIEWER, "GET", `/applications/${application.id}/pull-activity?status=fine&action=push&from=2026-02-30x&limit=0`);
+    expect(answer.status).toBe(400);
+    expect(Object.keys(answer.json.error.fields).sort()).toEqual(["action", "from", "limit", "status"]);
+    expect(answer.json.error.fields.status).toMatch(/success, refused, error/);
+    expect(answer.json.error.fields.from).toMatch(/date like 2026-01-31/);
+    const badCursor = await call(alice.tokens.VIEWER, "GET", `/applications/${application.id}/pull-activity?cursor=${Buffer.from("1:abc").toString("base64url")}`);
+    expect(badCursor.json.error.fields.cursor).toMatch(/nextCursor/);
+  });
+
+  it("gives a customer's daily totals as its page shows them", async () => {
+    const team = await newTeam("totals");
+    const application = (await call(team.tokens.MEMBER, "POST", "/applications", { name: "Totalled" })).json.data;
+    const customer = (await call(team.tokens.MEMBER, "POST", `/applications/${application.id}/customers`, { name: "Counted", email: "", expiresOn: "" })).json.data;
+    const now = new Date();
+    await prisma.pullEvent.createMany({
+      data: [200, 200, 404].map((status) => ({ teamId: team.teamId, applicationId: application.id, customerId: customer.id, action: "manifest", method: "GET", repository: "acme/api", status, bytes: 100, durationMs: 1, createdAt: now })),
+    });
+    const answer = await call(team.tokens.VIEWER, "GET", `/applications/${application.id}/customers/${customer.id}/daily-totals?days=7`);
+    expect(answer.status).toBe(200);
+    expect(answer.json.data).toEqual([{ day: now.toISOString().slice(0, 10), pulls: 2, bytes: 300, requests: 3, failed: 1 }]);
+    expect((await call(team.tokens.VIEWER, "GET", `/applications/${application.id}/customers/${customer.id}/daily-totals?days=0`)).json.error.fields.days).toMatch(/from 1 to 90/);
+  });
+});
+
+describe("tenancy of customers and pull activity", () => {
+  it("answers 404 to another team, and to a customer asked for under another application", async () => {
+    const application = (await call(alice.tokens.MEMBER, "POST", "/applications", { name: "Alice's licensed" })).json.data;
+    const other = (await call(alice.tokens.MEMBER, "POST", "/applications", { name: "Alice's other" })).json.data;
+    const base = `/applications/${application.id}/customers`;
+    const customer = (await call(alice.tokens.MEMBER, "POST", base, { name: "Secret customer", email: "", expiresOn: "" })).json.data;
+    const customerPath = `${base}/${customer.id}`;
+    const attempts: [string, string, unknown?][] = [
+      ["GET", base],
+      ["POST", base, { name: "Smuggled", email: "", expiresOn: "" }],
+      ["GET", customerPath],
+      ["PUT", customerPath, { name: "pwned", email: "", expiresOn: "" }],
+      ["POST", `${customerPath}/revoke`],
+      ["POST", `${customerPath}/restore`],
+      ["POST", `${customerPath}/license`],
+      ["GET", `${customerPath}/daily-totals`],
+      ["GET", `/applications/${application.id}/pull-activity`],
+    ];
+    for (const [method, path, body] of attempts) {
+      const answer = await call(bob.tokens.ADMIN, method, path, body);
+      expect(answer.status, `bob: ${method} ${path}`).toBe(404);
+      expect(answer.json.error.code).toBe("not_found");
+      expect(answer.text).not.toContain("Secret customer");
+      expect(answer.text).not.toContain(customer.licenseId);
+    }
+    // The customer exists in Alice's team, but not under her other application.
+    for (const [method, path, body] of attempts.slice(2, 8)) {
+      const moved = path.replace(application.id, other.id);
+      expect((await call(alice.tokens.ADMIN, method, moved, body)).status, `alice: ${method} ${moved}`).toBe(404);
+    }
+    const after = (await call(alice.tokens.MEMBER, "GET", customerPath)).json.data;
+    expect(after).toMatchObject({ name: "Secret customer", state: "active", licenseId: customer.licenseId });
+    expect(await prisma.customer.count({ where: { applicationId: application.id } })).toBe(1);
+  });
+});
+
 describe("audit", () => {
   it("records every call with the token as actor, and what it changed", async () => {
     const team = await newTeam("audit");

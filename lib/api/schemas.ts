@@ -173,3 +173,54 @@ export const ZApiToken = z
     revokedAt: z.iso.datetime().nullable(),
   })
   .meta({ id: "ApiToken" });
+
+export const ZApiCustomer = z
+  .object({
+    id: ZId,
+    applicationId: ZId,
+    name: z.string(),
+    email: z.string().nullable(),
+    state: z.enum(["active", "revoked", "expired"]).meta({ description: "active: the license works; revoked or expired: pulls are refused." }),
+    expiresAt: timestamp("When the license stops working (the end of its last day, UTC); null: never.").nullable(),
+    revokedAt: timestamp("When the license was revoked.").nullable(),
+    createdAt: timestamp("When the customer was added."),
+    updatedAt: timestamp("When it last changed."),
+  })
+  .meta({ id: "Customer", description: "A customer of an application. The license ID is never part of it; see CustomerWithLicense." });
+
+export const ZApiCustomerWithLicense = ZApiCustomer.extend({
+  licenseId: z
+    .string()
+    .nullable()
+    .meta({ description: "The customer's registry password (and username). Returned to member and admin tokens only, as the customer page shows it; null for a viewer token." }),
+}).meta({ id: "CustomerWithLicense" });
+
+export const ZApiPullEvent = z
+  .object({
+    id: z.string().meta({ description: "The event's number." }),
+    customerId: z.string().nullable().meta({ description: "The customer whose license was used; null when none was (e.g. a refused sign-in)." }),
+    registryId: z.string().nullable(),
+    action: z.string().meta({ description: "token (sign-in), manifest, blob (layer), tags, catalog or ping." }),
+    method: z.string(),
+    repository: z.string().nullable(),
+    reference: z.string().nullable().meta({ description: "The tag or digest asked for." }),
+    digest: z.string().nullable(),
+    status: z.number().int().meta({ description: "The HTTP status the proxy answered." }),
+    bytes: z.number().int(),
+    durationMs: z.number().int(),
+    upstreamStatus: z.number().int().nullable().meta({ description: "What the vendor's registry answered, when it was asked." }),
+    clientAddress: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    createdAt: timestamp("When the request was made."),
+  })
+  .meta({ id: "PullEvent" });
+
+export const ZApiDailyPullTotals = z
+  .object({
+    day: z.string().meta({ description: "YYYY-MM-DD, UTC." }),
+    pulls: z.number().int().meta({ description: "Successful manifest downloads (GET): at least one per docker pull of an image." }),
+    bytes: z.number().int(),
+    requests: z.number().int(),
+    failed: z.number().int().meta({ description: "Requests answered with 4xx or 5xx." }),
+  })
+  .meta({ id: "DailyPullTotals" });

@@ -7,6 +7,7 @@ import { generateLicenseId, hashLicenseId, licenseHashCandidates, licenseState, 
 import { isLicenseIdFormat } from "@/lib/customers/license-id";
 import { expiryFromDate, ZCreateCustomerInput, ZUpdateCustomerInput } from "@/lib/customers/schema";
 import { prisma } from "@/lib/db";
+import { keysetQuery, toPage, type Page, type PageRequest } from "@/lib/db/pagination";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
 import type { z } from "zod";
@@ -42,15 +43,32 @@ export const CUSTOMER_LIST_LIMIT = 200;
  * (case-insensitive), or a whole license ID pasted by the vendor.
  */
 export async function listCustomers(teamId: string, applicationId: string, options: { search?: string } = {}) {
-  const search = options.search?.trim() ?? "";
-  const where: Prisma.CustomerWhereInput = { teamId, applicationId };
-  if (search !== "" && isLicenseIdFormat(search)) where.licenseHash = { in: licenseHashCandidates(search) };
-  else if (search !== "") where.OR = [{ name: { contains: search, mode: "insensitive" } }, { email: { contains: search, mode: "insensitive" } }];
+  const where = customerSearchWhere(teamId, applicationId, options.search);
   const [rows, total] = await Promise.all([
     prisma.customer.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "asc" }], take: CUSTOMER_LIST_LIMIT, select: CUSTOMER_FIELDS }),
     prisma.customer.count({ where }),
   ]);
   return { customers: rows.map(toView), total };
+}
+
+/** The same search as listCustomers, one keyset page at a time (newest first), for the REST API. */
+export async function listCustomersPage(teamId: string, applicationId: string, page: PageRequest & { search?: string | undefined }): Promise<Page<CustomerView>> {
+  const keyset = keysetQuery(page, "desc");
+  const rows = await prisma.customer.findMany({
+    where: { AND: [customerSearchWhere(teamId, applicationId, page.search), keyset.where] },
+    orderBy: keyset.orderBy,
+    take: keyset.take,
+    select: CUSTOMER_FIELDS,
+  });
+  return toPage(rows.map(toView), page);
+}
+
+function customerSearchWhere(teamId: string, applicationId: string, rawSearch: string | undefined): Prisma.CustomerWhereInput {
+  const search = rawSearch?.trim() ?? "";
+  const where: Prisma.CustomerWhereInput = { teamId, applicationId };
+  if (search !== "" && isLicenseIdFormat(search)) where.licenseHash = { in: licenseHashCandidates(search) };
+  else if (search !== "") where.OR = [{ name: { contains: search, mode: "insensitive" } }, { email: { contains: search, mode: "insensitive" } }];
+  return where;
 }
 
 export async function getCustomer(teamId: string, customerId: string): Promise<CustomerView | null> {

@@ -26,7 +26,7 @@ export function encodeCursor(row: Position): string {
   return Buffer.from(`${row.createdAt.getTime()}:${row.id}`).toString("base64url");
 }
 
-const INVALID_CURSOR = () =>
+export const INVALID_CURSOR = () =>
   new UserFacingError("invalid_input", "Some fields need attention.", { cursor: "This cursor is not one the API returned. Pass nextCursor from the previous page unchanged, or leave it out for the first page." });
 
 export function decodeCursor(cursor: string): Position {

@@ -37,6 +37,24 @@ export const ZPullActivityFilters = z.object({
   to: optionalDay,
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
 });
+/**
+ * The same filters for the REST API, strict instead: a script that mistypes
+ * a filter gets an error naming it, never a silently unfiltered answer.
+ */
+const apiDay = (field: string) =>
+  z
+    .string()
+    .refine((value) => DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), { error: `${field} must be a date like 2026-01-31 (UTC).` })
+    .optional();
+export const ZPullActivityQuery = z.object({
+  customer: z.string().trim().min(1).max(64, { error: "customer must be a customer ID." }).optional().meta({ description: "Only this customer's requests (a customer ID)." }),
+  image: z.string().trim().min(1).max(255, { error: "image must be at most 255 characters." }).optional().meta({ description: "Only repositories whose name contains this (case-insensitive)." }),
+  status: z.enum(PULL_STATUS_FILTERS, { error: `status must be one of ${PULL_STATUS_FILTERS.join(", ")}.` }).optional().meta({ description: "success: 2xx/3xx; refused: 4xx; error: 5xx." }),
+  action: z.enum(PULL_ACTIONS, { error: `action must be one of ${PULL_ACTIONS.join(", ")}.` }).optional(),
+  from: apiDay("from").meta({ description: "First day, YYYY-MM-DD (UTC), inclusive." }),
+  to: apiDay("to").meta({ description: "Last day, YYYY-MM-DD (UTC), inclusive." }),
+});
+
 export interface PullActivityFilters {
   customer?: string | undefined;
   image?: string | undefined;

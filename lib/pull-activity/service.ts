@@ -2,6 +2,7 @@ import "server-only";
 // Reading the proxy's access log (PullEvent rows, written by
 // lib/proxy/access-log.ts). Every query is scoped by teamId and applicationId.
 import { prisma } from "@/lib/db";
+import { decodeCursor, INVALID_CURSOR, toPage, type Page, type PageRequest } from "@/lib/db/pagination";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { csvRow } from "@/lib/pull-activity/csv";
 import { dateRangeOf, type PullActivityFilters } from "@/lib/pull-activity/schema";
@@ -72,6 +73,23 @@ export async function listPullEvents(teamId: string, applicationId: string, filt
     prisma.pullEvent.count({ where }),
   ]);
   return { events: rows.map(toView), total, page: filters.page, pageCount: Math.max(1, Math.ceil(total / PULL_ACTIVITY_PAGE_SIZE)) };
+}
+
+/**
+ * The same filters as listPullEvents, one keyset page at a time (newest
+ * first), for the REST API: a cursor never shifts while new events arrive.
+ */
+export async function listPullEventsPage(teamId: string, applicationId: string, filters: Omit<PullActivityFilters, "page">, page: PageRequest): Promise<Page<PullEventView>> {
+  const after = page.cursor ? decodeCursor(page.cursor) : null;
+  if (after && !/^\d{1,18}$/.test(after.id)) throw INVALID_CURSOR(); // event IDs are numbers
+  const where = whereOf(teamId, applicationId, { ...filters, page: 1 });
+  const rows = await prisma.pullEvent.findMany({
+    where: after ? { AND: [where, { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: BigInt(after.id) } }] }] } : where,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: page.limit + 1,
+    select: EVENT_FIELDS,
+  });
+  return toPage(rows.map(toView), page);
 }
 
 export const PULL_ACTIVITY_CSV_HEADER = ["time", "customer", "customer_id", "action", "method", "repository", "reference", "digest", "status", "bytes", "duration_ms", "upstream_status", "client_address", "user_agent"];

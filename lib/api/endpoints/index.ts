@@ -1,17 +1,18 @@
 import "server-only";
 // Every operation of the REST API, in the order the reference lists them.
-// A new resource (e.g. customers and licenses once the proxy registry lands)
-// is one module in this folder, its route files under app/api/v1, and one
+// A new resource is one module in this folder, its route files under app/api/v1, and one
 // line here; the OpenAPI document and its tests pick it up from this list.
 import type { ApiEndpoint } from "@/lib/api/endpoint";
 import * as applications from "@/lib/api/endpoints/applications";
 import * as auditEvents from "@/lib/api/endpoints/audit-events";
+import * as customers from "@/lib/api/endpoints/customers";
 import * as oidc from "@/lib/api/endpoints/oidc";
+import * as pullActivity from "@/lib/api/endpoints/pull-activity";
 import * as registries from "@/lib/api/endpoints/registries";
 import * as registryTests from "@/lib/api/endpoints/registry-tests";
 import * as tokens from "@/lib/api/endpoints/tokens";
 
-const MODULES = [applications, registries, registryTests, oidc, auditEvents, tokens];
+const MODULES = [applications, registries, registryTests, oidc, customers, pullActivity, auditEvents, tokens];
 
 function isEndpoint(value: unknown): value is ApiEndpoint {
   return typeof value === "object" && value !== null && "spec" in value && "handler" in value;

@@ -1,0 +1,4 @@
+import { customerDailyTotalsEndpoint } from "@/lib/api/endpoints/pull-activity";
+
+export const dynamic = "force-dynamic";
+export const GET = customerDailyTotalsEndpoint.handler;

@@ -1,0 +1,4 @@
+import { regenerateLicenseEndpoint } from "@/lib/api/endpoints/customers";
+
+export const dynamic = "force-dynamic";
+export const POST = regenerateLicenseEndpoint.handler;
