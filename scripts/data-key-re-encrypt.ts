@@ -6,6 +6,7 @@
 import { parseDataKeyring } from "@/lib/crypto/data-keyring";
 import { reEncryptStoredSecrets } from "@/lib/crypto/re-encryption";
 import { createSecretBox } from "@/lib/crypto/secret-box";
+import { deriveLicenseLookupKey, licenseHashWith } from "@/lib/customers/license-id";
 import { log, preparePortalRuntime, runMain, StartupError } from "./lib/portal-runtime";
 
 runMain(async () => {
@@ -14,7 +15,10 @@ runMain(async () => {
     const { env } = runtime;
     const keyring = parseDataKeyring({ current: env.DATA_ENCRYPTION_KEY, ...(env.DATA_ENCRYPTION_KEYS_PREVIOUS ? { previous: env.DATA_ENCRYPTION_KEYS_PREVIOUS } : {}) });
     log(`re-encrypting stored secrets with the current key ${keyring.current.id} (${keyring.all.size - 1} previous key(s) configured)`);
+    const licenseLookupKey = deriveLicenseLookupKey(keyring.current.key);
     const report = await reEncryptStoredSecrets(runtime.databaseUrl, createSecretBox(keyring), keyring.current.id, {
+      // A license's lookup hash is keyed from the data key too: rewritten with it, so the old key can go.
+      lookupHash: (licenseId) => licenseHashWith(licenseLookupKey, licenseId),
       onBatch: (column, done) => log(`  ${column}: ${done} re-encrypted so far`),
     });
     for (const column of report.columns) {

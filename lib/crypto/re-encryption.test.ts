@@ -6,6 +6,12 @@ import { signUp } from "@/lib/auth/service";
 import { generateDataKey, parseDataKeyring } from "@/lib/crypto/data-keyring";
 import { ENCRYPTED_COLUMNS, reEncryptStoredSecrets } from "@/lib/crypto/re-encryption";
 import { createSecretBox } from "@/lib/crypto/secret-box";
+import { createApplication } from "@/lib/applications/service";
+import { deriveLicenseLookupKey, licenseHashWith } from "@/lib/customers/license-id";
+import { findCustomerByLicense, resetLicenseKeyCache } from "@/lib/customers/license";
+import { ZCreateCustomerInput } from "@/lib/customers/schema";
+import { createCustomer } from "@/lib/customers/service";
+import { resetEnvCache } from "@/lib/env";
 import { ZCreateRegistryInput } from "@/lib/registries/schema";
 import { createRegistry } from "@/lib/registries/service";
 import { getLifecyclePolicy } from "@/lib/oidc/lifecycle-policy";
@@ -20,6 +26,9 @@ const newOnly = createSecretBox(parseDataKeyring({ current: NEW_KEY }));
 const SECRETS = ["FirstSecretKeyForReEncryption00000000001", "SecondSecretKeyForReEncryption0000000002", "ThirdSecretKeyForReEncryption00000000003"];
 
 let databaseUrl: string;
+let licenseId: string;
+const newLicenseKey = deriveLicenseLookupKey(rotated.current.key);
+const lookupHash = (plaintext: string) => licenseHashWith(newLicenseKey, plaintext);
 
 async function rows(sql: string): Promise<Record<string, string>[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -40,11 +49,13 @@ beforeAll(async () => {
     await createRegistry(teamId, { userId, email: "keys@example.com" }, ZCreateRegistryInput.parse(input));
   }
   await maintainSigningKeys(getLifecyclePolicy(), new Date());
+  const application = await createApplication(teamId, { userId, email: "keys@example.com" }, { name: "Keys app" });
+  ({ licenseId } = await createCustomer(teamId, { userId, email: "keys@example.com" }, ZCreateCustomerInput.parse({ applicationId: application.id, name: "Licensed", email: "", expiresOn: "" })));
 }, 120_000);
 
 describe("reEncryptStoredSecrets", () => {
   it("lists every encrypted column of the schema", () => {
-    expect(ENCRYPTED_COLUMNS.map((column) => `${column.table}.${column.column}`)).toEqual(["Registry.encryptedCredentials", "OidcSigningKey.encryptedPrivateKey"]);
+    expect(ENCRYPTED_COLUMNS.map((column) => `${column.table}.${column.column}`)).toEqual(["Registry.encryptedCredentials", "OidcSigningKey.encryptedPrivateKey", "Customer.encryptedLicense"]);
   });
 
   it("resumes after an interruption, re-encrypts everything under the new key once, and proves none is left", async () => {
@@ -63,11 +74,12 @@ describe("reEncryptStoredSecrets", () => {
     const halfway = await rows(`SELECT split_part("encryptedCredentials", ':', 2) AS key_id, count(*) AS count FROM "Registry" GROUP BY 1 ORDER BY 1`);
     expect(halfway.map((row) => [row.key_id, Number(row.count)]).sort()).toEqual([[old.current.id, SECRETS.length - 1], [rotated.current.id, 1]].sort());
 
-    const report = await reEncryptStoredSecrets(databaseUrl, createSecretBox(rotated), rotated.current.id, { batchSize: 2 });
+    const report = await reEncryptStoredSecrets(databaseUrl, createSecretBox(rotated), rotated.current.id, { batchSize: 2, lookupHash });
     expect(report.complete).toBe(true);
     expect(report.columns).toEqual([
       { name: "Registry.encryptedCredentials", reEncrypted: SECRETS.length - 1, undecryptable: [], remainingByKeyId: {} },
       { name: "OidcSigningKey.encryptedPrivateKey", reEncrypted: 1, undecryptable: [], remainingByKeyId: {} },
+      { name: "Customer.encryptedLicense", reEncrypted: 1, undecryptable: [], remainingByKeyId: {} },
     ]);
 
     // The new key alone decrypts every value, each bound to its own row.
@@ -77,9 +89,17 @@ describe("reEncryptStoredSecrets", () => {
     const [signingKey] = await rows(`SELECT "id", "encryptedPrivateKey" AS stored FROM "OidcSigningKey"`);
     expect(newOnly.decrypt(signingKey!.stored!, [signingKey!.id!])).toContain("BEGIN PRIVATE KEY");
 
+    // The license still logs in once the old key is gone: its lookup hash was rewritten with the new key.
+    const [customer] = await rows(`SELECT "id", "teamId", "encryptedLicense" AS stored FROM "Customer"`);
+    expect(newOnly.decrypt(customer!.stored!, [customer!.teamId!, customer!.id!])).toBe(licenseId);
+    process.env.DATA_ENCRYPTION_KEY = NEW_KEY;
+    resetEnvCache();
+    resetLicenseKeyCache();
+    expect(await findCustomerByLicense(licenseId)).toMatchObject({ id: customer!.id });
+
     // Running again changes nothing.
-    const again = await reEncryptStoredSecrets(databaseUrl, createSecretBox(rotated), rotated.current.id);
-    expect(again.columns.map((column) => column.reEncrypted)).toEqual([0, 0]);
+    const again = await reEncryptStoredSecrets(databaseUrl, createSecretBox(rotated), rotated.current.id, { lookupHash });
+    expect(again.columns.map((column) => column.reEncrypted)).toEqual([0, 0, 0]);
     expect(again.complete).toBe(true);
   });
 
@@ -89,7 +109,7 @@ describe("reEncryptStoredSecrets", () => {
     const foreign = createSecretBox(stranger).encrypt("{}", [registry!.teamId!, registry!.id!]);
     await rows(`UPDATE "Registry" SET "encryptedCredentials" = '${foreign}' WHERE "id" = '${registry!.id}'`);
 
-    const report = await reEncryptStoredSecrets(databaseUrl, createSecretBox(rotated), rotated.current.id);
+    const report = await reEncryptStoredSecrets(databaseUrl, createSecretBox(rotated), rotated.current.id, { lookupHash });
     expect(report.complete).toBe(false);
     expect(report.columns[0]).toMatchObject({ undecryptable: [{ id: registry!.id, keyId: stranger.current.id }], remainingByKeyId: { [stranger.current.id]: 1 } });
   });

@@ -13,11 +13,14 @@ export interface EncryptedColumn {
   column: string;
   /** The row's columns that form the associated data, in the order the code that encrypts passes them. */
   associatedData: string[];
+  /** A lookup hash of the same value keyed from the data key (licenses): rewritten with the current key alongside. */
+  lookupHashColumn?: string;
 }
 
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { table: "Registry", column: "encryptedCredentials", associatedData: ["teamId", "id"] },
   { table: "OidcSigningKey", column: "encryptedPrivateKey", associatedData: ["id"] },
+  { table: "Customer", column: "encryptedLicense", associatedData: ["teamId", "id"], lookupHashColumn: "licenseHash" },
 ];
 
 export interface ColumnReport {
@@ -43,9 +46,19 @@ export async function reEncryptStoredSecrets(
   databaseUrl: string,
   box: SecretBox,
   currentKeyId: string,
-  options: { batchSize?: number; columns?: readonly EncryptedColumn[]; onBatch?: (column: string, done: number) => void } = {},
+  options: {
+    batchSize?: number;
+    columns?: readonly EncryptedColumn[];
+    onBatch?: (column: string, done: number) => void;
+    /** The current key's lookup hash of a value, for columns with lookupHashColumn. */
+    lookupHash?: (plaintext: string) => string;
+  } = {},
 ): Promise<ReEncryptionReport> {
   const batchSize = options.batchSize ?? 100;
+  const lookupHashOf = (plaintext: string) => {
+    if (!options.lookupHash) throw new Error("a column with a lookup hash needs options.lookupHash");
+    return options.lookupHash(plaintext);
+  };
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -75,7 +88,14 @@ export async function reEncryptStoredSecrets(
               continue;
             }
             // Only if unchanged since it was read: a concurrent edit already wrote it under the current key.
-            const updated = await client.query(`UPDATE ${table} SET ${column} = $1 WHERE "id" = $2 AND ${column} = $3`, [box.encrypt(plaintext, associatedData), row.id, row.stored]);
+            const updated = spec.lookupHashColumn
+              ? await client.query(`UPDATE ${table} SET ${column} = $1, ${quote(spec.lookupHashColumn)} = $4 WHERE "id" = $2 AND ${column} = $3`, [
+                  box.encrypt(plaintext, associatedData),
+                  row.id,
+                  row.stored,
+                  lookupHashOf(plaintext),
+                ])
+              : await client.query(`UPDATE ${table} SET ${column} = $1 WHERE "id" = $2 AND ${column} = $3`, [box.encrypt(plaintext, associatedData), row.id, row.stored]);
             report.reEncrypted += updated.rowCount ?? 0;
           }
           await client.query("COMMIT");
