@@ -36,10 +36,15 @@ export class DigestVerifier extends Transform {
   private readonly hash: Hash | undefined;
   private held: Buffer | undefined;
 
-  /** `counter.bytes` grows as bytes are passed on (the access log reads it when the response closes). */
+  /**
+   * `counter.bytes` grows as bytes are passed on, and a mismatch sets
+   * `counter.abortedStatus` before the error reaches the pipeline (the access
+   * log reads both when the response closes, which the pipeline's tear-down
+   * may fire before the caller's catch runs).
+   */
   constructor(
     private readonly expected: string | null,
-    private readonly counter: { bytes: number } = { bytes: 0 },
+    private readonly counter: { bytes: number; abortedStatus?: number } = { bytes: 0 },
   ) {
     // Larger buffers than the 16 KiB default: fewer, bigger writes on the hot path.
     super({ highWaterMark: 1024 * 1024 });
@@ -61,7 +66,10 @@ export class DigestVerifier extends Transform {
   override _flush(callback: TransformCallback): void {
     if (!this.hash || !this.expected) return callback();
     const actual = `${this.expected.slice(0, this.expected.indexOf(":"))}:${this.hash.digest("hex")}`;
-    if (actual !== this.expected) return callback(new DigestMismatchError());
+    if (actual !== this.expected) {
+      this.counter.abortedStatus = 502;
+      return callback(new DigestMismatchError());
+    }
     if (this.held) this.counter.bytes += this.held.length;
     callback(null, this.held);
   }
