@@ -14,7 +14,7 @@ import readline from "node:readline";
 import autocannon from "autocannon";
 import { findFreePort, startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { applyMigrations } from "@/lib/db/migrations";
-import { PORTAL_SERVER_COMMAND } from "./lib/portal-server-command";
+import { spawnBenchPortal } from "./lib/spawn-bench-portal";
 
 const root = path.resolve(import.meta.dirname, "..");
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS || 10);
@@ -32,23 +32,7 @@ const database = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "post
 await applyMigrations(database.url);
 const port = await findFreePort();
 const baseUrl = `http://127.0.0.1:${port}`;
-const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
-const portal = spawn(...PORTAL_SERVER_COMMAND, {
-  cwd: root,
-  stdio: "ignore",
-  env: {
-    ...inherited,
-    NODE_ENV: "production",
-    LISTEN_HOST: "127.0.0.1",
-    PORT: String(port),
-    NEXT_TELEMETRY_DISABLED: "1",
-    LOG_LEVEL: "warn",
-    DATABASE_URL: database.url,
-    APP_URL: baseUrl,
-    NEXTAUTH_SECRET: "benchmark-secret-benchmark-secret-benchmark",
-    DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
-  },
-});
+const portal = spawnBenchPortal({ cwd: root, port, databaseUrl: database.url });
 const references: ChildProcess[] = [];
 
 interface Figures {

@@ -3,13 +3,13 @@
 // answer, and its memory (resident set of the server's whole process tree)
 // once it has served the sign-in page and the JWKS. Linux only (reads /proc).
 // A benchmark, not a test: it prints figures.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { findFreePort, startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { applyMigrations } from "@/lib/db/migrations";
 import { PORTAL_SERVER_COMMAND } from "./lib/portal-server-command";
+import { spawnBenchPortal } from "./lib/spawn-bench-portal";
 
 const root = path.resolve(import.meta.dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS || 3);
@@ -23,7 +23,6 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-bench-start-"));
 fs.chmodSync(dataDir, 0o755);
 const database = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), database: "portal_bench" });
 await applyMigrations(database.url);
-const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
 
 const samples: { startMs: number; rssMb: number }[] = [];
 try {
@@ -42,22 +41,7 @@ async function measureOnce(): Promise<{ startMs: number; rssMb: number }> {
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const server = spawn(...PORTAL_SERVER_COMMAND, {
-    cwd: root,
-    stdio: "ignore",
-    env: {
-      ...inherited,
-      NODE_ENV: "production",
-      LISTEN_HOST: "127.0.0.1",
-      PORT: String(port),
-      NEXT_TELEMETRY_DISABLED: "1",
-      LOG_LEVEL: "warn",
-      DATABASE_URL: database.url,
-      APP_URL: baseUrl,
-      NEXTAUTH_SECRET: "benchmark-secret-benchmark-secret-benchmark",
-      DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
-    },
-  });
+  const server = spawnBenchPortal({ cwd: root, port, databaseUrl: database.url });
   try {
     await waitFor(`${baseUrl}/api/health`);
     const startMs = Math.round(performance.now() - started);
