@@ -48,6 +48,10 @@ const server = http.createServer((request, response) =>
     void handle(request, response);
   }),
 );
+// Idle keep-alive connections outlive a load balancer's (60 s on AWS ALB) and
+// any client's reuse of them, so no request races the server closing its socket.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 warmKeySnapshot();
 server.listen(port, hostname, () => log.info({ listen: `${hostname ?? "all interfaces"}:${port}` }, "portal listening"));
 const metricsServer = env.METRICS_LISTEN ? await startMetricsServer(env.METRICS_LISTEN) : null;
