@@ -12,7 +12,7 @@ import { resetEnvCache } from "@/lib/env";
 import { ZCreateRegistryInput } from "@/lib/registries/schema";
 import { createRegistry } from "@/lib/registries/service";
 import { TESTS_PER_MINUTE } from "@/lib/registry-test/rate-limit";
-import { runRegistryTestOverHttp, signInOverHttp } from "@/test/support/http-session";
+import { postCredentials, runRegistryTestOverHttp, signInOverHttp } from "@/test/support/http-session";
 import { startPortalCluster, type PortalCluster } from "@/test/support/portal-cluster";
 
 const PASSWORD = "a long enough passphrase";
@@ -25,15 +25,7 @@ let cluster: PortalCluster;
 
 /** One credentials sign-in attempt; the code next-auth reports, or "ok" with a session cookie. */
 async function attemptSignIn(baseUrl: string, email: string, password: string): Promise<string> {
-  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const jar = csrf.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
-  const response = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar },
-    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
-  });
+  const response = await postCredentials(baseUrl, email, password);
   if (response.headers.getSetCookie().some((cookie) => cookie.startsWith("next-auth.session-token="))) return "ok";
   // With json=true next-auth answers {url} whose `error` parameter is the code.
   const location = response.headers.get("location") ?? ((await response.json().catch(() => ({}))) as { url?: string }).url ?? "";

@@ -2,17 +2,22 @@
 // and the registry Test driven through its real route, for tests that talk to
 // running portal processes rather than to the app's code.
 
-/** Signs in on `baseUrl`; returns the Cookie header of the session (valid on every process sharing NEXTAUTH_SECRET). */
-export async function signInOverHttp(baseUrl: string, email: string, password: string): Promise<string> {
+/** One credentials sign-in attempt through next-auth's own endpoint, as the sign-in form makes it. */
+export async function postCredentials(baseUrl: string, email: string, password: string): Promise<Response> {
   const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const jar = csrf.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
-  const response = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+  return fetch(`${baseUrl}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar },
     body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
   });
+}
+
+/** Signs in on `baseUrl`; returns the Cookie header of the session (valid on every process sharing NEXTAUTH_SECRET). */
+export async function signInOverHttp(baseUrl: string, email: string, password: string): Promise<string> {
+  const response = await postCredentials(baseUrl, email, password);
   const session = response.headers.getSetCookie().find((cookie) => cookie.startsWith("next-auth.session-token="));
   if (!session) throw new Error(`sign-in on ${baseUrl} failed with ${response.status}`);
   return session.split(";")[0]!;
