@@ -11,7 +11,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import bcrypt from "bcryptjs";
-import { FULL_ACCESS, type ReferenceUser } from "./access";
+import { FULL_ACCESS, type AccessRule, type ReferenceUser } from "./access";
 import { startTokenIssuer, type TokenIssuer } from "./token-issuer";
 
 export const REFERENCE_REGISTRY_BIN = process.env.REFERENCE_REGISTRY_BIN ?? "/usr/bin/docker-registry";
@@ -32,6 +32,8 @@ export interface ReferenceRegistryOptions {
   users?: ReferenceUser[];
   /** Token mode: an existing token server (its users are its own); without it one is started with `users`. */
   tokenIssuer?: TokenIssuerConfig;
+  /** Token mode with its own issuer: what a request without credentials may do (default nothing), e.g. public images. */
+  anonymousAccess?: AccessRule[];
 }
 
 export interface ReferenceRegistry {
@@ -54,7 +56,7 @@ export async function startReferenceRegistry(options: ReferenceRegistryOptions):
     throw new Error(`${REFERENCE_REGISTRY_BIN} is missing: install Debian's docker-registry package (apt-get install docker-registry) or set REFERENCE_REGISTRY_BIN`);
   }
   const users = options.users ?? DEFAULT_USERS;
-  const startedIssuer = options.auth === "token" && !options.tokenIssuer ? await startTokenIssuer({ users }) : undefined;
+  const startedIssuer = options.auth === "token" && !options.tokenIssuer ? await startTokenIssuer({ users, anonymousAccess: options.anonymousAccess }) : undefined;
   const tokenIssuer = options.tokenIssuer ?? startedIssuer;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "reference-registry-"));
   const authConfig = options.auth === "htpasswd" ? htpasswdAuth(dir, users) : tokenAuth(dir, tokenIssuer!);

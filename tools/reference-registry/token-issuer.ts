@@ -22,6 +22,8 @@ export interface TokenIssuerOptions {
   /** What a request without credentials is granted (default nothing). */
   anonymousAccess?: AccessRule[];
   expiresInSeconds?: number;
+  /** Sign with this signer (its issuer is the tokens' `iss`) instead of a new one: a provider stand-in shares its signer with the registry. */
+  signer?: TokenSigner;
 }
 
 export interface TokenRequestRecord {
@@ -54,10 +56,10 @@ export interface TokenIssuer {
 
 export async function startTokenIssuer(options: TokenIssuerOptions = {}): Promise<TokenIssuer> {
   const service = options.service ?? "reference-registry";
-  const issuerName = options.issuer ?? "reference-token-issuer";
+  const issuerName = options.signer?.issuer ?? options.issuer ?? "reference-token-issuer";
   const realmPath = options.path ?? "/token";
   const users = new Map((options.users ?? []).map((user) => [user.username, user]));
-  const signer = await createTokenSigner({ issuer: issuerName });
+  const signer = options.signer ?? (await createTokenSigner({ issuer: issuerName }));
 
   async function answer(request: http.IncomingMessage, response: http.ServerResponse, record: TokenRequestRecord): Promise<void> {
     const url = new URL(request.url ?? "/", "http://token-issuer");
