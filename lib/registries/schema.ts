@@ -9,6 +9,8 @@
 import { z } from "zod";
 import { parseRoleArn } from "@/lib/aws/arn";
 import { parseEcrHostname } from "@/lib/aws/ecr-hostname";
+import { looksLikeArn, resolveRoleReference } from "@/lib/aws/role-reference";
+import { cleanHostnameInput } from "@/lib/registries/hostname-input";
 
 export const REGISTRY_PROVIDERS = ["ecr"] as const;
 export type RegistryProvider = (typeof REGISTRY_PROVIDERS)[number];
@@ -41,11 +43,18 @@ const ZRegistryFields = z.object({
     .trim()
     .max(63, { error: MESSAGES.name })
     .refine((value) => value === "" || REGISTRY_NAME_PATTERN.test(value), { error: MESSAGES.name }),
-  hostname: z.string().max(300, { error: "That is too long for a hostname. Enter a hostname like 123456789012.dkr.ecr.us-east-1.amazonaws.com." }),
+  /** A pasted URL or image reference is cleaned to its hostname (lib/registries/hostname-input). */
+  hostname: z
+    .string()
+    .max(300, { error: "That is too long for a hostname. Enter a hostname like 123456789012.dkr.ecr.us-east-1.amazonaws.com." })
+    .transform((value) => cleanHostnameInput(value).hostname),
   authType: z.enum(REGISTRY_AUTH_TYPES, { error: "Choose how the portal authenticates: access key or IAM Authentication." }),
   accessKeyId: z.string().trim().max(128, { error: MESSAGES.accessKeyId }),
   secretAccessKey: z.string().trim().max(128, { error: MESSAGES.secretAccessKey }),
+  /** IAM Authentication: the role's name (e.g. PortalEcrPull, in roleAccountId or the registry's account) or its full ARN. */
   roleArn: z.string().trim().max(2048, { error: "That is too long for a role ARN. Role ARN must look like arn:aws:iam::123456789012:role/Name." }),
+  /** The role's account when it is not the registry's ("" or absent: the registry's). Ignored for a full ARN. */
+  roleAccountId: z.string().trim().max(64, { error: "The role's account ID must be exactly 12 digits, e.g. 123456789012." }).optional(),
   allApplications: z.boolean({ error: "Choose which applications may use this registry." }),
   applicationIds: z.array(z.string().min(1).max(64)).max(500),
 });
@@ -77,9 +86,14 @@ function checkRegistry(value: RegistryFields, ctx: z.RefinementCtx, needsAccessK
 
   if (value.authType === "iam_role") {
     const registry = hostnameProblem ? null : parseEcrHostname(value.hostname);
-    const partition = registry?.ok ? registry.value.partition : undefined;
-    const role = parseRoleArn(value.roleArn, partition ? { partition } : {});
-    if (!role.ok) ctx.addIssue({ code: "custom", path: ["roleArn"], message: role.message });
+    if (registry?.ok) {
+      const role = resolveRoleReference({ role: value.roleArn, accountId: value.roleAccountId ?? "", registry: registry.value });
+      if (!role.ok) ctx.addIssue({ code: "custom", path: [role.field ?? "roleArn"], message: role.message });
+    } else if (looksLikeArn(value.roleArn) || value.roleArn.trim() === "") {
+      // Without a hostname only a full ARN can be checked; a name waits for the hostname.
+      const role = parseRoleArn(value.roleArn);
+      if (!role.ok) ctx.addIssue({ code: "custom", path: ["roleArn"], message: role.message });
+    }
   }
 
   if (!value.allApplications && value.applicationIds.length === 0) ctx.addIssue({ code: "custom", path: ["applicationIds"], message: MESSAGES.applicationIds });
@@ -102,7 +116,7 @@ export const ZDeleteRegistryInput = z.object({ registryId: z.string().min(1).max
 export type TDeleteRegistryInput = z.infer<typeof ZDeleteRegistryInput>;
 
 /** The fields of the registry form, in the order errors are focused. */
-export const REGISTRY_FORM_FIELDS = ["provider", "name", "hostname", "authType", "accessKeyId", "secretAccessKey", "roleArn", "applicationIds"] as const;
+export const REGISTRY_FORM_FIELDS = ["provider", "name", "hostname", "authType", "accessKeyId", "secretAccessKey", "roleArn", "roleAccountId", "applicationIds"] as const;
 
 /** Test status written by the Test (lib/registry-test); see RegistryStatus in service.ts. */
 export const REGISTRY_TEST_STATUSES = ["never", "verified", "failing", "unsafe"] as const;

@@ -3,6 +3,7 @@ import "server-only";
 // credentials column is never selected here (the Prisma client omits it by
 // default; see lib/registries/credentials.ts for the one reader).
 import { parseEcrHostname } from "@/lib/aws/ecr-hostname";
+import { resolveRoleReference } from "@/lib/aws/role-reference";
 import { recordAuditEvent, type AuditActor } from "@/lib/audit/service";
 import { prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
@@ -131,6 +132,9 @@ async function normalize(teamId: string, input: TCreateRegistryInput) {
   const hostname = parseEcrHostname(input.hostname);
   if (!hostname.ok) throw fieldError("hostname", hostname.message);
   if (input.authType === "ambient" && !getEnv().ALLOW_AMBIENT_AWS_CREDENTIALS) throw fieldError("authType", AMBIENT_DISABLED_MESSAGE);
+  // A role name resolves to an ARN in the registry's (or the given) account; the ARN is what is stored.
+  const role = input.authType === "iam_role" ? resolveRoleReference({ role: input.roleArn, accountId: input.roleAccountId ?? "", registry: hostname.value }) : null;
+  if (role && !role.ok) throw fieldError(role.field ?? "roleArn", role.message);
   // App IDs come from the browser: each must be an application of this team.
   const applicationIds = input.allApplications ? [] : [...new Set(input.applicationIds)];
   if (applicationIds.length > 0) {
@@ -142,7 +146,7 @@ async function normalize(teamId: string, input: TCreateRegistryInput) {
     name: input.name === "" ? null : input.name,
     hostname: hostname.value.hostname,
     authType: input.authType,
-    roleArn: input.authType === "iam_role" ? input.roleArn : null,
+    roleArn: role?.ok ? role.value.arn : null,
     allApplications: input.allApplications,
     applicationIds,
   };
