@@ -122,3 +122,37 @@ describe("the GitLab stand-in", () => {
     expect((await headManifest(gitlab, "acme/other", "1.0", token)).status).toBe(401);
   });
 });
+
+describe("the Harbor stand-in", () => {
+  const ROBOT = { username: "robot$acme+puller", password: "harbor-robot-secret", access: [{ repository: "acme/*", actions: ["pull" as const] }] };
+  let harbor: StandIn;
+  let digest: string;
+
+  beforeAll(async () => {
+    const { startHarborStandIn } = await import("./harbor");
+    harbor = await startHarborStandIn({ accounts: [ROBOT], publicProjects: ["library"] });
+    digest = (await harbor.push("acme/app", "1.0")).digest;
+    await harbor.push("library/base", "1.0");
+  });
+
+  afterAll(async () => {
+    await harbor?.close();
+  });
+
+  it("challenges with /service/token and lets skopeo pull with a robot account", async () => {
+    await expectChallenge(harbor, `Bearer realm="${harbor.url}/service/token",service="harbor-registry"`);
+    expect((await skopeoInspect(harbor, "acme/app:1.0", { username: ROBOT.username, password: ROBOT.password })).Digest).toBe(digest);
+  });
+
+  it("grants anonymous pulls of a public project only", async () => {
+    const tokenFor = async (repository: string) =>
+      ((await (await fetch(`${harbor.url}/service/token?service=harbor-registry&scope=repository:${repository}:pull`)).json()) as { token: string }).token;
+    expect((await headManifest(harbor, "library/base", "1.0", await tokenFor("library/base"))).status).toBe(200);
+    expect((await headManifest(harbor, "acme/app", "1.0", await tokenFor("acme/app"))).status).toBe(401);
+  });
+
+  it("refuses a wrong secret", async () => {
+    const response = await fetch(`${harbor.url}/service/token?service=harbor-registry&scope=repository:acme/app:pull`, { headers: { Authorization: basic(ROBOT.username, "wrong") } });
+    expect(response.status).toBe(401);
+  });
+});

@@ -4,6 +4,7 @@ export { startAzureStandIn, ACR_AAD_AUDIENCE, type AcrToken, type AzureStandIn, 
 export { startDockerHubStandIn, DOCKER_HUB_RATE_LIMIT, DOCKER_HUB_SERVICE, type DockerHubAccount } from "./docker-hub";
 export { startGhcrStandIn, GHCR_SERVICE, type GhcrToken } from "./ghcr";
 export { startGitlabStandIn, GITLAB_SERVICE, type GitlabToken } from "./gitlab";
+export { startHarborStandIn, HARBOR_SERVICE, type HarborAccount } from "./harbor";
 export { createServiceAccountKey, startGoogleStandIn, type GoogleServiceAccount, type ServiceAccountKeyFile } from "./google";
 export { startQuayStandIn, type QuayRobot } from "./quay";
 export { startStandIn, type StandIn, type StandInOptions } from "./stand-in";
