@@ -14,13 +14,15 @@ import { Button, ButtonLink } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { parseEcrHostname } from "@/lib/aws/ecr-hostname";
 import { createRegistryAction, updateRegistryAction } from "@/lib/registries/actions";
+import { PROVIDERS } from "@/lib/registries/providers";
 import {
   AUTH_TYPE_LABEL,
   PROVIDER_LABEL,
   REGISTRY_FORM_FIELDS,
   REGISTRY_PROVIDERS,
-  ZCreateRegistryInput,
-  ZUpdateRegistryInput,
+  EMPTY_CREDENTIAL_FIELDS,
+  ZCreateRegistryForm,
+  ZUpdateRegistryForm,
   type RegistryAuthType,
   type TCreateRegistryInput,
   type TUpdateRegistryInput,
@@ -46,8 +48,8 @@ export function CreateRegistryForm(context: RegistryFormContext) {
   const router = useRouter();
   const [leaving, setLeaving] = useState(false);
   const form = useForm<TCreateRegistryInput>({
-    resolver: zodResolver(ZCreateRegistryInput),
-    defaultValues: { provider: "ecr", name: "", hostname: "", authType: "access_key", accessKeyId: "", secretAccessKey: "", roleArn: "", allApplications: true, applicationIds: [] },
+    resolver: zodResolver(ZCreateRegistryForm),
+    defaultValues: { ...EMPTY_CREDENTIAL_FIELDS, provider: "ecr", name: "", hostname: "", authType: "access_key", allApplications: true, applicationIds: [] },
   });
 
   async function onSubmit(values: TCreateRegistryInput) {
@@ -70,6 +72,7 @@ export function EditRegistryForm({ registry, ...context }: RegistryFormContext &
   const router = useRouter();
   const hasStoredKey = registry.accessKeyIdMasked !== null;
   const defaults: TUpdateRegistryInput = {
+    ...EMPTY_CREDENTIAL_FIELDS,
     registryId: registry.id,
     provider: registry.provider,
     name: registry.name ?? "",
@@ -83,7 +86,7 @@ export function EditRegistryForm({ registry, ...context }: RegistryFormContext &
     allApplications: registry.allApplications,
     applicationIds: registry.applicationIds,
   };
-  const form = useForm<TUpdateRegistryInput>({ resolver: zodResolver(ZUpdateRegistryInput), defaultValues: defaults });
+  const form = useForm<TUpdateRegistryInput>({ resolver: zodResolver(ZUpdateRegistryForm), defaultValues: defaults });
   const replaceAccessKey = useWatch({ control: form.control, name: "replaceAccessKey" });
 
   function setReplacing(replacing: boolean) {
@@ -143,7 +146,7 @@ function RegistryFormFields({ form, context, keptKey }: { form: UseFormReturn<TC
   const { errors } = form.formState;
   const [hostname, authType, roleArn, allApplications] = useWatch({ control: form.control, name: ["hostname", "authType", "roleArn", "allApplications"] });
   const idPrefix = useId();
-  const authTypes = (Object.keys(AUTH_TYPE_LABEL) as RegistryAuthType[]).filter((type) => type !== "ambient" || context.allowAmbient || authType === "ambient");
+  const authTypes = PROVIDERS.ecr.authTypes.map((spec) => spec.id).filter((type) => type !== "ambient" || context.allowAmbient || authType === "ambient");
 
   return (
     <>
@@ -336,7 +339,7 @@ function RegistryFormFields({ form, context, keptKey }: { form: UseFormReturn<TC
   );
 }
 
-const AUTH_TYPE_HINT: Record<RegistryAuthType, string> = {
+const AUTH_TYPE_HINT: Partial<Record<RegistryAuthType, string>> = {
   access_key: "An IAM user's access key ID and secret access key, stored encrypted.",
   iam_role: "The portal assumes an IAM role in your account with a short-lived token. No AWS key is stored.",
   ambient: "The AWS identity the portal itself runs with (single-tenant installs).",
