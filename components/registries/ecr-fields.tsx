@@ -11,6 +11,7 @@ import { RegistrySetupGuide } from "@/components/registries/registry-setup-guide
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { parseEcrHostname } from "@/lib/aws/ecr-hostname";
+import { PROVIDERS } from "@/lib/registries/providers";
 import { AUTH_TYPE_LABEL, type RegistryAuthType, type TCreateRegistryInput } from "@/lib/registries/schema";
 
 /** Auth type, credentials or role, and the AWS setup guide of an ECR registry. */
@@ -18,7 +19,7 @@ export function EcrFields({ form, context, keptKey }: { form: UseFormReturn<TCre
   const { errors } = form.formState;
   const [hostname, authType, roleArn] = useWatch({ control: form.control, name: ["hostname", "authType", "roleArn"] });
   const idPrefix = useId();
-  const authTypes = (Object.keys(AUTH_TYPE_LABEL) as RegistryAuthType[]).filter((type) => type !== "ambient" || context.allowAmbient || authType === "ambient");
+  const authTypes = PROVIDERS.ecr.authTypes.map((spec) => spec.id).filter((type) => type !== "ambient" || context.allowAmbient || authType === "ambient");
 
   return (
     <>
@@ -131,7 +132,7 @@ export function EcrFields({ form, context, keptKey }: { form: UseFormReturn<TCre
   );
 }
 
-const AUTH_TYPE_HINT: Record<RegistryAuthType, string> = {
+const AUTH_TYPE_HINT: Partial<Record<RegistryAuthType, string>> = {
   access_key: "An IAM user's access key ID and secret access key, stored encrypted.",
   iam_role: "The portal assumes an IAM role in your account with a short-lived token. No AWS key is stored.",
   ambient: "The AWS identity the portal itself runs with (single-tenant installs).",

@@ -19,8 +19,9 @@ import {
   PROVIDER_LABEL,
   REGISTRY_FORM_FIELDS,
   REGISTRY_PROVIDERS,
-  ZCreateRegistryInput,
-  ZUpdateRegistryInput,
+  EMPTY_CREDENTIAL_FIELDS,
+  ZCreateRegistryForm,
+  ZUpdateRegistryForm,
   type TCreateRegistryInput,
   type TUpdateRegistryInput,
 } from "@/lib/registries/schema";
@@ -45,8 +46,8 @@ export function CreateRegistryForm(context: RegistryFormContext) {
   const router = useRouter();
   const [leaving, setLeaving] = useState(false);
   const form = useForm<TCreateRegistryInput>({
-    resolver: zodResolver(ZCreateRegistryInput),
-    defaultValues: { provider: "ecr", name: "", hostname: "", authType: "access_key", accessKeyId: "", secretAccessKey: "", roleArn: "", allApplications: true, applicationIds: [] },
+    resolver: zodResolver(ZCreateRegistryForm),
+    defaultValues: { ...EMPTY_CREDENTIAL_FIELDS, provider: "ecr", name: "", hostname: "", authType: "access_key", allApplications: true, applicationIds: [] },
   });
 
   async function onSubmit(values: TCreateRegistryInput) {
@@ -69,6 +70,7 @@ export function EditRegistryForm({ registry, ...context }: RegistryFormContext &
   const router = useRouter();
   const hasStoredKey = registry.accessKeyIdMasked !== null;
   const defaults: TUpdateRegistryInput = {
+    ...EMPTY_CREDENTIAL_FIELDS,
     registryId: registry.id,
     provider: registry.provider,
     name: registry.name ?? "",
@@ -82,7 +84,7 @@ export function EditRegistryForm({ registry, ...context }: RegistryFormContext &
     allApplications: registry.allApplications,
     applicationIds: registry.applicationIds,
   };
-  const form = useForm<TUpdateRegistryInput>({ resolver: zodResolver(ZUpdateRegistryInput), defaultValues: defaults });
+  const form = useForm<TUpdateRegistryInput>({ resolver: zodResolver(ZUpdateRegistryForm), defaultValues: defaults });
   const replaceAccessKey = useWatch({ control: form.control, name: "replaceAccessKey" });
 
   function setReplacing(replacing: boolean) {

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { ERROR_CODES } from "@/lib/http/error-codes";
 import { REGISTRY_AUTH_TYPES, REGISTRY_PROVIDERS, REGISTRY_TEST_STATUSES } from "@/lib/registries/schema";
+import { GENERIC_FLAVORS } from "@/lib/registries/providers";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@/lib/db/pagination";
 import { ZTeamRole } from "@/lib/teams/schema";
 
@@ -91,6 +92,14 @@ export const ZApiRegistrySetup = z
   })
   .meta({ id: "RegistrySetup" });
 
+export const ZApiProviderGuide = z
+  .object({
+    steps: z.array(z.object({ title: z.string(), body: z.string(), command: z.string().optional() })).meta({ description: "Where to create the credential, in the provider's terms, with CLI commands where the provider has them." }),
+    minimumPermission: z.string(),
+    pullScope: z.string().meta({ description: "The token scope (or permission) a pull needs." }),
+  })
+  .meta({ id: "RegistryProviderGuide" });
+
 export const ZApiRegistry = z
   .object({
     id: ZId,
@@ -100,6 +109,14 @@ export const ZApiRegistry = z
     authType: z.enum(REGISTRY_AUTH_TYPES),
     roleArn: z.string().nullable().meta({ description: "IAM Authentication: the role the portal assumes." }),
     accessKeyIdMasked: z.string().nullable().meta({ description: "Access key: the key ID, masked. The secret is never returned." }),
+    username: z.string().nullable().meta({ description: "Username and token (basic): the username, robot or token name. The token is never returned." }),
+    secretMasked: z.string().nullable().meta({ description: "Username and token, service principal: the stored secret's well-known prefix and last characters (e.g. ghp_…WXYZ), to recognise it." }),
+    tenantId: z.string().nullable().meta({ description: "Azure service principal: the tenant (directory) ID." }),
+    clientId: z.string().nullable().meta({ description: "Azure service principal: the application (client) ID." }),
+    serviceAccountEmail: z.string().nullable().meta({ description: "Google JSON key: the service account's email. The key is never returned." }),
+    projectId: z.string().nullable().meta({ description: "Google JSON key: the key's project." }),
+    privateKeyId: z.string().nullable().meta({ description: "Google JSON key: the key's ID, to find it under the service account's Keys." }),
+    flavor: z.enum(GENERIC_FLAVORS).nullable().meta({ description: "Generic registries: harbor, nexus, jfrog or other (shapes the setup guide only)." }),
     allApplications: z.boolean(),
     applications: z.array(z.object({ id: ZId, name: z.string(), slug: z.string() })).meta({ description: "When allApplications is false: the applications that may use it." }),
     testStatus: z.enum(REGISTRY_TEST_STATUSES).meta({ description: "never: not tested since its connection changed; verified; failing; unsafe: works, but the role trusts every team." }),
@@ -109,6 +126,7 @@ export const ZApiRegistry = z
     lastTestError: z.string().nullable(),
     oidc: ZApiOidcValues.nullable().meta({ description: "IAM Authentication: the values of the OpenID Connect provider to create in AWS." }),
     setup: ZApiRegistrySetup,
+    guide: ZApiProviderGuide,
     createdAt: timestamp("When it was added."),
     updatedAt: timestamp("When its settings last changed (a test is not a change)."),
   })

@@ -1,42 +1,34 @@
 // The inputs of the registry pages, shared by the form (zodResolver) and the
 // server actions (parseInput). Pure: runs in the browser and on the server.
 //
-// A registry is a provider ("ecr" today) plus an auth type, both plain
-// strings in the database, and provider-specific non-secret settings as JSON.
-// A later provider (Docker Hub, GHCR, Quay, any OCI registry) adds its value
-// to REGISTRY_PROVIDERS, its hostname rule to hostnameIssue() and, if it needs
-// one, an auth type such as "basic": existing rows keep their values.
+// A registry is a provider (lib/registries/providers) plus an auth type, both
+// plain strings in the database, provider-specific non-secret settings as
+// JSON and one encrypted secret. The input is flat: every provider's
+// credential fields are here, empty unless the provider uses them, and the
+// provider module checks its own (hostname rule, credential shapes).
 import { z } from "zod";
-import { parseRoleArn } from "@/lib/aws/arn";
-import { parseEcrHostname } from "@/lib/aws/ecr-hostname";
-import { looksLikeArn, resolveRoleReference } from "@/lib/aws/role-reference";
 import { cleanHostnameInput } from "@/lib/registries/hostname-input";
+import { GENERIC_FLAVORS, parseProviderHostname, PROVIDER_LABEL, PROVIDERS, REGISTRY_AUTH_TYPES, REGISTRY_PROVIDERS, type RegistryProvider } from "@/lib/registries/providers";
+import { ACCESS_KEY_ID_PATTERN, ECR_MESSAGES, SECRET_ACCESS_KEY_PATTERN } from "@/lib/registries/providers/ecr";
+import { JSON_KEY_MAX } from "@/lib/registries/providers/google";
 
-export const REGISTRY_PROVIDERS = ["ecr"] as const;
-export type RegistryProvider = (typeof REGISTRY_PROVIDERS)[number];
-export const PROVIDER_LABEL: Record<RegistryProvider, string> = { ecr: "Amazon ECR" };
-
-export const REGISTRY_AUTH_TYPES = ["access_key", "iam_role", "ambient"] as const;
-export type RegistryAuthType = (typeof REGISTRY_AUTH_TYPES)[number];
-export const AUTH_TYPE_LABEL: Record<RegistryAuthType, string> = {
-  access_key: "Access key",
-  iam_role: "IAM Authentication",
-  ambient: "Portal's own AWS identity",
-};
+export { AUTH_TYPE_LABEL, PROVIDER_LABEL, REGISTRY_AUTH_TYPES, REGISTRY_PROVIDERS, type RegistryAuthType, type RegistryProvider } from "@/lib/registries/providers";
+export { ACCESS_KEY_ID_PATTERN, SECRET_ACCESS_KEY_PATTERN };
 
 export const REGISTRY_NAME_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-export const ACCESS_KEY_ID_PATTERN = /^(?:AKIA|ASIA)[A-Z0-9]{16}$/;
-export const SECRET_ACCESS_KEY_PATTERN = /^[A-Za-z0-9/+=]{40}$/;
 
 const MESSAGES = {
   name: "Name may use lower-case letters, digits and single dashes between them (e.g. prod-ecr), at most 63 characters; or leave it empty.",
-  accessKeyId: "Access key ID must be AKIA or ASIA followed by 16 upper-case letters or digits, e.g. AKIAIOSFODNN7EXAMPLE.",
-  secretAccessKey: "Secret access key must be the 40 characters AWS showed when the key was created (letters, digits, / and +).",
+  accessKeyId: ECR_MESSAGES.accessKeyId,
+  secretAccessKey: ECR_MESSAGES.secretAccessKey,
   applicationIds: "Choose at least one application, or give all applications access.",
 } as const;
 
+/** A credential field: empty unless the chosen provider and auth type use it. */
+const credentialField = (max: number, message: string) => z.string().max(max, { error: message });
+
 const ZRegistryFields = z.object({
-  provider: z.enum(REGISTRY_PROVIDERS, { error: "Choose a provider: Amazon ECR." }),
+  provider: z.enum(REGISTRY_PROVIDERS, { error: `Choose a provider: ${Object.values(PROVIDER_LABEL).join(", ")}.` }),
   /** Optional; "" means none. Unique per team; used later in proxy paths. */
   name: z
     .string()
@@ -46,77 +38,96 @@ const ZRegistryFields = z.object({
   /** A pasted URL or image reference is cleaned to its hostname (lib/registries/hostname-input). */
   hostname: z
     .string()
-    .max(300, { error: "That is too long for a hostname. Enter a hostname like 123456789012.dkr.ecr.us-east-1.amazonaws.com." })
+    .max(300, { error: "That is too long for a hostname. Enter the registry's hostname, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com or registry.example.com." })
     .transform((value) => cleanHostnameInput(value).hostname),
-  authType: z.enum(REGISTRY_AUTH_TYPES, { error: "Choose how the portal authenticates: access key or IAM Authentication." }),
+  authType: z.enum(REGISTRY_AUTH_TYPES, { error: "Choose how the portal authenticates: access key or IAM Authentication (Amazon ECR), username and token, service account key, service principal, or anonymous." }),
   accessKeyId: z.string().trim().max(128, { error: MESSAGES.accessKeyId }),
   secretAccessKey: z.string().trim().max(128, { error: MESSAGES.secretAccessKey }),
   /** IAM Authentication: the role's name (e.g. PortalEcrPull, in roleAccountId or the registry's account) or its full ARN. */
   roleArn: z.string().trim().max(2048, { error: "That is too long for a role ARN. Role ARN must look like arn:aws:iam::123456789012:role/Name." }),
   /** The role's account when it is not the registry's ("" or absent: the registry's). Ignored for a full ARN. */
   roleAccountId: z.string().trim().max(64, { error: "The role's account ID must be exactly 12 digits, e.g. 123456789012." }).optional(),
+  /** Basic auth (Docker Hub, GHCR, Quay, GitLab, ACR token, Harbor/Nexus/JFrog/Other): the user, robot or token name. */
+  username: credentialField(256, "The username is too long (256 characters at most)."),
+  /** Basic auth: the password or token (write-only). */
+  password: credentialField(4096, "The password or token is too long (4096 characters at most)."),
+  /** Google: the service account's JSON key (write-only). */
+  jsonKey: credentialField(JSON_KEY_MAX, `That is too long for a service account key (${JSON_KEY_MAX} characters at most).`),
+  /** Azure service principal: tenant and application (client) ID, and its secret (write-only). */
+  tenantId: credentialField(256, "The tenant ID is too long."),
+  clientId: credentialField(64, "The client ID is too long."),
+  clientSecret: credentialField(1024, "The client secret is too long (1024 characters at most)."),
+  /** Harbor, Nexus, JFrog or other OCI registry: shapes the setup guide only. */
+  flavor: z.enum(GENERIC_FLAVORS, { error: "Choose Harbor, Nexus, JFrog or Other." }),
   allApplications: z.boolean({ error: "Choose which applications may use this registry." }),
   applicationIds: z.array(z.string().min(1).max(64)).max(500),
 });
 
 type RegistryFields = z.infer<typeof ZRegistryFields>;
 
-/** The hostname's problem for this provider, or null. */
+/** The credential fields a request may leave out (empty when left out). */
+const OPTIONAL_FIELDS = {
+  username: ZRegistryFields.shape.username.default(""),
+  password: ZRegistryFields.shape.password.default(""),
+  jsonKey: ZRegistryFields.shape.jsonKey.default(""),
+  tenantId: ZRegistryFields.shape.tenantId.default(""),
+  clientId: ZRegistryFields.shape.clientId.default(""),
+  clientSecret: ZRegistryFields.shape.clientSecret.default(""),
+  flavor: ZRegistryFields.shape.flavor.default("other"),
+};
+
+/** The hostname's problem for this provider (including "this belongs to another provider"), or null. */
 export function hostnameIssue(provider: RegistryProvider, hostname: string): string | null {
-  switch (provider) {
-    case "ecr": {
-      const parsed = parseEcrHostname(hostname);
-      return parsed.ok ? null : parsed.message;
-    }
-  }
+  const parsed = parseProviderHostname(provider, hostname);
+  return parsed.ok ? null : parsed.message;
 }
 
 /**
- * Cross-field rules. `needsAccessKey` is false when an existing registry keeps
- * its stored access key (an edit that does not replace it).
+ * Cross-field rules, asked of the provider. `needsSecret` is false when an
+ * existing registry keeps its stored secret (an edit that does not replace it).
  */
-function checkRegistry(value: RegistryFields, ctx: z.RefinementCtx, needsAccessKey: boolean) {
+function checkRegistry(value: RegistryFields, ctx: z.RefinementCtx, needsSecret: boolean) {
+  const provider = PROVIDERS[value.provider];
   const hostnameProblem = hostnameIssue(value.provider, value.hostname);
   if (hostnameProblem) ctx.addIssue({ code: "custom", path: ["hostname"], message: hostnameProblem });
-
-  if (value.authType === "access_key" && needsAccessKey) {
-    if (!ACCESS_KEY_ID_PATTERN.test(value.accessKeyId)) ctx.addIssue({ code: "custom", path: ["accessKeyId"], message: MESSAGES.accessKeyId });
-    if (!SECRET_ACCESS_KEY_PATTERN.test(value.secretAccessKey)) ctx.addIssue({ code: "custom", path: ["secretAccessKey"], message: MESSAGES.secretAccessKey });
+  if (!provider.authTypes.some((spec) => spec.id === value.authType)) {
+    ctx.addIssue({ code: "custom", path: ["authType"], message: `${provider.label} does not use that authentication. Choose ${provider.authTypes.map((spec) => spec.label).join(" or ")}.` });
+  } else {
+    for (const issue of provider.checkCredentials(value, needsSecret)) ctx.addIssue({ code: "custom", path: [issue.field], message: issue.message });
   }
-
-  if (value.authType === "iam_role") {
-    const registry = hostnameProblem ? null : parseEcrHostname(value.hostname);
-    if (registry?.ok) {
-      const role = resolveRoleReference({ role: value.roleArn, accountId: value.roleAccountId ?? "", registry: registry.value });
-      if (!role.ok) ctx.addIssue({ code: "custom", path: [role.field ?? "roleArn"], message: role.message });
-    } else if (looksLikeArn(value.roleArn) || value.roleArn.trim() === "") {
-      // Without a hostname only a full ARN can be checked; a name waits for the hostname.
-      const role = parseRoleArn(value.roleArn);
-      if (!role.ok) ctx.addIssue({ code: "custom", path: ["roleArn"], message: role.message });
-    }
-  }
-
   if (!value.allApplications && value.applicationIds.length === 0) ctx.addIssue({ code: "custom", path: ["applicationIds"], message: MESSAGES.applicationIds });
 }
 
-export const ZCreateRegistryInput = ZRegistryFields.superRefine((value, ctx) => checkRegistry(value, ctx, true));
+// Two schemas per input with the same checks and the same output: the
+// *Input one for the server (actions, the API; other providers' fields may be
+// left out, so a client written for ECR keeps working), the *Form one for the
+// form's zodResolver (react-hook-form wants every field present).
+export const ZCreateRegistryInput = ZRegistryFields.extend(OPTIONAL_FIELDS).superRefine((value, ctx) => checkRegistry(value, ctx, true));
 export type TCreateRegistryInput = z.infer<typeof ZCreateRegistryInput>;
+export const ZCreateRegistryForm = ZRegistryFields.superRefine((value, ctx) => checkRegistry(value, ctx, true));
 
-export const ZUpdateRegistryInput = ZRegistryFields.extend({
+const ZUpdateFields = {
   registryId: z.string().min(1).max(64),
   /**
-   * Replacing the stored access key is explicit: without this the key ID and
-   * secret fields are ignored and the stored key is kept.
+   * Replacing the stored secret (access key, password or token, JSON key,
+   * client secret) is explicit: without this the secret fields are ignored
+   * and the stored secret is kept.
    */
   replaceAccessKey: z.boolean(),
-}).superRefine((value, ctx) => checkRegistry(value, ctx, value.replaceAccessKey));
+};
+
+export const ZUpdateRegistryInput = ZRegistryFields.extend({ ...OPTIONAL_FIELDS, ...ZUpdateFields }).superRefine((value, ctx) => checkRegistry(value, ctx, value.replaceAccessKey));
 export type TUpdateRegistryInput = z.infer<typeof ZUpdateRegistryInput>;
+export const ZUpdateRegistryForm = ZRegistryFields.extend(ZUpdateFields).superRefine((value, ctx) => checkRegistry(value, ctx, value.replaceAccessKey));
+
+/** Empty values of every provider's credential fields, for forms and API clients that fill in one provider's. */
+export const EMPTY_CREDENTIAL_FIELDS = { accessKeyId: "", secretAccessKey: "", roleArn: "", username: "", password: "", jsonKey: "", tenantId: "", clientId: "", clientSecret: "", flavor: "other" } as const;
 
 export const ZDeleteRegistryInput = z.object({ registryId: z.string().min(1).max(64) });
 export type TDeleteRegistryInput = z.infer<typeof ZDeleteRegistryInput>;
 
 /** The fields of the registry form, in the order errors are focused. */
-export const REGISTRY_FORM_FIELDS = ["provider", "name", "hostname", "authType", "accessKeyId", "secretAccessKey", "roleArn", "roleAccountId", "applicationIds"] as const;
+export const REGISTRY_FORM_FIELDS = ["provider", "name", "hostname", "authType", "accessKeyId", "secretAccessKey", "roleArn", "roleAccountId", "username", "password", "jsonKey", "tenantId", "clientId", "clientSecret", "flavor", "applicationIds"] as const;
 
 /** Test status written by the Test (lib/registry-test); see RegistryStatus in service.ts. */
 export const REGISTRY_TEST_STATUSES = ["never", "verified", "failing", "unsafe"] as const;

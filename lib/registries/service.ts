@@ -10,9 +10,11 @@ import { getEnv } from "@/lib/env";
 import { keysetQuery, toPage, type Page, type PageRequest } from "@/lib/db/pagination";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
-import { AMBIENT_DISABLED_MESSAGE, encryptAccessKey } from "@/lib/registries/credentials";
+import { AMBIENT_DISABLED_MESSAGE, encryptRegistrySecret, type RegistrySecret } from "@/lib/registries/credentials";
+import { parseProviderHostname, type GenericFlavor } from "@/lib/registries/providers";
+import { parseServiceAccountKey } from "@/lib/registries/providers/google";
 import { AUTH_TYPE_LABEL, type RegistryAuthType, type RegistryProvider, type RegistryTestStatus, type TCreateRegistryInput, type TUpdateRegistryInput } from "@/lib/registries/schema";
-import { maskAccessKeyId, parseRegistrySettings, type EcrSettings } from "@/lib/registries/settings";
+import { maskAccessKeyId, maskSecret, parseRegistrySettings, type RegistrySettings } from "@/lib/registries/settings";
 
 const REGISTRY_FIELDS = {
   id: true,
@@ -44,7 +46,7 @@ type RegistryRow = Prisma.RegistryGetPayload<{ select: typeof REGISTRY_FIELDS }>
  *   streak, lastTestError = what the test said);
  * - "unsafe": the registry works, but the role's trust policy would also
  *   accept other teams' tokens (no `sub` condition); lastTestError says why.
- * Changing the hostname, auth type, role or access key resets it to "never".
+ * Changing the hostname, auth type, role or secret resets it to "never".
  */
 export interface RegistryView {
   id: string;
@@ -56,6 +58,19 @@ export interface RegistryView {
   roleArn: string | null;
   /** Access key: the masked key ID (AKIA…WXYZ); the secret is set whenever this is. */
   accessKeyIdMasked: string | null;
+  /** Username + token: the username; the token is set whenever this is. */
+  username: string | null;
+  /** Username + token, service principal: the stored secret, masked (ghp_…WXYZ). */
+  secretMasked: string | null;
+  /** Azure service principal: tenant and application (client) ID. */
+  tenantId: string | null;
+  clientId: string | null;
+  /** Google: the service account and key the stored JSON key belongs to. */
+  serviceAccountEmail: string | null;
+  projectId: string | null;
+  privateKeyId: string | null;
+  /** Harbor, Nexus, JFrog or other (generic registries). */
+  flavor: GenericFlavor | null;
   allApplications: boolean;
   applications: { id: string; name: string; slug: string }[];
   testStatus: RegistryTestStatus;
@@ -77,6 +92,14 @@ function toView(row: RegistryRow): RegistryView {
     authType: row.authType as RegistryAuthType,
     roleArn: row.authType === "iam_role" ? (settings.roleArn ?? null) : null,
     accessKeyIdMasked: row.authType === "access_key" ? (settings.accessKeyIdMasked ?? null) : null,
+    username: row.authType === "basic" ? (settings.username ?? null) : null,
+    secretMasked: row.authType === "basic" || row.authType === "service_principal" ? (settings.secretMasked ?? null) : null,
+    tenantId: row.authType === "service_principal" ? (settings.tenantId ?? null) : null,
+    clientId: row.authType === "service_principal" ? (settings.clientId ?? null) : null,
+    serviceAccountEmail: row.authType === "json_key" ? (settings.serviceAccountEmail ?? null) : null,
+    projectId: row.authType === "json_key" ? (settings.projectId ?? null) : null,
+    privateKeyId: row.authType === "json_key" ? (settings.privateKeyId ?? null) : null,
+    flavor: row.provider === "generic" ? (settings.flavor ?? "other") : null,
     allApplications: row.allApplications,
     applications: row.applications.map((access) => access.application).sort((a, b) => a.name.localeCompare(b.name)),
     testStatus: row.testStatus as RegistryTestStatus,
@@ -129,11 +152,13 @@ function fieldError(field: string, message: string): UserFacingError {
 
 /** Re-derives what the schema checked, and what only the server can check. */
 async function normalize(teamId: string, input: TCreateRegistryInput) {
-  const hostname = parseEcrHostname(input.hostname);
+  const hostname = parseProviderHostname(input.provider, input.hostname);
   if (!hostname.ok) throw fieldError("hostname", hostname.message);
   if (input.authType === "ambient" && !getEnv().ALLOW_AMBIENT_AWS_CREDENTIALS) throw fieldError("authType", AMBIENT_DISABLED_MESSAGE);
   // A role name resolves to an ARN in the registry's (or the given) account; the ARN is what is stored.
-  const role = input.authType === "iam_role" ? resolveRoleReference({ role: input.roleArn, accountId: input.roleAccountId ?? "", registry: hostname.value }) : null;
+  const ecrRegistry = input.authType === "iam_role" ? parseEcrHostname(hostname.value) : null;
+  if (ecrRegistry && !ecrRegistry.ok) throw fieldError("hostname", ecrRegistry.message);
+  const role = ecrRegistry?.ok ? resolveRoleReference({ role: input.roleArn, accountId: input.roleAccountId ?? "", registry: ecrRegistry.value }) : null;
   if (role && !role.ok) throw fieldError(role.field ?? "roleArn", role.message);
   // App IDs come from the browser: each must be an application of this team.
   const applicationIds = input.allApplications ? [] : [...new Set(input.applicationIds)];
@@ -144,7 +169,7 @@ async function normalize(teamId: string, input: TCreateRegistryInput) {
   return {
     provider: input.provider,
     name: input.name === "" ? null : input.name,
-    hostname: hostname.value.hostname,
+    hostname: hostname.value,
     authType: input.authType,
     roleArn: role?.ok ? role.value.arn : null,
     allApplications: input.allApplications,
@@ -163,7 +188,8 @@ const NO_TEST_YET = { testStatus: "never", lastTestedAt: null, verifiedAt: null,
 
 export async function createRegistry(teamId: string, actor: AuditActor, input: TCreateRegistryInput): Promise<RegistryView> {
   const value = await normalize(teamId, input);
-  const settings: EcrSettings = value.authType === "iam_role" ? { roleArn: value.roleArn! } : value.authType === "access_key" ? { accessKeyIdMasked: maskAccessKeyId(input.accessKeyId) } : {};
+  const secret = secretOf(input);
+  const settings = settingsOf(input, secret, value.roleArn);
   try {
     const id = await prisma.$transaction(async (tx) => {
       const { id } = await tx.registry.create({
@@ -180,8 +206,8 @@ export async function createRegistry(teamId: string, actor: AuditActor, input: T
         select: { id: true },
       });
       // The row's ID is part of the associated data, so encrypt once it exists.
-      if (value.authType === "access_key") {
-        const encryptedCredentials = encryptAccessKey(teamId, id, { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey });
+      if (secret) {
+        const encryptedCredentials = encryptRegistrySecret(teamId, id, secret);
         await tx.registry.update({ where: { id, teamId }, data: { encryptedCredentials }, select: { id: true } });
       }
       await recordAuditEvent(
@@ -189,7 +215,7 @@ export async function createRegistry(teamId: string, actor: AuditActor, input: T
         actor,
         "registry.created",
         { type: "registry", id },
-        { name: value.name, hostname: value.hostname, authType: AUTH_TYPE_LABEL[value.authType], ...(settings.accessKeyIdMasked ? { accessKeyId: settings.accessKeyIdMasked } : {}), ...(await appAccessMetadata(tx, teamId, value)) },
+        { name: value.name, provider: value.provider, hostname: value.hostname, authType: AUTH_TYPE_LABEL[value.authType], ...credentialMetadata(settings), ...(await appAccessMetadata(tx, teamId, value)) },
         tx,
       );
       return id;
@@ -206,43 +232,49 @@ export async function updateRegistry(teamId: string, actor: AuditActor, input: T
   if (!existing) throw NOT_FOUND();
   const value = await normalize(teamId, input);
 
-  const replacingKey = value.authType === "access_key" && (input.replaceAccessKey || existing.authType !== "access_key");
+  // A stored secret follows the registry only while it talks to the same place with the same kind of secret:
+  // a changed provider, auth type or (beyond ECR, whose key goes to AWS) hostname needs the secret again,
+  // or a member could send the stored token to a host of their choosing with Test.
+  const needsSecret = SECRET_AUTH_TYPES.has(value.authType);
+  const secretMustBeReentered =
+    needsSecret && (existing.authType !== value.authType || existing.provider !== value.provider || (value.provider !== "ecr" && existing.hostname !== value.hostname));
+  const replacingKey = needsSecret && (input.replaceAccessKey || secretMustBeReentered);
   if (replacingKey && !input.replaceAccessKey) {
-    // Switching to access-key auth needs a key; the schema only asks for one when replacing.
-    throw fieldError("accessKeyId", "Enter the access key ID and secret access key the portal should use.");
+    // The schema only asks for the secret when replacing.
+    const field = value.authType === "access_key" ? "accessKeyId" : value.authType === "json_key" ? "jsonKey" : value.authType === "service_principal" ? "clientSecret" : "password";
+    throw fieldError(field, existing.authType === value.authType && existing.provider === value.provider ? "The hostname changed: enter the secret again so that the stored one is never sent to the new host." : `Enter the ${field === "accessKeyId" ? "access key ID and secret access key" : field === "jsonKey" ? "service account's JSON key" : field === "clientSecret" ? "client secret" : "password or token"} the portal should use.`);
   }
-  const settings: EcrSettings =
-    value.authType === "iam_role"
-      ? { roleArn: value.roleArn! }
-      : value.authType === "access_key"
-        ? replacingKey
-          ? { accessKeyIdMasked: maskAccessKeyId(input.accessKeyId) }
-          : { ...(existing.accessKeyIdMasked ? { accessKeyIdMasked: existing.accessKeyIdMasked } : {}) }
-        : {};
+  const secret = replacingKey ? secretOf(input) : null;
+  const settings: RegistrySettings = replacingKey ? settingsOf(input, secret, value.roleArn) : { ...keptSecretSettings(existing), ...settingsOf(input, null, value.roleArn) };
 
   const changed: string[] = [];
   if (value.name !== existing.name) changed.push("name");
   if (value.hostname !== existing.hostname) changed.push("hostname");
   if (value.authType !== existing.authType) changed.push("auth type");
+  if (value.provider !== existing.provider) changed.push("provider");
   if (value.authType === "iam_role" && value.roleArn !== existing.roleArn) changed.push("role ARN");
+  if (value.authType === "basic" && input.username.trim() !== existing.username) changed.push("username");
+  if (value.authType === "service_principal" && (input.tenantId.trim() !== existing.tenantId || input.clientId.trim() !== existing.clientId)) changed.push("service principal");
+  if (value.provider === "generic" && input.flavor !== existing.flavor) changed.push("flavor");
   const existingAppIds = existing.allApplications ? [] : existing.applications.map((application) => application.id).sort();
   const appAccessChanged = value.allApplications !== existing.allApplications || value.applicationIds.slice().sort().join() !== existingAppIds.join();
   if (appAccessChanged) changed.push("app access");
-  const connectionChanged = replacingKey || changed.some((field) => field !== "name" && field !== "app access");
+  const connectionChanged = replacingKey || changed.some((field) => field !== "name" && field !== "app access" && field !== "flavor");
 
   try {
     await prisma.$transaction(async (tx) => {
       await tx.registry.update({
         where: { id: existing.id, teamId },
         data: {
+          provider: value.provider,
           name: value.name,
           hostname: value.hostname,
           authType: value.authType,
           settings,
           allApplications: value.allApplications,
-          // A key is kept only while the registry uses access-key auth.
-          ...(replacingKey ? { encryptedCredentials: encryptAccessKey(teamId, existing.id, { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey }) } : {}),
-          ...(value.authType !== "access_key" ? { encryptedCredentials: null } : {}),
+          // A secret is kept only while the registry uses an auth type with one.
+          ...(secret ? { encryptedCredentials: encryptRegistrySecret(teamId, existing.id, secret) } : {}),
+          ...(!needsSecret ? { encryptedCredentials: null } : {}),
           // A past result says nothing about a changed connection.
           ...(connectionChanged ? NO_TEST_YET : {}),
         },
@@ -266,7 +298,7 @@ export async function updateRegistry(teamId: string, actor: AuditActor, input: T
         );
       }
       if (replacingKey) {
-        await recordAuditEvent(teamId, actor, "registry.secret_replaced", target, { registry: registryLabel(value), accessKeyId: settings.accessKeyIdMasked ?? null }, tx);
+        await recordAuditEvent(teamId, actor, "registry.secret_replaced", target, { registry: registryLabel(value), ...(value.authType === "access_key" ? { accessKeyId: settings.accessKeyIdMasked ?? null } : credentialMetadata(settings)) }, tx);
       }
     });
   } catch (error) {
@@ -289,4 +321,66 @@ async function appAccessMetadata(client: Pick<typeof prisma, "application">, tea
   if (value.allApplications) return { appAccess: "all applications" };
   const applications = await client.application.findMany({ where: { teamId, id: { in: value.applicationIds } }, select: { name: true }, orderBy: { name: "asc" } });
   return { appAccess: applications.map((application) => application.name) };
+}
+
+/** The auth types that store a secret (lib/registries/credentials.ts). */
+const SECRET_AUTH_TYPES: ReadonlySet<RegistryAuthType> = new Set(["access_key", "basic", "json_key", "service_principal"]);
+
+/** The secret to encrypt for the input's auth type, or null when it has none. */
+function secretOf(input: TCreateRegistryInput): RegistrySecret | null {
+  switch (input.authType) {
+    case "access_key":
+      return { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey };
+    case "basic":
+      return { password: input.password };
+    case "json_key":
+      return { jsonKey: input.jsonKey };
+    case "service_principal":
+      return { clientSecret: input.clientSecret };
+    default:
+      return null;
+  }
+}
+
+/** The non-secret settings of the input; the masked secret only when a new one is stored. */
+function settingsOf(input: TCreateRegistryInput, secret: RegistrySecret | null, resolvedRoleArn: string | null): RegistrySettings {
+  const flavor = input.provider === "generic" ? { flavor: input.flavor } : {};
+  switch (input.authType) {
+    case "iam_role":
+      return { roleArn: resolvedRoleArn ?? input.roleArn };
+    case "access_key":
+      return secret ? { accessKeyIdMasked: maskAccessKeyId(input.accessKeyId) } : {};
+    case "basic":
+      return { username: input.username.trim(), ...flavor, ...(secret && "password" in secret ? { secretMasked: maskSecret(secret.password) } : {}) };
+    case "service_principal":
+      return { tenantId: input.tenantId.trim(), clientId: input.clientId.trim().toLowerCase(), ...(secret && "clientSecret" in secret ? { secretMasked: maskSecret(secret.clientSecret) } : {}) };
+    case "json_key": {
+      const key = secret && "jsonKey" in secret ? parseServiceAccountKey(secret.jsonKey) : null;
+      return key?.ok ? { serviceAccountEmail: key.value.clientEmail, projectId: key.value.projectId, privateKeyId: key.value.privateKeyId } : {};
+    }
+    default:
+      return flavor;
+  }
+}
+
+/** What an edit that keeps the stored secret keeps of its description. */
+function keptSecretSettings(existing: RegistryView): RegistrySettings {
+  const kept: RegistrySettings = {};
+  if (existing.accessKeyIdMasked) kept.accessKeyIdMasked = existing.accessKeyIdMasked;
+  if (existing.secretMasked) kept.secretMasked = existing.secretMasked;
+  if (existing.serviceAccountEmail) kept.serviceAccountEmail = existing.serviceAccountEmail;
+  if (existing.projectId) kept.projectId = existing.projectId;
+  if (existing.privateKeyId) kept.privateKeyId = existing.privateKeyId;
+  return kept;
+}
+
+/** The credential's public description for the audit log (never the secret). */
+function credentialMetadata(settings: RegistrySettings): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (settings.accessKeyIdMasked) fields.accessKeyId = settings.accessKeyIdMasked;
+  if (settings.username) fields.username = settings.username;
+  if (settings.clientId) fields.clientId = settings.clientId;
+  if (settings.serviceAccountEmail) fields.serviceAccount = settings.serviceAccountEmail;
+  if (settings.privateKeyId) fields.keyId = settings.privateKeyId;
+  return fields;
 }

@@ -7,7 +7,7 @@ import { defineEndpoint } from "@/lib/api/endpoint";
 import { loadRegistryContext, toApiRegistry } from "@/lib/api/endpoints/registry-view";
 import { dataOf, pageOf, ZApiRegistry, ZId, ZPageQuery } from "@/lib/api/schemas";
 import { NOT_FOUND, parseInput, UserFacingError } from "@/lib/http/result";
-import { ZCreateRegistryInput, ZUpdateRegistryInput, type TUpdateRegistryInput } from "@/lib/registries/schema";
+import { EMPTY_CREDENTIAL_FIELDS, ZCreateRegistryInput, ZUpdateRegistryInput, type TUpdateRegistryInput } from "@/lib/registries/schema";
 import { createRegistry, deleteRegistry, getRegistry, listRegistriesPage, updateRegistry, type RegistryView } from "@/lib/registries/service";
 
 const TAG = "Registries";
@@ -19,14 +19,31 @@ const ZRegistryResponse = dataOf(ZApiRegistry, "RegistryResponse");
 const { registryId: _registryId, ...updateFields } = ZUpdateRegistryInput.shape;
 const ZUpdateRegistryBody = z.object(updateFields).meta({
   id: "UpdateRegistryInput",
-  description: "Every field of the registry, as on the edit form. accessKeyId and secretAccessKey are used only with replaceAccessKey: true; otherwise the stored key is kept.",
+  description:
+    "Every field of the registry, as on the edit form. The secret fields (secretAccessKey with accessKeyId, password, jsonKey, clientSecret) are used only with replaceAccessKey: true; otherwise the stored secret is kept. A changed provider or auth type, or a changed hostname of a registry other than ECR, needs the secret again.",
 });
 const ZReplaceCredentialsBody = z
-  .object({ accessKeyId: z.string().max(128), secretAccessKey: z.string().max(128) })
-  .meta({ id: "ReplaceRegistryCredentialsInput", description: "A new access key for a registry that uses access-key authentication." });
+  .object({
+    accessKeyId: z.string().max(128).optional(),
+    secretAccessKey: z.string().max(128).optional(),
+    password: z.string().max(4096).optional(),
+    jsonKey: z.string().max(16_384).optional(),
+    clientSecret: z.string().max(1024).optional(),
+  })
+  .meta({
+    id: "ReplaceRegistryCredentialsInput",
+    description: "The registry's new secret, by its auth type: access_key: accessKeyId and secretAccessKey; basic: password (the token); json_key: jsonKey; service_principal: clientSecret.",
+  });
 const ZAppAccessBody = z
   .object({ allApplications: z.boolean(), applicationIds: z.array(ZId).max(500) })
   .meta({ id: "RegistryAppAccessInput", description: "Which applications may use the registry: all, or those listed." });
+
+const SECRET_FIELDS_BY_AUTH_TYPE: Partial<Record<RegistryView["authType"], ("accessKeyId" | "secretAccessKey" | "password" | "jsonKey" | "clientSecret")[]>> = {
+  access_key: ["accessKeyId", "secretAccessKey"],
+  basic: ["password"],
+  json_key: ["jsonKey"],
+  service_principal: ["clientSecret"],
+};
 
 function asObject(value: unknown): Record<string, unknown> {
   return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
@@ -35,6 +52,11 @@ function asObject(value: unknown): Record<string, unknown> {
 /** The edit form's values for a stored registry, as the page fills them in. */
 function formValuesOf(registry: RegistryView): TUpdateRegistryInput {
   return {
+    ...EMPTY_CREDENTIAL_FIELDS,
+    username: registry.username ?? "",
+    tenantId: registry.tenantId ?? "",
+    clientId: registry.clientId ?? "",
+    flavor: registry.flavor ?? "other",
     registryId: registry.id,
     provider: registry.provider,
     name: registry.name ?? "",
@@ -122,8 +144,8 @@ export const replaceRegistryCredentialsEndpoint = defineEndpoint(
     path: "/registries/{registryId}/credentials",
     operationId: "replaceRegistryCredentials",
     tag: TAG,
-    summary: "Replace a registry's access key",
-    description: "For access-key registries (rotate the key from CI). The test status is reset to never; run a test afterwards.",
+    summary: "Replace a registry's secret",
+    description: "Rotate the access key, token, JSON key or client secret (e.g. from CI), keeping every other setting. The test status is reset to never; run a test afterwards.",
     minimumRole: "MEMBER",
     what: "replace registry credentials",
     params: ZRegistryParams,
@@ -133,10 +155,11 @@ export const replaceRegistryCredentialsEndpoint = defineEndpoint(
   },
   async ({ principal, params, body }) => {
     const existing = await existingRegistry(principal.team.id, params.registryId);
-    if (existing.authType !== "access_key") {
-      throw new UserFacingError("invalid_registry", "This registry does not use an access key, so it has no key to replace. To switch it to an access key, PUT the registry with authType access_key and replaceAccessKey true.");
+    if (!SECRET_FIELDS_BY_AUTH_TYPE[existing.authType]) {
+      throw new UserFacingError("invalid_registry", "This registry stores no secret (IAM Authentication, the portal's identity or anonymous access), so there is none to replace. To switch it to another authentication, PUT the registry with its new authType and replaceAccessKey true.");
     }
-    const input = parseInput(ZUpdateRegistryInput, { ...formValuesOf(existing), accessKeyId: body.accessKeyId, secretAccessKey: body.secretAccessKey, replaceAccessKey: true });
+    const secret = Object.fromEntries(SECRET_FIELDS_BY_AUTH_TYPE[existing.authType]!.map((field) => [field, body[field] ?? ""]));
+    const input = parseInput(ZUpdateRegistryInput, { ...formValuesOf(existing), ...secret, replaceAccessKey: true });
     const registry = await updateRegistry(principal.team.id, principal.actor, input);
     return { data: toApiRegistry(registry, await loadRegistryContext(principal.team.publicId)) };
   },

@@ -8,6 +8,7 @@ import type { ZApiOidcValues, ZApiRegistry, ZApiRegistrySetup } from "@/lib/api/
 import type { OidcProviderInfo } from "@/lib/oidc/provider-info";
 import { thumbprintValue } from "@/lib/oidc/provider-info";
 import { getRegistryOidcSetup } from "@/lib/registries/oidc-setup";
+import { PROVIDERS } from "@/lib/registries/providers";
 import type { RegistryView } from "@/lib/registries/service";
 import { buildRegistryPermissionsPolicy, buildRegistrySetupGuide, type OidcSetupValues } from "@/lib/registries/setup-guide";
 
@@ -41,6 +42,7 @@ function setupOf(registry: RegistryView, context: RegistryContext): z.input<type
     if (!guide.ok) return { ...none, problem: guide.message };
     return { trustPolicy: guide.trustPolicy, permissionsPolicy: guide.permissionsPolicy, repositoryPolicy: guide.repositoryPolicy, crossAccount: guide.crossAccount, commands: guide.steps, problem: null };
   }
+  if (registry.provider !== "ecr") return none;
   const hostname = parseEcrHostname(registry.hostname);
   if (!hostname.ok) return { ...none, problem: hostname.message };
   return { ...none, permissionsPolicy: buildRegistryPermissionsPolicy(hostname.value, "registry") };
@@ -55,6 +57,14 @@ export function toApiRegistry(registry: RegistryView, context: RegistryContext):
     authType: registry.authType,
     roleArn: registry.roleArn,
     accessKeyIdMasked: registry.accessKeyIdMasked,
+    username: registry.username,
+    secretMasked: registry.secretMasked,
+    tenantId: registry.tenantId,
+    clientId: registry.clientId,
+    serviceAccountEmail: registry.serviceAccountEmail,
+    projectId: registry.projectId,
+    privateKeyId: registry.privateKeyId,
+    flavor: registry.flavor,
     allApplications: registry.allApplications,
     applications: registry.applications,
     testStatus: registry.testStatus,
@@ -64,6 +74,7 @@ export function toApiRegistry(registry: RegistryView, context: RegistryContext):
     lastTestError: registry.lastTestError,
     oidc: registry.authType === "iam_role" ? toApiOidcValues(context.provider, context.oidc.subject) : null,
     setup: setupOf(registry, context),
+    guide: PROVIDERS[registry.provider].setupGuide({ hostname: registry.hostname, ...(registry.flavor ? { flavor: registry.flavor } : {}) }),
     createdAt: registry.createdAt.toISOString(),
     updatedAt: registry.updatedAt.toISOString(),
   };
