@@ -46,6 +46,21 @@ export function RegistryDetails({ registry }: { registry: RegistryView }) {
           {registry.roleArn}
         </Item>
       )}
+      {registry.username && <Item label="Username" mono>{registry.username}</Item>}
+      {registry.tenantId && <Item label="Tenant ID" mono>{registry.tenantId}</Item>}
+      {registry.clientId && <Item label="Client ID" mono>{registry.clientId}</Item>}
+      {registry.serviceAccountEmail && (
+        <Item label="Service account" mono>
+          {registry.serviceAccountEmail}
+          {registry.privateKeyId && <span className="block text-xs text-zinc-600 dark:text-zinc-400">key {registry.privateKeyId}</span>}
+        </Item>
+      )}
+      {registry.secretMasked && (
+        <Item label={registry.authType === "service_principal" ? "Client secret" : "Password or token"}>
+          <span className="font-mono">{registry.secretMasked}</span>
+          <span className="text-zinc-600 dark:text-zinc-400"> · stored encrypted</span>
+        </Item>
+      )}
       <Item label="App access">{describeAppAccess(registry)}</Item>
       <Item label="Added">
         <LocalTime value={registry.createdAt.toISOString()} />

@@ -1,8 +1,8 @@
 "use client";
 // The add and edit forms of a registry: the generic shell (provider,
 // hostname, name, app access, actions) around the provider's own fields
-// (ecr-fields.tsx for Amazon ECR). Both forms validate with the same zod
-// schema the server action re-checks.
+// (ecr-fields.tsx for Amazon ECR, provider-fields/ for every other provider).
+// Both forms validate with the same zod schema the server action re-checks.
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState, type ReactNode } from "react";
@@ -12,13 +12,14 @@ import { callAction, showActionError } from "@/components/forms/action-result";
 import { FormError } from "@/components/forms/form-error";
 import { EcrFields, EcrHostnameDetails } from "@/components/registries/ecr-fields";
 import { FormSection } from "@/components/registries/form-section";
+import { ProviderCredentialFields } from "@/components/registries/provider-fields/provider-credential-fields";
+import { ProviderPicker } from "@/components/registries/provider-fields/provider-picker";
 import { Button, ButtonLink } from "@/components/ui/button";
-import { SelectField, TextField } from "@/components/ui/field";
+import { TextField } from "@/components/ui/field";
 import { createRegistryAction, updateRegistryAction } from "@/lib/registries/actions";
+import { PROVIDERS } from "@/lib/registries/providers";
 import {
-  PROVIDER_LABEL,
   REGISTRY_FORM_FIELDS,
-  REGISTRY_PROVIDERS,
   EMPTY_CREDENTIAL_FIELDS,
   ZCreateRegistryForm,
   ZUpdateRegistryForm,
@@ -39,8 +40,20 @@ export interface RegistryFormContext {
   oidcPanel: ReactNode;
 }
 
-/** What the edit form starts from: no secret, only the masked key ID. */
-export type EditableRegistry = Pick<RegistryView, "id" | "provider" | "name" | "hostname" | "authType" | "roleArn" | "accessKeyIdMasked" | "allApplications"> & { applicationIds: string[] };
+/** What the edit form starts from: no secret, only its masked form (key ID, token ends, the JSON key's account). */
+export type EditableRegistry = Pick<
+  RegistryView,
+  "id" | "provider" | "name" | "hostname" | "authType" | "roleArn" | "accessKeyIdMasked" | "username" | "secretMasked" | "tenantId" | "clientId" | "serviceAccountEmail" | "privateKeyId" | "flavor" | "allApplications"
+> & { applicationIds: string[] };
+
+/** How the stored secret is shown in the edit form, or null when none is stored. */
+function storedSecretLabel(registry: EditableRegistry): string | null {
+  if (registry.accessKeyIdMasked) return registry.accessKeyIdMasked;
+  if (registry.serviceAccountEmail) return `key ${registry.privateKeyId ? `${registry.privateKeyId.slice(0, 8)}… ` : ""}of ${registry.serviceAccountEmail}`;
+  return registry.secretMasked;
+}
+
+const SECRET_FIELDS = ["accessKeyId", "secretAccessKey", "password", "jsonKey", "clientSecret"] as const;
 
 export function CreateRegistryForm(context: RegistryFormContext) {
   const router = useRouter();
@@ -68,7 +81,8 @@ export function CreateRegistryForm(context: RegistryFormContext) {
 
 export function EditRegistryForm({ registry, ...context }: RegistryFormContext & { registry: EditableRegistry }) {
   const router = useRouter();
-  const hasStoredKey = registry.accessKeyIdMasked !== null;
+  const storedSecret = storedSecretLabel(registry);
+  const hasStoredKey = storedSecret !== null;
   const defaults: TUpdateRegistryInput = {
     ...EMPTY_CREDENTIAL_FIELDS,
     registryId: registry.id,
@@ -81,6 +95,10 @@ export function EditRegistryForm({ registry, ...context }: RegistryFormContext &
     // Without a stored key, choosing access-key auth needs a new one.
     replaceAccessKey: !hasStoredKey,
     roleArn: registry.roleArn ?? "",
+    username: registry.username ?? "",
+    tenantId: registry.tenantId ?? "",
+    clientId: registry.clientId ?? "",
+    flavor: registry.flavor ?? "other",
     allApplications: registry.allApplications,
     applicationIds: registry.applicationIds,
   };
@@ -90,18 +108,17 @@ export function EditRegistryForm({ registry, ...context }: RegistryFormContext &
   function setReplacing(replacing: boolean) {
     form.setValue("replaceAccessKey", replacing);
     if (!replacing) {
-      form.setValue("accessKeyId", "");
-      form.setValue("secretAccessKey", "");
-      form.clearErrors(["accessKeyId", "secretAccessKey"]);
+      for (const field of SECRET_FIELDS) form.setValue(field, "");
+      form.clearErrors([...SECRET_FIELDS]);
     }
   }
 
   async function onSubmit(values: TUpdateRegistryInput) {
     const result = await callAction(updateRegistryAction, values);
     if (!result.ok) return showActionError(form, result.error, REGISTRY_FORM_FIELDS);
-    const replaced = values.authType === "access_key" && values.replaceAccessKey;
-    form.reset({ ...values, accessKeyId: "", secretAccessKey: "", replaceAccessKey: values.authType !== "access_key" && !hasStoredKey });
-    toast.success(replaced ? "Registry saved with the new access key" : "Registry saved");
+    const replaced = hasStoredKey && values.replaceAccessKey && values.authType !== "anonymous" && values.authType !== "iam_role" && values.authType !== "ambient";
+    form.reset({ ...values, accessKeyId: "", secretAccessKey: "", password: "", jsonKey: "", clientSecret: "", replaceAccessKey: !hasStoredKey });
+    toast.success(replaced ? "Registry saved with the new secret" : "Registry saved");
     router.refresh();
   }
 
@@ -111,7 +128,7 @@ export function EditRegistryForm({ registry, ...context }: RegistryFormContext &
         // The fields use only names both inputs share; the update input adds registryId and replaceAccessKey.
         form={form as unknown as UseFormReturn<TCreateRegistryInput>}
         context={context}
-        keptKey={hasStoredKey ? { masked: registry.accessKeyIdMasked!, replacing: replaceAccessKey, setReplacing } : null}
+        keptKey={hasStoredKey ? { masked: storedSecret, replacing: replaceAccessKey, setReplacing } : null}
       />
       <FormActions pending={form.formState.isSubmitting} submitLabel="Save changes" />
     </form>
@@ -129,7 +146,7 @@ function FormActions({ pending, submitLabel, cancelHref }: { pending: boolean; s
           Cancel
         </ButtonLink>
       )}
-      <p className="text-xs text-zinc-500 dark:text-zinc-400">You can save before the AWS side is ready and test the connection afterwards.</p>
+      <p className="text-xs text-zinc-500 dark:text-zinc-400">You can save before the credential is ready and test the connection afterwards.</p>
     </div>
   );
 }
@@ -149,17 +166,11 @@ function RegistryFormFields({ form, context, keptKey }: { form: UseFormReturn<TC
       <FormError message={errors.root?.server?.message} />
 
       <FormSection title="Registry">
-        <SelectField label="Provider" hint="More providers will follow." error={errors.provider?.message} {...form.register("provider")}>
-          {REGISTRY_PROVIDERS.map((option) => (
-            <option key={option} value={option}>
-              {PROVIDER_LABEL[option]}
-            </option>
-          ))}
-        </SelectField>
+        <ProviderPicker form={form} />
         <TextField
           label="Hostname"
-          placeholder="123456789012.dkr.ecr.us-east-1.amazonaws.com"
-          hint="The registry's hostname, without https:// or a repository path."
+          placeholder={PROVIDERS[provider].hostnamePlaceholder}
+          hint={`${PROVIDERS[provider].hostnameHelp} Without https:// or a repository path.`}
           autoComplete="off"
           spellCheck={false}
           error={errors.hostname?.message}
@@ -178,7 +189,7 @@ function RegistryFormFields({ form, context, keptKey }: { form: UseFormReturn<TC
         />
       </FormSection>
 
-      {provider === "ecr" && <EcrFields form={form} context={context} keptKey={keptKey} />}
+      {provider === "ecr" ? <EcrFields form={form} context={context} keptKey={keptKey} /> : <ProviderCredentialFields form={form} provider={PROVIDERS[provider]} keptKey={keptKey} />}
 
       <FormSection title="App access">
         <Controller

@@ -5,6 +5,7 @@ import { OidcValues } from "@/components/oidc/oidc-values";
 import { DeleteRegistryDialog } from "@/components/registries/delete-registry-dialog";
 import { RegistryDetails } from "@/components/registries/registry-details";
 import { EditRegistryForm } from "@/components/registries/registry-form";
+import { ProviderSetupGuide } from "@/components/registries/provider-fields/provider-setup-guide";
 import { RegistrySetupGuide } from "@/components/registries/registry-setup-guide";
 import { RegistryStatus } from "@/components/registries/registry-status";
 import { RegistryTestPanel } from "@/components/registries/registry-test-panel";
@@ -17,6 +18,7 @@ import { requireSession } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { proxyHost } from "@/lib/proxy/proxy-reference";
 import { getRegistryOidcSetup } from "@/lib/registries/oidc-setup";
+import { PROVIDERS } from "@/lib/registries/providers";
 import { iamRoleClearedForPulls } from "@/lib/registries/pull-readiness";
 import { getRegistry, registryLabel, registryServesApplication } from "@/lib/registries/service";
 import { buildRegistrySetupGuide } from "@/lib/registries/setup-guide";
@@ -58,7 +60,10 @@ export default async function RegistryPage({ params }: Props) {
           <RegistryDetails registry={registry} />
         </Card>
 
-        <Card title="Test connection" description="Performs the real AWS calls the portal will make, and says which setup step to fix when one fails.">
+        <Card
+          title="Test connection"
+          description={registry.provider === "ecr" ? "Performs the real AWS calls the portal will make, and says which setup step to fix when one fails." : `Logs in to ${PROVIDERS[registry.provider].label} as the portal will, and says what to fix when a step fails.`}
+        >
           <div className="space-y-4">
             <RegistryStatus registry={registry} detailed />
             <RegistryTestPanel registryId={registry.id} canTest={canEdit} lastResult={lastTestResult} setupSteps={setupSteps} />
@@ -105,6 +110,13 @@ export default async function RegistryPage({ params }: Props) {
                 authType: registry.authType,
                 roleArn: registry.roleArn,
                 accessKeyIdMasked: registry.accessKeyIdMasked,
+                username: registry.username,
+                secretMasked: registry.secretMasked,
+                tenantId: registry.tenantId,
+                clientId: registry.clientId,
+                serviceAccountEmail: registry.serviceAccountEmail,
+                privateKeyId: registry.privateKeyId,
+                flavor: registry.flavor,
                 allApplications: registry.allApplications,
                 applicationIds: registry.applications.map((application) => application.id),
               }}
@@ -117,9 +129,15 @@ export default async function RegistryPage({ params }: Props) {
                 {oidcPanel}
               </Card>
             )}
-            <Card title={registry.authType === "iam_role" ? "Set up AWS" : "Permissions in AWS"}>
-              <RegistrySetupGuide authType={registry.authType} hostname={registry.hostname} roleArn={registry.roleArn ?? ""} oidc={oidc} />
-            </Card>
+            {registry.provider === "ecr" ? (
+              <Card title={registry.authType === "iam_role" ? "Set up AWS" : "Permissions in AWS"}>
+                <RegistrySetupGuide authType={registry.authType} hostname={registry.hostname} roleArn={registry.roleArn ?? ""} oidc={oidc} />
+              </Card>
+            ) : (
+              <Card title={`Set up ${PROVIDERS[registry.provider].label}`}>
+                <ProviderSetupGuide provider={PROVIDERS[registry.provider]} hostname={registry.hostname} flavor={registry.flavor ?? undefined} />
+              </Card>
+            )}
           </>
         )}
 

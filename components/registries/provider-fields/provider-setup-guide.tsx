@@ -1,0 +1,38 @@
+"use client";
+// A provider's setup guide (where to create the credential, the least it must
+// be allowed, the CLI command, the pull scope), from its module, for the
+// hostname being typed. Rendered by the form and by the registry page.
+import { CopyButton } from "@/components/ui/copy-button";
+import type { GenericFlavor, RegistryProviderModule } from "@/lib/registries/providers";
+
+export function ProviderSetupGuide({ provider, hostname, flavor, repository }: { provider: RegistryProviderModule; hostname: string; flavor?: GenericFlavor; repository?: string }) {
+  const guide = provider.setupGuide({ hostname: hostname.trim() || provider.fixedHostname || provider.hostnamePlaceholder, repository, flavor });
+  return (
+    <div className="space-y-4 text-sm">
+      <ol className="space-y-4">
+        {guide.steps.map((step, index) => (
+          <li key={step.title} className="space-y-1.5">
+            <p className="font-medium">
+              {index + 1}. {step.title}
+            </p>
+            <p className="text-zinc-700 dark:text-zinc-300">{step.body}</p>
+            {step.command && (
+              <div className="relative">
+                <pre className="overflow-x-auto rounded-md bg-zinc-950 p-3 pr-20 font-mono text-xs text-zinc-100">
+                  <code>{step.command}</code>
+                </pre>
+                <CopyButton value={step.command} label={`Copy command: ${step.title}`} className="absolute top-2 right-2" />
+              </div>
+            )}
+          </li>
+        ))}
+      </ol>
+      <dl className="grid gap-3 rounded-md border border-zinc-200 p-3 sm:grid-cols-[auto_1fr] dark:border-zinc-800">
+        <dt className="font-medium">Minimum permission</dt>
+        <dd>{guide.minimumPermission}</dd>
+        <dt className="font-medium">Pull scope</dt>
+        <dd className="font-mono break-all">{guide.pullScope}</dd>
+      </dl>
+    </div>
+  );
+}
