@@ -82,12 +82,13 @@ describe("AWS CLI setup", () => {
       permissionsPolicy: buildPermissionsPolicy({ partition: "aws", region: "eu-west-1", accountId: "111111111111", scope: { kind: "registry" } }),
       repositoryPolicy: buildCrossAccountRepositoryPolicy({ roleArn: role.value.arn }),
     });
-    expect(steps.map((step) => step.id)).toEqual(["provider", "role", "permissions", "repository-policy", "trust-policy"]);
+    expect(steps.map((step) => step.id)).toEqual(["provider", "role", "permissions", "repository-policy"]);
     expect(steps[0]!.command).toContain("--url 'https://portal.example.com/oidc'");
     expect(steps[0]!.command).toContain("--thumbprint-list 0123456789abcdef0123456789abcdef01234567");
     expect(steps[1]!.command).toContain("--path '/team/'");
     expect(steps[3]!.command).toContain("--region eu-west-1");
-    expect(steps[4]!.command).toContain(formatPolicyJson(trustPolicy));
+    expect(steps[1]!.command).toContain(formatPolicyJson(trustPolicy));
+    expect(steps[1]!.command).toContain("aws iam update-assume-role-policy");
   });
 
   it("quotes shell values safely", () => {

@@ -19,6 +19,19 @@ function writeFile(name: string, policy: PolicyDocument): string {
   return `cat > ${name} <<'JSON'\n${formatPolicyJson(policy)}\nJSON`;
 }
 
+/**
+ * Endpoint URLs the commands must use instead of AWS's (the local AWS in an
+ * offline setup): each command gets --endpoint-url so it pastes unchanged.
+ */
+export interface CliEndpoints {
+  iam?: string;
+  ecr?: string;
+}
+
+function endpointArg(url: string | undefined): string {
+  return url ? ` \\\n  --endpoint-url ${shellQuote(url)}` : "";
+}
+
 export function buildAwsCliSetup(input: {
   issuerUrl: string;
   thumbprint: string | null;
@@ -28,32 +41,34 @@ export function buildAwsCliSetup(input: {
   permissionsPolicy: PolicyDocument;
   repositoryPolicy: PolicyDocument | null;
   repositoryName?: string;
+  endpoints?: CliEndpoints;
 }): SetupStep[] {
   const { role, registry } = input;
   const roleName = shellQuote(role.roleName);
+  const iam = endpointArg(input.endpoints?.iam);
   const steps: SetupStep[] = [
     {
       id: "provider",
       title: "Register the portal as an OpenID Connect provider",
-      explanation: `In account ${role.accountId}: IAM trusts tokens from the portal's issuer for the audience ${STS_AUDIENCE}.`,
+      explanation: `In account ${role.accountId}: IAM trusts tokens from the portal's issuer for the audience ${STS_AUDIENCE}. Skip this step if the account already has this provider (one per account serves every role).`,
       command: [
         "aws iam create-open-id-connect-provider",
         `  --url ${shellQuote(input.issuerUrl)}`,
         `  --client-id-list ${STS_AUDIENCE}`,
         ...(input.thumbprint ? [`  --thumbprint-list ${input.thumbprint}`] : []),
-      ].join(" \\\n"),
+      ].join(" \\\n") + iam,
     },
     {
       id: "role",
-      title: "Create the role",
-      explanation: "The role the portal assumes. Its trust policy is applied in the last step, once everything else is in place.",
-      command: `${writeFile("trust-policy.json", input.trustPolicy)}\naws iam create-role --role-name ${roleName}${role.path !== "/" ? ` --path ${shellQuote(role.path)}` : ""} \\\n  --assume-role-policy-document file://trust-policy.json`,
+      title: "Create the role with its trust policy",
+      explanation: `Creates ${role.roleName} in account ${role.accountId} with the trust policy above: only tokens for your team's subject and the STS audience may assume it. If the role already exists, replace its trust policy instead (second command).`,
+      command: `${writeFile("trust-policy.json", input.trustPolicy)}\naws iam create-role --role-name ${roleName}${role.path !== "/" ? ` --path ${shellQuote(role.path)}` : ""} \\\n  --assume-role-policy-document file://trust-policy.json${iam}\n\n# The role exists already? Replace its trust policy instead:\naws iam update-assume-role-policy --role-name ${roleName} \\\n  --policy-document file://trust-policy.json${iam}`,
     },
     {
       id: "permissions",
       title: "Allow the role to pull from ECR",
       explanation: "A login token (account-wide by AWS's design) and the three pull actions.",
-      command: `${writeFile("ecr-pull-policy.json", input.permissionsPolicy)}\naws iam put-role-policy --role-name ${roleName} --policy-name PortalEcrPull \\\n  --policy-document file://ecr-pull-policy.json`,
+      command: `${writeFile("ecr-pull-policy.json", input.permissionsPolicy)}\naws iam put-role-policy --role-name ${roleName} --policy-name PortalEcrPull \\\n  --policy-document file://ecr-pull-policy.json${iam}`,
     },
   ];
   if (input.repositoryPolicy && registry.accountId) {
@@ -61,14 +76,8 @@ export function buildAwsCliSetup(input: {
       id: "repository-policy",
       title: "Let the role pull across accounts",
       explanation: `The registry is in account ${registry.accountId} and the role in ${role.accountId}: each repository must also allow the role (run in account ${registry.accountId}).`,
-      command: `${writeFile("repository-policy.json", input.repositoryPolicy)}\naws ecr set-repository-policy --region ${registry.apiRegion} \\\n  --repository-name ${shellQuote(input.repositoryName ?? "<repository>")} --policy-text file://repository-policy.json`,
+      command: `${writeFile("repository-policy.json", input.repositoryPolicy)}\naws ecr set-repository-policy --region ${registry.apiRegion} \\\n  --repository-name ${shellQuote(input.repositoryName ?? "<repository>")} --policy-text file://repository-policy.json${endpointArg(input.endpoints?.ecr)}`,
     });
   }
-  steps.push({
-    id: "trust-policy",
-    title: "Apply the trust policy",
-    explanation: "Only tokens for your team's subject and the STS audience may assume the role.",
-    command: `${writeFile("trust-policy.json", input.trustPolicy)}\naws iam update-assume-role-policy --role-name ${roleName} \\\n  --policy-document file://trust-policy.json`,
-  });
   return steps;
 }

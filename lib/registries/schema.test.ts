@@ -48,8 +48,10 @@ describe("ZCreateRegistryInput", () => {
     expect(errorsOf({ ...base, hostname: "123456789012.dkr.ecr.us-east-1.amazonaws.com.evil.example" }).hostname).toMatch(/continues past it/);
   });
 
-  it("needs a role ARN for IAM Authentication, in the registry's partition", () => {
-    expect(errorsOf({ ...base, authType: "iam_role" }).roleArn).toMatch(/arn:aws:iam::123456789012:role\/Name/);
+  it("needs a role name or ARN for IAM Authentication, in the registry's partition", () => {
+    expect(errorsOf({ ...base, authType: "iam_role" }).roleArn).toMatch(/Enter the role's name, e.g. PortalEcrPull, or paste its full ARN/);
+    expect(errorsOf({ ...base, authType: "iam_role", roleArn: "PortalEcrPull" })).toEqual({});
+    expect(errorsOf({ ...base, authType: "iam_role", roleArn: "PortalEcrPull", roleAccountId: "42" }).roleAccountId).toMatch(/12 digits/);
     expect(errorsOf({ ...base, hostname: "123456789012.dkr.ecr.us-gov-west-1.amazonaws.com", authType: "iam_role", roleArn: "arn:aws:iam::123456789012:role/Pull" }).roleArn).toMatch(
       /registry is in aws-us-gov/,
     );

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { GENERIC_FLAVORS, parseProviderHostname, PROVIDER_LABEL, PROVIDERS, REGISTRY_AUTH_TYPES, REGISTRY_PROVIDERS, type RegistryProvider } from "@/lib/registries/providers";
 import { ACCESS_KEY_ID_PATTERN, ECR_MESSAGES, SECRET_ACCESS_KEY_PATTERN } from "@/lib/registries/providers/ecr";
 import { JSON_KEY_MAX } from "@/lib/registries/providers/google";
+import { cleanHostnameInput } from "@/lib/registries/hostname-input";
 
 export { AUTH_TYPE_LABEL, PROVIDER_LABEL, REGISTRY_AUTH_TYPES, REGISTRY_PROVIDERS, type RegistryAuthType, type RegistryProvider } from "@/lib/registries/providers";
 export { ACCESS_KEY_ID_PATTERN, SECRET_ACCESS_KEY_PATTERN };
@@ -34,11 +35,18 @@ const ZRegistryFields = z.object({
     .trim()
     .max(63, { error: MESSAGES.name })
     .refine((value) => value === "" || REGISTRY_NAME_PATTERN.test(value), { error: MESSAGES.name }),
-  hostname: z.string().max(300, { error: "That is too long for a hostname. Enter the registry's hostname, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com or registry.example.com." }),
+  /** A pasted URL or image reference is cleaned to its hostname (lib/registries/hostname-input). */
+  hostname: z
+    .string()
+    .max(300, { error: "That is too long for a hostname. Enter the registry's hostname, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com or registry.example.com." })
+    .transform((value) => cleanHostnameInput(value).hostname),
   authType: z.enum(REGISTRY_AUTH_TYPES, { error: "Choose how the portal authenticates: access key or IAM Authentication (Amazon ECR), username and token, service account key, service principal, or anonymous." }),
   accessKeyId: z.string().trim().max(128, { error: MESSAGES.accessKeyId }),
   secretAccessKey: z.string().trim().max(128, { error: MESSAGES.secretAccessKey }),
+  /** IAM Authentication: the role's name (e.g. PortalEcrPull, in roleAccountId or the registry's account) or its full ARN. */
   roleArn: z.string().trim().max(2048, { error: "That is too long for a role ARN. Role ARN must look like arn:aws:iam::123456789012:role/Name." }),
+  /** The role's account when it is not the registry's ("" or absent: the registry's). Ignored for a full ARN. */
+  roleAccountId: z.string().trim().max(64, { error: "The role's account ID must be exactly 12 digits, e.g. 123456789012." }).optional(),
   /** Basic auth (Docker Hub, GHCR, Quay, GitLab, ACR token, Harbor/Nexus/JFrog/Other): the user, robot or token name. */
   username: credentialField(256, "The username is too long (256 characters at most)."),
   /** Basic auth: the password or token (write-only). */
@@ -119,7 +127,7 @@ export const ZDeleteRegistryInput = z.object({ registryId: z.string().min(1).max
 export type TDeleteRegistryInput = z.infer<typeof ZDeleteRegistryInput>;
 
 /** The fields of the registry form, in the order errors are focused. */
-export const REGISTRY_FORM_FIELDS = ["provider", "name", "hostname", "authType", "accessKeyId", "secretAccessKey", "roleArn", "username", "password", "jsonKey", "tenantId", "clientId", "clientSecret", "flavor", "applicationIds"] as const;
+export const REGISTRY_FORM_FIELDS = ["provider", "name", "hostname", "authType", "accessKeyId", "secretAccessKey", "roleArn", "roleAccountId", "username", "password", "jsonKey", "tenantId", "clientId", "clientSecret", "flavor", "applicationIds"] as const;
 
 /** Test status written by the Test (lib/registry-test); see RegistryStatus in service.ts. */
 export const REGISTRY_TEST_STATUSES = ["never", "verified", "failing", "unsafe"] as const;

@@ -140,6 +140,14 @@ describe("registries (real Postgres)", () => {
       expect((await auditOf(team.teamId)).at(-1)).toMatchObject({ action: "registry.deleted", targetId: created.id });
     });
 
+    it("stores a role name as the full ARN in the registry's account, or in the account given, and a pasted image URI as its hostname", async () => {
+      const team = await newTeam();
+      const sameAccount = await createRegistry(team.teamId, team.actor, createInput({ hostname: `https://${HOSTNAME}/vendor/app:1.0`, authType: "iam_role", accessKeyId: "", secretAccessKey: "", roleArn: "ci/PortalEcrPull" }));
+      expect(sameAccount).toMatchObject({ hostname: HOSTNAME, roleArn: "arn:aws:iam::123456789012:role/ci/PortalEcrPull" });
+      const crossAccount = await createRegistry(team.teamId, team.actor, createInput({ name: "cross", authType: "iam_role", accessKeyId: "", secretAccessKey: "", roleArn: "PortalEcrPull", roleAccountId: "210987654321" }));
+      expect(await loadRegistryCredentials(team.teamId, crossAccount.id)).toEqual({ authType: "iam_role", roleArn: "arn:aws:iam::210987654321:role/PortalEcrPull" });
+    });
+
     it("asks for a key when switching an IAM registry to access-key auth", async () => {
       const team = await newTeam();
       const registry = await createRegistry(team.teamId, team.actor, createInput({ authType: "iam_role", roleArn: "arn:aws:iam::123456789012:role/Pull" }));

@@ -2,6 +2,8 @@ import "server-only";
 // Registries of a team: every query is scoped by teamId, the encrypted
 // credentials column is never selected here (the Prisma client omits it by
 // default; see lib/registries/credentials.ts for the one reader).
+import { parseEcrHostname } from "@/lib/aws/ecr-hostname";
+import { resolveRoleReference } from "@/lib/aws/role-reference";
 import { recordAuditEvent, type AuditActor } from "@/lib/audit/service";
 import { prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
@@ -153,6 +155,11 @@ async function normalize(teamId: string, input: TCreateRegistryInput) {
   const hostname = parseProviderHostname(input.provider, input.hostname);
   if (!hostname.ok) throw fieldError("hostname", hostname.message);
   if (input.authType === "ambient" && !getEnv().ALLOW_AMBIENT_AWS_CREDENTIALS) throw fieldError("authType", AMBIENT_DISABLED_MESSAGE);
+  // A role name resolves to an ARN in the registry's (or the given) account; the ARN is what is stored.
+  const ecrHostname = input.authType === "iam_role" ? parseEcrHostname(hostname.value) : null;
+  if (ecrHostname && !ecrHostname.ok) throw fieldError("hostname", ecrHostname.message);
+  const role = ecrHostname?.ok ? resolveRoleReference({ role: input.roleArn, accountId: input.roleAccountId ?? "", registry: ecrHostname.value }) : null;
+  if (role && !role.ok) throw fieldError(role.field ?? "roleArn", role.message);
   // App IDs come from the browser: each must be an application of this team.
   const applicationIds = input.allApplications ? [] : [...new Set(input.applicationIds)];
   if (applicationIds.length > 0) {
@@ -164,7 +171,7 @@ async function normalize(teamId: string, input: TCreateRegistryInput) {
     name: input.name === "" ? null : input.name,
     hostname: hostname.value,
     authType: input.authType,
-    roleArn: input.authType === "iam_role" ? input.roleArn : null,
+    roleArn: role?.ok ? role.value.arn : null,
     allApplications: input.allApplications,
     applicationIds,
   };
@@ -182,7 +189,7 @@ const NO_TEST_YET = { testStatus: "never", lastTestedAt: null, verifiedAt: null,
 export async function createRegistry(teamId: string, actor: AuditActor, input: TCreateRegistryInput): Promise<RegistryView> {
   const value = await normalize(teamId, input);
   const secret = secretOf(input);
-  const settings = settingsOf(input, secret);
+  const settings = settingsOf(input, value.roleArn, secret);
   try {
     const id = await prisma.$transaction(async (tx) => {
       const { id } = await tx.registry.create({
@@ -238,7 +245,7 @@ export async function updateRegistry(teamId: string, actor: AuditActor, input: T
     throw fieldError(field, existing.authType === value.authType && existing.provider === value.provider ? "The hostname changed: enter the secret again so that the stored one is never sent to the new host." : `Enter the ${field === "accessKeyId" ? "access key ID and secret access key" : field === "jsonKey" ? "service account's JSON key" : field === "clientSecret" ? "client secret" : "password or token"} the portal should use.`);
   }
   const secret = replacingKey ? secretOf(input) : null;
-  const settings: RegistrySettings = replacingKey ? settingsOf(input, secret) : { ...keptSecretSettings(existing), ...settingsOf(input, null) };
+  const settings: RegistrySettings = replacingKey ? settingsOf(input, value.roleArn, secret) : { ...keptSecretSettings(existing), ...settingsOf(input, value.roleArn, null) };
 
   const changed: string[] = [];
   if (value.name !== existing.name) changed.push("name");
@@ -336,11 +343,11 @@ function secretOf(input: TCreateRegistryInput): RegistrySecret | null {
 }
 
 /** The non-secret settings of the input; the masked secret only when a new one is stored. */
-function settingsOf(input: TCreateRegistryInput, secret: RegistrySecret | null): RegistrySettings {
+function settingsOf(input: TCreateRegistryInput, roleArn: string | null, secret: RegistrySecret | null): RegistrySettings {
   const flavor = input.provider === "generic" ? { flavor: input.flavor } : {};
   switch (input.authType) {
     case "iam_role":
-      return { roleArn: input.roleArn };
+      return roleArn ? { roleArn } : {};
     case "access_key":
       return secret ? { accessKeyIdMasked: maskAccessKeyId(input.accessKeyId) } : {};
     case "basic":

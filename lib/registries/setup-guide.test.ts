@@ -16,7 +16,7 @@ describe("buildRegistrySetupGuide", () => {
     expect(guide.trustPolicy).toEqual(buildTrustPolicy({ issuerUrl: oidc.issuerUrl, subject: oidc.subject, partition, accountId: "123456789012" }));
     expect(guide.crossAccount).toBe(false);
     expect(guide.repositoryPolicy).toBeNull();
-    expect(guide.steps.map((step) => step.id)).toEqual(["provider", "role", "permissions", "trust-policy"]);
+    expect(guide.steps.map((step) => step.id)).toEqual(["provider", "role", "permissions"]);
     expect(guide.permissionsPolicy.Statement[1]!.Resource).toBe(`arn:${partition}:ecr:${guide.registry.region}:123456789012:repository/*`);
   });
 

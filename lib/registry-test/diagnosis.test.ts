@@ -48,7 +48,7 @@ describe("diagnose", () => {
 
   it("shows the iss, aud and sub sent when AWS refuses the role", () => {
     const d = diagnose("assume-role", aws("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity"), context);
-    expect(d.setupStep).toBe("trust-policy");
+    expect(d.setupStep).toBe("role");
     expect(d.fix).toContain("team_abcdefghijklmnopqrstuvwxyz");
     expect(d.fix).toContain("does not exist");
     expect(JSON.parse(d.snippet!)).toEqual(context.sentClaims);

@@ -132,9 +132,11 @@ function explainAws(step: StepId, failure: Extract<CallFailure, { kind: "aws" }>
   if (code === "AccessDenied" && /AssumeRoleWithWebIdentity/.test(message)) {
     const claims = context.sentClaims;
     return {
-      summary: `AWS refused to let the portal assume ${context.roleArn ?? "the role"}.`,
-      fix: `Either the role does not exist (check the ARN and its account), or its trust policy does not allow this token: apply the trust policy shown on this page exactly. AWS does not say which condition failed; the portal sent iss ${claims?.iss ?? context.issuerUrl}, aud ${claims?.aud ?? "sts.amazonaws.com"} and sub ${claims?.sub ?? "(your team's subject)"}.`,
-      setupStep: "trust-policy",
+      // AWS gives the same answer for a missing role and a trust policy that
+      // refuses the token, so both are named, and the step that does both.
+      summary: `AWS refused to let the portal assume ${context.roleArn ?? "the role"}: the role does not exist, or its trust policy does not accept the portal's token.`,
+      fix: `If the role does not exist yet, create it (setup step "Create the role with its trust policy"), checking its name and account${context.roleAccountId ? ` (${context.roleAccountId})` : ""}. If it exists, replace its trust policy with the one on this page exactly. AWS does not say which of the two it is, nor which condition failed; the portal sent iss ${claims?.iss ?? context.issuerUrl}, aud ${claims?.aud ?? "sts.amazonaws.com"} and sub ${claims?.sub ?? "(your team's subject)"}.`,
+      setupStep: "role",
       ...(claims ? { snippet: formatPolicyJson(claims) } : {}),
     };
   }

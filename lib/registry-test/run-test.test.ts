@@ -133,7 +133,7 @@ describe("IAM authentication against the local AWS", () => {
     const { result } = await run(iamTarget(role.arn));
     expect(result.verdict).toBe("failing");
     const failed = failedStep(result.steps);
-    expect([failed.id, failed.diagnosis.setupStep, failed.diagnosis.awsCode]).toEqual(["assume-role", "trust-policy", "AccessDenied"]);
+    expect([failed.id, failed.diagnosis.setupStep, failed.diagnosis.awsCode]).toEqual(["assume-role", "role", "AccessDenied"]);
     expect(failed.diagnosis.fix).toContain(team.publicId);
     expect(result.sentClaims).toEqual({ iss: issuer.url, aud: "sts.amazonaws.com", sub: team.publicId });
   });

@@ -96,7 +96,7 @@ function sha256(data: Buffer): string {
 }
 
 /** A minimal ustar archive of regular files. */
-function tarArchive(files: Record<string, string>): Buffer {
+export function tarArchive(files: Record<string, string>): Buffer {
   const blocks: Buffer[] = [];
   for (const [name, content] of Object.entries(files)) {
     const data = Buffer.from(content);

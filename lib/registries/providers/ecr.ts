@@ -2,6 +2,7 @@
 // Connect tokens exchanged at STS) or the portal's own AWS identity. The
 // login is STS + GetAuthorizationToken (lib/aws), not the OCI token flow.
 import { parseRoleArn } from "@/lib/aws/arn";
+import { looksLikeArn, resolveRoleReference } from "@/lib/aws/role-reference";
 import { ECR_HOSTNAME_PATTERN, parseEcrHostname } from "@/lib/aws/ecr-hostname";
 import type { FieldIssue, RegistryProviderModule } from "@/lib/registries/providers/types";
 
@@ -54,8 +55,14 @@ export const ecrProvider: RegistryProviderModule = {
     }
     if (values.authType === "iam_role") {
       const registry = parseEcrHostname(values.hostname);
-      const role = parseRoleArn(values.roleArn, registry.ok ? { partition: registry.value.partition } : {});
-      if (!role.ok) issues.push({ field: "roleArn", message: role.message });
+      if (registry.ok) {
+        const role = resolveRoleReference({ role: values.roleArn, accountId: values.roleAccountId ?? "", registry: registry.value });
+        if (!role.ok) issues.push({ field: role.field === "roleAccountId" ? "roleAccountId" : "roleArn", message: role.message });
+      } else if (looksLikeArn(values.roleArn) || values.roleArn.trim() === "") {
+        // Without a hostname only a full ARN can be checked; a name waits for the hostname.
+        const role = parseRoleArn(values.roleArn);
+        if (!role.ok) issues.push({ field: "roleArn", message: role.message });
+      }
     }
     return issues;
   },

@@ -1,0 +1,172 @@
+// Azure's shape, two services on one stand-in:
+// - Microsoft Entra ID's token endpoint, `POST /<tenant>/oauth2/v2.0/token`
+//   (client_credentials: client_id, client_secret, scope) answering
+//   `{ token_type, expires_in, ext_expires_in, access_token }` or Entra's
+//   error body with its AADSTS code (unknown tenant 90002, unknown application
+//   700016, wrong secret 7000215, expired secret 7000222, bad scope 70011).
+//   The real host is login.microsoftonline.com: map it here with
+//   AUTH_ENDPOINT_OVERRIDES.
+// - Azure Container Registry (`<name>.azurecr.io`): challenges with
+//   `Bearer realm="https://<name>.azurecr.io/oauth2/token",service="<name>.azurecr.io"`;
+//   `POST /oauth2/exchange` (grant_type=access_token, service, tenant,
+//   access_token: the Entra token) → `{ refresh_token }`; `POST /oauth2/token`
+//   (grant_type=refresh_token, service, scope, refresh_token) →
+//   `{ access_token }`; `GET /oauth2/token` with Basic credentials (an ACR
+//   token's username and password, or a service principal's client ID and
+//   secret). A service principal without AcrPull gets a token without the
+//   pull scope, and the registry refuses the pull.
+import { randomUUID } from "node:crypto";
+import type http from "node:http";
+import { generateKeyPair, jwtVerify, SignJWT } from "jose";
+import { grantAccess, type AccessRule } from "../reference-registry/access";
+import { basicCredentials, readForm, sendJson, startStandIn, type StandIn } from "./stand-in";
+
+export interface EntraApplication {
+  tenantId: string;
+  clientId: string;
+  secrets: { value: string; expired?: boolean }[];
+  /** The service principal's role on the registry: AcrPull (or more) grants pulls of every repository. */
+  acrPull: boolean;
+}
+
+export interface AcrToken {
+  username: string;
+  password: string;
+  /** The token's scope map (default: pull everywhere). */
+  access?: AccessRule[];
+}
+
+export const ACR_AAD_AUDIENCE = "https://containerregistry.azure.net";
+const VALID_SCOPES = new Set([`${ACR_AAD_AUDIENCE}/.default`, "https://management.azure.com/.default"]);
+const ACR_UNAUTHORIZED = { errors: [{ code: "UNAUTHORIZED", message: "authentication required, visit https://aka.ms/acr/authorization for more information." }] };
+
+export interface AzureStandIn extends StandIn {
+  /** `<name>.azurecr.io`: the registry's hostname and service. */
+  hostname: string;
+}
+
+export async function startAzureStandIn(options: { registryName: string; applications?: EntraApplication[]; tokens?: AcrToken[] }): Promise<AzureStandIn> {
+  const hostname = `${options.registryName}.azurecr.io`;
+  const applications = options.applications ?? [];
+  const entraKey = await generateKeyPair("RS256", { extractable: true });
+  // ACR's refresh tokens are its own business: signed with a key only this stand-in holds.
+  const refreshKey = await generateKeyPair("ES256");
+
+  const standIn = await startStandIn({
+    name: "azure",
+    service: hostname,
+    realmPath: "/oauth2/token",
+    routes: [
+      {
+        match: (path) => /^\/[^/]+\/oauth2\/v2\.0\/token$/.test(path),
+        async handler(request, response, url) {
+          const tenant = url.pathname.split("/")[1]!;
+          if (request.method !== "POST") return entraError(response, 405, "invalid_request", 900561, "The endpoint only accepts POST requests. Received a GET request.");
+          const form = await readForm(request);
+          if (!applications.some((application) => application.tenantId === tenant)) {
+            return entraError(response, 400, "invalid_request", 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`);
+          }
+          if (form.get("grant_type") !== "client_credentials") return entraError(response, 400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
+          const clientId = form.get("client_id") ?? "";
+          const application = applications.find((candidate) => candidate.tenantId === tenant && candidate.clientId === clientId);
+          if (!application) {
+            return entraError(response, 400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
+          }
+          const secret = application.secrets.find((candidate) => candidate.value === form.get("client_secret"));
+          if (!secret) {
+            return entraError(response, 401, "invalid_client", 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
+          }
+          if (secret.expired) {
+            return entraError(response, 401, "invalid_client", 7000222, `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`);
+          }
+          const scope = form.get("scope") ?? "";
+          if (!scope) return entraError(response, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'scope'.");
+          if (!VALID_SCOPES.has(scope)) return entraError(response, 400, "invalid_scope", 70011, `The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`);
+          const accessToken = await new SignJWT({ tid: tenant, appid: clientId, oid: randomUUID(), idtyp: "app" })
+            .setProtectedHeader({ alg: "RS256", typ: "JWT" })
+            .setIssuer(`https://sts.windows.net/${tenant}/`)
+            .setAudience(scope.replace(/\/\.default$/, ""))
+            .setSubject(clientId)
+            .setIssuedAt()
+            .setExpirationTime("1h")
+            .sign(entraKey.privateKey);
+          sendJson(response, 200, { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: accessToken });
+        },
+      },
+      {
+        match: "/oauth2/exchange",
+        async handler(request, response, _url, context) {
+          if (request.method !== "POST") return sendJson(response, 405, { errors: [{ code: "UNSUPPORTED", message: "The requested operation is not supported." }] });
+          const form = await readForm(request);
+          if (form.get("grant_type") !== "access_token") return sendJson(response, 400, { errors: [{ code: "UNSUPPORTED", message: `grant_type ${form.get("grant_type") ?? ""} is not supported` }] });
+          if (form.get("service") !== hostname) return sendJson(response, 400, { errors: [{ code: "DENIED", message: `service ${form.get("service") ?? ""} does not match the registry ${hostname}` }] });
+          const claims = await jwtVerify(form.get("access_token") ?? "", entraKey.publicKey, { audience: ACR_AAD_AUDIENCE }).then(
+            (verified) => verified.payload,
+            () => undefined,
+          );
+          if (!claims || (form.get("tenant") && claims.tid !== form.get("tenant"))) {
+            return sendJson(response, 401, { errors: [{ code: "UNAUTHORIZED", message: "The access token is invalid, expired, or was not issued for Azure Container Registry (https://containerregistry.azure.net)." }] });
+          }
+          const refreshToken = await new SignJWT({ grant_type: "refresh_token", tenant: claims.tid, appid: claims.appid })
+            .setProtectedHeader({ alg: "ES256", typ: "JWT" })
+            .setIssuer(context.signer.issuer)
+            .setAudience(hostname)
+            .setSubject(String(claims.appid))
+            .setIssuedAt()
+            .setExpirationTime("3h")
+            .sign(refreshKey.privateKey);
+          sendJson(response, 200, { refresh_token: refreshToken });
+        },
+      },
+      {
+        match: "/oauth2/token",
+        async handler(request, response, url, context) {
+          let subject: string;
+          let rules: AccessRule[];
+          let scopes: string[];
+          if (request.method === "POST") {
+            const form = await readForm(request);
+            scopes = form.getAll("scope");
+            if (form.get("grant_type") !== "refresh_token") return sendJson(response, 400, { errors: [{ code: "UNSUPPORTED", message: `grant_type ${form.get("grant_type") ?? ""} is not supported` }] });
+            if (form.get("service") !== hostname) return sendJson(response, 400, { errors: [{ code: "DENIED", message: `service ${form.get("service") ?? ""} does not match the registry ${hostname}` }] });
+            const claims = await jwtVerify(form.get("refresh_token") ?? "", refreshKey.publicKey, { audience: hostname, issuer: context.signer.issuer }).then(
+              (verified) => verified.payload,
+              () => undefined,
+            );
+            if (!claims || claims.grant_type !== "refresh_token") return sendJson(response, 401, ACR_UNAUTHORIZED);
+            const application = applications.find((candidate) => candidate.clientId === claims.appid && candidate.tenantId === claims.tenant);
+            subject = String(claims.sub);
+            rules = application?.acrPull ? [{ repository: "*", actions: ["pull"] }] : [];
+          } else {
+            scopes = url.searchParams.getAll("scope");
+            const credentials = basicCredentials(request.headers.authorization);
+            if (!credentials) return sendJson(response, 401, ACR_UNAUTHORIZED);
+            const token = options.tokens?.find((candidate) => candidate.username === credentials.username && candidate.password === credentials.password);
+            const application = applications.find((candidate) => candidate.clientId === credentials.username && candidate.secrets.some((secret) => !secret.expired && secret.value === credentials.password));
+            if (!token && !application) return sendJson(response, 401, ACR_UNAUTHORIZED);
+            subject = credentials.username;
+            rules = token ? (token.access ?? [{ repository: "*", actions: ["pull"] }]) : application!.acrPull ? [{ repository: "*", actions: ["pull"] }] : [];
+          }
+          sendJson(response, 200, { access_token: await context.mintRegistryToken(subject, grantAccess(scopes, rules)) });
+        },
+      },
+    ],
+  });
+
+  return Object.assign(standIn, { hostname });
+}
+
+function entraError(response: http.ServerResponse, status: number, error: string, code: number, message: string): void {
+  const traceId = randomUUID();
+  const correlationId = randomUUID();
+  const timestamp = new Date().toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+  sendJson(response, status, {
+    error,
+    error_description: `AADSTS${code}: ${message} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
+    error_codes: [code],
+    timestamp,
+    trace_id: traceId,
+    correlation_id: correlationId,
+    error_uri: `https://login.microsoftonline.com/error?code=${code}`,
+  });
+}
