@@ -60,6 +60,17 @@ const EnvSchema = z
         context.addIssue({ code: "custom", message: parsed.message });
         return z.NEVER;
       }),
+    // Token realms and login hosts that are not a registry (auth.docker.io,
+    // login.microsoftonline.com …), for private networks and the tests' stand-ins.
+    AUTH_ENDPOINT_OVERRIDES: z
+      .string()
+      .optional()
+      .transform((value, context) => {
+        const parsed = parseRegistryEndpointOverrides(value);
+        if (parsed.ok) return parsed.value;
+        context.addIssue({ code: "custom", message: parsed.message });
+        return z.NEVER;
+      }),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be one of fatal, error, warn, info, debug, trace, silent" }).optional(),
     METRICS_LISTEN: z
       .string()

@@ -7,10 +7,10 @@
 // credential fields are here, empty unless the provider uses them, and the
 // provider module checks its own (hostname rule, credential shapes).
 import { z } from "zod";
-import { cleanHostnameInput } from "@/lib/registries/hostname-input";
 import { GENERIC_FLAVORS, parseProviderHostname, PROVIDER_LABEL, PROVIDERS, REGISTRY_AUTH_TYPES, REGISTRY_PROVIDERS, type RegistryProvider } from "@/lib/registries/providers";
 import { ACCESS_KEY_ID_PATTERN, ECR_MESSAGES, SECRET_ACCESS_KEY_PATTERN } from "@/lib/registries/providers/ecr";
 import { JSON_KEY_MAX } from "@/lib/registries/providers/google";
+import { cleanHostnameInput } from "@/lib/registries/hostname-input";
 
 export { AUTH_TYPE_LABEL, PROVIDER_LABEL, REGISTRY_AUTH_TYPES, REGISTRY_PROVIDERS, type RegistryAuthType, type RegistryProvider } from "@/lib/registries/providers";
 export { ACCESS_KEY_ID_PATTERN, SECRET_ACCESS_KEY_PATTERN };

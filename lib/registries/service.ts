@@ -156,9 +156,9 @@ async function normalize(teamId: string, input: TCreateRegistryInput) {
   if (!hostname.ok) throw fieldError("hostname", hostname.message);
   if (input.authType === "ambient" && !getEnv().ALLOW_AMBIENT_AWS_CREDENTIALS) throw fieldError("authType", AMBIENT_DISABLED_MESSAGE);
   // A role name resolves to an ARN in the registry's (or the given) account; the ARN is what is stored.
-  const ecrRegistry = input.authType === "iam_role" ? parseEcrHostname(hostname.value) : null;
-  if (ecrRegistry && !ecrRegistry.ok) throw fieldError("hostname", ecrRegistry.message);
-  const role = ecrRegistry?.ok ? resolveRoleReference({ role: input.roleArn, accountId: input.roleAccountId ?? "", registry: ecrRegistry.value }) : null;
+  const ecrHostname = input.authType === "iam_role" ? parseEcrHostname(hostname.value) : null;
+  if (ecrHostname && !ecrHostname.ok) throw fieldError("hostname", ecrHostname.message);
+  const role = ecrHostname?.ok ? resolveRoleReference({ role: input.roleArn, accountId: input.roleAccountId ?? "", registry: ecrHostname.value }) : null;
   if (role && !role.ok) throw fieldError(role.field ?? "roleArn", role.message);
   // App IDs come from the browser: each must be an application of this team.
   const applicationIds = input.allApplications ? [] : [...new Set(input.applicationIds)];
@@ -189,7 +189,7 @@ const NO_TEST_YET = { testStatus: "never", lastTestedAt: null, verifiedAt: null,
 export async function createRegistry(teamId: string, actor: AuditActor, input: TCreateRegistryInput): Promise<RegistryView> {
   const value = await normalize(teamId, input);
   const secret = secretOf(input);
-  const settings = settingsOf(input, secret, value.roleArn);
+  const settings = settingsOf(input, value.roleArn, secret);
   try {
     const id = await prisma.$transaction(async (tx) => {
       const { id } = await tx.registry.create({
@@ -245,7 +245,7 @@ export async function updateRegistry(teamId: string, actor: AuditActor, input: T
     throw fieldError(field, existing.authType === value.authType && existing.provider === value.provider ? "The hostname changed: enter the secret again so that the stored one is never sent to the new host." : `Enter the ${field === "accessKeyId" ? "access key ID and secret access key" : field === "jsonKey" ? "service account's JSON key" : field === "clientSecret" ? "client secret" : "password or token"} the portal should use.`);
   }
   const secret = replacingKey ? secretOf(input) : null;
-  const settings: RegistrySettings = replacingKey ? settingsOf(input, secret, value.roleArn) : { ...keptSecretSettings(existing), ...settingsOf(input, null, value.roleArn) };
+  const settings: RegistrySettings = replacingKey ? settingsOf(input, value.roleArn, secret) : { ...keptSecretSettings(existing), ...settingsOf(input, value.roleArn, null) };
 
   const changed: string[] = [];
   if (value.name !== existing.name) changed.push("name");
@@ -343,11 +343,11 @@ function secretOf(input: TCreateRegistryInput): RegistrySecret | null {
 }
 
 /** The non-secret settings of the input; the masked secret only when a new one is stored. */
-function settingsOf(input: TCreateRegistryInput, secret: RegistrySecret | null, resolvedRoleArn: string | null): RegistrySettings {
+function settingsOf(input: TCreateRegistryInput, roleArn: string | null, secret: RegistrySecret | null): RegistrySettings {
   const flavor = input.provider === "generic" ? { flavor: input.flavor } : {};
   switch (input.authType) {
     case "iam_role":
-      return { roleArn: resolvedRoleArn ?? input.roleArn };
+      return roleArn ? { roleArn } : {};
     case "access_key":
       return secret ? { accessKeyIdMasked: maskAccessKeyId(input.accessKeyId) } : {};
     case "basic":

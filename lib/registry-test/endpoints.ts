@@ -7,7 +7,7 @@
 import type { ParseResult } from "@/lib/parse-result";
 
 export interface RegistryEndpointOverride {
-  /** An exact registry hostname, or "*" for every registry. */
+  /** An exact registry hostname (with :port when it has one), or "*" for every registry. */
   hostname: string;
   /** Base URL; "{hostname}" is replaced by the registry's hostname. */
   baseUrl: string;
@@ -32,7 +32,7 @@ export function parseRegistryEndpointOverrides(value: string | undefined): Parse
     if (separator <= 0) return { ok: false, message: `${OVERRIDES_EXAMPLE} ("${entry}" has no "=")` };
     const hostname = entry.slice(0, separator).trim().toLowerCase();
     const baseUrl = entry.slice(separator + 1).trim().replace(/\/+$/, "");
-    if (hostname !== "*" && !/^[a-z0-9.-]+$/.test(hostname)) return { ok: false, message: `${OVERRIDES_EXAMPLE} ("${hostname}" is not a hostname)` };
+    if (hostname !== "*" && !/^[a-z0-9.-]+(?::\d{1,5})?$/.test(hostname)) return { ok: false, message: `${OVERRIDES_EXAMPLE} ("${hostname}" is not a hostname)` };
     let parsed: URL;
     try {
       parsed = new URL(baseUrl.replaceAll("{hostname}", "placeholder"));

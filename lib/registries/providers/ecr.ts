@@ -2,8 +2,8 @@
 // Connect tokens exchanged at STS) or the portal's own AWS identity. The
 // login is STS + GetAuthorizationToken (lib/aws), not the OCI token flow.
 import { parseRoleArn } from "@/lib/aws/arn";
-import { ECR_HOSTNAME_PATTERN, parseEcrHostname } from "@/lib/aws/ecr-hostname";
 import { looksLikeArn, resolveRoleReference } from "@/lib/aws/role-reference";
+import { ECR_HOSTNAME_PATTERN, parseEcrHostname } from "@/lib/aws/ecr-hostname";
 import type { FieldIssue, RegistryProviderModule } from "@/lib/registries/providers/types";
 
 export const ACCESS_KEY_ID_PATTERN = /^(?:AKIA|ASIA)[A-Z0-9]{16}$/;
@@ -56,9 +56,8 @@ export const ecrProvider: RegistryProviderModule = {
     if (values.authType === "iam_role") {
       const registry = parseEcrHostname(values.hostname);
       if (registry.ok) {
-        // A role name resolves in the registry's (or the given) account; an ARN is checked as it is.
         const role = resolveRoleReference({ role: values.roleArn, accountId: values.roleAccountId ?? "", registry: registry.value });
-        if (!role.ok) issues.push({ field: role.field ?? "roleArn", message: role.message });
+        if (!role.ok) issues.push({ field: role.field === "roleAccountId" ? "roleAccountId" : "roleArn", message: role.message });
       } else if (looksLikeArn(values.roleArn) || values.roleArn.trim() === "") {
         // Without a hostname only a full ARN can be checked; a name waits for the hostname.
         const role = parseRoleArn(values.roleArn);

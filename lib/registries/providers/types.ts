@@ -15,7 +15,7 @@ export const GENERIC_FLAVORS = ["harbor", "nexus", "jfrog", "other"] as const;
 export type GenericFlavor = (typeof GENERIC_FLAVORS)[number];
 
 /** The form's credential fields (names of the registry input; see lib/registries/schema.ts). */
-export type CredentialField = "accessKeyId" | "secretAccessKey" | "roleArn" | "username" | "password" | "jsonKey" | "tenantId" | "clientId" | "clientSecret";
+export type CredentialField = "accessKeyId" | "secretAccessKey" | "roleArn" | "roleAccountId" | "username" | "password" | "jsonKey" | "tenantId" | "clientId" | "clientSecret";
 
 export interface FieldSpec {
   name: CredentialField;
@@ -59,8 +59,7 @@ export interface ProviderFieldValues {
   accessKeyId: string;
   secretAccessKey: string;
   roleArn: string;
-  /** ECR IAM Authentication: the role's account when it is not the registry's (a role name resolves there). */
-  roleAccountId?: string;
+  roleAccountId?: string | undefined;
   username: string;
   password: string;
   jsonKey: string;
@@ -70,7 +69,7 @@ export interface ProviderFieldValues {
 }
 
 export interface FieldIssue {
-  field: CredentialField | "hostname" | "authType" | "roleAccountId";
+  field: CredentialField | "hostname" | "authType";
   message: string;
 }
 

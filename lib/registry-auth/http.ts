@@ -1,0 +1,108 @@
+import "server-only";
+// The registry login's HTTP requests (/v2/, token realms, Entra ID, ACR's
+// exchange, manifest HEADs in the Test). Never an open door into the
+// portal's network: a URL must be https:// on a public address, checked in
+// the socket's DNS lookup (so DNS rebinding is refused at connect time),
+// unless its origin is one the operator trusts (lib/registry-auth/endpoints).
+// Redirects are followed for GET and HEAD only, a few times, and the
+// Authorization header is dropped as soon as a redirect leaves the origin.
+import dns from "node:dns";
+import http from "node:http";
+import https from "node:https";
+import type net from "node:net";
+import { checkUpstreamUrl, isPublicAddress, UpstreamRefusedError } from "@/lib/proxy/upstream-http";
+
+export { UpstreamRefusedError as UnsafeUrlError };
+
+const publicOnlyLookup: net.LookupFunction = (hostname, options, callback) => {
+  dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, "", 4);
+    const list = addresses as dns.LookupAddress[];
+    if (list.length === 0 || list.some((entry) => !isPublicAddress(entry.address))) return callback(new UpstreamRefusedError(`${hostname} resolves to a private or reserved address`), "", 4);
+    if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
+    callback(null, list[0]!.address, list[0]!.family);
+  });
+};
+
+const agents = {
+  http: new http.Agent({ keepAlive: true }),
+  https: new https.Agent({ keepAlive: true }),
+  httpsPublic: new https.Agent({ keepAlive: true, lookup: publicOnlyLookup }),
+};
+
+export interface AuthHttpRequest {
+  method: "GET" | "HEAD" | "POST";
+  headers?: Record<string, string>;
+  /** application/x-www-form-urlencoded fields (POST). */
+  form?: Record<string, string>;
+  signal: AbortSignal;
+  trustedOrigins: ReadonlySet<string>;
+  /** The most bytes of the body read (the rest is discarded). */
+  maxBodyBytes?: number;
+}
+
+export interface AuthHttpResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  /** The URL that answered, after redirects. */
+  url: URL;
+}
+
+const MAX_REDIRECTS = 3;
+const DEFAULT_MAX_BODY = 256 * 1024;
+
+export async function authHttpRequest(url: URL, init: AuthHttpRequest): Promise<AuthHttpResponse> {
+  let current = url;
+  let headers = { ...init.headers };
+  for (let hops = 0; ; hops++) {
+    const response = await requestOnce(current, { ...init, headers });
+    const location = response.headers.location;
+    if (init.method === "POST" || !location || ![301, 302, 303, 307, 308].includes(response.status)) return response;
+    if (hops >= MAX_REDIRECTS) throw new UpstreamRefusedError(`more than ${MAX_REDIRECTS} redirects`);
+    const next = new URL(location, current);
+    // Credentials never follow a redirect to another origin.
+    if (next.origin !== current.origin) headers = Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== "authorization"));
+    current = next;
+  }
+}
+
+function requestOnce(url: URL, init: AuthHttpRequest): Promise<AuthHttpResponse> {
+  const { trusted } = checkUpstreamUrl(url, init.trustedOrigins);
+  const secure = url.protocol === "https:";
+  const agent = secure ? (trusted ? agents.https : agents.httpsPublic) : agents.http;
+  const body = init.form ? new URLSearchParams(init.form).toString() : undefined;
+  const headers = { ...init.headers, ...(body !== undefined ? { "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) } : {}) };
+  const maxBytes = init.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  return new Promise((resolve, reject) => {
+    const request = (secure ? https.request : http.request)(url, { method: init.method, headers, agent, signal: init.signal }, (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on("data", (chunk: Buffer) => {
+        if (size < maxBytes) chunks.push(chunk);
+        size += chunk.length;
+      });
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).subarray(0, maxBytes).toString("utf8"), url }));
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+/** The error code and message of a registry, token server or OAuth answer, whichever shape it has. */
+export function errorOfBody(body: string): { code?: string; message?: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return {};
+  }
+  if (!value || typeof value !== "object") return {};
+  const v = value as { errors?: { code?: unknown; message?: unknown }[]; error?: unknown; error_description?: unknown; details?: unknown; message?: unknown };
+  const first = Array.isArray(v.errors) ? v.errors[0] : undefined;
+  const code = typeof first?.code === "string" ? first.code : typeof v.error === "string" ? v.error : undefined;
+  const message =
+    typeof first?.message === "string" ? first.message : typeof v.error_description === "string" ? v.error_description : typeof v.details === "string" ? v.details : typeof v.message === "string" ? v.message : undefined;
+  return { ...(code ? { code } : {}), ...(message ? { message: message.slice(0, 500) } : {}) };
+}
