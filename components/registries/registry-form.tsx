@@ -17,6 +17,7 @@ import { ProviderPicker } from "@/components/registries/provider-fields/provider
 import { Button, ButtonLink } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { createRegistryAction, updateRegistryAction } from "@/lib/registries/actions";
+import { PROVIDERS } from "@/lib/registries/providers";
 import {
   REGISTRY_FORM_FIELDS,
   EMPTY_CREDENTIAL_FIELDS,
