@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { LocalAwsAccount } from "./constants";
+import type { E2eProviderRegistry } from "./provider-registries";
 
 export interface E2eEnvironment {
   baseUrl: string;
@@ -11,6 +12,8 @@ export interface E2eEnvironment {
   dataEncryptionKey: string;
   issuerUrl: string;
   localAws: { url: string; accounts: LocalAwsAccount[] };
+  /** A registry of every other provider, on its stand-in. */
+  providerRegistries: E2eProviderRegistry[];
 }
 
 export const E2E_ENVIRONMENT_FILE = path.resolve(import.meta.dirname, "..", "..", "test-results", "e2e-environment.json");

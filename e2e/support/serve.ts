@@ -13,6 +13,7 @@ import { PORTAL_SERVER_COMMAND } from "../../scripts/lib/portal-server-command";
 import { startLocalAws } from "../../tools/local-aws/local-aws";
 import { E2E_ENVIRONMENT_FILE, E2E_PORTAL_LOG_FILE, type E2eEnvironment } from "./environment";
 import { E2E_AWS_ACCOUNTS, E2E_FIXTURE_IMAGE, E2E_PORT } from "./constants";
+import { startProviderRegistries } from "./provider-registries";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-e2e-"));
@@ -23,6 +24,8 @@ await applyMigrations(database.url);
 const localAws = await startLocalAws({ port: 0, accounts: E2E_AWS_ACCOUNTS, jwksCacheSeconds: 0 });
 // The vendor's image, in the first account's registry, for the Test's manifest step.
 localAws.pushFixtureImage({ accountId: E2E_AWS_ACCOUNTS[0]!.accountId, ...E2E_FIXTURE_IMAGE });
+// Every other provider's registry: its stand-in, reached through the overrides below.
+const providerRegistries = await startProviderRegistries();
 
 const baseUrl = `http://127.0.0.1:${E2E_PORT}`;
 const environment: E2eEnvironment = {
@@ -32,6 +35,7 @@ const environment: E2eEnvironment = {
   dataEncryptionKey: randomBytes(32).toString("base64"),
   issuerUrl: `${baseUrl}/oidc`,
   localAws: { url: localAws.url, accounts: E2E_AWS_ACCOUNTS },
+  providerRegistries: providerRegistries.registries,
 };
 fs.mkdirSync(path.dirname(E2E_ENVIRONMENT_FILE), { recursive: true });
 fs.writeFileSync(E2E_ENVIRONMENT_FILE, JSON.stringify(environment, null, 2), { mode: 0o600 });
@@ -55,7 +59,9 @@ const next = spawn(...PORTAL_SERVER_COMMAND, {
     DATA_ENCRYPTION_KEY: environment.dataEncryptionKey,
     AWS_ENDPOINT_URL_STS: localAws.url,
     AWS_ENDPOINT_URL_ECR: localAws.url,
-    REGISTRY_ENDPOINT_OVERRIDES: `*=${localAws.url}/_registry/{hostname}`,
+    // The providers' stand-ins by hostname; every other hostname is an ECR one of the local AWS.
+    REGISTRY_ENDPOINT_OVERRIDES: [...providerRegistries.registryOverrides, `*=${localAws.url}/_registry/{hostname}`].join(","),
+    AUTH_ENDPOINT_OVERRIDES: providerRegistries.authOverrides.join(","),
     // As behind one reverse proxy: specs give each simulated client its own X-Forwarded-For address.
     TRUST_PROXY: "1",
     // The local AWS's layer storage (ECR's pre-signed redirects) is on its other loopback name.
@@ -83,6 +89,7 @@ async function stop(code: number) {
   stopping = true;
   next.kill("SIGTERM");
   await localAws.close().catch(() => {});
+  await providerRegistries.close().catch(() => {});
   await database.stop().catch(() => {});
   fs.rmSync(dataDir, { recursive: true, force: true });
   process.exit(code);

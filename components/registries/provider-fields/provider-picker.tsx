@@ -43,7 +43,8 @@ export function ProviderPicker({ form }: { form: UseFormReturn<TCreateRegistryIn
               />
               <span className="font-medium">{provider.label}</span>
             </span>
-            <span id={`provider-${provider.id}-description`} className="text-xs text-zinc-600 dark:text-zinc-400">
+            {/* Outside the accessible name, read as the description. */}
+            <span id={`provider-${provider.id}-description`} aria-hidden="true" className="text-xs text-zinc-600 dark:text-zinc-400">
               {provider.description}
             </span>
           </label>
