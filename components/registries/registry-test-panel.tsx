@@ -34,6 +34,7 @@ const OTHER_STEP_LABELS: Record<SetupStepRef, string> = {
   "trust-policy": "the role's trust policy (last setup step)",
   registry: "the registry hostname",
   "access-key": "the access key",
+  credential: "the registry's credentials (see the setup guide)",
   image: "the image you entered",
   portal: "the portal's configuration (its operator)",
   network: "the network between the portal and AWS",

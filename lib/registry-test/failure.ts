@@ -6,7 +6,16 @@ export type CallFailure =
   | { kind: "aws"; code: string; message: string; httpStatus?: number; requestId?: string }
   | { kind: "timeout"; seconds: number; wholeTest: boolean }
   | { kind: "network"; code: string; message: string }
-  | { kind: "registry"; httpStatus: number; code?: string; message?: string }
+  | {
+      kind: "registry";
+      httpStatus: number;
+      code?: string;
+      message?: string;
+      /** Who answered (OCI providers): the registry's /v2/ API, its token server, ACR's exchange or Entra ID. */
+      stage?: "ping" | "token" | "exchange" | "entra" | "manifest";
+      /** The Bearer challenge's error parameter, e.g. insufficient_scope. */
+      challengeError?: string;
+    }
   /** AWS or the registry answered, but not with what the protocol promises. */
   | { kind: "answer"; message: string }
   /** A bug or an outage inside the portal; logged with this ID, never shown in detail. */

@@ -12,10 +12,13 @@ import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
 import { log } from "@/lib/log";
 import { getIssuer } from "@/lib/oidc/issuer";
 import { getOidcProviderInfo, thumbprintValue } from "@/lib/oidc/provider-info";
-import { loadRegistryCredentials } from "@/lib/registries/credentials";
+import { loadRegistryCredentials, type RegistryCredentials } from "@/lib/registries/credentials";
+import { PROVIDERS, type RegistryProviderModule } from "@/lib/registries/providers";
+import { getAuthEndpoints } from "@/lib/registry-auth/endpoints";
 import { getRegistry, registryLabel, type RegistryView } from "@/lib/registries/service";
 import type { TestEndpoints } from "@/lib/registry-test/endpoints";
 import { claimTestSlot, TESTS_PER_MINUTE } from "@/lib/registry-test/rate-limit";
+import { runOciRegistryTest } from "@/lib/registry-test/run-oci-test";
 import { runRegistryTest, type RegistryTestRun, type RegistryTestTarget } from "@/lib/registry-test/run-test";
 import { parseImageReference, type ImageReference, type TRegistryTestInput } from "@/lib/registry-test/schema";
 import type { RegistryTestResult, StepResult } from "@/lib/registry-test/steps";
@@ -56,31 +59,41 @@ export interface PreparedRegistryTest {
 export async function prepareRegistryTest(team: { id: string; publicId: string }, actor: AuditActor, registryId: string, input: TRegistryTestInput): Promise<PreparedRegistryTest> {
   const registry = await getRegistry(team.id, registryId);
   if (!registry) throw NOT_FOUND();
-  const hostname = parseEcrHostname(registry.hostname);
+  const provider = PROVIDERS[registry.provider];
+  if (!provider) throw new UserFacingError("invalid_registry", "This registry's provider is not known to this portal. Edit the registry.");
+  const hostname = provider.parseHostname(registry.hostname);
   if (!hostname.ok) throw new UserFacingError("invalid_registry", `The stored hostname is no longer valid: ${hostname.message} Edit the registry.`);
   let image: ImageReference | undefined;
   if (input.image) {
-    const parsed = parseImageReference(input.image, hostname.value.hostname);
+    const parsed = parseImageReference(input.image, hostname.value);
     if (!parsed.ok) throw new UserFacingError("invalid_input", "Some fields need attention.", { image: parsed.message });
     image = parsed.value;
   }
   const credentials = await loadRegistryCredentials(team.id, registryId);
   if (!credentials) throw NOT_FOUND();
-  let target: RegistryTestTarget;
-  if (credentials.authType === "iam_role") {
-    const role = parseRoleArn(credentials.roleArn, { partition: hostname.value.partition });
-    if (!role.ok) throw new UserFacingError("invalid_registry", `${role.message} Edit the registry.`);
-    target = { authType: "iam_role", teamId: team.id, teamPublicId: team.publicId, registryId, hostname: hostname.value, role: role.value };
-  } else if (credentials.authType === "access_key") {
-    target = { authType: "access_key", hostname: hostname.value, credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey } };
-  } else {
-    target = { authType: "ambient", hostname: hostname.value };
-  }
+  const target = provider.login.kind === "ecr" ? ecrTarget(team, registryId, registry.hostname, credentials) : ({ kind: "oci", provider, hostname: hostname.value, credentials } as const);
 
   const slot = await claimTestSlot(team.id, actor, { id: registry.id, label: registryLabel(registry) });
   if (!slot.ok) throw new RateLimitedError(slot.retryAfterSeconds);
 
   return { run: (onStep) => runAndRecord(team, registry, target, slot.auditEventId, image, onStep) };
+}
+
+type PreparedTarget = { kind: "ecr"; target: RegistryTestTarget } | { kind: "oci"; provider: RegistryProviderModule; hostname: string; credentials: RegistryCredentials };
+
+function ecrTarget(team: { id: string; publicId: string }, registryId: string, storedHostname: string, credentials: RegistryCredentials): PreparedTarget {
+  const hostname = parseEcrHostname(storedHostname);
+  if (!hostname.ok) throw new UserFacingError("invalid_registry", `The stored hostname is no longer valid: ${hostname.message} Edit the registry.`);
+  if (credentials.authType === "iam_role") {
+    const role = parseRoleArn(credentials.roleArn, { partition: hostname.value.partition });
+    if (!role.ok) throw new UserFacingError("invalid_registry", `${role.message} Edit the registry.`);
+    return { kind: "ecr", target: { authType: "iam_role", teamId: team.id, teamPublicId: team.publicId, registryId, hostname: hostname.value, role: role.value } };
+  }
+  if (credentials.authType === "access_key") {
+    return { kind: "ecr", target: { authType: "access_key", hostname: hostname.value, credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey } } };
+  }
+  if (credentials.authType === "ambient") return { kind: "ecr", target: { authType: "ambient", hostname: hostname.value } };
+  throw new UserFacingError("invalid_registry", "This ECR registry has an auth type ECR does not use. Edit the registry.");
 }
 
 /** prepareRegistryTest then run, for callers that need no status code first. */
@@ -91,20 +104,24 @@ export async function testRegistry(team: { id: string; publicId: string }, actor
 async function runAndRecord(
   team: { id: string },
   registry: RegistryView,
-  target: RegistryTestTarget,
+  prepared: PreparedTarget,
   auditEventId: string,
   image: ImageReference | undefined,
   onStep: ((step: StepResult) => void) | undefined,
 ): Promise<RegistryTestRun> {
-  const run = await runRegistryTest(target, {
-    endpoints: getTestEndpoints(),
-    issuerUrl: getIssuer().url,
-    // Looked up inside the test's clock, and only for IAM authentication.
-    thumbprint: async () => thumbprintValue((await getOidcProviderInfo()).thumbprint),
-    ...(image ? { image } : {}),
-    ...(onStep ? { onStep } : {}),
-  });
-  recordTestTelemetry({ teamId: team.id, registryId: registry.id, authType: target.authType, hostname: registry.hostname }, run.result);
+  const run =
+    prepared.kind === "ecr"
+      ? await runRegistryTest(prepared.target, {
+          endpoints: getTestEndpoints(),
+          issuerUrl: getIssuer().url,
+          // Looked up inside the test's clock, and only for IAM authentication.
+          thumbprint: async () => thumbprintValue((await getOidcProviderInfo()).thumbprint),
+          ...(image ? { image } : {}),
+          ...(onStep ? { onStep } : {}),
+        })
+      : await runOciRegistryTest(prepared, { endpoints: getAuthEndpoints(), ...(image ? { image } : {}), ...(onStep ? { onStep } : {}) });
+  const target = prepared.kind === "ecr" ? prepared.target : null;
+  recordTestTelemetry({ teamId: team.id, registryId: registry.id, authType: registry.authType, hostname: registry.hostname }, run.result);
   await persistOutcome(team.id, registry, target, auditEventId, run.result, image);
   return run;
 }
@@ -115,7 +132,7 @@ async function runAndRecord(
  * writes are retried in the background until it returns; if the process ends
  * first, finishInterruptedTests() marks the event failed later.
  */
-async function persistOutcome(teamId: string, registry: RegistryView, target: RegistryTestTarget, auditEventId: string, result: RegistryTestResult, image: ImageReference | undefined): Promise<void> {
+async function persistOutcome(teamId: string, registry: RegistryView, target: RegistryTestTarget | null, auditEventId: string, result: RegistryTestResult, image: ImageReference | undefined): Promise<void> {
   const write = () => writeOutcome(teamId, registry, target, auditEventId, result, image);
   try {
     await write();
@@ -141,13 +158,13 @@ async function retryInBackground(write: () => Promise<void>, fields: Record<stri
   log.error(fields, "registry test outcome could not be recorded; the audit event will be finished as failed");
 }
 
-async function writeOutcome(teamId: string, registry: RegistryView, target: RegistryTestTarget, auditEventId: string, result: RegistryTestResult, image: ImageReference | undefined): Promise<void> {
+async function writeOutcome(teamId: string, registry: RegistryView, target: RegistryTestTarget | null, auditEventId: string, result: RegistryTestResult, image: ImageReference | undefined): Promise<void> {
   const now = new Date(result.startedAt);
   const failedStep = result.steps.find((step) => step.status === "failed");
   // The proxy uses an IAM registry only with a passed negative check for its current role (lib/proxy/role-safety.ts).
   const negativeCheck = result.steps.find((step) => step.id === "negative-check");
   const negativeCheckRecord =
-    target.authType !== "iam_role" ? {} : negativeCheck?.status === "passed" ? { negativeCheckRoleArn: target.role.arn, negativeCheckPassedAt: now } : result.verdict === "unsafe" ? { negativeCheckPassedAt: null } : {};
+    target?.authType !== "iam_role" ? {} : negativeCheck?.status === "passed" ? { negativeCheckRoleArn: target.role.arn, negativeCheckPassedAt: now } : result.verdict === "unsafe" ? { negativeCheckPassedAt: null } : {};
   // Only the registry as it was tested: an edit made meanwhile reset its status and wins.
   await prisma.registry.updateMany({
     where: { id: registry.id, teamId, updatedAt: registry.updatedAt },

@@ -3,12 +3,12 @@
 // a secret or temporary credentials.
 import type { SetupStep } from "@/lib/aws/setup-commands";
 
-export type StepId = "sign-token" | "caller-identity" | "assume-role" | "negative-check" | "ecr-token" | "registry-login" | "manifest";
+export type StepId = "sign-token" | "caller-identity" | "assume-role" | "negative-check" | "ecr-token" | "credential-exchange" | "registry-login" | "registry-token" | "manifest";
 
 export type StepStatus = "pending" | "running" | "passed" | "failed" | "skipped";
 
 /** Which setup step a failure points at; "portal" is the portal's own configuration. */
-export type SetupStepRef = SetupStep["id"] | "registry" | "access-key" | "image" | "portal" | "network";
+export type SetupStepRef = SetupStep["id"] | "registry" | "access-key" | "credential" | "image" | "portal" | "network";
 
 export interface Diagnosis {
   /** One line saying what is wrong. */
@@ -18,7 +18,7 @@ export interface Diagnosis {
   setupStep: SetupStepRef | null;
   /** JSON or values to copy (e.g. the condition block to add). */
   snippet?: string;
-  /** The error exactly as AWS or the registry returned it. */
+  /** The error exactly as AWS, the registry or its token server returned it. */
   awsCode?: string;
   awsMessage?: string;
 }
@@ -54,6 +54,8 @@ export const STEP_TITLES: Record<StepId, string> = {
   "assume-role": "Assume the role (STS AssumeRoleWithWebIdentity)",
   "negative-check": "Check the role refuses other teams' tokens",
   "ecr-token": "Get an ECR login token (GetAuthorizationToken)",
+  "credential-exchange": "Exchange the service principal's secret (Entra ID, then the registry's /oauth2/exchange)",
   "registry-login": "Log in to the registry (GET /v2/)",
+  "registry-token": "Get a pull token for the repository",
   manifest: "Find the image (HEAD manifest)",
 };
