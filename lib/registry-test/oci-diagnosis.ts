@@ -71,7 +71,6 @@ function where(step: StepId, failure: CallFailure, context: OciDiagnosisContext)
 
 function explainAnswer(step: StepId, failure: Extract<CallFailure, { kind: "registry" }>, context: OciDiagnosisContext, provider: RegistryProviderModule): Found {
   const { httpStatus: status, stage } = failure;
-  const text = `${failure.code ?? ""} ${failure.message ?? ""}`;
   const repository = context.repository ?? "the repository";
   if (stage === "entra") return explainEntra(failure);
   if (stage === "exchange") {
@@ -89,7 +88,9 @@ function explainAnswer(step: StepId, failure: Extract<CallFailure, { kind: "regi
     if (status === 404) return { summary: `${context.hostname} has no registry API (GET /v2/ answered 404).`, fix: `Check the hostname: the registry's API must answer at https://${context.hostname}/v2/.`, setupStep: "registry" };
   }
   if (step === "registry-token") {
-    if (status === 401 || (status === 403 && /denied|credential|password|unauthorized/i.test(text) && !/scope|permission/i.test(text))) return { ...provider.terms.wrongCredentials, setupStep: "credential" };
+    // The code alone says little (GitLab answers DENIED "access forbidden" to a token without read_registry): read the message.
+    const message = failure.message ?? "";
+    if (status === 401 || (status === 403 && /denied|credential|password|unauthorized/i.test(message) && !/scope|permission|forbidden/i.test(message))) return { ...provider.terms.wrongCredentials, setupStep: "credential" };
     if (status === 403 || failure.challengeError === "insufficient_scope" || failure.code === "insufficient_scope") return { ...noPull, setupStep: "credential" };
   }
   if (step === "manifest") {
