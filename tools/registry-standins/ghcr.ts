@@ -4,8 +4,8 @@
 // `read:packages` and answers `{"token": …}` only. As GHCR does, it answers
 // 403 `denied: denied` to wrong credentials and to fine-grained tokens
 // (`github_pat_…`, which GHCR does not accept), and 403 `permission_denied:
-// The token provided does not match expected scopes.` to a classic token
-// without read:packages. Public packages are pulled anonymously.
+// The token provided does not match expected scopes.` when a classic token
+// without read:packages asks for a repository (its bare login works). Public packages are pulled anonymously.
 import { grantAccess, type AccessRule } from "../reference-registry/access";
 import { basicCredentials, sendJson, startStandIn, type StandIn } from "./stand-in";
 
@@ -40,7 +40,9 @@ export async function startGhcrStandIn(options: { tokens: GhcrToken[]; publicPac
             const token = options.tokens.find((candidate) => candidate.username.toLowerCase() === credentials.username.toLowerCase() && candidate.token === credentials.password);
             if (!token || token.kind === "fine-grained") return sendJson(response, 403, DENIED);
             const scopes = token.scopes ?? ["read:packages"];
-            if (!scopes.some((scope) => scope === "read:packages" || scope === "write:packages" || scope === "delete:packages")) return sendJson(response, 403, WRONG_SCOPES);
+            // The login itself (no repository scope) works; pulling needs read:packages.
+            const readsPackages = scopes.some((scope) => scope === "read:packages" || scope === "write:packages" || scope === "delete:packages");
+            if (!readsPackages && url.searchParams.getAll("scope").length > 0) return sendJson(response, 403, WRONG_SCOPES);
             rules = [...publicAccess, ...(token.access ?? [{ repository: "*", actions: ["pull"] }])];
           }
           const access = grantAccess(url.searchParams.getAll("scope"), rules);

@@ -4,7 +4,7 @@
 // deploy token (`gitlab+deploy-token-<n>` or any username for an access token)
 // and answers `{"token": …}`. Wrong credentials get GitLab's 401 `HTTP Basic:
 // Access denied…`; a token without `read_registry` gets 403 `access
-// forbidden`; a project the token is not for is left out of the token.
+// forbidden` for any repository; a project the token is not for is left out of the token.
 import { grantAccess } from "../reference-registry/access";
 import { basicCredentials, sendJson, startStandIn, type StandIn } from "./stand-in";
 
@@ -35,7 +35,8 @@ export async function startGitlabStandIn(options: { tokens: GitlabToken[]; realm
           const credentials = basicCredentials(request.headers.authorization);
           const token = credentials && options.tokens.find((candidate) => candidate.username === credentials.username && candidate.token === credentials.password);
           if (!credentials || !token) return sendJson(response, 401, { errors: [{ code: "UNAUTHORIZED", message: ACCESS_DENIED }] });
-          if (!(token.scopes ?? ["read_registry"]).includes("read_registry")) return sendJson(response, 403, { errors: [{ code: "DENIED", message: "access forbidden" }] });
+          // A token without read_registry may log in (no scope) but is refused any repository.
+          if (!(token.scopes ?? ["read_registry"]).includes("read_registry") && url.searchParams.getAll("scope").length > 0) return sendJson(response, 403, { errors: [{ code: "DENIED", message: "access forbidden" }] });
           const rules = token.projects.flatMap((project) => [
             { repository: project, actions: ["pull" as const] },
             { repository: `${project}/*`, actions: ["pull" as const] },
