@@ -73,7 +73,7 @@ for (const registry of environment.providerRegistries) {
     }
     await expect(page.getByRole("heading", { name: /^Set up / })).toBeVisible();
     await page.getByRole("button", { name: "Save registry" }).click();
-    await expect(page).toHaveURL(REGISTRY_PAGE);
+    await expect(page).toHaveURL(REGISTRY_PAGE, { timeout: 30_000 });
     await expect(page.getByRole("heading", { name: `${registry.key}-registry`, level: 1 })).toBeVisible();
     const registryId = page.url().split("/").at(-1)!;
 
@@ -117,7 +117,7 @@ test("a wrong token is refused by the provider and the Test says so in the provi
   await page.goto(`/apps/${application.slug}/registries/new`);
   await fillProviderForm(page, { ...registry, key: "ghcr-wrong", fields: { ...registry.fields, password: "ghp_wrongTokenForTheTest00000000000000001" } });
   await page.getByRole("button", { name: "Save registry" }).click();
-  await expect(page).toHaveURL(REGISTRY_PAGE);
+  await expect(page).toHaveURL(REGISTRY_PAGE, { timeout: 30_000 });
   const verdict = await runTest(page, registry.image, "failing");
   // GHCR's own answer is shown unchanged next to the portal's explanation.
   await expect(page.getByText(/denied/).first()).toBeVisible();
@@ -188,4 +188,40 @@ test("team B cannot read, test, edit or delete team A's registry of any provider
   const after = await prisma.registry.findMany({ where: { teamId: alice.teamId }, select: { name: true } });
   expect(after.map((row) => row.name).sort()).toEqual(["alice-edited", ...registries.slice(1).map(({ registry }) => `alice-${registry.key}`)].sort());
   await Promise.all([aliceContext.close(), bobContext.close()]);
+});
+
+test("points to the right provider for another provider's hostname, and replaces a stored token only when asked", async ({ vendor, vendorPage: page }) => {
+  test.setTimeout(90_000);
+  const quay = environment.providerRegistries.find((candidate) => candidate.key === "quay")!;
+  const application = await createTeamApplication(vendor, "Shop");
+  await page.goto(`/apps/${application.slug}/registries/new`);
+  await fillProviderForm(page, { ...quay, hostname: "acmevendor.azurecr.io" });
+  await page.getByRole("button", { name: "Save registry" }).click();
+  await expect(page.getByText("This is an Azure Container Registry hostname; pick Azure Container Registry as the provider.")).toBeVisible();
+  await expect(page.getByRole("textbox", { name: "Hostname" })).toHaveAttribute("aria-invalid", "true");
+
+  await page.getByRole("textbox", { name: "Hostname" }).fill(quay.hostname);
+  await page.getByLabel("Robot token", { exact: true }).fill("WRONGROBOTTOKEN000000000000000001");
+  await page.getByRole("button", { name: "Save registry" }).click();
+  await expect(page).toHaveURL(REGISTRY_PAGE, { timeout: 30_000 });
+  const registryId = page.url().split("/").at(-1)!;
+  await runTest(page, quay.image, "failing");
+  await expect(page.getByText("Could not find robot with username: acme+puller and supplied password.").first()).toBeVisible();
+
+  // The stored token shows masked; renaming keeps it; replacing it makes the Test green.
+  await page.reload();
+  await page.getByLabel("Name (optional)").fill("quay-renamed");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("heading", { name: "quay-renamed", level: 1 })).toBeVisible();
+  applyServerEnvironment();
+  const { loadRegistryCredentials } = await import("@/lib/registries/credentials");
+  expect(await loadRegistryCredentials(vendor.teamId, registryId)).toMatchObject({ password: "WRONGROBOTTOKEN000000000000000001" });
+  await page.getByRole("button", { name: /^Replace / }).click();
+  const { PROVIDERS } = await providerModules();
+  const secretField = PROVIDERS.quay.authTypes[0]!.fields.find((field) => field.secret)!;
+  await page.getByLabel(secretField.label, { exact: true }).fill(quay.fields.password!);
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Registry saved with the new secret")).toBeVisible();
+  expect(await loadRegistryCredentials(vendor.teamId, registryId)).toMatchObject({ password: quay.fields.password });
+  await runTest(page, quay.image, "verified");
 });
