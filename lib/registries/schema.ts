@@ -67,6 +67,9 @@ type RegistryFields = z.infer<typeof ZRegistryFields>;
 
 /** The credential fields a request may leave out (empty when left out). */
 const OPTIONAL_FIELDS = {
+  accessKeyId: ZRegistryFields.shape.accessKeyId.default(""),
+  secretAccessKey: ZRegistryFields.shape.secretAccessKey.default(""),
+  roleArn: ZRegistryFields.shape.roleArn.default(""),
   username: ZRegistryFields.shape.username.default(""),
   password: ZRegistryFields.shape.password.default(""),
   jsonKey: ZRegistryFields.shape.jsonKey.default(""),
