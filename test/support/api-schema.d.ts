@@ -659,30 +659,18 @@ export interface components {
             hostname: string;
             /** @enum {string} */
             authType: "access_key" | "iam_role" | "ambient" | "basic" | "anonymous" | "json_key" | "service_principal";
-            /** @default  */
-            accessKeyId: string;
-            /** @default  */
-            secretAccessKey: string;
-            /** @default  */
-            roleArn: string;
+            accessKeyId?: string;
+            secretAccessKey?: string;
+            roleArn?: string;
             roleAccountId?: string;
-            /** @default  */
-            username: string;
-            /** @default  */
-            password: string;
-            /** @default  */
-            jsonKey: string;
-            /** @default  */
-            tenantId: string;
-            /** @default  */
-            clientId: string;
-            /** @default  */
-            clientSecret: string;
-            /**
-             * @default other
-             * @enum {string}
-             */
-            flavor: "harbor" | "nexus" | "jfrog" | "other";
+            username?: string;
+            password?: string;
+            jsonKey?: string;
+            tenantId?: string;
+            clientId?: string;
+            clientSecret?: string;
+            /** @enum {string} */
+            flavor?: "harbor" | "nexus" | "jfrog" | "other";
             allApplications: boolean;
             applicationIds: string[];
         };
@@ -694,30 +682,18 @@ export interface components {
             hostname: string;
             /** @enum {string} */
             authType: "access_key" | "iam_role" | "ambient" | "basic" | "anonymous" | "json_key" | "service_principal";
-            /** @default  */
-            accessKeyId: string;
-            /** @default  */
-            secretAccessKey: string;
-            /** @default  */
-            roleArn: string;
+            accessKeyId?: string;
+            secretAccessKey?: string;
+            roleArn?: string;
             roleAccountId?: string;
-            /** @default  */
-            username: string;
-            /** @default  */
-            password: string;
-            /** @default  */
-            jsonKey: string;
-            /** @default  */
-            tenantId: string;
-            /** @default  */
-            clientId: string;
-            /** @default  */
-            clientSecret: string;
-            /**
-             * @default other
-             * @enum {string}
-             */
-            flavor: "harbor" | "nexus" | "jfrog" | "other";
+            username?: string;
+            password?: string;
+            jsonKey?: string;
+            tenantId?: string;
+            clientId?: string;
+            clientSecret?: string;
+            /** @enum {string} */
+            flavor?: "harbor" | "nexus" | "jfrog" | "other";
             allApplications: boolean;
             applicationIds: string[];
             replaceAccessKey: boolean;
