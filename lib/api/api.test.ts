@@ -352,6 +352,40 @@ describe("registries", () => {
     expect(JSON.stringify(audit)).not.toContain(NEW_SECRET);
   });
 
+  it("adds a registry of every other provider with only its own fields, and never returns its secret (canary)", async () => {
+    const team = await newTeam("providers");
+    const TOKEN = "ghp_ApiCanaryTokenNeverReturned000000000001";
+    const NEW_TOKEN = "ghp_ApiCanaryTokenNeverReturned000000000002";
+    const KEY = JSON.stringify({ type: "service_account", project_id: "acme", private_key_id: "abcdef0123456789", private_key: "-----BEGIN PRIVATE KEY-----\nApiCanaryPrivateKey\n-----END PRIVATE KEY-----\n", client_email: "pull@acme.iam.gserviceaccount.com" });
+    const bodies = [
+      { provider: "docker-hub", hostname: "docker.io", authType: "basic", username: "acme", password: TOKEN },
+      { provider: "ghcr", hostname: "ghcr.io", authType: "basic", username: "acme-bot", password: TOKEN },
+      { provider: "quay", hostname: "quay.io", authType: "basic", username: "acme+pull", password: TOKEN },
+      { provider: "gitlab", hostname: "registry.gitlab.com", authType: "basic", username: "gitlab+deploy-token-1", password: TOKEN },
+      { provider: "google", hostname: "us-docker.pkg.dev", authType: "json_key", jsonKey: KEY },
+      { provider: "azure", hostname: "acmeregistry.azurecr.io", authType: "service_principal", tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", clientId: "00000000-0000-0000-0000-00000000000a", clientSecret: TOKEN },
+      { provider: "generic", hostname: "harbor.example.com:8443", authType: "basic", username: "robot$app+pull", password: TOKEN, flavor: "harbor" },
+      { provider: "generic", hostname: "public.example.com", authType: "anonymous" },
+    ];
+    const answers = [];
+    for (const body of bodies) {
+      const created = await call(team.tokens.MEMBER, "POST", "/registries", { ...body, name: "", allApplications: true, applicationIds: [] });
+      expect(created.status, created.text).toBe(201);
+      expect(created.json.data).toMatchObject({ provider: body.provider, authType: body.authType, guide: { pullScope: expect.stringContaining(":pull") } });
+      answers.push(created, await call(team.tokens.VIEWER, "GET", `/registries/${created.json.data.id}`));
+    }
+    const ghcr = answers[2]!.json.data;
+    expect(ghcr).toMatchObject({ username: "acme-bot", secretMasked: "ghp_…0001" });
+    const replaced = await call(team.tokens.MEMBER, "PUT", `/registries/${ghcr.id}/credentials`, { password: NEW_TOKEN });
+    expect(replaced.json.data).toMatchObject({ secretMasked: "ghp_…0002", testStatus: "never" });
+    answers.push(replaced, await call(team.tokens.VIEWER, "GET", "/registries?limit=100"), await call(team.tokens.VIEWER, "GET", "/audit-events?limit=200"));
+    for (const answer of answers) {
+      for (const secret of [TOKEN, NEW_TOKEN, "ApiCanaryPrivateKey", "encryptedCredentials"]) expect(answer.text).not.toContain(secret);
+    }
+    const wrongHost = await call(team.tokens.MEMBER, "POST", "/registries", { provider: "generic", hostname: "ghcr.io", authType: "anonymous", name: "", allApplications: true, applicationIds: [] });
+    expect(wrongHost.json.error.fields.hostname).toMatch(/pick GitHub Container Registry/);
+  });
+
   it("refuses to replace the key of a registry that has none", async () => {
     const registry = (await call(alice.tokens.MEMBER, "POST", "/registries", iamRegistryBody())).json.data;
     const answer = await call(alice.tokens.MEMBER, "PUT", `/registries/${registry.id}/credentials`, { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET });

@@ -22,6 +22,7 @@ export function describeConfiguration(env: Env): Record<string, unknown> {
     awsEndpointSts: env.AWS_ENDPOINT_URL_STS ?? "AWS regional",
     awsEndpointEcr: env.AWS_ENDPOINT_URL_ECR ?? "AWS regional",
     registryEndpointOverrides: env.REGISTRY_ENDPOINT_OVERRIDES ? "set" : "none",
+    authEndpointOverrides: env.AUTH_ENDPOINT_OVERRIDES.length > 0 ? env.AUTH_ENDPOINT_OVERRIDES.map((override) => override.hostname).join(", ") : "none",
     metricsListen: env.METRICS_LISTEN ?? "off",
     logLevel: env.LOG_LEVEL ?? "info",
   };

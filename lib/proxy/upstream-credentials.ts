@@ -7,12 +7,21 @@ import "server-only";
 // background once less than half its lifetime is left, and dropped when the
 // registry answers 401/403 with it (the caller retries once). The password
 // lives only in this process's memory: never in a log line or an answer.
+//
+// Every other provider logs in through lib/registry-auth (its token flow,
+// after the Azure exchange where there is one), with one token per
+// repository (the pull scope), cached the same way.
 import type { EcrHostname } from "@/lib/aws/ecr-hostname";
 import { assumeRoleWithWebIdentity, createEcrClient, createStsClient, getEcrLogin } from "@/lib/aws/clients";
 import { buildRoleSessionName } from "@/lib/aws/role-session-name";
 import { log } from "@/lib/log";
 import { mintWebIdentityToken } from "@/lib/oidc/web-identity-token";
 import { loadRegistryCredentials } from "@/lib/registries/credentials";
+import type { RegistryProviderModule } from "@/lib/registries/providers";
+import { authorize, discoverChallenge, pullScope, type RegistryAuthTarget } from "@/lib/registry-auth/client";
+import { obtainLoginCredential } from "@/lib/registry-auth/credentials";
+import { getAuthEndpoints } from "@/lib/registry-auth/endpoints";
+import { TokenCache } from "@/lib/registry-auth/token-cache";
 import { registryBaseUrl } from "@/lib/registry-test/endpoints";
 import { decodeEcrAuthorizationToken } from "@/lib/registry-test/registry-http";
 import { getTestEndpoints } from "@/lib/registry-test/service";
@@ -26,15 +35,19 @@ export interface UpstreamRegistry {
   id: string;
   teamId: string;
   teamPublicId: string;
-  hostname: EcrHostname;
+  provider: RegistryProviderModule;
+  /** The stored hostname. */
+  hostname: string;
+  /** ECR registries: the parsed hostname (region, partition) the AWS calls need. */
+  ecrHostname: EcrHostname | null;
   authType: string;
   /** Changes whenever the registry's configuration does (its updatedAt), so an edit starts a new login. */
   version: string;
 }
 
 export interface UpstreamLogin {
-  /** `Basic …` for the registry endpoint. */
-  authorization: string;
+  /** `Basic …` or `Bearer …` for the registry endpoint; null when the registry needs none (anonymous). */
+  authorization: string | null;
   baseUrl: string;
   obtainedAt: number;
   expiresAt: number;
@@ -51,8 +64,11 @@ const cache = new Map<string, CacheEntry>();
 /** Counts of upstream exchanges made by this process, for tests and the benchmark. */
 export const credentialStats = { exchanges: 0 };
 
-/** The registry's login, from the cache or from one shared exchange. */
-export async function getUpstreamLogin(registry: UpstreamRegistry, now = Date.now()): Promise<UpstreamLogin> {
+const ociLogins = new TokenCache<UpstreamLogin>();
+
+/** The registry's login for a repository, from the cache or from one shared exchange. */
+export async function getUpstreamLogin(registry: UpstreamRegistry, now = Date.now(), repository = ""): Promise<UpstreamLogin> {
+  if (registry.provider.login.kind === "oci") return ociLogins.get(ociKey(registry, repository), () => ociLogin(registry, repository), now);
   let entry = cache.get(registry.id);
   if (!entry || entry.version !== registry.version) {
     entry = { version: registry.version };
@@ -71,14 +87,16 @@ export async function getUpstreamLogin(registry: UpstreamRegistry, now = Date.no
 }
 
 /** Drops a login the registry refused, unless a newer one already replaced it. */
-export function invalidateUpstreamLogin(registryId: string, refused: UpstreamLogin): void {
-  const entry = cache.get(registryId);
+export function invalidateUpstreamLogin(registry: UpstreamRegistry, repository: string, refused: UpstreamLogin): void {
+  if (registry.provider.login.kind === "oci") return ociLogins.invalidate(ociKey(registry, repository), refused);
+  const entry = cache.get(registry.id);
   if (entry?.login === refused) entry.login = undefined;
 }
 
 /** For tests: forget every login. */
 export function clearUpstreamLogins(): void {
   cache.clear();
+  ociLogins.clear();
   credentialStats.exchanges = 0;
 }
 
@@ -95,8 +113,30 @@ function refresh(registry: UpstreamRegistry, entry: CacheEntry): Promise<Upstrea
   return pending;
 }
 
+function ociKey(registry: UpstreamRegistry, repository: string): string {
+  return `${registry.id}|${registry.version}|${repository}`;
+}
+
+/** The OCI token flow for one repository's pull scope (the Azure exchange first, for a service principal). */
+async function ociLogin(registry: UpstreamRegistry, repository: string): Promise<UpstreamLogin> {
+  credentialStats.exchanges++;
+  const endpoints = getAuthEndpoints();
+  const credentials = await loadRegistryCredentials(registry.teamId, registry.id);
+  if (!credentials) throw new Error("the registry no longer exists");
+  const signal = AbortSignal.timeout(CALL_TIMEOUT_MS);
+  const baseUrl = registryBaseUrl(registry.provider.apiHostname(registry.hostname), endpoints.registryOverrides);
+  const credential = await obtainLoginCredential(credentials, { hostname: registry.hostname, baseUrl }, endpoints, signal);
+  const target: RegistryAuthTarget = { baseUrl, credential, endpoints };
+  const challenge = await discoverChallenge(target, signal);
+  const authorization = await authorize(target, challenge, repository ? [pullScope(repository)] : [], signal);
+  log.info({ registryId: registry.id, authType: credentials.authType, scheme: authorization.scheme }, "proxy upstream login obtained");
+  return { authorization: authorization.header, baseUrl, obtainedAt: authorization.obtainedAt, expiresAt: authorization.expiresAt };
+}
+
 async function exchange(registry: UpstreamRegistry): Promise<UpstreamLogin> {
   credentialStats.exchanges++;
+  const hostname = registry.ecrHostname;
+  if (!hostname) throw new Error("an ECR registry without a parsed hostname");
   const endpoints = getTestEndpoints();
   const credentials = await loadRegistryCredentials(registry.teamId, registry.id);
   if (!credentials) throw new Error("the registry no longer exists");
@@ -107,16 +147,16 @@ async function exchange(registry: UpstreamRegistry): Promise<UpstreamLogin> {
   if (credentials.authType === "iam_role") {
     const minted = await mintWebIdentityToken({ teamId: registry.teamId, purpose: "registry-pull" });
     const session = await assumeRoleWithWebIdentity(
-      createStsClient(registry.hostname, endpoints.sts),
+      createStsClient(hostname, endpoints.sts),
       { roleArn: credentials.roleArn, sessionName: buildRoleSessionName(registry.teamPublicId, registry.id), webIdentityToken: minted.token, durationSeconds: SESSION_SECONDS },
       signal,
     );
     sessionExpiresAt = session.expiresAt?.getTime() ?? obtainedAt + SESSION_SECONDS * 1000;
-    ecr = createEcrClient(registry.hostname, endpoints.ecr, session.credentials);
+    ecr = createEcrClient(hostname, endpoints.ecr, session.credentials);
   } else if (credentials.authType === "access_key") {
-    ecr = createEcrClient(registry.hostname, endpoints.ecr, { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey });
+    ecr = createEcrClient(hostname, endpoints.ecr, { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey });
   } else {
-    ecr = createEcrClient(registry.hostname, endpoints.ecr);
+    ecr = createEcrClient(hostname, endpoints.ecr);
   }
   const login = await getEcrLogin(ecr, signal);
   const password = decodeEcrAuthorizationToken(login.authorizationToken);
@@ -125,7 +165,7 @@ async function exchange(registry: UpstreamRegistry): Promise<UpstreamLogin> {
   log.info({ registryId: registry.id, authType: credentials.authType }, "proxy upstream login obtained");
   return {
     authorization: `Basic ${Buffer.from(`AWS:${password}`).toString("base64")}`,
-    baseUrl: registryBaseUrl(registry.hostname.hostname, endpoints.registryOverrides),
+    baseUrl: registryBaseUrl(hostname.hostname, endpoints.registryOverrides),
     obtainedAt,
     expiresAt: Math.min(tokenExpiresAt, sessionExpiresAt),
   };

@@ -11,46 +11,47 @@ import type { AuthorizedRepository } from "@/lib/proxy/auth";
 import { ProxyError } from "@/lib/proxy/errors";
 import { ensureRoleSafe } from "@/lib/proxy/role-safety";
 import { getUpstreamLogin, invalidateUpstreamLogin, type UpstreamLogin, type UpstreamRegistry } from "@/lib/proxy/upstream-credentials";
+import { genericProvider } from "@/lib/registries/providers/generic";
+import { ecrProvider } from "@/lib/registries/providers/ecr";
+import { ownerOfHostname, type RegistryProviderModule } from "@/lib/registries/providers";
+import { RegistryAuthError } from "@/lib/registry-auth/client";
+import { getAuthEndpoints } from "@/lib/registry-auth/endpoints";
 import { discard, readBody, requestUpstream, UpstreamRefusedError, UpstreamTimeoutError } from "@/lib/proxy/upstream-http";
-import { getTestEndpoints } from "@/lib/registry-test/service";
 
 export interface UpstreamAnswer {
   response: IncomingMessage;
   url: URL;
 }
 
-/** Origins where http:// and private addresses are allowed: the configured overrides and redirect origins. */
+/** Origins where http:// and private addresses are allowed: the configured overrides (registry and auth) and redirect origins. */
 export function trustedOrigins(): ReadonlySet<string> {
-  // Computed once per configuration (getEnv() returns the same object until it is reset).
-  const env = getEnv();
-  let origins = originsByEnv.get(env);
-  if (!origins) {
-    origins = computeTrustedOrigins();
-    originsByEnv.set(env, origins);
-  }
-  return origins;
+  return getAuthEndpoints().trustedOrigins;
 }
 
-const originsByEnv = new WeakMap<object, ReadonlySet<string>>();
+const ECR_AUTH_TYPES = new Set(["access_key", "iam_role", "ambient"]);
 
-function computeTrustedOrigins(): ReadonlySet<string> {
-  const origins = new Set<string>();
-  for (const override of getTestEndpoints().registryOverrides) {
-    try {
-      origins.add(new URL(override.baseUrl.replaceAll("{hostname}", "placeholder")).origin);
-    } catch {
-      // lib/env.ts refuses malformed overrides at start-up.
-    }
-  }
-  for (const origin of (getEnv().PROXY_ALLOWED_REDIRECT_ORIGINS ?? "").split(",").map((part) => part.trim()).filter(Boolean)) origins.add(new URL(origin).origin);
-  return origins;
+/**
+ * The registry's provider, from what the pull path already has: ECR's auth
+ * types are ECR's; any other registry is the provider that owns its
+ * hostname (docker.io → Docker Hub, whose API is registry-1.docker.io), or
+ * one speaking the plain OCI token flow, which is all the proxy needs of it.
+ */
+function providerOf(registry: { hostname: string; authType: string }): RegistryProviderModule {
+  if (ECR_AUTH_TYPES.has(registry.authType)) return ecrProvider;
+  return ownerOfHostname(registry.hostname) ?? genericProvider;
 }
 
 export function upstreamRegistryOf(target: AuthorizedRepository): UpstreamRegistry {
+  const provider = providerOf(target.registry);
+  const base = { id: target.registry.id, teamId: target.registry.teamId, teamPublicId: target.registry.teamPublicId, provider, hostname: target.registry.hostname, authType: target.registry.authType, version: target.registry.updatedAt.toISOString() };
+  if (provider.login.kind !== "ecr") {
+    if (!provider.parseHostname(target.registry.hostname).ok) throw new ProxyError("DENIED", "The vendor's registry is misconfigured (its hostname is no longer valid). Ask your vendor to edit it.");
+    return { ...base, ecrHostname: null };
+  }
   const hostname = parseEcrHostname(target.registry.hostname);
   if (!hostname.ok) throw new ProxyError("DENIED", "The vendor's registry is misconfigured (its hostname is no longer valid). Ask your vendor to edit it.");
   if (hostname.value.kind === "public") throw new ProxyError("UNSUPPORTED", "ECR Public images are public: pull them directly from public.ecr.aws.");
-  return { id: target.registry.id, teamId: target.registry.teamId, teamPublicId: target.registry.teamPublicId, hostname: hostname.value, authType: target.registry.authType, version: target.registry.updatedAt.toISOString() };
+  return { ...base, ecrHostname: hostname.value };
 }
 
 /**
@@ -65,11 +66,12 @@ export async function callRegistry(target: AuthorizedRepository, path: string, m
   const origins = trustedOrigins();
   const timeoutMs = getEnv().PROXY_UPSTREAM_TIMEOUT_MS;
   for (let attempt = 1; ; attempt++) {
-    const login = await loginOf(registry);
+    const login = await loginOf(registry, target.upstreamRepository);
     const url = new URL(`${login.baseUrl}/v2/${target.upstreamRepository}/${path}`);
+    const authorized = login.authorization ? { ...headers, authorization: login.authorization } : headers;
     let response: IncomingMessage;
     try {
-      response = await requestUpstream(url, { method, headers: { ...headers, authorization: login.authorization }, timeoutMs, trustedOrigins: origins });
+      response = await requestUpstream(url, { method, headers: authorized, timeoutMs, trustedOrigins: origins });
     } catch (error) {
       throw unreachable(error, registry.id);
     }
@@ -80,13 +82,14 @@ export async function callRegistry(target: AuthorizedRepository, path: string, m
     // A HEAD answer has no body: the same GET carries the registry's reason (as in the Test).
     const message =
       method === "HEAD" && status === 403
-        ? await requestUpstream(url, { method: "GET", headers: { ...headers, authorization: login.authorization }, timeoutMs, trustedOrigins: origins }).then(refusalMessage, () => "")
+        ? await requestUpstream(url, { method: "GET", headers: authorized, timeoutMs, trustedOrigins: origins }).then(refusalMessage, () => "")
         : await refusalMessage(response);
     if (method === "HEAD") discard(response);
     if (status === 403 && !/expired|reauthenticate|invalid/i.test(message)) {
-      throw new ProxyError("DENIED", "The vendor's registry does not allow the portal this request (a permission of the vendor's AWS role is missing). Ask your vendor to check the role's permissions.", {}, status);
+      const missing = registry.provider.login.kind === "ecr" ? "a permission of the vendor's AWS role is missing" : "the vendor's registry credential may not pull this repository";
+      throw new ProxyError("DENIED", `The vendor's registry does not allow the portal this request (${missing}). Ask your vendor to check the credential's permissions.`, {}, status);
     }
-    invalidateUpstreamLogin(registry.id, login);
+    invalidateUpstreamLogin(registry, target.upstreamRepository, login);
     if (attempt >= 2) {
       throw new ProxyError("DENIED", "The vendor's registry refused the portal's credentials for this image. Ask your vendor to run Test on the registry's page in the portal.", {}, status);
     }
@@ -103,13 +106,16 @@ async function refusalMessage(response: IncomingMessage): Promise<string> {
   }
 }
 
-async function loginOf(registry: UpstreamRegistry): Promise<UpstreamLogin> {
+async function loginOf(registry: UpstreamRegistry, repository: string): Promise<UpstreamLogin> {
   try {
-    return await getUpstreamLogin(registry);
+    return await getUpstreamLogin(registry, Date.now(), repository);
   } catch (error) {
     const name = (error as { name?: string; Code?: string } | null)?.Code ?? (error as { name?: string } | null)?.name ?? "Error";
     log.warn({ registryId: registry.id, error: name }, "proxy upstream login failed");
     const code = (error as { code?: unknown } | null)?.code;
+    if (error instanceof RegistryAuthError && error.status >= 400 && error.status < 500) {
+      throw new ProxyError("DENIED", "The portal could not sign in to the vendor's registry (it refused the stored credentials). Ask your vendor to run Test on the registry's page in the portal.");
+    }
     if (/AccessDenied|InvalidIdentityToken|InvalidClientTokenId|UnrecognizedClient|ExpiredToken|SignatureDoesNotMatch/.test(name) || code === "credentials_missing" || code === "ambient_disabled") {
       throw new ProxyError("DENIED", `The portal could not sign in to the vendor's registry (AWS answered ${name}). Ask your vendor to run Test on the registry's page in the portal.`);
     }

@@ -65,15 +65,23 @@ const ZRegistryFields = z.object({
 
 type RegistryFields = z.infer<typeof ZRegistryFields>;
 
-/** The credential fields a request may leave out (empty when left out). */
+/**
+ * The credential fields a request may leave out (empty when left out). A
+ * transform rather than .default(), so the OpenAPI document shows them as
+ * optional without a default that client generators would make required.
+ */
+const orEmpty = <T extends z.ZodType<string>>(schema: T) => schema.optional().transform((value) => value ?? "");
 const OPTIONAL_FIELDS = {
-  username: ZRegistryFields.shape.username.default(""),
-  password: ZRegistryFields.shape.password.default(""),
-  jsonKey: ZRegistryFields.shape.jsonKey.default(""),
-  tenantId: ZRegistryFields.shape.tenantId.default(""),
-  clientId: ZRegistryFields.shape.clientId.default(""),
-  clientSecret: ZRegistryFields.shape.clientSecret.default(""),
-  flavor: ZRegistryFields.shape.flavor.default("other"),
+  accessKeyId: orEmpty(ZRegistryFields.shape.accessKeyId),
+  secretAccessKey: orEmpty(ZRegistryFields.shape.secretAccessKey),
+  roleArn: orEmpty(ZRegistryFields.shape.roleArn),
+  username: orEmpty(ZRegistryFields.shape.username),
+  password: orEmpty(ZRegistryFields.shape.password),
+  jsonKey: orEmpty(ZRegistryFields.shape.jsonKey),
+  tenantId: orEmpty(ZRegistryFields.shape.tenantId),
+  clientId: orEmpty(ZRegistryFields.shape.clientId),
+  clientSecret: orEmpty(ZRegistryFields.shape.clientSecret),
+  flavor: ZRegistryFields.shape.flavor.optional().transform((value) => value ?? "other"),
 };
 
 /** The hostname's problem for this provider (including "this belongs to another provider"), or null. */
@@ -102,7 +110,8 @@ function checkRegistry(value: RegistryFields, ctx: z.RefinementCtx, needsSecret:
 // *Input one for the server (actions, the API; other providers' fields may be
 // left out, so a client written for ECR keeps working), the *Form one for the
 // form's zodResolver (react-hook-form wants every field present).
-export const ZCreateRegistryInput = ZRegistryFields.extend(OPTIONAL_FIELDS).superRefine((value, ctx) => checkRegistry(value, ctx, true));
+// Built from the shape, not with .extend(), so the OpenAPI document does not list the strict fields as required.
+export const ZCreateRegistryInput = z.object({ ...ZRegistryFields.shape, ...OPTIONAL_FIELDS }).superRefine((value, ctx) => checkRegistry(value, ctx, true));
 export type TCreateRegistryInput = z.infer<typeof ZCreateRegistryInput>;
 export const ZCreateRegistryForm = ZRegistryFields.superRefine((value, ctx) => checkRegistry(value, ctx, true));
 
@@ -116,7 +125,7 @@ const ZUpdateFields = {
   replaceAccessKey: z.boolean(),
 };
 
-export const ZUpdateRegistryInput = ZRegistryFields.extend({ ...OPTIONAL_FIELDS, ...ZUpdateFields }).superRefine((value, ctx) => checkRegistry(value, ctx, value.replaceAccessKey));
+export const ZUpdateRegistryInput = z.object({ ...ZRegistryFields.shape, ...OPTIONAL_FIELDS, ...ZUpdateFields }).superRefine((value, ctx) => checkRegistry(value, ctx, value.replaceAccessKey));
 export type TUpdateRegistryInput = z.infer<typeof ZUpdateRegistryInput>;
 export const ZUpdateRegistryForm = ZRegistryFields.extend(ZUpdateFields).superRefine((value, ctx) => checkRegistry(value, ctx, value.replaceAccessKey));
 

@@ -133,8 +133,8 @@ export interface paths {
         };
         get?: never;
         /**
-         * Replace a registry's access key
-         * @description For access-key registries (rotate the key from CI). The test status is reset to never; run a test afterwards. Requires the Member role or higher.
+         * Replace a registry's secret
+         * @description Rotate the access key, token, JSON key or client secret (e.g. from CI), keeping every other setting. The test status is reset to never; run a test afterwards. Requires the Member role or higher.
          */
         put: operations["replaceRegistryCredentials"];
         post?: never;
@@ -476,15 +476,34 @@ export interface components {
         Registry: {
             id: string;
             /** @enum {string} */
-            provider: "ecr";
+            provider: "ecr" | "docker-hub" | "ghcr" | "quay" | "gitlab" | "google" | "azure" | "generic";
             name: string | null;
             hostname: string;
             /** @enum {string} */
-            authType: "access_key" | "iam_role" | "ambient";
+            authType: "access_key" | "iam_role" | "ambient" | "basic" | "anonymous" | "json_key" | "service_principal";
             /** @description IAM Authentication: the role the portal assumes. */
             roleArn: string | null;
             /** @description Access key: the key ID, masked. The secret is never returned. */
             accessKeyIdMasked: string | null;
+            /** @description Username and token (basic): the username, robot or token name. The token is never returned. */
+            username: string | null;
+            /** @description Username and token, service principal: the stored secret's well-known prefix and last characters (e.g. ghp_…WXYZ), to recognise it. */
+            secretMasked: string | null;
+            /** @description Azure service principal: the tenant (directory) ID. */
+            tenantId: string | null;
+            /** @description Azure service principal: the application (client) ID. */
+            clientId: string | null;
+            /** @description Google JSON key: the service account's email. The key is never returned. */
+            serviceAccountEmail: string | null;
+            /** @description Google JSON key: the key's project. */
+            projectId: string | null;
+            /** @description Google JSON key: the key's ID, to find it under the service account's Keys. */
+            privateKeyId: string | null;
+            /**
+             * @description Generic registries: harbor, nexus, jfrog or other (shapes the setup guide only).
+             * @enum {string|null}
+             */
+            flavor: "harbor" | "nexus" | "jfrog" | "other" | null;
             allApplications: boolean;
             /** @description When allApplications is false: the applications that may use it. */
             applications: {
@@ -534,6 +553,7 @@ export interface components {
                 warnings: string[];
             } | null;
             setup: components["schemas"]["RegistrySetup"];
+            guide: components["schemas"]["RegistryProviderGuide"];
             /**
              * Format: date-time
              * @description When it was added.
@@ -618,33 +638,62 @@ export interface components {
             /** @description Why the setup cannot be generated (e.g. a stored role ARN that is no longer valid). */
             problem: string | null;
         };
+        RegistryProviderGuide: {
+            /** @description Where to create the credential, in the provider's terms, with CLI commands where the provider has them. */
+            steps: {
+                title: string;
+                body: string;
+                command?: string;
+            }[];
+            minimumPermission: string;
+            /** @description The token scope (or permission) a pull needs. */
+            pullScope: string;
+        };
         RegistryResponse: {
             data: components["schemas"]["Registry"];
         };
         CreateRegistryInput: {
             /** @enum {string} */
-            provider: "ecr";
+            provider: "ecr" | "docker-hub" | "ghcr" | "quay" | "gitlab" | "google" | "azure" | "generic";
             name: string;
             hostname: string;
             /** @enum {string} */
-            authType: "access_key" | "iam_role" | "ambient";
-            accessKeyId: string;
-            secretAccessKey: string;
-            roleArn: string;
+            authType: "access_key" | "iam_role" | "ambient" | "basic" | "anonymous" | "json_key" | "service_principal";
+            accessKeyId?: string;
+            secretAccessKey?: string;
+            roleArn?: string;
+            roleAccountId?: string;
+            username?: string;
+            password?: string;
+            jsonKey?: string;
+            tenantId?: string;
+            clientId?: string;
+            clientSecret?: string;
+            /** @enum {string} */
+            flavor?: "harbor" | "nexus" | "jfrog" | "other";
             allApplications: boolean;
             applicationIds: string[];
         };
-        /** @description Every field of the registry, as on the edit form. accessKeyId and secretAccessKey are used only with replaceAccessKey: true; otherwise the stored key is kept. */
+        /** @description Every field of the registry, as on the edit form. The secret fields (secretAccessKey with accessKeyId, password, jsonKey, clientSecret) are used only with replaceAccessKey: true; otherwise the stored secret is kept. A changed provider or auth type, or a changed hostname of a registry other than ECR, needs the secret again. */
         UpdateRegistryInput: {
             /** @enum {string} */
-            provider: "ecr";
+            provider: "ecr" | "docker-hub" | "ghcr" | "quay" | "gitlab" | "google" | "azure" | "generic";
             name: string;
             hostname: string;
             /** @enum {string} */
-            authType: "access_key" | "iam_role" | "ambient";
-            accessKeyId: string;
-            secretAccessKey: string;
-            roleArn: string;
+            authType: "access_key" | "iam_role" | "ambient" | "basic" | "anonymous" | "json_key" | "service_principal";
+            accessKeyId?: string;
+            secretAccessKey?: string;
+            roleArn?: string;
+            roleAccountId?: string;
+            username?: string;
+            password?: string;
+            jsonKey?: string;
+            tenantId?: string;
+            clientId?: string;
+            clientSecret?: string;
+            /** @enum {string} */
+            flavor?: "harbor" | "nexus" | "jfrog" | "other";
             allApplications: boolean;
             applicationIds: string[];
             replaceAccessKey: boolean;
@@ -654,10 +703,13 @@ export interface components {
             allApplications: boolean;
             applicationIds: string[];
         };
-        /** @description A new access key for a registry that uses access-key authentication. */
+        /** @description The registry's new secret, by its auth type: access_key: accessKeyId and secretAccessKey; basic: password (the token); json_key: jsonKey; service_principal: clientSecret. */
         ReplaceRegistryCredentialsInput: {
-            accessKeyId: string;
-            secretAccessKey: string;
+            accessKeyId?: string;
+            secretAccessKey?: string;
+            password?: string;
+            jsonKey?: string;
+            clientSecret?: string;
         };
         LastTestResultResponse: {
             data: components["schemas"]["TestResult"] | null;
@@ -671,7 +723,7 @@ export interface components {
             durationMs: number;
             steps: {
                 /** @enum {string} */
-                id: "sign-token" | "caller-identity" | "assume-role" | "negative-check" | "ecr-token" | "registry-login" | "manifest";
+                id: "sign-token" | "caller-identity" | "assume-role" | "negative-check" | "ecr-token" | "credential-exchange" | "registry-login" | "registry-token" | "manifest";
                 title: string;
                 /** @enum {string} */
                 status: "pending" | "running" | "passed" | "failed" | "skipped";
