@@ -14,7 +14,10 @@ import { EcrFields, EcrHostnameDetails } from "@/components/registries/ecr-field
 import { FormSection } from "@/components/registries/form-section";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
+import { parseEcrHostname } from "@/lib/aws/ecr-hostname";
+import { DEFAULT_ROLE_NAME, roleReferenceOf } from "@/lib/aws/role-reference";
 import { createRegistryAction, updateRegistryAction } from "@/lib/registries/actions";
+import { cleanHostnameInput, describeRemoved } from "@/lib/registries/hostname-input";
 import {
   PROVIDER_LABEL,
   REGISTRY_FORM_FIELDS,
@@ -36,6 +39,8 @@ export interface RegistryFormContext {
   oidc: OidcSetupValues;
   /** The AWS OIDC Configuration values, rendered by the page. */
   oidcPanel: ReactNode;
+  /** Where the live setup guide is: in the form (default), or on the page's Setup tab (this URL). */
+  setupGuideHref?: string;
 }
 
 /** What the edit form starts from: no secret, only the masked key ID. */
@@ -46,7 +51,20 @@ export function CreateRegistryForm(context: RegistryFormContext) {
   const [leaving, setLeaving] = useState(false);
   const form = useForm<TCreateRegistryInput>({
     resolver: zodResolver(ZCreateRegistryInput),
-    defaultValues: { provider: "ecr", name: "", hostname: "", authType: "access_key", accessKeyId: "", secretAccessKey: "", roleArn: "", allApplications: true, applicationIds: [] },
+    // Errors show once a field is left, then update as the vendor types.
+    mode: "onTouched",
+    defaultValues: {
+      provider: "ecr",
+      name: "",
+      hostname: "",
+      authType: "iam_role",
+      accessKeyId: "",
+      secretAccessKey: "",
+      roleArn: DEFAULT_ROLE_NAME,
+      roleAccountId: "",
+      allApplications: true,
+      applicationIds: [],
+    },
   });
 
   async function onSubmit(values: TCreateRegistryInput) {
@@ -68,6 +86,8 @@ export function CreateRegistryForm(context: RegistryFormContext) {
 export function EditRegistryForm({ registry, ...context }: RegistryFormContext & { registry: EditableRegistry }) {
   const router = useRouter();
   const hasStoredKey = registry.accessKeyIdMasked !== null;
+  // The stored ARN shown as a name (and an account when it is not the registry's).
+  const role = registry.roleArn ? roleReferenceOf(registry.roleArn, hostnameOf(registry.hostname)) : { role: DEFAULT_ROLE_NAME, accountId: "" };
   const defaults: TUpdateRegistryInput = {
     registryId: registry.id,
     provider: registry.provider,
@@ -78,11 +98,12 @@ export function EditRegistryForm({ registry, ...context }: RegistryFormContext &
     secretAccessKey: "",
     // Without a stored key, choosing access-key auth needs a new one.
     replaceAccessKey: !hasStoredKey,
-    roleArn: registry.roleArn ?? "",
+    roleArn: role.role,
+    roleAccountId: role.accountId,
     allApplications: registry.allApplications,
     applicationIds: registry.applicationIds,
   };
-  const form = useForm<TUpdateRegistryInput>({ resolver: zodResolver(ZUpdateRegistryInput), defaultValues: defaults });
+  const form = useForm<TUpdateRegistryInput>({ resolver: zodResolver(ZUpdateRegistryInput), mode: "onTouched", defaultValues: defaults });
   const replaceAccessKey = useWatch({ control: form.control, name: "replaceAccessKey" });
 
   function setReplacing(replacing: boolean) {
@@ -116,6 +137,11 @@ export function EditRegistryForm({ registry, ...context }: RegistryFormContext &
   );
 }
 
+function hostnameOf(hostname: string) {
+  const parsed = parseEcrHostname(hostname);
+  return parsed.ok ? parsed.value : null;
+}
+
 function FormActions({ pending, submitLabel, cancelHref }: { pending: boolean; submitLabel: string; cancelHref?: string }) {
   return (
     <div className="flex flex-wrap items-center gap-3 border-t border-zinc-200 pt-5 dark:border-zinc-800">
@@ -138,6 +164,45 @@ export interface KeptKey {
   setReplacing: (replacing: boolean) => void;
 }
 
+/**
+ * The hostname, cleaned as the vendor types or pastes: a URL or an image
+ * reference becomes the hostname, with a note saying what was removed.
+ */
+function HostnameField({ form }: { form: UseFormReturn<TCreateRegistryInput> }) {
+  const [removedNote, setRemovedNote] = useState<string | null>(null);
+  const field = form.register("hostname");
+  return (
+    <div className="space-y-1.5">
+      <TextField
+        label="Hostname"
+        placeholder="123456789012.dkr.ecr.us-east-1.amazonaws.com"
+        hint="The registry's hostname. Pasting a URL or an image such as <hostname>/app:1.0 is fine: only the hostname is kept."
+        autoComplete="off"
+        spellCheck={false}
+        error={form.formState.errors.hostname?.message}
+        {...field}
+        onChange={(event) => {
+          const raw = event.target.value;
+          // Do not clean a scheme while it is still being typed ("https:/").
+          if (!/^[a-z][a-z0-9+.-]*:\/{0,2}$/i.test(raw.trim())) {
+            const cleaned = cleanHostnameInput(raw);
+            if (cleaned.removed.length > 0) {
+              event.target.value = cleaned.hostname;
+              setRemovedNote(describeRemoved(cleaned));
+            } else if (raw.trim() === "") setRemovedNote(null);
+          }
+          return field.onChange(event);
+        }}
+      />
+      {removedNote && (
+        <p role="status" className="text-xs text-indigo-700 dark:text-indigo-300" data-testid="hostname-cleaned">
+          {removedNote}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function RegistryFormFields({ form, context, keptKey }: { form: UseFormReturn<TCreateRegistryInput>; context: RegistryFormContext; keptKey: KeptKey | null }) {
   const { errors } = form.formState;
   const [provider, hostname, allApplications] = useWatch({ control: form.control, name: ["provider", "hostname", "allApplications"] });
@@ -154,15 +219,7 @@ function RegistryFormFields({ form, context, keptKey }: { form: UseFormReturn<TC
             </option>
           ))}
         </SelectField>
-        <TextField
-          label="Hostname"
-          placeholder="123456789012.dkr.ecr.us-east-1.amazonaws.com"
-          hint="The registry's hostname, without https:// or a repository path."
-          autoComplete="off"
-          spellCheck={false}
-          error={errors.hostname?.message}
-          {...form.register("hostname")}
-        />
+        <HostnameField form={form} />
         {provider === "ecr" && <EcrHostnameDetails hostname={hostname} />}
         <TextField
           label="Name (optional)"
