@@ -24,7 +24,7 @@ export function PolicyBlock({ title, description, text, fileName }: { title: str
       </div>
       {description && <div className="text-sm text-zinc-600 dark:text-zinc-400">{description}</div>}
       {/* The whole document is shown (no height limit); long lines scroll sideways, by keyboard too. */}
-      <pre tabIndex={0} role="region" aria-label={`${title} (scrolls sideways if wider than the page)`} className="overflow-x-auto rounded-md bg-zinc-950 p-3 font-mono text-xs leading-relaxed text-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-500">
+      <pre tabIndex={0} role="region" aria-label="Scrollable code" className="overflow-x-auto rounded-md bg-zinc-950 p-3 font-mono text-xs leading-relaxed text-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-500">
         <code>{text}</code>
       </pre>
     </section>
