@@ -23,7 +23,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang="en">
       <body>
         {children}
-        <Toaster theme="system" richColors closeButton position="top-right" />
+        {/* Bottom right: the user menu lives top right and must stay reachable. */}
+        <Toaster theme="system" richColors closeButton position="bottom-right" />
       </body>
     </html>
   );

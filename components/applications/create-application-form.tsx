@@ -12,7 +12,7 @@ import { createApplicationAction } from "@/lib/applications/actions";
 import { ZCreateApplicationInput, type TCreateApplicationInput } from "@/lib/applications/schema";
 
 /** Creates an application and opens it. */
-export function CreateApplicationForm() {
+export function CreateApplicationForm({ autoFocus = false }: { autoFocus?: boolean }) {
   const router = useRouter();
   const [leaving, setLeaving] = useState(false);
   const form = useForm<TCreateApplicationInput>({ resolver: zodResolver(ZCreateApplicationInput), defaultValues: { name: "" } });
@@ -37,6 +37,7 @@ export function CreateApplicationForm() {
           autoComplete="off"
           error={errors.name?.message}
           fieldClassName="flex-1"
+          autoFocus={autoFocus}
           {...form.register("name")}
         />
         <Button type="submit" pending={isSubmitting || leaving} className="sm:mt-7">

@@ -3,22 +3,25 @@
 // type (access key, IAM Authentication, the portal's own identity), its
 // fields and the live AWS setup guide. The generic shell (provider, hostname,
 // name, app access, actions) is registry-form.tsx.
-import { useId } from "react";
+import { useId, useState } from "react";
 import { useWatch, type UseFormReturn } from "react-hook-form";
 import { FormSection } from "@/components/registries/form-section";
 import type { KeptKey, RegistryFormContext } from "@/components/registries/registry-form";
 import { RegistrySetupGuide } from "@/components/registries/registry-setup-guide";
+import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { parseEcrHostname } from "@/lib/aws/ecr-hostname";
+import { DEFAULT_ROLE_NAME, looksLikeArn, resolveRoleReference } from "@/lib/aws/role-reference";
 import { PROVIDERS } from "@/lib/registries/providers";
 import { AUTH_TYPE_LABEL, type RegistryAuthType, type TCreateRegistryInput } from "@/lib/registries/schema";
 
 /** Auth type, credentials or role, and the AWS setup guide of an ECR registry. */
 export function EcrFields({ form, context, keptKey }: { form: UseFormReturn<TCreateRegistryInput>; context: RegistryFormContext; keptKey: KeptKey | null }) {
   const { errors } = form.formState;
-  const [hostname, authType, roleArn] = useWatch({ control: form.control, name: ["hostname", "authType", "roleArn"] });
+  const [hostname, authType, roleArn, roleAccountId] = useWatch({ control: form.control, name: ["hostname", "authType", "roleArn", "roleAccountId"] });
   const idPrefix = useId();
+  // IAM Authentication first: it is the recommended way (no stored secret).
   const authTypes = PROVIDERS.ecr.authTypes.map((spec) => spec.id).filter((type) => type !== "ambient" || context.allowAmbient || authType === "ambient");
 
   return (
@@ -34,7 +37,10 @@ export function EcrFields({ form, context, keptKey }: { form: UseFormReturn<TCre
               >
                 <input type="radio" value={type} aria-describedby={`${idPrefix}-${type}-hint`} className="mt-0.5 accent-indigo-600" {...form.register("authType")} />
                 <span>
-                  <span className="block font-medium">{AUTH_TYPE_LABEL[type]}</span>
+                  <span className="flex flex-wrap items-center gap-2 font-medium">
+                    {AUTH_TYPE_LABEL[type]}
+                    {type === "iam_role" && <Badge tone="info">Recommended</Badge>}
+                  </span>
                   {/* Outside the accessible name, read as the description. */}
                   <span id={`${idPrefix}-${type}-hint`} aria-hidden="true" className="block text-xs text-zinc-600 dark:text-zinc-400">
                     {AUTH_TYPE_HINT[type]}
@@ -97,6 +103,7 @@ export function EcrFields({ form, context, keptKey }: { form: UseFormReturn<TCre
 
         {authType === "iam_role" && (
           <div className="space-y-4">
+            <RoleFields form={form} hostname={hostname} roleArn={roleArn} roleAccountId={roleAccountId ?? ""} />
             <section aria-label="AWS OIDC Configuration" className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
               <h3 className="text-sm font-semibold">AWS OIDC Configuration</h3>
               <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
@@ -104,15 +111,6 @@ export function EcrFields({ form, context, keptKey }: { form: UseFormReturn<TCre
               </p>
               <div className="mt-2">{context.oidcPanel}</div>
             </section>
-            <TextField
-              label="AWS Role ARN"
-              placeholder="arn:aws:iam::123456789012:role/PortalEcrPull"
-              hint="The role the portal assumes. It may be in another account than the registry."
-              autoComplete="off"
-              spellCheck={false}
-              error={errors.roleArn?.message}
-              {...form.register("roleArn")}
-            />
           </div>
         )}
 
@@ -124,11 +122,90 @@ export function EcrFields({ form, context, keptKey }: { form: UseFormReturn<TCre
         )}
       </FormSection>
 
-      <FormSection title={authType === "iam_role" ? "Set up AWS" : "Permissions in AWS"}>
-        <RegistrySetupGuide authType={authType} hostname={hostname} roleArn={roleArn} oidc={context.oidc} />
-      </FormSection>
+      {context.setupGuideHref ? (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          The AWS setup for the saved settings (policies, one-click setup, checklist) is on the{" "}
+          <a className="text-indigo-700 underline dark:text-indigo-300" href={context.setupGuideHref}>
+            Setup tab
+          </a>
+          ; it follows your changes once you save.
+        </p>
+      ) : (
+        <FormSection title={authType === "iam_role" ? "Set up AWS" : "Permissions in AWS"}>
+          <RegistrySetupGuide authType={authType} hostname={hostname} roleArn={roleArn} roleAccountId={roleAccountId ?? ""} oidc={context.oidc} />
+        </FormSection>
+      )}
 
     </>
+  );
+}
+
+/**
+ * The role as a name (prefilled, so the whole setup shows at once) in the
+ * registry's account, which another account can replace; a pasted full ARN
+ * carries its own account.
+ */
+function RoleFields({ form, hostname, roleArn, roleAccountId }: { form: UseFormReturn<TCreateRegistryInput>; hostname: string; roleArn: string; roleAccountId: string }) {
+  const { errors } = form.formState;
+  const [otherAccount, setOtherAccount] = useState(roleAccountId !== "" || Boolean(errors.roleAccountId));
+  const registry = parseEcrHostname(hostname);
+  const arn = looksLikeArn(roleArn);
+  const resolved = registry.ok ? resolveRoleReference({ role: roleArn, accountId: roleAccountId, registry: registry.value }) : null;
+  const registryAccount = registry.ok ? registry.value.accountId : null;
+
+  function useRegistryAccount() {
+    setOtherAccount(false);
+    form.setValue("roleAccountId", "", { shouldValidate: form.formState.isSubmitted });
+  }
+
+  return (
+    <div className="space-y-3">
+      <TextField
+        label="Role name"
+        placeholder={DEFAULT_ROLE_NAME}
+        hint="The IAM role the portal assumes; the setup below creates it with exactly this name. To use an existing role, enter its name or paste its full ARN."
+        autoComplete="off"
+        spellCheck={false}
+        error={errors.roleArn?.message}
+        {...form.register("roleArn")}
+      />
+      {arn ? (
+        <p className="text-xs text-zinc-600 dark:text-zinc-400">The account and partition are taken from the ARN.</p>
+      ) : otherAccount ? (
+        <div className="space-y-2">
+          <TextField
+            label="Role's account ID"
+            placeholder={registryAccount ?? "123456789012"}
+            hint="The 12-digit account the role is in, when it is not the registry's (cross-account pull)."
+            inputMode="numeric"
+            autoComplete="off"
+            spellCheck={false}
+            error={errors.roleAccountId?.message}
+            {...form.register("roleAccountId")}
+          />
+          {registryAccount && (
+            <Button variant="ghost" size="sm" onClick={useRegistryAccount}>
+              Use the registry&apos;s account ({registryAccount})
+            </Button>
+          )}
+        </div>
+      ) : (
+        <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
+          <span className="text-zinc-600 dark:text-zinc-400">
+            In account <span className="font-mono text-zinc-900 dark:text-zinc-100">{registryAccount ?? "(from the hostname)"}</span>
+            {registryAccount && " (the registry's)"}
+          </span>
+          <Button variant="ghost" size="sm" onClick={() => setOtherAccount(true)}>
+            Role in another account
+          </Button>
+        </div>
+      )}
+      {resolved?.ok && (
+        <p className="text-xs text-zinc-600 dark:text-zinc-400">
+          Role ARN: <span className="font-mono break-all text-zinc-900 dark:text-zinc-100" data-testid="resolved-role-arn">{resolved.value.arn}</span>
+        </p>
+      )}
+    </div>
   );
 }
 

@@ -15,16 +15,16 @@ export function PolicyBlock({ title, description, text, fileName }: { title: str
             <a
               href={`data:application/json;charset=utf-8,${encodeURIComponent(text)}`}
               download={fileName}
-              aria-label={`Download ${lowerTitle} as JSON`}
               className={buttonClassName({ variant: "secondary", size: "sm" })}
             >
-              Download JSON
+              Download JSON<span className="sr-only"> of the {lowerTitle}</span>
             </a>
           )}
         </div>
       </div>
       {description && <div className="text-sm text-zinc-600 dark:text-zinc-400">{description}</div>}
-      <pre className="max-h-96 overflow-auto rounded-md bg-zinc-950 p-3 font-mono text-xs leading-relaxed text-zinc-100">
+      {/* The whole document is shown (no height limit); long lines scroll sideways, by keyboard too. */}
+      <pre tabIndex={0} role="region" aria-label="Scrollable code" className="overflow-x-auto rounded-md bg-zinc-950 p-3 font-mono text-xs leading-relaxed text-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-500">
         <code>{text}</code>
       </pre>
     </section>

@@ -16,7 +16,10 @@ import { ProviderCredentialFields } from "@/components/registries/provider-field
 import { ProviderPicker } from "@/components/registries/provider-fields/provider-picker";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
+import { parseEcrHostname } from "@/lib/aws/ecr-hostname";
+import { DEFAULT_ROLE_NAME, roleReferenceOf } from "@/lib/aws/role-reference";
 import { createRegistryAction, updateRegistryAction } from "@/lib/registries/actions";
+import { cleanHostnameInput, describeRemoved } from "@/lib/registries/hostname-input";
 import { PROVIDERS } from "@/lib/registries/providers";
 import {
   REGISTRY_FORM_FIELDS,
@@ -38,6 +41,8 @@ export interface RegistryFormContext {
   oidc: OidcSetupValues;
   /** The AWS OIDC Configuration values, rendered by the page. */
   oidcPanel: ReactNode;
+  /** Where the live setup guide is: in the form (default), or on the page's Setup tab (this URL). */
+  setupGuideHref?: string;
 }
 
 /** What the edit form starts from: no secret, only its masked form (key ID, token ends, the JSON key's account). */
@@ -60,7 +65,10 @@ export function CreateRegistryForm(context: RegistryFormContext) {
   const [leaving, setLeaving] = useState(false);
   const form = useForm<TCreateRegistryInput>({
     resolver: zodResolver(ZCreateRegistryForm),
-    defaultValues: { ...EMPTY_CREDENTIAL_FIELDS, provider: "ecr", name: "", hostname: "", authType: "access_key", allApplications: true, applicationIds: [] },
+    // Errors show once a field is left, then update as the vendor types.
+    mode: "onTouched",
+    // IAM Authentication first, with the role name prefilled so the whole setup shows at once.
+    defaultValues: { ...EMPTY_CREDENTIAL_FIELDS, provider: "ecr", name: "", hostname: "", authType: "iam_role", roleArn: DEFAULT_ROLE_NAME, roleAccountId: "", allApplications: true, applicationIds: [] },
   });
 
   async function onSubmit(values: TCreateRegistryInput) {
@@ -83,6 +91,8 @@ export function EditRegistryForm({ registry, ...context }: RegistryFormContext &
   const router = useRouter();
   const storedSecret = storedSecretLabel(registry);
   const hasStoredKey = storedSecret !== null;
+  // The stored ARN shown as a name (and an account when it is not the registry's).
+  const role = registry.roleArn ? roleReferenceOf(registry.roleArn, hostnameOf(registry.hostname)) : { role: DEFAULT_ROLE_NAME, accountId: "" };
   const defaults: TUpdateRegistryInput = {
     ...EMPTY_CREDENTIAL_FIELDS,
     registryId: registry.id,
@@ -94,7 +104,8 @@ export function EditRegistryForm({ registry, ...context }: RegistryFormContext &
     secretAccessKey: "",
     // Without a stored key, choosing access-key auth needs a new one.
     replaceAccessKey: !hasStoredKey,
-    roleArn: registry.roleArn ?? "",
+    roleArn: role.role,
+    roleAccountId: role.accountId,
     username: registry.username ?? "",
     tenantId: registry.tenantId ?? "",
     clientId: registry.clientId ?? "",
@@ -102,7 +113,7 @@ export function EditRegistryForm({ registry, ...context }: RegistryFormContext &
     allApplications: registry.allApplications,
     applicationIds: registry.applicationIds,
   };
-  const form = useForm<TUpdateRegistryInput>({ resolver: zodResolver(ZUpdateRegistryForm), defaultValues: defaults });
+  const form = useForm<TUpdateRegistryInput>({ resolver: zodResolver(ZUpdateRegistryForm), mode: "onTouched", defaultValues: defaults });
   const replaceAccessKey = useWatch({ control: form.control, name: "replaceAccessKey" });
 
   function setReplacing(replacing: boolean) {
@@ -135,6 +146,11 @@ export function EditRegistryForm({ registry, ...context }: RegistryFormContext &
   );
 }
 
+function hostnameOf(hostname: string) {
+  const parsed = parseEcrHostname(hostname);
+  return parsed.ok ? parsed.value : null;
+}
+
 function FormActions({ pending, submitLabel, cancelHref }: { pending: boolean; submitLabel: string; cancelHref?: string }) {
   return (
     <div className="flex flex-wrap items-center gap-3 border-t border-zinc-200 pt-5 dark:border-zinc-800">
@@ -157,6 +173,45 @@ export interface KeptKey {
   setReplacing: (replacing: boolean) => void;
 }
 
+/**
+ * The hostname, cleaned as the vendor types or pastes: a URL or an image
+ * reference becomes the hostname, with a note saying what was removed.
+ */
+function HostnameField({ form, provider }: { form: UseFormReturn<TCreateRegistryInput>; provider: TCreateRegistryInput["provider"] }) {
+  const [removedNote, setRemovedNote] = useState<string | null>(null);
+  const field = form.register("hostname");
+  return (
+    <div className="space-y-1.5">
+      <TextField
+        label="Hostname"
+        placeholder={PROVIDERS[provider].hostnamePlaceholder}
+        hint={`${PROVIDERS[provider].hostnameHelp} Pasting a URL or an image such as <hostname>/app:1.0 is fine: only the hostname is kept.`}
+        autoComplete="off"
+        spellCheck={false}
+        error={form.formState.errors.hostname?.message}
+        {...field}
+        onChange={(event) => {
+          const raw = event.target.value;
+          // Do not clean a scheme while it is still being typed ("https:/").
+          if (!/^[a-z][a-z0-9+.-]*:\/{0,2}$/i.test(raw.trim())) {
+            const cleaned = cleanHostnameInput(raw);
+            if (cleaned.removed.length > 0) {
+              event.target.value = cleaned.hostname;
+              setRemovedNote(describeRemoved(cleaned));
+            } else if (raw.trim() === "") setRemovedNote(null);
+          }
+          return field.onChange(event);
+        }}
+      />
+      {removedNote && (
+        <p role="status" className="text-xs text-indigo-700 dark:text-indigo-300" data-testid="hostname-cleaned">
+          {removedNote}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function RegistryFormFields({ form, context, keptKey }: { form: UseFormReturn<TCreateRegistryInput>; context: RegistryFormContext; keptKey: KeptKey | null }) {
   const { errors } = form.formState;
   const [provider, hostname, allApplications] = useWatch({ control: form.control, name: ["provider", "hostname", "allApplications"] });
@@ -167,15 +222,7 @@ function RegistryFormFields({ form, context, keptKey }: { form: UseFormReturn<TC
 
       <FormSection title="Registry">
         <ProviderPicker form={form} />
-        <TextField
-          label="Hostname"
-          placeholder={PROVIDERS[provider].hostnamePlaceholder}
-          hint={`${PROVIDERS[provider].hostnameHelp} Without https:// or a repository path.`}
-          autoComplete="off"
-          spellCheck={false}
-          error={errors.hostname?.message}
-          {...form.register("hostname")}
-        />
+        <HostnameField form={form} provider={provider} />
         {provider === "ecr" && <EcrHostnameDetails hostname={hostname} />}
         <TextField
           label="Name (optional)"

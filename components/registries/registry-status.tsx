@@ -6,7 +6,8 @@ import type { RegistryView } from "@/lib/registries/service";
 type StatusFields = Pick<RegistryView, "testStatus" | "lastTestedAt" | "verifiedAt" | "failingSince" | "lastTestError">;
 
 /** The registry's last test result as a badge with when, and for failures what went wrong. */
-export function RegistryStatus({ registry, detailed = false }: { registry: StatusFields; detailed?: boolean }) {
+export function RegistryStatus({ registry, detailed = false, withError = true }: { registry: StatusFields; detailed?: boolean; /** false where the Test panel already shows the failure. */ withError?: boolean }) {
+  const error = withError ? registry.lastTestError : null;
   switch (registry.testStatus) {
     case "verified":
       return (
@@ -16,7 +17,7 @@ export function RegistryStatus({ registry, detailed = false }: { registry: Statu
       );
     case "failing":
       return (
-        <StatusLine badge={<Badge tone="danger" className="whitespace-nowrap">Failing</Badge>} error={registry.lastTestError} detailed={detailed}>
+        <StatusLine badge={<Badge tone="danger" className="whitespace-nowrap">Failing</Badge>} error={error} detailed={detailed}>
           {registry.failingSince && (
             <>
               since <LocalTime value={registry.failingSince.toISOString()} />
@@ -26,7 +27,7 @@ export function RegistryStatus({ registry, detailed = false }: { registry: Statu
       );
     case "unsafe":
       return (
-        <StatusLine badge={<Badge tone="warning" className="whitespace-nowrap">Unsafe</Badge>} error={registry.lastTestError} detailed={detailed}>
+        <StatusLine badge={<Badge tone="warning" className="whitespace-nowrap">Unsafe</Badge>} error={error} detailed={detailed}>
           {registry.lastTestedAt && (
             <>
               tested <LocalTime value={registry.lastTestedAt.toISOString()} />

@@ -2,7 +2,7 @@
 // The Test button and its live, step-by-step result. Reads the NDJSON stream
 // of /api/registries/<id>/test; shows the last persisted result until then.
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -10,6 +10,7 @@ import { TextField } from "@/components/ui/field";
 import { LocalTime } from "@/components/ui/local-time";
 import { Spinner } from "@/components/ui/spinner";
 import { ZRegistryTestInput } from "@/lib/registry-test/schema";
+import { formatDuration } from "@/lib/time/format";
 import type { RegistryTestEvent, RegistryTestResult, SetupStepRef, StepResult, StepStatus } from "@/lib/registry-test/steps";
 
 export interface SetupStepLink {
@@ -31,7 +32,7 @@ const OTHER_STEP_LABELS: Record<SetupStepRef, string> = {
   role: "the IAM role (setup step 2)",
   permissions: "the permissions policy on this page",
   "repository-policy": "the repository policy on this page",
-  "trust-policy": "the role's trust policy (last setup step)",
+  "trust-policy": "the role's trust policy (setup step 2)",
   registry: "the registry hostname",
   "access-key": "the access key",
   credential: "the registry's credentials (see the setup guide)",
@@ -49,6 +50,15 @@ export function RegistryTestPanel({ registryId, canTest, lastResult, setupSteps 
   const [result, setResult] = useState<RegistryTestResult | null>(lastResult);
   const [fresh, setFresh] = useState(false);
   const router = useRouter();
+  // Focus follows the test: to the progress line while it runs (the button is
+  // disabled then), to the verdict when it ends; never lost to <body>.
+  const progressRef = useRef<HTMLParagraphElement>(null);
+  const verdictRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!fresh || running || !result) return;
+    verdictRef.current?.scrollIntoView({ block: "center", behavior: "smooth" });
+    verdictRef.current?.focus({ preventScroll: true });
+  }, [fresh, running, result]);
 
   async function runTest() {
     setFormError(undefined);
@@ -62,6 +72,7 @@ export function RegistryTestPanel({ registryId, canTest, lastResult, setupSteps 
     setSteps([]);
     setResult(null);
     setFresh(true);
+    requestAnimationFrame(() => progressRef.current?.focus());
     try {
       const response = await fetch(`/api/registries/${encodeURIComponent(registryId)}/test`, {
         method: "POST",
@@ -115,14 +126,19 @@ export function RegistryTestPanel({ registryId, canTest, lastResult, setupSteps 
             spellCheck={false}
           />
           <Button type="submit" pending={running} className="sm:mt-7">
-            {running ? "Testing…" : "Test"}
+            {running ? "Testing…" : result ? "Test again" : "Test"}
           </Button>
         </form>
       ) : (
         <p className="text-sm text-zinc-600 dark:text-zinc-400">Viewers can see the last result; members and admins can run the test.</p>
       )}
+      {running && (
+        <p ref={progressRef} tabIndex={-1} className="text-sm text-zinc-700 outline-none dark:text-zinc-300">
+          Testing… {(steps ?? []).filter((step) => step.status !== "pending" && step.status !== "running").length} step(s) done
+        </p>
+      )}
       {formError && <Alert tone="error">{formError}</Alert>}
-      {result && <VerdictBanner result={result} fresh={fresh} />}
+      {result && <VerdictBanner ref={verdictRef} result={result} fresh={fresh} />}
       {shownSteps.length > 0 && (
         <ol aria-label="Test steps" aria-live="polite" className="divide-y divide-zinc-200 rounded-md border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
           {shownSteps.map((step) => (
@@ -147,15 +163,17 @@ export function RegistryTestPanel({ registryId, canTest, lastResult, setupSteps 
   );
 }
 
-function VerdictBanner({ result, fresh }: { result: RegistryTestResult; fresh: boolean }) {
+function VerdictBanner({ result, fresh, ref }: { result: RegistryTestResult; fresh: boolean; ref: React.Ref<HTMLDivElement> }) {
   const tone = result.verdict === "verified" ? "success" : result.verdict === "unsafe" ? "warning" : "error";
   const title = result.verdict === "verified" ? "Verified" : result.verdict === "unsafe" ? "Unsafe" : "Failed";
+  const failed = result.steps.find((step) => step.diagnosis);
   return (
-    <div data-testid="registry-test-verdict" data-verdict={result.verdict}>
+    <div ref={ref} tabIndex={-1} data-testid="registry-test-verdict" data-verdict={result.verdict} className="scroll-mt-24 rounded-md outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">
       <Alert tone={tone} title={title}>
-        <p>{result.headline}</p>
+        {/* The failure's explanation is shown once, at its step; the banner says which step. */}
+        <p>{failed ? <>At the step &ldquo;{failed.title}&rdquo;: what went wrong and how to fix it is shown there, below.</> : result.headline}</p>
         <p className="mt-1 text-xs opacity-80">
-          {fresh ? "Just now" : <>Last tested <LocalTime value={result.startedAt} /></>} · {(result.durationMs / 1000).toFixed(1)} s
+          {fresh ? "Just now" : <>Last tested <LocalTime value={result.startedAt} /></>} · took {formatDuration(result.durationMs)}
         </p>
       </Alert>
     </div>
@@ -166,7 +184,9 @@ const STATUS_TEXT: Record<StepStatus, string> = { pending: "Pending", running: "
 
 function StepRow({ step, setupSteps }: { step: StepResult; setupSteps: SetupStepLink[] }) {
   const diagnosis = step.diagnosis;
-  const setupLink = diagnosis?.setupStep ? setupSteps.find((s) => s.id === diagnosis.setupStep) : undefined;
+  // The role is created with its trust policy in one step: a trust-policy fix points there.
+  const target = diagnosis?.setupStep === "trust-policy" ? "role" : diagnosis?.setupStep;
+  const setupLink = target ? setupSteps.find((s) => s.id === target) : undefined;
   return (
     <li className="px-4 py-3 text-sm" data-step={step.id} data-status={step.status}>
       <div className="flex items-start gap-3">
@@ -177,10 +197,20 @@ function StepRow({ step, setupSteps }: { step: StepResult; setupSteps: SetupStep
             <p className="text-xs text-zinc-500 dark:text-zinc-400">
               <span className="sr-only">Status: </span>
               {STATUS_TEXT[step.status]}
-              {step.durationMs !== undefined && ` · ${step.durationMs} ms`}
+              {step.durationMs !== undefined && ` · ${formatDuration(step.durationMs)}`}
             </p>
           </div>
-          {step.detail && <p className="mt-0.5 break-words text-zinc-600 dark:text-zinc-400">{step.detail}</p>}
+          {step.detail && (
+            <p className="mt-0.5 break-words text-zinc-600 dark:text-zinc-400">
+              {step.detail}
+              {step.detailTime && (
+                <>
+                  {" "}
+                  <LocalTime value={step.detailTime} />
+                </>
+              )}
+            </p>
+          )}
           {step.requestId && <p className="mt-0.5 font-mono text-xs text-zinc-500 dark:text-zinc-400">Request ID {step.requestId}</p>}
           {diagnosis && (
             <div className="mt-2 space-y-1.5 rounded-md bg-red-50 px-3 py-2 text-red-950 dark:bg-red-950/50 dark:text-red-50">

@@ -1,17 +1,13 @@
 "use client";
 import { useSyncExternalStore } from "react";
+import { formatTime, type TimeFormat } from "@/lib/time/format";
 
 export interface LocalTimeProps {
   /** An ISO 8601 timestamp (pass date.toISOString() from a server component). */
   value: string;
   /** "date" (Nov 25, 2026) or "datetime" (Nov 25, 2026, 14:03). */
-  format?: "date" | "datetime";
+  format?: TimeFormat;
 }
-
-const OPTIONS: Record<NonNullable<LocalTimeProps["format"]>, Intl.DateTimeFormatOptions> = {
-  date: { dateStyle: "medium" },
-  datetime: { dateStyle: "medium", timeStyle: "short" },
-};
 
 const subscribe = () => () => {};
 
@@ -23,11 +19,11 @@ export function LocalTime({ value, format = "datetime" }: LocalTimeProps) {
   const date = new Date(value);
   const text = useSyncExternalStore(
     subscribe,
-    () => date.toLocaleString(undefined, OPTIONS[format]),
-    () => `${date.toLocaleString("en-US", { ...OPTIONS[format], timeZone: "UTC" })}${format === "datetime" ? " UTC" : ""}`,
+    () => formatTime(date, format),
+    () => formatTime(date, format, { timeZone: "UTC", locale: "en-US" }),
   );
   return (
-    <time dateTime={value} title={date.toISOString()}>
+    <time dateTime={value}>
       {text}
     </time>
   );

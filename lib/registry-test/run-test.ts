@@ -87,14 +87,14 @@ export async function runRegistryTest(target: RegistryTestTarget, options: RunRe
   /** Runs one step; returns its value, or null after recording the failure. */
   async function step<T>(
     id: StepId,
-    call: (signal: AbortSignal) => Promise<{ value: T; detail?: string; requestId?: string }>,
+    call: (signal: AbortSignal) => Promise<{ value: T; detail?: string; detailTime?: string; requestId?: string }>,
     where: "external" | "local" = "external",
   ): Promise<T | null> {
     update(id, { status: "running" });
     const began = performance.now();
     try {
       const outcome = await withCallLimits(limits, (signal) => (where === "external" ? external.measure(() => call(signal)) : call(signal)));
-      update(id, { status: "passed", durationMs: Math.round(performance.now() - began), ...(outcome.detail ? { detail: outcome.detail } : {}), ...(outcome.requestId ? { requestId: outcome.requestId } : {}) });
+      update(id, { status: "passed", durationMs: Math.round(performance.now() - began), ...(outcome.detail ? { detail: outcome.detail } : {}), ...(outcome.detailTime ? { detailTime: outcome.detailTime } : {}), ...(outcome.requestId ? { requestId: outcome.requestId } : {}) });
       return outcome.value;
     } catch (error) {
       if (error instanceof UnsafeRoleError) {
@@ -131,7 +131,8 @@ export async function runRegistryTest(target: RegistryTestTarget, options: RunRe
       if (expiresAt && expiresAt.getTime() <= Date.now()) throw new UnexpectedAnswerError("ECR returned a login token that has already expired");
       return {
         value: decodeEcrAuthorizationToken(data.authorizationToken),
-        detail: `Login token valid until ${expiresAt?.toISOString() ?? "(no expiry given)"}`,
+        // The time goes separately, so the page shows it in the reader's format and zone.
+        ...(expiresAt ? { detail: "Login token valid until", detailTime: expiresAt.toISOString() } : { detail: "Login token received (no expiry given)" }),
         ...(response.$metadata.requestId ? { requestId: response.$metadata.requestId } : {}),
       };
     });

@@ -29,6 +29,8 @@ export interface StepResult {
   status: StepStatus;
   /** What the step found, e.g. the caller's ARN or the manifest digest. */
   detail?: string;
+  /** A time that completes the detail (ISO 8601), shown in the reader's time zone. */
+  detailTime?: string;
   durationMs?: number;
   requestId?: string;
   diagnosis?: Diagnosis;

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { ApplicationList } from "@/components/applications/application-list";
-import { CreateApplicationForm } from "@/components/applications/create-application-form";
-import { Card } from "@/components/ui/card";
+import { NewApplicationPanel } from "@/components/applications/new-application-panel";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { listApplications } from "@/lib/applications/service";
@@ -19,11 +18,7 @@ export default async function ApplicationsPage() {
     <>
       <PageHeader title="Applications" description={`The applications of ${session.team.name}. Each one has its own image registries.`} />
       <div className="space-y-8">
-        {canCreate && (
-          <Card title="New application">
-            <CreateApplicationForm />
-          </Card>
-        )}
+        {canCreate && <NewApplicationPanel startOpen={applications.length === 0} />}
         {applications.length > 0 ? (
           <ApplicationList applications={applications} />
         ) : (

@@ -2,9 +2,11 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { DeleteApplicationDialog } from "@/components/applications/delete-application-dialog";
 import { RenameApplicationForm } from "@/components/applications/rename-application-form";
+import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { PageHeader } from "@/components/ui/page-header";
+import { getApplicationNextSteps } from "@/lib/applications/next-steps";
 import { getApplicationBySlug } from "@/lib/applications/service";
 import { requireSession } from "@/lib/auth/session";
 import { roleAtLeast } from "@/lib/teams/roles";
@@ -22,11 +24,34 @@ export default async function ApplicationOverviewPage({ params }: Props) {
   const application = await getApplicationBySlug(session.team.id, (await params).appSlug);
   if (!application) notFound();
   const canEdit = roleAtLeast(session.role, "MEMBER");
+  const next = canEdit ? await getApplicationNextSteps(session.team.id, application.id) : null;
 
   return (
     <>
       <PageHeader title={application.name} description="Overview of this application. Add the private registries its images live in under Image Registries." />
       <div className="space-y-6">
+        {next && (next.needsRegistry || next.needsCustomer) && (
+          <Card title="Next steps" description="What this application needs before customers can pull its images through the portal.">
+            <ol className="space-y-3 text-sm">
+              {next.needsRegistry && (
+                <li className="flex flex-wrap items-center justify-between gap-3">
+                  <span>Connect the registry your images live in (Amazon ECR), and test the connection.</span>
+                  <ButtonLink href={`/apps/${application.slug}/registries/new`} size="sm">
+                    Add a registry
+                  </ButtonLink>
+                </li>
+              )}
+              {next.needsCustomer && (
+                <li className="flex flex-wrap items-center justify-between gap-3">
+                  <span>Add a customer: they get a license to pull this application&apos;s images.</span>
+                  <ButtonLink href={`/apps/${application.slug}/customers/new`} size="sm" variant={next.needsRegistry ? "secondary" : "primary"}>
+                    Add a customer
+                  </ButtonLink>
+                </li>
+              )}
+            </ol>
+          </Card>
+        )}
         <Card title="Details">
           <dl className="grid gap-4 text-sm sm:grid-cols-3">
             <div>

@@ -8,8 +8,10 @@ import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { PageHeader } from "@/components/ui/page-header";
+import { localAwsEndpoints } from "@/lib/aws/local-endpoints";
 import { isPortalOperator } from "@/lib/auth/operators";
 import { requireSession } from "@/lib/auth/session";
+import { getEnv } from "@/lib/env";
 import { getIdentityProviderOverview } from "@/lib/oidc/overview";
 
 export const metadata: Metadata = { title: "Identity provider" };
@@ -27,7 +29,7 @@ export default async function IdentityProviderPage() {
         title="Identity provider"
         description="The portal is an OpenID Connect identity provider. AWS trusts it to sign short-lived tokens whose subject is your team, and exchanges them for temporary credentials: no long-lived AWS key is stored."
       />
-      <IssuerWarnings warnings={provider.warnings} />
+      <IssuerWarnings warnings={provider.warnings} local={localAwsEndpoints(getEnv()) !== null} />
       {caching.recentEmergency && (
         <Alert tone="warning" title="The signing key was replaced in an emergency">
           At <LocalTime value={caching.recentEmergency.at} /> the old key was unpublished and a new one started signing. Until <LocalTime value={caching.recentEmergency.cachesExpireBy} />, AWS (or any

@@ -21,7 +21,7 @@ export default async function NewRegistryPage({ params }: { params: Promise<{ ap
   if (!roleAtLeast(session.role, "MEMBER")) {
     return <Alert tone="info" title="Viewers cannot add registries">Ask a member or admin of {session.team.name} to add it.</Alert>;
   }
-  const [applications, { provider, oidc }] = await Promise.all([listApplications(session.team.id), getRegistryOidcSetup(session.team.publicId)]);
+  const [applications, { provider, oidc, local }] = await Promise.all([listApplications(session.team.id), getRegistryOidcSetup(session.team.publicId)]);
 
   return (
     <>
@@ -34,7 +34,7 @@ export default async function NewRegistryPage({ params }: { params: Promise<{ ap
           oidc={oidc}
           oidcPanel={
             <div className="space-y-3">
-              <IssuerWarnings warnings={provider.warnings} />
+              <IssuerWarnings warnings={provider.warnings} local={local !== null} />
               <OidcValues provider={provider} subject={session.team.publicId} />
             </div>
           }
