@@ -92,7 +92,7 @@ for (const registry of environment.providerRegistries) {
       expect(JSON.stringify(await loadRegistryCredentials(vendor.teamId, registryId))).toContain(registry.secret.slice(0, 20));
 
       // The edit form keeps the stored secret without showing it.
-      await page.reload();
+      await page.goto(`/apps/${application.slug}/registries/${registryId}?tab=settings`);
       await expect(page.getByRole("button", { name: /^Replace / })).toBeVisible();
       for (const path of [`/apps/${application.slug}/registries`, `/apps/${application.slug}/registries/${registryId}`]) {
         await page.goto(path);
@@ -160,7 +160,7 @@ test("team B cannot read, test, edit or delete team A's registry of any provider
   const alicePage = await aliceContext.newPage();
   const actions = recordServerActions(alicePage);
   const [first] = registries;
-  await alicePage.goto(`/apps/${aliceApp.slug}/registries/${first!.id}`);
+  await alicePage.goto(`/apps/${aliceApp.slug}/registries/${first!.id}?tab=settings`);
   await alicePage.getByLabel("Name (optional)").fill("alice-edited");
   await alicePage.getByRole("button", { name: "Save changes" }).click();
   await expect(alicePage.getByRole("heading", { name: "alice-edited", level: 1 })).toBeVisible();
@@ -209,7 +209,7 @@ test("points to the right provider for another provider's hostname, and replaces
   await expect(page.getByText("Could not find robot with username: acme+puller and supplied password.").first()).toBeVisible();
 
   // The stored token shows masked; renaming keeps it; replacing it makes the Test green.
-  await page.reload();
+  await page.goto(`/apps/${application.slug}/registries/${registryId}?tab=settings`);
   await page.getByLabel("Name (optional)").fill("quay-renamed");
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByRole("heading", { name: "quay-renamed", level: 1 })).toBeVisible();

@@ -110,7 +110,7 @@ export function ProviderCredentialFields({ form, provider, keptKey }: { form: Us
       </FormSection>
 
       <FormSection title={`Set up ${provider.label}`}>
-        <ProviderSetupGuide provider={provider} hostname={hostname} flavor={flavor} />
+        <ProviderSetupGuide providerId={provider.id} hostname={hostname} flavor={flavor} />
       </FormSection>
     </>
   );

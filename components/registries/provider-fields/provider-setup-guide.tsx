@@ -3,9 +3,11 @@
 // be allowed, the CLI command, the pull scope), from its module, for the
 // hostname being typed. Rendered by the form and by the registry page.
 import { CopyButton } from "@/components/ui/copy-button";
-import type { GenericFlavor, RegistryProviderModule } from "@/lib/registries/providers";
+import { PROVIDERS, type GenericFlavor, type RegistryProvider } from "@/lib/registries/providers";
 
-export function ProviderSetupGuide({ provider, hostname, flavor, repository }: { provider: RegistryProviderModule; hostname: string; flavor?: GenericFlavor; repository?: string }) {
+/** Takes the provider's id, not its module: a server page can render it (functions do not cross to the client). */
+export function ProviderSetupGuide({ providerId, hostname, flavor, repository }: { providerId: RegistryProvider; hostname: string; flavor?: GenericFlavor; repository?: string }) {
+  const provider = PROVIDERS[providerId];
   const guide = provider.setupGuide({ hostname: hostname.trim() || provider.fixedHostname || provider.hostnamePlaceholder, repository, flavor });
   return (
     <div className="space-y-4 text-sm">

@@ -74,7 +74,7 @@ export default async function RegistryPage({ params, searchParams }: Props) {
         </Card>
       ) : (
         <Card title={`Set up ${PROVIDERS[registry.provider].label}`}>
-          <ProviderSetupGuide provider={PROVIDERS[registry.provider]} hostname={registry.hostname} flavor={registry.flavor ?? undefined} />
+          <ProviderSetupGuide providerId={registry.provider} hostname={registry.hostname} flavor={registry.flavor ?? undefined} />
         </Card>
       )}
     </div>
