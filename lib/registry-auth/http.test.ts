@@ -34,6 +34,12 @@ beforeAll(async () => {
   landing = await server((_request, response) => response.writeHead(200).end("ok"));
   registry = await server((request, response) => {
     if (request.url === "/elsewhere") return response.writeHead(307, { location: `${landing.origin}/landing` }).end();
+    if (request.url === "/endless") {
+      response.writeHead(401, { "content-type": "application/json" });
+      const timer = setInterval(() => response.write("x".repeat(16 * 1024)), 1);
+      response.on("close", () => clearInterval(timer));
+      return;
+    }
     if (request.url === "/same") return response.writeHead(302, { location: "/final" }).end();
     if (request.url?.startsWith("/token")) return response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ access_token: "opaque-token", expires_in: tokenLifetime }));
     response.writeHead(200).end("final");
@@ -66,6 +72,12 @@ describe("authHttpRequest", () => {
     await expect(authHttpRequest(new URL("https://127.0.0.1:1/token"), { method: "GET", signal: signal(), trustedOrigins: onlyRegistry })).rejects.toThrow(/private or reserved/);
     await expect(authHttpRequest(new URL("https://169.254.169.254/latest/meta-data/"), { method: "GET", signal: signal(), trustedOrigins: onlyRegistry })).rejects.toThrow(/private or reserved/);
     expect(landing.seen.length).toBe(before);
+  });
+
+  it("stops reading a body at its limit, however long the server goes on", async () => {
+    const answer = await authHttpRequest(new URL(`${registry.origin}/endless`), { method: "GET", signal: signal(), trustedOrigins: trustBoth(), maxBodyBytes: 64 * 1024 });
+    expect(answer.status).toBe(401);
+    expect(answer.body.length).toBe(64 * 1024);
   });
 
   it("refuses a redirect from a trusted origin to an untrusted one", async () => {

@@ -78,12 +78,18 @@ function requestOnce(url: URL, init: AuthHttpRequest): Promise<AuthHttpResponse>
     const request = (secure ? https.request : http.request)(url, { method: init.method, headers, agent, signal: init.signal }, (response) => {
       const chunks: Buffer[] = [];
       let size = 0;
+      const finish = () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).subarray(0, maxBytes).toString("utf8"), url });
       response.on("data", (chunk: Buffer) => {
-        if (size < maxBytes) chunks.push(chunk);
+        chunks.push(chunk);
         size += chunk.length;
+        // A body past the limit is not read any further (an error body or token is small).
+        if (size >= maxBytes) {
+          finish();
+          response.destroy();
+        }
       });
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).subarray(0, maxBytes).toString("utf8"), url }));
-      response.on("error", reject);
+      response.on("end", finish);
+      response.on("error", (error) => (size >= maxBytes ? undefined : reject(error)));
     });
     request.on("error", reject);
     request.end(body);

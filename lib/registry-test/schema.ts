@@ -34,7 +34,7 @@ export function parseImageReference(input: string, registryHostname?: string): P
     if (!TAG.test(reference)) return { ok: false, message: `A tag is up to 128 letters, digits, "_", "." and "-", not starting with "." or "-". ${EXAMPLE}.` };
   }
   if (repository.length > 256 || !REPOSITORY.test(repository)) {
-    return { ok: false, message: `The repository name must be lowercase letters, digits and separators (. _ - /), as in ECR. ${EXAMPLE}.` };
+    return { ok: false, message: `The repository name must be lowercase letters, digits and separators (. _ - /), as the registry shows it. ${EXAMPLE}.` };
   }
   return { ok: true, value: { repository, reference } };
 }

@@ -5,6 +5,7 @@ import "server-only";
 import { z } from "zod";
 import { defineEndpoint } from "@/lib/api/endpoint";
 import { loadRegistryContext, toApiRegistry } from "@/lib/api/endpoints/registry-view";
+import { ZCreateRegistryBody, ZUpdateRegistryBody } from "@/lib/api/registry-bodies";
 import { dataOf, pageOf, ZApiRegistry, ZId, ZPageQuery } from "@/lib/api/schemas";
 import { NOT_FOUND, parseInput, UserFacingError } from "@/lib/http/result";
 import { EMPTY_CREDENTIAL_FIELDS, ZCreateRegistryInput, ZUpdateRegistryInput, type TUpdateRegistryInput } from "@/lib/registries/schema";
@@ -14,14 +15,6 @@ const TAG = "Registries";
 const ZRegistryParams = z.object({ registryId: ZId });
 const ZRegistryResponse = dataOf(ZApiRegistry, "RegistryResponse");
 
-// The update form's fields without the ID the path carries: documentation
-// only; requests are validated with ZUpdateRegistryInput itself.
-const { registryId: _registryId, ...updateFields } = ZUpdateRegistryInput.shape;
-const ZUpdateRegistryBody = z.object(updateFields).meta({
-  id: "UpdateRegistryInput",
-  description:
-    "Every field of the registry, as on the edit form. The secret fields (secretAccessKey with accessKeyId, password, jsonKey, clientSecret) are used only with replaceAccessKey: true; otherwise the stored secret is kept. A changed provider or auth type, or a changed hostname of a registry other than ECR, needs the secret again.",
-});
 const ZReplaceCredentialsBody = z
   .object({
     accessKeyId: z.string().max(128).optional(),
@@ -93,16 +86,17 @@ export const createRegistryEndpoint = defineEndpoint(
     tag: TAG,
     summary: "Add a registry",
     description:
-      "The registry form's fields. IAM Authentication: authType iam_role with roleArn (accessKeyId and secretAccessKey empty); the response carries the trust policy, permissions policy and AWS CLI commands to apply. Access key: authType access_key with accessKeyId and secretAccessKey (never returned).",
+      "The registry form's fields for the chosen provider. Amazon ECR with IAM Authentication: authType iam_role with roleArn; the response carries the trust policy, permissions policy and AWS CLI commands to apply. Other providers: their credential (username and password or token, a Google JSON key, an Azure service principal), never returned; the response carries the provider's setup guide.",
     minimumRole: "MEMBER",
     what: "add registries",
-    body: ZCreateRegistryInput.meta({ id: "CreateRegistryInput" }),
+    body: ZCreateRegistryBody,
+    validateBody: false,
     response: ZRegistryResponse,
     successStatus: 201,
     errors: ["invalid_input", "name_taken"],
   },
-  async ({ principal, body }) => {
-    const registry = await createRegistry(principal.team.id, principal.actor, body);
+  async ({ principal, rawBody }) => {
+    const registry = await createRegistry(principal.team.id, principal.actor, parseInput(ZCreateRegistryInput, rawBody));
     return { data: toApiRegistry(registry, await loadRegistryContext(principal.team.publicId)) };
   },
 );
