@@ -631,6 +631,7 @@ export interface components {
             accessKeyId: string;
             secretAccessKey: string;
             roleArn: string;
+            roleAccountId?: string;
             allApplications: boolean;
             applicationIds: string[];
         };
@@ -645,6 +646,7 @@ export interface components {
             accessKeyId: string;
             secretAccessKey: string;
             roleArn: string;
+            roleAccountId?: string;
             allApplications: boolean;
             applicationIds: string[];
             replaceAccessKey: boolean;
@@ -676,6 +678,11 @@ export interface components {
                 /** @enum {string} */
                 status: "pending" | "running" | "passed" | "failed" | "skipped";
                 detail?: string;
+                /**
+                 * Format: date-time
+                 * @description A time that completes the detail, e.g. when the ECR login token expires.
+                 */
+                detailTime?: string;
                 durationMs?: number;
                 requestId?: string;
                 diagnosis?: {
