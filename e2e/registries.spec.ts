@@ -192,9 +192,9 @@ test("adds an ECR registry with IAM authentication; the trust policy is the gene
   await expect(page).toHaveURL(REGISTRY_PAGE);
   await expect(page.getByRole("heading", { name: "Details" })).toBeVisible();
   await expect(page.getByText("arn:aws:iam::222222222222:role/PortalEcrPull").first()).toBeVisible();
+  const registryId = page.url().split("/").at(-1)!;
   await page.getByRole("tab", { name: "Setup" }).click();
   await expect(page.getByRole("region", { name: "Trust policy" }).locator("pre")).toHaveText(server.formatPolicyJson(expected));
-  const registryId = page.url().split("/").at(-1)!;
   expect(await server.loadRegistryCredentials(vendor.teamId, registryId)).toEqual({ authType: "iam_role", roleArn: "arn:aws:iam::222222222222:role/PortalEcrPull" });
 
   // A role in another partition is refused next to the field.

@@ -65,7 +65,7 @@ async function checkScreen(page: Page, testInfo: TestInfo, name: string) {
 
 for (const variant of VARIANTS) {
   test(`every screen at ${variant.width} px, ${variant.colorScheme}: screenshot and no serious accessibility violation`, async ({ browser }, testInfo) => {
-    test.setTimeout(300_000);
+    test.setTimeout(900_000);
     const vendor = await createVendor("screens");
     const screens = await seed(vendor);
     const context = await signedInContext(browser, vendor);
