@@ -6,6 +6,8 @@ import { applyServerEnvironment } from "./support/environment";
 import { recordServerActions, replayServerAction } from "./support/server-actions";
 
 test("team B cannot read, edit, delete or share team A's registry", async ({ browser }) => {
+  // Two teams, two registries and every replayed action: over a minute on a loaded two-core machine.
+  test.setTimeout(150_000);
   const alice = await createVendor("alice");
   const bob = await createVendor("bob");
   const aliceApp = await createTeamApplication(alice, "Alice Shop");
