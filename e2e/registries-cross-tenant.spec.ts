@@ -6,6 +6,8 @@ import { applyServerEnvironment } from "./support/environment";
 import { recordServerActions, replayServerAction } from "./support/server-actions";
 
 test("team B cannot read, edit, delete or share team A's registry", async ({ browser }) => {
+  // Two teams, two registries and every replayed action: over a minute on a loaded two-core machine.
+  test.setTimeout(150_000);
   const alice = await createVendor("alice");
   const bob = await createVendor("bob");
   const aliceApp = await createTeamApplication(alice, "Alice Shop");
@@ -20,12 +22,13 @@ test("team B cannot read, edit, delete or share team A's registry", async ({ bro
   await page.getByLabel("Hostname").fill("111111111111.dkr.ecr.eu-west-1.amazonaws.com");
   await page.getByLabel("Name (optional)").fill("alice-secret-registry");
   await page.getByRole("radio", { name: /^IAM Authentication/ }).check();
-  await page.getByLabel("AWS Role ARN").fill("arn:aws:iam::111111111111:role/AlicePull");
+  await page.getByLabel("Role name").fill("arn:aws:iam::111111111111:role/AlicePull");
   await page.getByRole("radio", { name: "Only the applications I choose" }).check();
   await page.getByRole("checkbox", { name: "Alice Shop" }).check();
   await page.getByRole("button", { name: "Save registry" }).click();
   await expect(page.getByRole("heading", { name: "alice-secret-registry", level: 1 })).toBeVisible();
   const registryId = page.url().split("/").at(-1)!;
+  await page.getByRole("tab", { name: "Settings" }).click();
   await page.getByLabel("Name (optional)").fill("alice-renamed");
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByRole("heading", { name: "alice-renamed", level: 1 })).toBeVisible();
@@ -34,10 +37,11 @@ test("team B cannot read, edit, delete or share team A's registry", async ({ bro
   await page.getByLabel("Hostname").fill("public.ecr.aws");
   await page.getByLabel("Name (optional)").fill("throwaway");
   await page.getByRole("radio", { name: /^IAM Authentication/ }).check();
-  await page.getByLabel("AWS Role ARN").fill("arn:aws:iam::111111111111:role/AlicePull");
+  await page.getByLabel("Role name").fill("arn:aws:iam::111111111111:role/AlicePull");
   await page.getByRole("button", { name: "Save registry" }).click();
   await expect(page.getByRole("heading", { name: "throwaway", level: 1 })).toBeVisible();
   const throwawayId = page.url().split("/").at(-1)!;
+  await page.getByRole("tab", { name: "Settings" }).click();
   await page.getByRole("button", { name: "Delete registry" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Delete registry" }).click();
   await expect(page).toHaveURL(/\/registries$/);

@@ -54,6 +54,7 @@ test("adds an ECR registry with an access key; the secret never reaches the brow
   await expect(page.getByRole("heading", { name: "Add external registry" })).toBeVisible();
 
   // Every error sits next to its field and says what a valid value looks like.
+  await page.getByRole("radio", { name: /^Access key/ }).check();
   await page.getByLabel("Hostname").fill(`${HOSTNAME}.evil.example`);
   await page.getByLabel("Name (optional)").fill("Prod_ECR");
   await page.getByRole("textbox", { name: "Access key ID" }).fill("AKIA123");
@@ -83,6 +84,7 @@ test("adds an ECR registry with an access key; the secret never reaches the brow
   expect(await server.loadRegistryCredentials(vendor.teamId, registryId)).toMatchObject({ secretAccessKey: canary });
 
   // Editing other fields keeps the secret.
+  await page.getByRole("tab", { name: "Settings" }).click();
   await page.getByLabel("Name (optional)").fill("prod-ecr-eu");
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByRole("heading", { name: "prod-ecr-eu", level: 1 })).toBeVisible();
@@ -96,11 +98,12 @@ test("adds an ECR registry with an access key; the secret never reaches the brow
   await row.getByRole("link", { name: "prod-ecr-eu" }).click();
 
   // Replacing the key is explicit.
+  await page.getByRole("tab", { name: "Settings" }).click();
   await page.getByRole("button", { name: "Replace access key" }).click();
   await page.getByRole("textbox", { name: "Access key ID" }).fill("AKIAE2EACCOUNTB00002");
   await page.getByLabel("Secret access key", { exact: true }).fill(`${canary.slice(0, 39)}Q`);
   await page.getByRole("button", { name: "Save changes" }).click();
-  await expect(page.getByText("AKIA…0002").first()).toBeVisible();
+  await expect(page.getByRole("tabpanel").getByText("AKIA…0002").first()).toBeVisible();
   expect(await server.loadRegistryCredentials(vendor.teamId, registryId)).toMatchObject({ accessKeyId: "AKIAE2EACCOUNTB00002" });
 
   await page.goto("/team/audit");
@@ -143,7 +146,8 @@ test("adds an ECR registry with IAM authentication; the trust policy is the gene
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(team.publicId);
 
   // Same account first; the trust policy follows the ARN as it is typed.
-  const roleArn = page.getByLabel("AWS Role ARN");
+  // A pasted full ARN still works in the role field.
+  const roleArn = page.getByLabel("Role name");
   await roleArn.fill("arn:aws:iam::111111111111:role/PortalEcrPull");
   const trustPolicy = page.getByRole("region", { name: "Trust policy" }).locator("pre");
   const expectedSameAccount = server.buildTrustPolicy({ issuerUrl: environment.issuerUrl, subject: team.publicId, partition: "aws", accountId: "111111111111" });
@@ -163,7 +167,7 @@ test("adds an ECR registry with IAM authentication; the trust policy is the gene
   await page.getByRole("button", { name: "Copy trust policy" }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(server.formatPolicyJson(expected));
   const downloadPromise = page.waitForEvent("download");
-  await page.getByRole("link", { name: "Download trust policy as JSON" }).click();
+  await page.getByRole("link", { name: "Download JSON of the trust policy" }).click();
   const download = await downloadPromise;
   expect(download.suggestedFilename()).toBe("trust-policy.json");
   const { readFile } = await import("node:fs/promises");
@@ -178,7 +182,7 @@ test("adds an ECR registry with IAM authentication; the trust policy is the gene
 
   // The numbered checklist with the CLI commands, real values filled in.
   const checklist = page.getByRole("region", { name: "Setup checklist" });
-  await expect(checklist.getByRole("listitem")).toHaveCount(6);
+  await expect(checklist.getByRole("listitem")).toHaveCount(5);
   await checklist.getByText("AWS CLI command for step 1").click();
   await checklist.getByRole("button", { name: "Copy step 1 command" }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toContain(`aws iam create-open-id-connect-provider \\\n  --url '${environment.issuerUrl}'`);
@@ -188,11 +192,13 @@ test("adds an ECR registry with IAM authentication; the trust policy is the gene
   await expect(page).toHaveURL(REGISTRY_PAGE);
   await expect(page.getByRole("heading", { name: "Details" })).toBeVisible();
   await expect(page.getByText("arn:aws:iam::222222222222:role/PortalEcrPull").first()).toBeVisible();
-  await expect(page.getByRole("region", { name: "Trust policy" }).locator("pre")).toHaveText(server.formatPolicyJson(expected));
   const registryId = page.url().split("/").at(-1)!;
+  await page.getByRole("tab", { name: "Setup" }).click();
+  await expect(page.getByRole("region", { name: "Trust policy" }).locator("pre")).toHaveText(server.formatPolicyJson(expected));
   expect(await server.loadRegistryCredentials(vendor.teamId, registryId)).toEqual({ authType: "iam_role", roleArn: "arn:aws:iam::222222222222:role/PortalEcrPull" });
 
   // A role in another partition is refused next to the field.
+  await page.getByRole("tab", { name: "Settings" }).click();
   await roleArn.fill("arn:aws-cn:iam::222222222222:role/PortalEcrPull");
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByText(/partition aws-cn but the registry is in aws/)).toBeVisible();
@@ -204,9 +210,10 @@ test("edits app access, then deletes the registry after confirmation; the audit 
   await page.goto(`/apps/${web.slug}/registries/new`);
   await page.getByLabel("Hostname").fill("public.ecr.aws");
   await page.getByRole("radio", { name: /^IAM Authentication/ }).check();
-  await page.getByLabel("AWS Role ARN").fill("arn:aws:iam::222222222222:role/PublicPull");
+  await page.getByLabel("Role name").fill("arn:aws:iam::222222222222:role/PublicPull");
   await page.getByRole("button", { name: "Save registry" }).click();
   await expect(page.getByRole("heading", { name: "public.ecr.aws", level: 1 })).toBeVisible();
+  await page.getByRole("tab", { name: "Settings" }).click();
 
   // App access: only Backend; the registry then shows under Web's "other registries".
   await page.getByRole("radio", { name: "Only the applications I choose" }).check();
@@ -214,6 +221,7 @@ test("edits app access, then deletes the registry after confirmation; the audit 
   await expect(page.getByText("Choose at least one application, or give all applications access.")).toBeVisible();
   await page.getByRole("checkbox", { name: "Backend" }).check();
   await page.getByRole("button", { name: "Save changes" }).click();
+  await page.getByRole("tab", { name: "Overview" }).click();
   await expect(page.getByRole("definition").filter({ hasText: /^Backend$/ })).toBeVisible();
   await page.goto(`/apps/${web.slug}/registries`);
   await expect(page.getByText("No registries yet")).toBeVisible();
@@ -221,6 +229,7 @@ test("edits app access, then deletes the registry after confirmation; the audit 
   await page.goto(`/apps/${api.slug}/registries`);
   await page.getByRole("table", { name: "Registries Backend can use" }).getByRole("link", { name: "public.ecr.aws" }).click();
 
+  await page.getByRole("tab", { name: "Settings" }).click();
   await page.getByRole("button", { name: "Delete registry" }).click();
   const dialog = page.getByRole("dialog", { name: "Delete public.ecr.aws?" });
   await dialog.getByRole("button", { name: "Cancel" }).click();
@@ -248,6 +257,7 @@ test("a viewer sees registries without edit controls, and the server refuses the
   await page.getByRole("button", { name: "Save registry" }).click();
   await expect(page.getByRole("heading", { name: "viewer-test", level: 1 })).toBeVisible();
   const registryId = page.url().split("/").at(-1)!;
+  await page.getByRole("tab", { name: "Settings" }).click();
   await page.getByLabel("Name (optional)").fill("viewer-test-2");
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByRole("heading", { name: "viewer-test-2", level: 1 })).toBeVisible();
@@ -261,11 +271,15 @@ test("a viewer sees registries without edit controls, and the server refuses the
   await viewerPage.getByRole("link", { name: "viewer-test-2" }).click();
   await expect(viewerPage.getByRole("heading", { name: "viewer-test-2", level: 1 })).toBeVisible();
   await expect(viewerPage.getByText("AKIA…0001")).toBeVisible();
-  await expect(viewerPage.getByRole("region", { name: "Permissions policy" })).toBeVisible();
   for (const name of ["Save changes", "Delete registry", "Replace access key"]) await expect(viewerPage.getByRole("button", { name })).toHaveCount(0);
   // The only text box is How customers pull's converter, which changes nothing.
   await expect(viewerPage.getByRole("textbox")).toHaveCount(1);
   await expect(viewerPage.getByRole("textbox")).toHaveAccessibleName("Upstream image reference");
+  await viewerPage.getByRole("tab", { name: "Setup" }).click();
+  await expect(viewerPage.getByRole("region", { name: "Permissions policy" })).toBeVisible();
+  await viewerPage.getByRole("tab", { name: "Settings" }).click();
+  await expect(viewerPage.getByText("Viewers cannot change registries")).toBeVisible();
+  for (const name of ["Save changes", "Delete registry", "Replace access key"]) await expect(viewerPage.getByRole("button", { name })).toHaveCount(0);
   await viewerPage.goto(`/apps/${application.slug}/registries/new`);
   await expect(viewerPage.getByText("Viewers cannot add registries")).toBeVisible();
   await expect(viewerPage.getByRole("button", { name: "Save registry" })).toHaveCount(0);

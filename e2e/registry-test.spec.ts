@@ -32,7 +32,7 @@ async function signUpWithApplication(page: Page): Promise<string> {
 
 async function runTest(page: Page, testInfo: TestInfo, name: string, expected: "verified" | "failing" | "unsafe") {
   await page.getByLabel("Image to check (optional)").fill(IMAGE);
-  await page.getByRole("button", { name: "Test", exact: true }).click();
+  await page.getByRole("button", { name: /^Test( again)?$/ }).click();
   const verdict = page.getByTestId("registry-test-verdict");
   await expect(verdict).toHaveAttribute("data-verdict", expected, { timeout: 35_000 });
   const panel = page.getByRole("list", { name: "Test steps" });
@@ -58,12 +58,12 @@ test("IAM: the Test finds the unsafe trust policy before step 5, passes after it
   await page.getByRole("link", { name: "Add external registry" }).first().click();
   await page.getByLabel("Hostname").fill(HOSTNAME);
   await page.getByRole("radio", { name: /^IAM Authentication/ }).check();
-  await page.getByLabel("AWS Role ARN").fill(roleArn);
+  await page.getByLabel("Role name").fill(roleArn);
   await page.getByRole("button", { name: "Copy trust policy" }).click();
   const copiedTrustPolicy = await page.evaluate(() => navigator.clipboard.readText());
   expect(JSON.parse(copiedTrustPolicy).Statement[0].Condition.StringEquals).toHaveProperty([`${environment.issuerUrl.replace("http://", "")}:sub`]);
   await page.getByRole("button", { name: "Save registry" }).click();
-  await expect(page.getByRole("heading", { name: "Test connection" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Status and Test" })).toBeVisible();
   await expect(page.getByText("Never tested")).toBeVisible();
 
   // Steps 1-3 in AWS, the way the console's "Web identity" wizard creates the role: audience only, no subject yet.
@@ -76,7 +76,7 @@ test("IAM: the Test finds the unsafe trust policy before step 5, passes after it
   await expect(before.verdict).toContainText("trusts every team");
   await expect(step(page, "assume-role")).toHaveAttribute("data-status", "passed");
   await expect(step(page, "negative-check")).toHaveAttribute("data-status", "failed");
-  await expect(step(page, "negative-check")).toContainText(/Step \d: Apply the trust policy/);
+  await expect(step(page, "negative-check")).toContainText(/Step \d: Create the role with its trust policy/);
   await expect(step(page, "negative-check")).toContainText(":sub");
 
   // Step 5: apply the copied trust policy.
@@ -95,7 +95,7 @@ test("IAM: the Test finds the unsafe trust policy before step 5, passes after it
   const after = await runTest(page, testInfo, "iam-other-team", "failing");
   await expect(after.verdict).toContainText("Assume the role");
   await expect(step(page, "assume-role")).toContainText("AccessDenied");
-  await expect(step(page, "assume-role")).toContainText(/Step \d: Apply the trust policy/);
+  await expect(step(page, "assume-role")).toContainText(/Step \d: Create the role with its trust policy/);
   await expect(page.getByText("What the portal sent to AWS")).toBeVisible();
 
   await page.getByRole("link", { name: "Image Registries" }).click();
@@ -119,7 +119,7 @@ test("access key: the Test quotes the missing permission, passes once it is gran
   await page.getByRole("textbox", { name: "Access key ID" }).fill(key.accessKeyId);
   await page.getByLabel("Secret access key", { exact: true }).fill(key.secretAccessKey);
   await page.getByRole("button", { name: "Save registry" }).click();
-  await expect(page.getByRole("heading", { name: "Test connection" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Status and Test" })).toBeVisible();
 
   await runTest(page, testInfo, "access-key-no-permission", "failing");
   await expect(step(page, "caller-identity")).toContainText(`user/${userName}`);
@@ -135,6 +135,7 @@ test("access key: the Test quotes the missing permission, passes once it is gran
 
   // A mistyped secret on replacement: the Test says the secret, not the key ID, is wrong.
   await page.goto(registryUrl);
+  await page.getByRole("tab", { name: "Settings" }).click();
   await page.getByRole("button", { name: "Replace access key" }).click();
   await page.getByRole("textbox", { name: "Access key ID" }).fill(key.accessKeyId);
   await page.getByLabel("Secret access key", { exact: true }).fill(`${key.secretAccessKey.slice(0, 39)}${key.secretAccessKey.endsWith("A") ? "B" : "A"}`);

@@ -20,7 +20,7 @@ const DETAIL_LABELS: Record<string, string> = {
 
 /** Every key created, promoted, retired, removed or emergency-replaced, newest first. */
 export function KeyHistoryTable({ history }: { history: KeyHistoryRow[] }) {
-  if (history.length === 0) return <p className="px-4 py-3 text-sm text-zinc-500">No key changes recorded yet.</p>;
+  if (history.length === 0) return <p className="px-4 py-3 text-sm text-zinc-600 dark:text-zinc-400">No key changes recorded yet.</p>;
   return (
     <Table label="Key history">
       <THead>
@@ -47,7 +47,7 @@ export function KeyHistoryTable({ history }: { history: KeyHistoryRow[] }) {
               {event.reason}
               {Object.entries(event.details).map(([name, value]) =>
                 value ? (
-                  <span key={name} className="block text-xs text-zinc-500">
+                  <span key={name} className="block text-xs text-zinc-600 dark:text-zinc-400">
                     {DETAIL_LABELS[name] ?? name} <LocalTime value={value} />
                   </span>
                 ) : null,

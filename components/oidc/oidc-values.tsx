@@ -31,13 +31,16 @@ export function OidcValues({ provider, subject, extra }: { provider: OidcProvide
 
 export function OidcValue({ label, value, note }: { label: string; value?: string; note?: string }) {
   return (
-    <div className="grid gap-1 py-2.5 sm:grid-cols-[11rem_1fr_auto] sm:items-center sm:gap-3">
+    // A <dl>'s groups may hold only <dt> and <dd>: the copy button sits inside the <dd>.
+    <div className="grid gap-1 py-2.5 sm:grid-cols-[11rem_1fr] sm:items-center sm:gap-3">
       <dt className="font-medium text-zinc-700 dark:text-zinc-300">{label}</dt>
-      <dd className="min-w-0">
-        {value && <code className="break-all rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-xs dark:bg-zinc-800">{value}</code>}
-        {note && <p className="mt-0.5 text-xs text-zinc-600 dark:text-zinc-400">{note}</p>}
+      <dd className="flex min-w-0 items-start justify-between gap-3 sm:items-center">
+        <div className="min-w-0">
+          {value && <code className="break-all rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-xs dark:bg-zinc-800">{value}</code>}
+          {note && <p className="mt-0.5 text-xs text-zinc-600 dark:text-zinc-400">{note}</p>}
+        </div>
+        {value && <CopyButton value={value} label={`Copy ${label.toLowerCase()}`} />}
       </dd>
-      <div>{value && <CopyButton value={value} label={`Copy ${label.toLowerCase()}`} />}</div>
     </div>
   );
 }

@@ -28,7 +28,7 @@ export function SigningKeysTable({ keys }: { keys: SigningKeyRow[] }) {
           <tr key={key.kid}>
             <Td>
               <code className="break-all font-mono text-xs">{key.kid}</code>
-              <span className="ml-2 text-xs text-zinc-500">{key.algorithm}</span>
+              <span className="ml-2 text-xs text-zinc-600 dark:text-zinc-400">{key.algorithm}</span>
             </Td>
             <Td>
               <Badge tone={STATE[key.state].tone}>{STATE[key.state].label}</Badge>

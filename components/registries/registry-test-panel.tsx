@@ -166,7 +166,8 @@ export function RegistryTestPanel({ registryId, canTest, lastResult, setupSteps 
 function VerdictBanner({ result, fresh, ref }: { result: RegistryTestResult; fresh: boolean; ref: React.Ref<HTMLDivElement> }) {
   const tone = result.verdict === "verified" ? "success" : result.verdict === "unsafe" ? "warning" : "error";
   const title = result.verdict === "verified" ? "Verified" : result.verdict === "unsafe" ? "Unsafe" : "Failed";
-  const failed = result.steps.find((step) => step.diagnosis);
+  // A failing headline repeats its step's explanation: name the step instead.
+  const failed = result.verdict === "failing" ? result.steps.find((step) => step.diagnosis) : undefined;
   return (
     <div ref={ref} tabIndex={-1} data-testid="registry-test-verdict" data-verdict={result.verdict} className="scroll-mt-24 rounded-md outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">
       <Alert tone={tone} title={title}>

@@ -8,7 +8,8 @@ import { cx } from "@/components/ui/cx";
 export function Table({ label, children, className }: { label: string; children: ReactNode; className?: string }) {
   return (
     // relative: keeps visually hidden labels inside the scroll box instead of widening the page.
-    <div className="relative overflow-x-auto">
+    // Focusable and named, so a table wider than the screen scrolls by keyboard too.
+    <div role="region" aria-label={`${label} (scrolls sideways)`} tabIndex={0} className="relative overflow-x-auto focus-visible:outline-2 focus-visible:outline-indigo-500">
       <table className={cx("w-full text-left text-sm", className)}>
         <caption className="sr-only">{label}</caption>
         {children}

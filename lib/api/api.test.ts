@@ -323,7 +323,7 @@ describe("registries", () => {
     const condition = registry.setup.trustPolicy.Statement[0].Condition.StringEquals;
     expect(Object.entries(condition).find(([key]) => key.endsWith(":sub"))?.[1]).toBe(team.publicId);
     expect(registry.setup.permissionsPolicy.Statement.map((statement: { Sid: string }) => statement.Sid)).toEqual(["EcrLogin", "EcrPull"]);
-    expect(registry.setup.commands.map((command: { id: string }) => command.id)).toEqual(["provider", "role", "permissions", "trust-policy"]);
+    expect(registry.setup.commands.map((command: { id: string }) => command.id)).toEqual(["provider", "role", "permissions"]);
     expect((await call(alice.tokens.VIEWER, "GET", `/registries/${registry.id}/test`)).json).toEqual({ data: null });
   });
 

@@ -153,6 +153,7 @@ export const ZApiTestResult = z
         title: z.string(),
         status: z.enum(["pending", "running", "passed", "failed", "skipped"]),
         detail: z.string().optional(),
+        detailTime: z.iso.datetime().optional().meta({ description: "A time that completes the detail, e.g. when the ECR login token expires." }),
         durationMs: z.number().optional(),
         requestId: z.string().optional(),
         diagnosis: ZDiagnosis.optional(),
