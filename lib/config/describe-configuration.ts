@@ -22,6 +22,7 @@ export function describeConfiguration(env: Env): Record<string, unknown> {
     awsEndpointSts: env.AWS_ENDPOINT_URL_STS ?? "AWS regional",
     awsEndpointEcr: env.AWS_ENDPOINT_URL_ECR ?? "AWS regional",
     registryEndpointOverrides: env.REGISTRY_ENDPOINT_OVERRIDES ? "set" : "none",
+    registryRetest: env.REGISTRY_RETEST_ENABLED ? `every ${env.REGISTRY_RETEST_INTERVAL_HOURS} h` : "off",
     metricsListen: env.METRICS_LISTEN ?? "off",
     logLevel: env.LOG_LEVEL ?? "info",
   };

@@ -3,6 +3,7 @@ import "server-only";
 // credentials column is never selected here (the Prisma client omits it by
 // default; see lib/registries/credentials.ts for the one reader).
 import { parseEcrHostname } from "@/lib/aws/ecr-hostname";
+import { auditChanges, type AuditedField } from "@/lib/audit/changes";
 import { recordAuditEvent, type AuditActor } from "@/lib/audit/service";
 import { prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
@@ -12,6 +13,7 @@ import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
 import { AMBIENT_DISABLED_MESSAGE, encryptAccessKey } from "@/lib/registries/credentials";
 import { AUTH_TYPE_LABEL, type RegistryAuthType, type RegistryProvider, type RegistryTestStatus, type TCreateRegistryInput, type TUpdateRegistryInput } from "@/lib/registries/schema";
 import { maskAccessKeyId, parseRegistrySettings, type EcrSettings } from "@/lib/registries/settings";
+import { registryStatusView, type RegistryStatusView } from "@/lib/registries/status";
 
 const REGISTRY_FIELDS = {
   id: true,
@@ -28,6 +30,7 @@ const REGISTRY_FIELDS = {
   verifiedAt: true,
   failingSince: true,
   lastTestError: true,
+  connectionChangedAt: true,
   applications: { select: { application: { select: { id: true, name: true, slug: true } } } },
 } as const satisfies Prisma.RegistrySelect;
 
@@ -62,8 +65,17 @@ export interface RegistryView {
   verifiedAt: Date | null;
   failingSince: Date | null;
   lastTestError: string | null;
+  /** When an edit last changed how the portal authenticates. */
+  connectionChangedAt: Date | null;
+  /** What the status means now (stale, not tested since change, …): lib/registries/status.ts. */
+  status: RegistryStatusView;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** How long a passed test counts as current: REGISTRY_RETEST_INTERVAL_HOURS. */
+export function registryStaleAfterMs(): number {
+  return getEnv().REGISTRY_RETEST_INTERVAL_HOURS * 3_600_000;
 }
 
 function toView(row: RegistryRow): RegistryView {
@@ -83,6 +95,8 @@ function toView(row: RegistryRow): RegistryView {
     verifiedAt: row.verifiedAt,
     failingSince: row.failingSince,
     lastTestError: row.lastTestError,
+    connectionChangedAt: row.connectionChangedAt,
+    status: registryStatusView(row, { now: new Date(), staleAfterMs: registryStaleAfterMs() }),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -225,6 +239,9 @@ export async function updateRegistry(teamId: string, actor: AuditActor, input: T
   const appAccessChanged = value.allApplications !== existing.allApplications || value.applicationIds.slice().sort().join() !== existingAppIds.join();
   if (appAccessChanged) changed.push("app access");
   const connectionChanged = replacingKey || changed.some((field) => field !== "name" && field !== "app access");
+  const before: AuditedRegistry = { name: existing.name, hostname: existing.hostname, authType: existing.authType, roleArn: existing.roleArn };
+  const after: AuditedRegistry = { name: value.name, hostname: value.hostname, authType: value.authType, roleArn: value.roleArn };
+  const changes = auditChanges(before, after, AUDITED_REGISTRY_FIELDS);
 
   try {
     await prisma.$transaction(async (tx) => {
@@ -240,7 +257,7 @@ export async function updateRegistry(teamId: string, actor: AuditActor, input: T
           ...(replacingKey ? { encryptedCredentials: encryptAccessKey(teamId, existing.id, { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey }) } : {}),
           ...(value.authType !== "access_key" ? { encryptedCredentials: null } : {}),
           // A past result says nothing about a changed connection.
-          ...(connectionChanged ? NO_TEST_YET : {}),
+          ...(connectionChanged ? { ...NO_TEST_YET, connectionChangedAt: new Date() } : {}),
         },
         select: { id: true },
       });
@@ -257,7 +274,7 @@ export async function updateRegistry(teamId: string, actor: AuditActor, input: T
           actor,
           "registry.updated",
           target,
-          { registry: registryLabel(value), changed, ...(appAccessChanged ? await appAccessMetadata(tx, teamId, value) : {}) },
+          { registry: registryLabel(value), changed, changes, ...(appAccessChanged ? await appAccessMetadata(tx, teamId, value) : {}) },
           tx,
         );
       }
@@ -280,6 +297,22 @@ export async function deleteRegistry(teamId: string, actor: AuditActor, registry
     await recordAuditEvent(teamId, actor, "registry.deleted", { type: "registry", id: existing.id }, { name: existing.name, hostname: existing.hostname }, tx);
   });
 }
+
+interface AuditedRegistry {
+  name: string | null;
+  hostname: string;
+  authType: RegistryAuthType;
+  roleArn: string | null;
+}
+
+// App access is recorded by appAccessMetadata (names, not IDs); the access key
+// by its own "registry.secret_replaced" event with the masked key ID.
+const AUDITED_REGISTRY_FIELDS: AuditedField<AuditedRegistry>[] = [
+  { label: "Name", value: (registry) => registry.name },
+  { label: "Hostname", value: (registry) => registry.hostname },
+  { label: "Auth type", value: (registry) => AUTH_TYPE_LABEL[registry.authType] },
+  { label: "Role ARN", value: (registry) => registry.roleArn },
+];
 
 async function appAccessMetadata(client: Pick<typeof prisma, "application">, teamId: string, value: { allApplications: boolean; applicationIds: string[] }) {
   if (value.allApplications) return { appAccess: "all applications" };
