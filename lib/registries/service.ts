@@ -13,7 +13,9 @@ import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
 import { AMBIENT_DISABLED_MESSAGE, encryptAccessKey } from "@/lib/registries/credentials";
 import { AUTH_TYPE_LABEL, type RegistryAuthType, type RegistryProvider, type RegistryTestStatus, type TCreateRegistryInput, type TUpdateRegistryInput } from "@/lib/registries/schema";
 import { maskAccessKeyId, parseRegistrySettings, type EcrSettings } from "@/lib/registries/settings";
-import { registryStatusView, type RegistryStatusView } from "@/lib/registries/status";
+import { registryStatusView, type RegistryStatusKind, type RegistryStatusView } from "@/lib/registries/status";
+import type { TRegistryListQuery } from "@/lib/registries/list-query";
+import { pageWindow } from "@/lib/lists/search-params";
 
 const REGISTRY_FIELDS = {
   id: true,
@@ -129,6 +131,58 @@ export async function listRegistriesPage(teamId: string, page: PageRequest): Pro
   const rows = await prisma.registry.findMany({ where: { teamId, ...query.where }, orderBy: query.orderBy, take: query.take, select: REGISTRY_FIELDS });
   const { items, nextCursor } = toPage(rows, page);
   return { items: items.map(toView), nextCursor };
+}
+
+/**
+ * One page of the registries list (lib/registries/list-query.ts). Status
+ * filters are the derived statuses (stale, not tested since change), turned
+ * into conditions on the stored fields as of `now`.
+ */
+export async function searchRegistries(teamId: string, query: TRegistryListQuery, options: { applicationId: string; now?: Date }) {
+  const now = options.now ?? new Date();
+  const where: Prisma.RegistryWhereInput = { teamId };
+  const and: Prisma.RegistryWhereInput[] = [];
+  if (query.q) and.push({ OR: [{ name: { contains: query.q, mode: "insensitive" } }, { hostname: { contains: query.q, mode: "insensitive" } }] });
+  if (query.status) and.push(statusWhere(query.status, new Date(now.getTime() - registryStaleAfterMs())));
+  if (query.auth) and.push({ authType: query.auth });
+  if (query.provider) and.push({ provider: query.provider });
+  if (query.scope === "app") and.push({ OR: [{ allApplications: true }, { applications: { some: { applicationId: options.applicationId } } }] });
+  if (and.length > 0) where.AND = and;
+
+  const dir = query.dir;
+  const orderBy: Prisma.RegistryOrderByWithRelationInput[] =
+    query.sort === "hostname"
+      ? [{ hostname: dir }, { id: dir }]
+      : query.sort === "lastTested"
+        ? [{ lastTestedAt: { sort: dir, nulls: "last" } }, { id: dir }]
+        : query.sort === "created"
+          ? [{ createdAt: dir }, { id: dir }]
+          : [{ name: { sort: dir, nulls: "last" } }, { hostname: dir }, { id: dir }];
+
+  const total = await prisma.registry.count({ where });
+  const window = pageWindow(query.page, total);
+  const rows = await prisma.registry.findMany({ where, orderBy, skip: window.skip, take: window.take, select: REGISTRY_FIELDS });
+  return { items: rows.map(toView), page: window };
+}
+
+function statusWhere(kind: RegistryStatusKind, staleBefore: Date): Prisma.RegistryWhereInput {
+  switch (kind) {
+    case "never":
+      return { testStatus: "never", connectionChangedAt: null };
+    case "changed":
+      return { testStatus: "never", connectionChangedAt: { not: null } };
+    case "verified":
+      return { testStatus: "verified", lastTestedAt: { gte: staleBefore } };
+    case "stale":
+      return { testStatus: "verified", OR: [{ lastTestedAt: { lt: staleBefore } }, { lastTestedAt: null }] };
+    default:
+      return { testStatus: kind };
+  }
+}
+
+/** How many registries of the team the application may not use (the list says so when showing only its own). */
+export async function countRegistriesNotShared(teamId: string, applicationId: string): Promise<number> {
+  return prisma.registry.count({ where: { teamId, allApplications: false, applications: { none: { applicationId } } } });
 }
 
 export async function getRegistry(teamId: string, registryId: string): Promise<RegistryView | null> {
