@@ -1,6 +1,7 @@
 import "server-only";
 // Customers of an application and their licenses. Every query is scoped by
 // teamId; the encrypted license is read only by getCustomerLicense.
+import { auditChanges, type AuditedField } from "@/lib/audit/changes";
 import { recordAuditEvent, type AuditActor } from "@/lib/audit/service";
 import { getDataSecretBox } from "@/lib/crypto/data-secret-box";
 import { generateLicenseId, hashLicenseId, licenseHashCandidates, licenseState, type LicenseState } from "@/lib/customers/license";
@@ -100,16 +101,19 @@ export async function createCustomer(teamId: string, actor: AuditActor, input: P
   return { customer: toView(customer), licenseId };
 }
 
+const AUDITED_CUSTOMER_FIELDS: AuditedField<{ name: string; email: string | null; expiresAt: Date | null }>[] = [
+  { label: "Name", value: (customer) => customer.name },
+  { label: "Email", value: (customer) => customer.email },
+  { label: "Expires", value: (customer) => customer.expiresAt?.toISOString() ?? "never" },
+];
+
 export async function updateCustomer(teamId: string, actor: AuditActor, input: ParsedUpdate): Promise<CustomerView> {
   const existing = await prisma.customer.findFirst({ where: { id: input.customerId, teamId }, select: CUSTOMER_FIELDS });
   if (!existing) throw NOT_FOUND();
   const expiresAt = expiryFromDate(input.expiresOn);
   const row = await prisma.customer.update({ where: { id: existing.id, teamId }, data: { name: input.name, email: input.email, expiresAt }, select: CUSTOMER_FIELDS });
-  const changes: Record<string, string | null> = {};
-  if (existing.name !== row.name) changes.name = row.name;
-  if (existing.email !== row.email) changes.email = row.email;
-  if (existing.expiresAt?.getTime() !== row.expiresAt?.getTime()) changes.expiresAt = row.expiresAt?.toISOString() ?? "never";
-  await recordAuditEvent(teamId, actor, "customer.updated", { type: "customer", id: row.id }, { customer: row.name, ...changes });
+  const changes = auditChanges(existing, row, AUDITED_CUSTOMER_FIELDS);
+  await recordAuditEvent(teamId, actor, "customer.updated", { type: "customer", id: row.id }, { customer: row.name, changes });
   return toView(row);
 }
 
