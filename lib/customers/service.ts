@@ -8,6 +8,8 @@ import { generateLicenseId, hashLicenseId, licenseHashCandidates, licenseState, 
 import { isLicenseIdFormat } from "@/lib/customers/license-id";
 import { expiryFromDate, ZCreateCustomerInput, ZUpdateCustomerInput } from "@/lib/customers/schema";
 import { prisma } from "@/lib/db";
+import type { TCustomerListQuery } from "@/lib/customers/list-query";
+import { pageWindow } from "@/lib/lists/search-params";
 import { keysetQuery, toPage, type Page, type PageRequest } from "@/lib/db/pagination";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
@@ -50,6 +52,25 @@ export async function listCustomers(teamId: string, applicationId: string, optio
     prisma.customer.count({ where }),
   ]);
   return { customers: rows.map(toView), total };
+}
+
+/** One page of the customers list (lib/customers/list-query.ts): search, license state, sort. */
+export async function searchCustomers(teamId: string, applicationId: string, query: TCustomerListQuery, now = new Date()) {
+  const where: Prisma.CustomerWhereInput = { AND: [customerSearchWhere(teamId, applicationId, query.q), stateWhere(query.state, now)] };
+  const dir = query.dir;
+  const orderBy: Prisma.CustomerOrderByWithRelationInput[] =
+    query.sort === "name" ? [{ name: dir }, { id: dir }] : query.sort === "expires" ? [{ expiresAt: { sort: dir, nulls: "last" } }, { id: dir }] : [{ createdAt: dir }, { id: dir }];
+  const total = await prisma.customer.count({ where });
+  const window = pageWindow(query.page, total);
+  const rows = await prisma.customer.findMany({ where, orderBy, skip: window.skip, take: window.take, select: CUSTOMER_FIELDS });
+  return { items: rows.map(toView), page: window };
+}
+
+function stateWhere(state: TCustomerListQuery["state"], now: Date): Prisma.CustomerWhereInput {
+  if (state === "revoked") return { revokedAt: { not: null } };
+  if (state === "expired") return { revokedAt: null, expiresAt: { lte: now } };
+  if (state === "active") return { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
+  return {};
 }
 
 /** The same search as listCustomers, one keyset page at a time (newest first), for the REST API. */
