@@ -212,8 +212,8 @@ test("the members list searches and filters by role", async ({ vendor, vendorPag
   await filters.getByLabel("Role").selectOption("VIEWER");
   await filters.getByRole("button", { name: "Apply" }).click();
   await expect(table.getByRole("row")).toHaveCount(2);
-  await expect(table.getByText(viewer.email)).toBeVisible();
+  await expect(table.getByRole("cell", { name: viewer.email, exact: true })).toBeVisible();
   await page.goto(`/team/members?q=${encodeURIComponent(vendor.email)}`);
   await expect(table.getByRole("row")).toHaveCount(2);
-  await expect(table.getByText(vendor.email)).toBeVisible();
+  await expect(table.getByRole("cell", { name: vendor.email, exact: true })).toBeVisible();
 });

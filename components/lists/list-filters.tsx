@@ -6,7 +6,7 @@ export interface FilterSelect {
   name: string;
   label: string;
   value: string;
-  /** The first option is "any" (value ""). */
+  /** For a filter, the first option is "any" (value ""). */
   options: { value: string; label: string }[];
 }
 

@@ -2,7 +2,6 @@ import Link from "next/link";
 import { SortHeader } from "@/components/lists/sort-header";
 import { RegistryRowTest } from "@/components/registries/registry-row-test";
 import { RegistryStatus } from "@/components/registries/registry-status";
-import { LocalTime } from "@/components/ui/local-time";
 import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import { AUTH_TYPE_LABEL, PROVIDER_LABEL, type RegistryProvider } from "@/lib/registries/schema";
 import type { TRegistryListQuery } from "@/lib/registries/list-query";
@@ -20,8 +19,9 @@ export interface RegistryTableProps {
 const providerLabel = (provider: string) => PROVIDER_LABEL[provider as RegistryProvider] ?? provider;
 
 /**
- * Registries with provider, auth type, status, last test and app access, and
- * a Test button per row: a table from 768 px, cards below (a phone).
+ * Registries with provider and auth type, status (with when, sorted by the
+ * last test) and app access, and a Test button per row: a table from 768 px,
+ * cards below (a phone).
  */
 export function RegistryTable({ registries, appSlug, label, canTest, sort }: RegistryTableProps) {
   const header = (column: TRegistryListQuery["sort"], text: string, className?: string) => {
@@ -39,10 +39,8 @@ export function RegistryTable({ registries, appSlug, label, canTest, sort }: Reg
           <THead>
             <tr>
               {header("name", "Registry")}
-              <Th>Provider</Th>
-              <Th>Auth type</Th>
-              <Th>Status</Th>
-              {header("lastTested", "Last test")}
+              <Th>Type</Th>
+              {header("lastTested", "Status")}
               <Th>App access</Th>
               {canTest && (
                 <Th>
@@ -54,19 +52,20 @@ export function RegistryTable({ registries, appSlug, label, canTest, sort }: Reg
           <TBody>
             {registries.map((registry) => (
               <tr key={registry.id} data-registry-id={registry.id} className="align-top">
-                <Td className="min-w-48">
+                <Td className="min-w-40">
                   <Link href={hrefOf(registry)} className="font-medium break-all text-indigo-700 hover:underline dark:text-indigo-300">
                     {registry.name ?? registry.hostname}
                   </Link>
                   {registry.name && <p className="font-mono text-xs break-all text-zinc-500 dark:text-zinc-400">{registry.hostname}</p>}
                 </Td>
-                <Td className="whitespace-nowrap">{providerLabel(registry.provider)}</Td>
-                <Td className="whitespace-nowrap">{AUTH_TYPE_LABEL[registry.authType] ?? registry.authType}</Td>
-                <Td className="min-w-44">
+                <Td>
+                  <p>{providerLabel(registry.provider)}</p>
+                  <p className="text-xs text-zinc-600 dark:text-zinc-400">{AUTH_TYPE_LABEL[registry.authType] ?? registry.authType}</p>
+                </Td>
+                <Td className="min-w-40">
                   <RegistryStatus registry={registry} />
                 </Td>
-                <Td className="whitespace-nowrap text-zinc-600 dark:text-zinc-400">{registry.lastTestedAt ? <LocalTime value={registry.lastTestedAt.toISOString()} /> : "Never"}</Td>
-                <Td className="min-w-32 text-zinc-600 dark:text-zinc-400">{describeAppAccess(registry)}</Td>
+                <Td className="min-w-28 text-zinc-600 dark:text-zinc-400">{describeAppAccess(registry)}</Td>
                 {canTest && (
                   <Td>
                     <RegistryRowTest registryId={registry.id} label={registry.name ?? registry.hostname} href={hrefOf(registry)} />

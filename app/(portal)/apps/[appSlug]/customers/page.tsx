@@ -58,8 +58,9 @@ export default async function CustomersPage({ params, searchParams }: Props) {
                 { value: "revoked", label: "Revoked" },
               ],
             },
+            { name: "sort", label: "Sort by", value: query.sort, options: [{ value: "created", label: "Date added" }, { value: "name", label: "Name" }, { value: "expires", label: "Expiry" }] },
+            { name: "dir", label: "Order", value: query.dir, options: [{ value: "desc", label: "Descending (newest, Z→A)" }, { value: "asc", label: "Ascending (oldest, A→Z)" }] },
           ]}
-          keep={{ sort: query.sort === CUSTOMER_LIST_DEFAULTS.sort ? "" : query.sort, dir: query.dir === CUSTOMER_LIST_DEFAULTS.dir ? "" : query.dir }}
           clearHref={filtered ? clear : undefined}
         />
         {items.length > 0 ? (

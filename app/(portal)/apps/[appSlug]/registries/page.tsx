@@ -57,8 +57,10 @@ export default async function RegistriesPage({ params, searchParams }: Props) {
             { name: "auth", label: "Auth type", value: query.auth, options: [{ value: "", label: "Any auth type" }, ...REGISTRY_AUTH_TYPES.map((type) => ({ value: type, label: AUTH_TYPE_LABEL[type] }))] },
             { name: "provider", label: "Provider", value: query.provider, options: [{ value: "", label: "Any provider" }, ...REGISTRY_PROVIDERS.map((provider) => ({ value: provider, label: PROVIDER_LABEL[provider] }))] },
             { name: "scope", label: "Registries", value: query.scope, options: [{ value: "app", label: `Usable by ${application.name}` }, { value: "all", label: "All of the team" }] },
+            // Also the only sort control of the phone's cards.
+            { name: "sort", label: "Sort by", value: query.sort, options: [{ value: "name", label: "Name" }, { value: "hostname", label: "Hostname" }, { value: "lastTested", label: "Last test" }, { value: "created", label: "Date added" }] },
+            { name: "dir", label: "Order", value: query.dir, options: [{ value: "asc", label: "Ascending (A→Z, oldest first)" }, { value: "desc", label: "Descending (Z→A, newest first)" }] },
           ]}
-          keep={{ sort: query.sort === REGISTRY_LIST_DEFAULTS.sort ? "" : query.sort, dir: query.dir === REGISTRY_LIST_DEFAULTS.dir ? "" : query.dir }}
           clearHref={filtered ? href({ q: "", status: "", auth: "", provider: "" }) : undefined}
         />
         {items.length > 0 ? (
