@@ -88,6 +88,8 @@ test("the registries list filters by derived status, auth type and search, sorts
   await expect(table.getByText("Not tested since change", { exact: true })).toHaveCount(6);
 
   await page.getByRole("link", { name: "Clear filters" }).first().click();
+  await expect(page).toHaveURL(/\/registries$/);
+  await expect(filters.getByLabel("Status")).toHaveValue("");
   await page.getByRole("searchbox", { name: "Search" }).fill("reg-07");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(table.getByRole("row")).toHaveCount(2);

@@ -19,18 +19,22 @@ export interface ListFiltersProps {
   keep?: Record<string, string>;
   /** The list with no filters, for "Clear"; shown while a filter is set. */
   clearHref?: string | undefined;
-  /** Extra fields (dates). */
+  /** Extra fields (dates), and their current values (so the form shows new ones after a navigation). */
   children?: React.ReactNode;
+  childValues?: string[];
 }
 
 /**
  * A list's search and filters as a plain GET form: the URL is the state, so
  * it works before hydration, with the back button and as a shared link.
  */
-export function ListFilters({ label, search, selects, keep = {}, clearHref, children }: ListFiltersProps) {
+export function ListFilters({ label, search, selects, keep = {}, clearHref, children, childValues = [] }: ListFiltersProps) {
   const id = label.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  // The controls are uncontrolled (defaultValue): a client-side navigation to
+  // other filters (Clear filters, a link) must remount them to show the new values.
+  const state = JSON.stringify([search?.value, selects.map((select) => select.value), keep, childValues]);
   return (
-    <form role="search" aria-label={label} action="" className="flex flex-wrap items-end gap-3">
+    <form key={state} role="search" aria-label={label} action="" className="flex flex-wrap items-end gap-3">
       {search && (
         <div className="flex min-w-48 flex-1 flex-col gap-1 sm:max-w-xs">
           <label htmlFor={`${id}-q`} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">

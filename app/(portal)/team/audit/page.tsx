@@ -48,6 +48,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
           ]}
           keep={{ targetId: query.targetId }}
           clearHref={filtered ? clear : undefined}
+          childValues={[query.from, query.to]}
         >
           <div className="flex flex-col gap-1">
             <label htmlFor="audit-from" className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
