@@ -97,8 +97,9 @@ test("the registries list filters by derived status, auth type and search, sorts
 
   // Sorting by the registry column, twice: A→Z, then Z→A.
   await page.goto(`/apps/${application.slug}/registries`);
+  await expect(table.getByRole("columnheader", { name: /Registry/ })).toHaveAttribute("aria-sort", "ascending");
   await table.getByRole("link", { name: /^Registry/ }).click();
-  await expect(page).toHaveURL(/dir=desc/);
+  await expect(page).toHaveURL(/dir=desc/, { timeout: 30_000 });
   await expect(table.getByRole("row").nth(1)).toContainText("reg-59-never");
   await expect(table.getByRole("columnheader", { name: /Registry/ })).toHaveAttribute("aria-sort", "descending");
 });

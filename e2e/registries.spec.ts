@@ -104,7 +104,7 @@ test("adds an ECR registry with an access key; the secret never reaches the brow
   expect(await server.loadRegistryCredentials(vendor.teamId, registryId)).toMatchObject({ accessKeyId: "AKIAE2EACCOUNTB00002" });
 
   await page.goto("/team/audit");
-  for (const text of ["Added a registry", "Changed a registry", "Replaced a registry's credentials"]) await expect(page.getByText(text).first()).toBeVisible();
+  for (const text of ["Added a registry", "Changed a registry", "Replaced a registry's credentials"]) await expect(page.getByRole("table", { name: "Audit events" }).getByText(text).first()).toBeVisible();
 
   // Not in any HTML, RSC payload, server-action result or API response the browser received.
   for (const path of [`/apps/${application.slug}/registries`, `/apps/${application.slug}/registries/${registryId}`]) {
