@@ -63,7 +63,7 @@ beforeAll(async () => {
   await prisma.registry.updateMany({ where: { id: ids["delta-changed"]!, teamId }, data: { connectionChangedAt: new Date(now - HOUR) } });
   // Another team's registry, named to match every search below.
   const other = await signUp({ name: "Other", email: `list-other-${unique()}@example.com`, password: "a long enough passphrase", teamName: "Other" });
-  await createRegistry(other.teamId, { userId: other.userId, email: "x@example.com" }, ZCreateRegistryInput.parse({ provider: "ecr", name: "alpha-other-team", hostname: "999999999999.dkr.ecr.eu-west-1.amazonaws.com", authType: "ambient", accessKeyId: "", secretAccessKey: "", roleArn: "", allApplications: true, applicationIds: [] }));
+  await createRegistry(other.teamId, { userId: other.userId, email: "x@example.com" }, ZCreateRegistryInput.parse({ provider: "ecr", name: "alpha-other-team", hostname: "999999999999.dkr.ecr.eu-west-1.amazonaws.com", authType: "iam_role", accessKeyId: "", secretAccessKey: "", roleArn: "arn:aws:iam::999999999999:role/Pull", allApplications: true, applicationIds: [] }));
 });
 
 describe("searchRegistries", () => {
