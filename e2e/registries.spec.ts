@@ -107,7 +107,7 @@ test("adds an ECR registry with an access key; the secret never reaches the brow
   expect(await server.loadRegistryCredentials(vendor.teamId, registryId)).toMatchObject({ accessKeyId: "AKIAE2EACCOUNTB00002" });
 
   await page.goto("/team/audit");
-  for (const text of ["Added a registry", "Changed a registry", "Replaced a registry's credentials"]) await expect(page.getByText(text).first()).toBeVisible();
+  for (const text of ["Added a registry", "Changed a registry", "Replaced a registry's credentials"]) await expect(page.getByRole("table", { name: "Audit events" }).getByText(text).first()).toBeVisible();
 
   // Not in any HTML, RSC payload, server-action result or API response the browser received.
   for (const path of [`/apps/${application.slug}/registries`, `/apps/${application.slug}/registries/${registryId}`]) {
@@ -215,7 +215,7 @@ test("edits app access, then deletes the registry after confirmation; the audit 
   await expect(page.getByRole("heading", { name: "public.ecr.aws", level: 1 })).toBeVisible();
   await page.getByRole("tab", { name: "Settings" }).click();
 
-  // App access: only Backend; the registry then shows under Web's "other registries".
+  // App access: only Backend; Web's list then says the team has one registry Web may not use.
   await page.getByRole("radio", { name: "Only the applications I choose" }).check();
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByText("Choose at least one application, or give all applications access.")).toBeVisible();
@@ -225,7 +225,9 @@ test("edits app access, then deletes the registry after confirmation; the audit 
   await expect(page.getByRole("definition").filter({ hasText: /^Backend$/ })).toBeVisible();
   await page.goto(`/apps/${web.slug}/registries`);
   await expect(page.getByText("No registries yet")).toBeVisible();
-  await expect(page.getByRole("table", { name: "Registries not shared with Web" }).getByText("public.ecr.aws")).toBeVisible();
+  await expect(page.getByText("1 other registry of the team is not shared with Web.")).toBeVisible();
+  await page.getByRole("link", { name: "Show all of the team's registries" }).click();
+  await expect(page.getByRole("table", { name: "Registries of the team" }).getByText("public.ecr.aws")).toBeVisible();
   await page.goto(`/apps/${api.slug}/registries`);
   await page.getByRole("table", { name: "Registries Backend can use" }).getByRole("link", { name: "public.ecr.aws" }).click();
 
@@ -240,7 +242,8 @@ test("edits app access, then deletes the registry after confirmation; the audit 
   await expect(page.getByText("No registries yet")).toBeVisible();
 
   await page.goto("/team/audit");
-  for (const text of ["Added a registry", "Changed a registry", "Removed a registry"]) await expect(page.getByText(text).first()).toBeVisible();
+  const events = page.getByRole("table", { name: "Audit events" });
+  for (const text of ["Added a registry", "Changed a registry", "Removed a registry"]) await expect(events.getByText(text).first()).toBeVisible();
 });
 
 test("a viewer sees registries without edit controls, and the server refuses their actions", async ({ browser }) => {

@@ -111,6 +111,13 @@ const EnvSchema = z
     PROXY_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: "must be a number" }).int().min(1, { error: "must be at least 1" }).default(600),
     PROXY_STALE_TAG_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).int().min(0).default(3600),
     PROXY_UPSTREAM_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(100).default(30_000),
+    // Scheduled re-test of verified registries (lib/registries/retest-scheduler.ts);
+    // a registry whose last test is older than the interval shows "stale".
+    REGISTRY_RETEST_INTERVAL_HOURS: z.coerce.number({ error: "must be a number of hours" }).min(1, { error: "must be at least 1 (hour)" }).max(24 * 30, { error: "must be at most 720 (30 days)" }).default(24),
+    REGISTRY_RETEST_ENABLED: z
+      .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+      .default("true")
+      .transform((value) => value === "true" || value === "1"),
     PROXY_ALLOWED_REDIRECT_ORIGINS: z
       .string()
       .optional()

@@ -21,6 +21,7 @@ import { stampClientAddress } from "@/lib/http/client-address";
 import { serveIssuerDocument } from "@/lib/oidc/published-response";
 import { flushAccessLog } from "@/lib/proxy/access-log";
 import { handleProxyRequest } from "@/lib/proxy/handler";
+import { startRetestScheduler } from "@/lib/registries/retest-scheduler";
 import { findProjectRoot } from "./lib/project-root";
 
 process.on("uncaughtException", (error) => {
@@ -55,12 +56,14 @@ server.headersTimeout = 66_000;
 warmKeySnapshot();
 server.listen(port, hostname, () => log.info({ listen: `${hostname ?? "all interfaces"}:${port}` }, "portal listening"));
 const metricsServer = env.METRICS_LISTEN ? await startMetricsServer(env.METRICS_LISTEN) : null;
+const retestScheduler = startRetestScheduler();
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     log.info({ signal }, "stopping");
     server.close();
     metricsServer?.close();
+    retestScheduler.stop();
     void Promise.all([app.close(), flushAccessLog()]).finally(() => process.exit(0));
     server.closeAllConnections();
   });

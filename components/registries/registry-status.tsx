@@ -1,57 +1,47 @@
-import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { LocalTime } from "@/components/ui/local-time";
-import type { RegistryView } from "@/lib/registries/service";
+import type { RegistryStatusView } from "@/lib/registries/status";
 
-type StatusFields = Pick<RegistryView, "testStatus" | "lastTestedAt" | "verifiedAt" | "failingSince" | "lastTestError">;
-
-/** The registry's last test result as a badge with when, and for failures what went wrong. */
-export function RegistryStatus({ registry, detailed = false, withError = true }: { registry: StatusFields; detailed?: boolean; /** false where the Test panel already shows the failure. */ withError?: boolean }) {
-  const error = withError ? registry.lastTestError : null;
-  switch (registry.testStatus) {
-    case "verified":
-      return (
-        <StatusLine badge={<Badge tone="success" className="whitespace-nowrap">Verified</Badge>}>
-          {registry.verifiedAt && <LocalTime value={registry.verifiedAt.toISOString()} />}
-        </StatusLine>
-      );
-    case "failing":
-      return (
-        <StatusLine badge={<Badge tone="danger" className="whitespace-nowrap">Failing</Badge>} error={error} detailed={detailed}>
-          {registry.failingSince && (
-            <>
-              since <LocalTime value={registry.failingSince.toISOString()} />
-            </>
-          )}
-        </StatusLine>
-      );
-    case "unsafe":
-      return (
-        <StatusLine badge={<Badge tone="warning" className="whitespace-nowrap">Unsafe</Badge>} error={error} detailed={detailed}>
-          {registry.lastTestedAt && (
-            <>
-              tested <LocalTime value={registry.lastTestedAt.toISOString()} />
-            </>
-          )}
-        </StatusLine>
-      );
-    default:
-      return <StatusLine badge={<Badge className="whitespace-nowrap">Never tested</Badge>} />;
-  }
-}
-
-function StatusLine({ badge, children, error, detailed }: { badge: ReactNode; children?: ReactNode; error?: string | null; detailed?: boolean }) {
+/**
+ * The registry's status (lib/registries/status.ts) as a badge with when, and
+ * for a failing or unsafe registry why; a registry that stopped working also
+ * says until when it worked.
+ */
+export function RegistryStatus({
+  registry,
+  detailed = false,
+  withError = true,
+}: {
+  registry: { status: RegistryStatusView };
+  detailed?: boolean;
+  /** false where the Test panel already shows the failure. */
+  withError?: boolean;
+}) {
+  const { status } = registry;
+  const reason = withError ? status.reason : null;
   return (
-    <div className="min-w-0 space-y-1">
-      <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
-        {badge}
-        {children && <span>{children}</span>}
+    <div className="min-w-0 space-y-1" data-testid="registry-status" data-status={status.kind}>
+      <div className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400">
+        <Badge tone={status.tone} className="whitespace-nowrap">
+          {status.label}
+        </Badge>
+        {status.since && status.sinceLabel && (
+          <span>
+            {status.sinceLabel} <LocalTime value={status.since.toISOString()} />
+          </span>
+        )}
       </div>
-      {error && (
-        <p className={detailed ? "text-sm text-red-700 dark:text-red-300" : "line-clamp-2 max-w-md text-xs text-red-700 dark:text-red-300"} title={detailed ? undefined : error}>
-          {error}
+      {reason && (
+        <p className={detailed ? "text-sm text-red-700 dark:text-red-300" : "line-clamp-2 max-w-md text-xs text-red-700 dark:text-red-300"} title={detailed ? undefined : reason}>
+          {reason}
         </p>
       )}
+      {status.workedUntil && (
+        <p className="text-xs text-zinc-600 dark:text-zinc-400">
+          Last worked <LocalTime value={status.workedUntil.toISOString()} />
+        </p>
+      )}
+      {detailed && (status.kind === "stale" || status.kind === "changed") && <p className="text-sm text-zinc-600 dark:text-zinc-400">{status.explanation}</p>}
     </div>
   );
 }

@@ -3,6 +3,7 @@
 // of /api/registries/<id>/test; shows the last persisted result until then.
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { readRegistryTestEvents, startRegistryTest } from "@/components/registries/registry-test-stream";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -11,7 +12,7 @@ import { LocalTime } from "@/components/ui/local-time";
 import { Spinner } from "@/components/ui/spinner";
 import { ZRegistryTestInput } from "@/lib/registry-test/schema";
 import { formatDuration } from "@/lib/time/format";
-import type { RegistryTestEvent, RegistryTestResult, SetupStepRef, StepResult, StepStatus } from "@/lib/registry-test/steps";
+import type { RegistryTestResult, SetupStepRef, StepResult, StepStatus } from "@/lib/registry-test/steps";
 
 export interface SetupStepLink {
   id: SetupStepRef;
@@ -74,19 +75,14 @@ export function RegistryTestPanel({ registryId, canTest, lastResult, setupSteps 
     setFresh(true);
     requestAnimationFrame(() => progressRef.current?.focus());
     try {
-      const response = await fetch(`/api/registries/${encodeURIComponent(registryId)}/test`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(parsed.data),
-      });
-      if (!response.ok || !response.body) {
-        const body = (await response.json().catch(() => null)) as { error?: { message?: string; fieldErrors?: Record<string, string> } } | null;
-        if (body?.error?.fieldErrors?.image) setImageError(body.error.fieldErrors.image);
-        setFormError(body?.error?.message ?? `The test could not start (HTTP ${response.status}).`);
+      const started = await startRegistryTest(registryId, parsed.data);
+      if (!started.ok) {
+        if (started.fieldErrors?.image) setImageError(started.fieldErrors.image);
+        setFormError(started.message);
         setSteps(null);
         return;
       }
-      await readEvents(response.body, (event) => {
+      await readRegistryTestEvents(started.body, (event) => {
         if (event.type === "step") setSteps((current) => upsertStep(current ?? [], event.step));
         else if (event.type === "result") {
           setResult(event.result);
@@ -269,21 +265,4 @@ function upsertStep(steps: StepResult[], step: StepResult): StepResult[] {
   const next = steps.slice();
   next[index] = step;
   return next;
-}
-
-async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (event: RegistryTestEvent) => void): Promise<void> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let newline: number;
-    while ((newline = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, newline).trim();
-      buffer = buffer.slice(newline + 1);
-      if (line) onEvent(JSON.parse(line) as RegistryTestEvent);
-    }
-  }
 }

@@ -64,6 +64,10 @@ const next = spawn(...PORTAL_SERVER_COMMAND, {
     AUTH_ENDPOINT_OVERRIDES: providerRegistries.authOverrides.join(","),
     // As behind one reverse proxy: specs give each simulated client its own X-Forwarded-For address.
     TRUST_PROXY: "1",
+    // Specs seed registries in given states (stale, failing) and check what the
+    // pages show; a re-test in the background would change them under the spec.
+    // The scheduler itself is tested in lib/registries/retest-scheduler.test.ts.
+    REGISTRY_RETEST_ENABLED: "false",
     // The local AWS's layer storage (ECR's pre-signed redirects) is on its other loopback name.
     PROXY_ALLOWED_REDIRECT_ORIGINS: `http://localhost:${new URL(localAws.url).port}`,
     // No ambient AWS credentials leak into the portal from the test machine.

@@ -2,32 +2,11 @@ import "server-only";
 import { prisma } from "@/lib/db";
 import { keysetQuery, toPage, type PageRequest } from "@/lib/db/pagination";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { auditDateRange, type TAuditListQuery } from "@/lib/audit/list-query";
+import { pageWindow } from "@/lib/lists/search-params";
 
-export type AuditAction =
-  | "auth.signed_up"
-  | "auth.signed_in"
-  | "team.member_invited"
-  | "team.invite_revoked"
-  | "team.member_joined"
-  | "team.member_removed"
-  | "team.member_role_changed"
-  | "application.created"
-  | "application.renamed"
-  | "application.deleted"
-  | "registry.created"
-  | "registry.updated"
-  | "registry.secret_replaced"
-  | "registry.deleted"
-  | "registry.tested"
-  | "customer.created"
-  | "customer.updated"
-  | "customer.revoked"
-  | "customer.restored"
-  | "customer.license_regenerated"
-  | "oidc.thumbprint_refreshed"
-  | "api_token.created"
-  | "api_token.revoked"
-  | "api.request";
+export { AUDIT_ACTIONS, type AuditAction } from "@/lib/audit/actions";
+import type { AuditAction } from "@/lib/audit/actions";
 
 /** A signed-in person. */
 export interface UserActor {
@@ -131,3 +110,66 @@ export async function listAuditEventsPage(teamId: string, page: PageRequest) {
   return toPage(rows, page);
 }
 
+
+function auditWhere(teamId: string, query: TAuditListQuery): Prisma.AuditEventWhereInput {
+  const where: Prisma.AuditEventWhereInput = { teamId };
+  if (query.actor === "system") Object.assign(where, { actorUserId: null, actorTokenId: null });
+  else if (query.actor.startsWith("user:")) where.actorUserId = query.actor.slice(5);
+  else if (query.actor.startsWith("token:")) where.actorTokenId = query.actor.slice(6);
+  if (query.action) where.action = query.action;
+  if (query.target) where.targetType = query.target;
+  if (query.targetId) where.targetId = query.targetId;
+  const range = auditDateRange(query);
+  if (range.gte || range.lt) where.createdAt = range;
+  return where;
+}
+
+/** One page of the audit log page, newest first, with the same filters as the CSV export. */
+export async function searchAuditEvents(teamId: string, query: TAuditListQuery) {
+  await finishInterruptedTests(teamId);
+  const where = auditWhere(teamId, query);
+  const total = await prisma.auditEvent.count({ where });
+  const window = pageWindow(query.page, total);
+  const items = await prisma.auditEvent.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: window.skip, take: window.take, select: AUDIT_EVENT_FIELDS });
+  return { items, page: window };
+}
+
+export type AuditEventRecord = Awaited<ReturnType<typeof searchAuditEvents>>["items"][number];
+
+/**
+ * Every event the filters match, newest first, in keyset batches: for the
+ * CSV export, which streams them without holding them all in memory.
+ */
+export async function* auditEventBatches(teamId: string, query: TAuditListQuery, batchSize = 500): AsyncGenerator<AuditEventRecord[]> {
+  const where = auditWhere(teamId, query);
+  let cursor: string | undefined;
+  for (;;) {
+    const keyset = keysetQuery({ limit: batchSize, cursor }, "desc");
+    const rows = await prisma.auditEvent.findMany({ where: { AND: [where, keyset.where] }, orderBy: keyset.orderBy, take: keyset.take, select: AUDIT_EVENT_FIELDS });
+    const page = toPage(rows, { limit: batchSize, cursor });
+    if (page.items.length > 0) yield page.items;
+    if (!page.nextCursor) return;
+    cursor = page.nextCursor;
+  }
+}
+
+/**
+ * Who may appear in the actor filter: everyone who acted in the team (former
+ * members too, by the email they had), its API tokens, and the portal itself.
+ */
+export async function listAuditActors(teamId: string) {
+  const [people, tokens] = await Promise.all([
+    prisma.auditEvent.groupBy({ by: ["actorUserId", "actorEmail"], where: { teamId, actorUserId: { not: null } }, orderBy: { actorEmail: "asc" } }),
+    prisma.apiToken.findMany({ where: { teamId }, select: { id: true, name: true }, orderBy: { createdAt: "asc" } }),
+  ]);
+  const seen = new Set<string>();
+  const options: { value: string; label: string }[] = [];
+  for (const person of people) {
+    if (!person.actorUserId || seen.has(person.actorUserId)) continue;
+    seen.add(person.actorUserId);
+    options.push({ value: `user:${person.actorUserId}`, label: person.actorEmail ?? person.actorUserId });
+  }
+  for (const token of tokens) options.push({ value: `token:${token.id}`, label: `API token “${token.name}”` });
+  options.push({ value: "system", label: "System (the portal itself)" });
+  return options;
+}

@@ -23,6 +23,7 @@ export function describeConfiguration(env: Env): Record<string, unknown> {
     awsEndpointEcr: env.AWS_ENDPOINT_URL_ECR ?? "AWS regional",
     registryEndpointOverrides: env.REGISTRY_ENDPOINT_OVERRIDES ? "set" : "none",
     authEndpointOverrides: env.AUTH_ENDPOINT_OVERRIDES.length > 0 ? env.AUTH_ENDPOINT_OVERRIDES.map((override) => override.hostname).join(", ") : "none",
+    registryRetest: env.REGISTRY_RETEST_ENABLED ? `every ${env.REGISTRY_RETEST_INTERVAL_HOURS} h` : "off",
     metricsListen: env.METRICS_LISTEN ?? "off",
     logLevel: env.LOG_LEVEL ?? "info",
   };

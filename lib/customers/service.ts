@@ -1,12 +1,15 @@
 import "server-only";
 // Customers of an application and their licenses. Every query is scoped by
 // teamId; the encrypted license is read only by getCustomerLicense.
+import { auditChanges, type AuditedField } from "@/lib/audit/changes";
 import { recordAuditEvent, type AuditActor } from "@/lib/audit/service";
 import { getDataSecretBox } from "@/lib/crypto/data-secret-box";
 import { generateLicenseId, hashLicenseId, licenseHashCandidates, licenseState, type LicenseState } from "@/lib/customers/license";
 import { isLicenseIdFormat } from "@/lib/customers/license-id";
 import { expiryFromDate, ZCreateCustomerInput, ZUpdateCustomerInput } from "@/lib/customers/schema";
 import { prisma } from "@/lib/db";
+import type { TCustomerListQuery } from "@/lib/customers/list-query";
+import { pageWindow } from "@/lib/lists/search-params";
 import { keysetQuery, toPage, type Page, type PageRequest } from "@/lib/db/pagination";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
@@ -49,6 +52,25 @@ export async function listCustomers(teamId: string, applicationId: string, optio
     prisma.customer.count({ where }),
   ]);
   return { customers: rows.map(toView), total };
+}
+
+/** One page of the customers list (lib/customers/list-query.ts): search, license state, sort. */
+export async function searchCustomers(teamId: string, applicationId: string, query: TCustomerListQuery, now = new Date()) {
+  const where: Prisma.CustomerWhereInput = { AND: [customerSearchWhere(teamId, applicationId, query.q), stateWhere(query.state, now)] };
+  const dir = query.dir;
+  const orderBy: Prisma.CustomerOrderByWithRelationInput[] =
+    query.sort === "name" ? [{ name: dir }, { id: dir }] : query.sort === "expires" ? [{ expiresAt: { sort: dir, nulls: "last" } }, { id: dir }] : [{ createdAt: dir }, { id: dir }];
+  const total = await prisma.customer.count({ where });
+  const window = pageWindow(query.page, total);
+  const rows = await prisma.customer.findMany({ where, orderBy, skip: window.skip, take: window.take, select: CUSTOMER_FIELDS });
+  return { items: rows.map(toView), page: window };
+}
+
+function stateWhere(state: TCustomerListQuery["state"], now: Date): Prisma.CustomerWhereInput {
+  if (state === "revoked") return { revokedAt: { not: null } };
+  if (state === "expired") return { revokedAt: null, expiresAt: { lte: now } };
+  if (state === "active") return { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
+  return {};
 }
 
 /** The same search as listCustomers, one keyset page at a time (newest first), for the REST API. */
@@ -100,16 +122,19 @@ export async function createCustomer(teamId: string, actor: AuditActor, input: P
   return { customer: toView(customer), licenseId };
 }
 
+const AUDITED_CUSTOMER_FIELDS: AuditedField<{ name: string; email: string | null; expiresAt: Date | null }>[] = [
+  { label: "Name", value: (customer) => customer.name },
+  { label: "Email", value: (customer) => customer.email },
+  { label: "Expires", value: (customer) => customer.expiresAt?.toISOString() ?? "never" },
+];
+
 export async function updateCustomer(teamId: string, actor: AuditActor, input: ParsedUpdate): Promise<CustomerView> {
   const existing = await prisma.customer.findFirst({ where: { id: input.customerId, teamId }, select: CUSTOMER_FIELDS });
   if (!existing) throw NOT_FOUND();
   const expiresAt = expiryFromDate(input.expiresOn);
   const row = await prisma.customer.update({ where: { id: existing.id, teamId }, data: { name: input.name, email: input.email, expiresAt }, select: CUSTOMER_FIELDS });
-  const changes: Record<string, string | null> = {};
-  if (existing.name !== row.name) changes.name = row.name;
-  if (existing.email !== row.email) changes.email = row.email;
-  if (existing.expiresAt?.getTime() !== row.expiresAt?.getTime()) changes.expiresAt = row.expiresAt?.toISOString() ?? "never";
-  await recordAuditEvent(teamId, actor, "customer.updated", { type: "customer", id: row.id }, { customer: row.name, ...changes });
+  const changes = auditChanges(existing, row, AUDITED_CUSTOMER_FIELDS);
+  await recordAuditEvent(teamId, actor, "customer.updated", { type: "customer", id: row.id }, { customer: row.name, changes });
   return toView(row);
 }
 

@@ -3,6 +3,7 @@ import "server-only";
 // credentials column is never selected here (the Prisma client omits it by
 // default; see lib/registries/credentials.ts for the one reader).
 import { parseEcrHostname } from "@/lib/aws/ecr-hostname";
+import { auditChanges, type AuditedField } from "@/lib/audit/changes";
 import { resolveRoleReference } from "@/lib/aws/role-reference";
 import { recordAuditEvent, type AuditActor } from "@/lib/audit/service";
 import { prisma } from "@/lib/db";
@@ -13,8 +14,11 @@ import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
 import { AMBIENT_DISABLED_MESSAGE, encryptRegistrySecret, type RegistrySecret } from "@/lib/registries/credentials";
 import { parseProviderHostname, type GenericFlavor } from "@/lib/registries/providers";
 import { parseServiceAccountKey } from "@/lib/registries/providers/google";
-import { AUTH_TYPE_LABEL, type RegistryAuthType, type RegistryProvider, type RegistryTestStatus, type TCreateRegistryInput, type TUpdateRegistryInput } from "@/lib/registries/schema";
+import { AUTH_TYPE_LABEL, PROVIDER_LABEL, type RegistryAuthType, type RegistryProvider, type RegistryTestStatus, type TCreateRegistryInput, type TUpdateRegistryInput } from "@/lib/registries/schema";
 import { maskAccessKeyId, maskSecret, parseRegistrySettings, type RegistrySettings } from "@/lib/registries/settings";
+import { registryStatusView, type RegistryStatusKind, type RegistryStatusView } from "@/lib/registries/status";
+import type { TRegistryListQuery } from "@/lib/registries/list-query";
+import { pageWindow } from "@/lib/lists/search-params";
 
 const REGISTRY_FIELDS = {
   id: true,
@@ -31,6 +35,7 @@ const REGISTRY_FIELDS = {
   verifiedAt: true,
   failingSince: true,
   lastTestError: true,
+  connectionChangedAt: true,
   applications: { select: { application: { select: { id: true, name: true, slug: true } } } },
 } as const satisfies Prisma.RegistrySelect;
 
@@ -78,8 +83,17 @@ export interface RegistryView {
   verifiedAt: Date | null;
   failingSince: Date | null;
   lastTestError: string | null;
+  /** When an edit last changed how the portal authenticates. */
+  connectionChangedAt: Date | null;
+  /** What the status means now (stale, not tested since change, …): lib/registries/status.ts. */
+  status: RegistryStatusView;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** How long a passed test counts as current: REGISTRY_RETEST_INTERVAL_HOURS. */
+export function registryStaleAfterMs(): number {
+  return getEnv().REGISTRY_RETEST_INTERVAL_HOURS * 3_600_000;
 }
 
 function toView(row: RegistryRow): RegistryView {
@@ -107,6 +121,8 @@ function toView(row: RegistryRow): RegistryView {
     verifiedAt: row.verifiedAt,
     failingSince: row.failingSince,
     lastTestError: row.lastTestError,
+    connectionChangedAt: row.connectionChangedAt,
+    status: registryStatusView(row, { now: new Date(), staleAfterMs: registryStaleAfterMs() }),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -139,6 +155,58 @@ export async function listRegistriesPage(teamId: string, page: PageRequest): Pro
   const rows = await prisma.registry.findMany({ where: { teamId, ...query.where }, orderBy: query.orderBy, take: query.take, select: REGISTRY_FIELDS });
   const { items, nextCursor } = toPage(rows, page);
   return { items: items.map(toView), nextCursor };
+}
+
+/**
+ * One page of the registries list (lib/registries/list-query.ts). Status
+ * filters are the derived statuses (stale, not tested since change), turned
+ * into conditions on the stored fields as of `now`.
+ */
+export async function searchRegistries(teamId: string, query: TRegistryListQuery, options: { applicationId: string; now?: Date }) {
+  const now = options.now ?? new Date();
+  const where: Prisma.RegistryWhereInput = { teamId };
+  const and: Prisma.RegistryWhereInput[] = [];
+  if (query.q) and.push({ OR: [{ name: { contains: query.q, mode: "insensitive" } }, { hostname: { contains: query.q, mode: "insensitive" } }] });
+  if (query.status) and.push(statusWhere(query.status, new Date(now.getTime() - registryStaleAfterMs())));
+  if (query.auth) and.push({ authType: query.auth });
+  if (query.provider) and.push({ provider: query.provider });
+  if (query.scope === "app") and.push({ OR: [{ allApplications: true }, { applications: { some: { applicationId: options.applicationId } } }] });
+  if (and.length > 0) where.AND = and;
+
+  const dir = query.dir;
+  const orderBy: Prisma.RegistryOrderByWithRelationInput[] =
+    query.sort === "hostname"
+      ? [{ hostname: dir }, { id: dir }]
+      : query.sort === "lastTested"
+        ? [{ lastTestedAt: { sort: dir, nulls: "last" } }, { id: dir }]
+        : query.sort === "created"
+          ? [{ createdAt: dir }, { id: dir }]
+          : [{ name: { sort: dir, nulls: "last" } }, { hostname: dir }, { id: dir }];
+
+  const total = await prisma.registry.count({ where });
+  const window = pageWindow(query.page, total);
+  const rows = await prisma.registry.findMany({ where, orderBy, skip: window.skip, take: window.take, select: REGISTRY_FIELDS });
+  return { items: rows.map(toView), page: window };
+}
+
+function statusWhere(kind: RegistryStatusKind, staleBefore: Date): Prisma.RegistryWhereInput {
+  switch (kind) {
+    case "never":
+      return { testStatus: "never", connectionChangedAt: null };
+    case "changed":
+      return { testStatus: "never", connectionChangedAt: { not: null } };
+    case "verified":
+      return { testStatus: "verified", lastTestedAt: { gte: staleBefore } };
+    case "stale":
+      return { testStatus: "verified", OR: [{ lastTestedAt: { lt: staleBefore } }, { lastTestedAt: null }] };
+    default:
+      return { testStatus: kind };
+  }
+}
+
+/** How many registries of the team the application may not use (the list says so when showing only its own). */
+export async function countRegistriesNotShared(teamId: string, applicationId: string): Promise<number> {
+  return prisma.registry.count({ where: { teamId, allApplications: false, applications: { none: { applicationId } } } });
 }
 
 export async function getRegistry(teamId: string, registryId: string): Promise<RegistryView | null> {
@@ -260,6 +328,9 @@ export async function updateRegistry(teamId: string, actor: AuditActor, input: T
   const appAccessChanged = value.allApplications !== existing.allApplications || value.applicationIds.slice().sort().join() !== existingAppIds.join();
   if (appAccessChanged) changed.push("app access");
   const connectionChanged = replacingKey || changed.some((field) => field !== "name" && field !== "app access" && field !== "flavor");
+  const before: AuditedRegistry = { name: existing.name, provider: existing.provider, hostname: existing.hostname, authType: existing.authType, roleArn: existing.roleArn, username: existing.username, tenantId: existing.tenantId, clientId: existing.clientId, flavor: existing.flavor };
+  const after: AuditedRegistry = { name: value.name, provider: value.provider, hostname: value.hostname, authType: value.authType, roleArn: value.roleArn, username: value.authType === "basic" ? input.username.trim() : null, tenantId: value.authType === "service_principal" ? input.tenantId.trim() : null, clientId: value.authType === "service_principal" ? input.clientId.trim().toLowerCase() : null, flavor: value.provider === "generic" ? input.flavor : null };
+  const changes = auditChanges(before, after, AUDITED_REGISTRY_FIELDS);
 
   try {
     await prisma.$transaction(async (tx) => {
@@ -276,7 +347,7 @@ export async function updateRegistry(teamId: string, actor: AuditActor, input: T
           ...(secret ? { encryptedCredentials: encryptRegistrySecret(teamId, existing.id, secret) } : {}),
           ...(!needsSecret ? { encryptedCredentials: null } : {}),
           // A past result says nothing about a changed connection.
-          ...(connectionChanged ? NO_TEST_YET : {}),
+          ...(connectionChanged ? { ...NO_TEST_YET, connectionChangedAt: new Date() } : {}),
         },
         select: { id: true },
       });
@@ -293,7 +364,7 @@ export async function updateRegistry(teamId: string, actor: AuditActor, input: T
           actor,
           "registry.updated",
           target,
-          { registry: registryLabel(value), changed, ...(appAccessChanged ? await appAccessMetadata(tx, teamId, value) : {}) },
+          { registry: registryLabel(value), changed, changes, ...(appAccessChanged ? await appAccessMetadata(tx, teamId, value) : {}) },
           tx,
         );
       }
@@ -316,6 +387,32 @@ export async function deleteRegistry(teamId: string, actor: AuditActor, registry
     await recordAuditEvent(teamId, actor, "registry.deleted", { type: "registry", id: existing.id }, { name: existing.name, hostname: existing.hostname }, tx);
   });
 }
+
+interface AuditedRegistry {
+  name: string | null;
+  provider: RegistryProvider;
+  hostname: string;
+  authType: RegistryAuthType;
+  roleArn: string | null;
+  username: string | null;
+  tenantId: string | null;
+  clientId: string | null;
+  flavor: GenericFlavor | null;
+}
+
+// App access is recorded by appAccessMetadata (names, not IDs); the access key
+// by its own "registry.secret_replaced" event with the masked key ID.
+const AUDITED_REGISTRY_FIELDS: AuditedField<AuditedRegistry>[] = [
+  { label: "Name", value: (registry) => registry.name },
+  { label: "Provider", value: (registry) => PROVIDER_LABEL[registry.provider] },
+  { label: "Hostname", value: (registry) => registry.hostname },
+  { label: "Auth type", value: (registry) => AUTH_TYPE_LABEL[registry.authType] },
+  { label: "Role ARN", value: (registry) => registry.roleArn },
+  { label: "Username", value: (registry) => registry.username },
+  { label: "Tenant ID", value: (registry) => registry.tenantId },
+  { label: "Client ID", value: (registry) => registry.clientId },
+  { label: "Registry product", value: (registry) => registry.flavor },
+];
 
 async function appAccessMetadata(client: Pick<typeof prisma, "application">, teamId: string, value: { allApplications: boolean; applicationIds: string[] }) {
   if (value.allApplications) return { appAccess: "all applications" };

@@ -17,7 +17,7 @@ import { PROVIDERS, type RegistryProviderModule } from "@/lib/registries/provide
 import { getAuthEndpoints } from "@/lib/registry-auth/endpoints";
 import { getRegistry, registryLabel, type RegistryView } from "@/lib/registries/service";
 import type { TestEndpoints } from "@/lib/registry-test/endpoints";
-import { claimTestSlot, TESTS_PER_MINUTE } from "@/lib/registry-test/rate-limit";
+import { claimTestSlot, TESTS_PER_MINUTE, type TestTrigger } from "@/lib/registry-test/rate-limit";
 import { runOciRegistryTest } from "@/lib/registry-test/run-oci-test";
 import { runRegistryTest, type RegistryTestRun, type RegistryTestTarget } from "@/lib/registry-test/run-test";
 import { parseImageReference, type ImageReference, type TRegistryTestInput } from "@/lib/registry-test/schema";
@@ -56,7 +56,13 @@ export interface PreparedRegistryTest {
  * registry, bad input, an incomplete registry, the rate limit), so the
  * caller can answer with a status code before streaming the steps.
  */
-export async function prepareRegistryTest(team: { id: string; publicId: string }, actor: AuditActor, registryId: string, input: TRegistryTestInput): Promise<PreparedRegistryTest> {
+export async function prepareRegistryTest(
+  team: { id: string; publicId: string },
+  actor: AuditActor | null,
+  registryId: string,
+  input: TRegistryTestInput,
+  trigger: TestTrigger = "manual",
+): Promise<PreparedRegistryTest> {
   const registry = await getRegistry(team.id, registryId);
   if (!registry) throw NOT_FOUND();
   const provider = PROVIDERS[registry.provider];
@@ -73,7 +79,7 @@ export async function prepareRegistryTest(team: { id: string; publicId: string }
   if (!credentials) throw NOT_FOUND();
   const target = provider.login.kind === "ecr" ? ecrTarget(team, registryId, registry.hostname, credentials) : ({ kind: "oci", provider, hostname: hostname.value, credentials } as const);
 
-  const slot = await claimTestSlot(team.id, actor, { id: registry.id, label: registryLabel(registry) });
+  const slot = await claimTestSlot(team.id, actor, { id: registry.id, label: registryLabel(registry) }, new Date(), trigger);
   if (!slot.ok) throw new RateLimitedError(slot.retryAfterSeconds);
 
   return { run: (onStep) => runAndRecord(team, registry, target, slot.auditEventId, image, onStep) };

@@ -5,13 +5,22 @@ import { prisma } from "@/lib/db";
 import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
 import { INVITE_LIFETIME_MS, findUsableInvite, newInviteToken } from "@/lib/teams/invites";
 import type { TChangeRoleInput, TInviteMemberInput } from "@/lib/teams/schema";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { pageWindow } from "@/lib/lists/search-params";
+import type { TMemberListQuery } from "@/lib/teams/list-query";
 
-export async function listMembers(teamId: string) {
-  return prisma.membership.findMany({
-    where: { teamId },
-    orderBy: { createdAt: "asc" },
-    select: { id: true, role: true, createdAt: true, user: { select: { id: true, email: true, name: true } } },
-  });
+/** One page of the members list (lib/teams/list-query.ts). */
+export async function searchMembers(teamId: string, query: TMemberListQuery) {
+  const where: Prisma.MembershipWhereInput = { teamId };
+  if (query.q) where.user = { OR: [{ name: { contains: query.q, mode: "insensitive" } }, { email: { contains: query.q, mode: "insensitive" } }] };
+  if (query.role) where.role = query.role;
+  const dir = query.dir;
+  const orderBy: Prisma.MembershipOrderByWithRelationInput[] =
+    query.sort === "name" ? [{ user: { name: dir } }, { id: dir }] : query.sort === "email" ? [{ user: { email: dir } }, { id: dir }] : [{ createdAt: dir }, { id: dir }];
+  const total = await prisma.membership.count({ where });
+  const window = pageWindow(query.page, total);
+  const items = await prisma.membership.findMany({ where, orderBy, skip: window.skip, take: window.take, select: { id: true, role: true, createdAt: true, user: { select: { id: true, email: true, name: true } } } });
+  return { items, page: window };
 }
 
 export async function listPendingInvites(teamId: string) {

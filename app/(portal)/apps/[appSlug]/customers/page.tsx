@@ -1,31 +1,36 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { CustomerTable } from "@/components/customers/customer-table";
-import { Button, ButtonLink } from "@/components/ui/button";
+import { ListFilters } from "@/components/lists/list-filters";
+import { Pager } from "@/components/lists/pager";
+import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Input } from "@/components/ui/input";
 import { PageHeader } from "@/components/ui/page-header";
 import { getApplicationBySlug } from "@/lib/applications/service";
 import { requireSession } from "@/lib/auth/session";
-import { CUSTOMER_LIST_LIMIT, listCustomers } from "@/lib/customers/service";
+import { CUSTOMER_LIST_DEFAULTS, ZCustomerListQuery, type TCustomerListQuery } from "@/lib/customers/list-query";
+import { searchCustomers } from "@/lib/customers/service";
+import { firstValues, listHref, type RawSearchParams } from "@/lib/lists/search-params";
 import { roleAtLeast } from "@/lib/teams/roles";
 
 export const metadata: Metadata = { title: "Customers" };
 
-type Props = { params: Promise<{ appSlug: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+type Props = { params: Promise<{ appSlug: string }>; searchParams: Promise<RawSearchParams> };
 
 export default async function CustomersPage({ params, searchParams }: Props) {
   const session = await requireSession();
   const application = await getApplicationBySlug(session.team.id, (await params).appSlug);
   if (!application) notFound();
-  const rawSearch = (await searchParams).q;
-  const search = (Array.isArray(rawSearch) ? rawSearch[0] : rawSearch)?.slice(0, 200) ?? "";
-  const { customers, total } = await listCustomers(session.team.id, application.id, { search });
+  const query = ZCustomerListQuery.parse(firstValues(await searchParams));
+  const { items, page } = await searchCustomers(session.team.id, application.id, query);
   const canEdit = roleAtLeast(session.role, "MEMBER");
-  const addHref = `/apps/${application.slug}/customers/new`;
+  const path = `/apps/${application.slug}/customers`;
+  const href = (changes: Partial<TCustomerListQuery>) => listHref(path, query, CUSTOMER_LIST_DEFAULTS, changes);
+  const filtered = query.q !== "" || query.state !== "";
+  const clear = href({ q: "", state: "" });
   const addButton = canEdit && (
-    <ButtonLink href={addHref} variant="primary">
+    <ButtonLink href={`${path}/new`} variant="primary">
       Add customer
     </ButtonLink>
   );
@@ -38,26 +43,37 @@ export default async function CustomersPage({ params, searchParams }: Props) {
         actions={addButton}
       />
       <div className="space-y-4">
-        <form role="search" action="" className="flex max-w-lg gap-2">
-          <label htmlFor="customer-search" className="sr-only">
-            Search customers
-          </label>
-          <Input id="customer-search" name="q" type="search" defaultValue={search} placeholder="Name, email or license ID" compact />
-          <Button type="submit" variant="secondary" size="sm" className="h-9">
-            Search
-          </Button>
-        </form>
-        {customers.length > 0 ? (
+        <ListFilters
+          label="Filter customers"
+          search={{ label: "Search customers", value: query.q, placeholder: "Name, email or license ID" }}
+          selects={[
+            {
+              name: "state",
+              label: "License",
+              value: query.state,
+              options: [
+                { value: "", label: "Any state" },
+                { value: "active", label: "Active" },
+                { value: "expired", label: "Expired" },
+                { value: "revoked", label: "Revoked" },
+              ],
+            },
+            { name: "sort", label: "Sort by", value: query.sort, options: [{ value: "created", label: "Date added" }, { value: "name", label: "Name" }, { value: "expires", label: "Expiry" }] },
+            { name: "dir", label: "Order", value: query.dir, options: [{ value: "desc", label: "Descending (newest, Z→A)" }, { value: "asc", label: "Ascending (oldest, A→Z)" }] },
+          ]}
+          clearHref={filtered ? clear : undefined}
+        />
+        {items.length > 0 ? (
           <Card flush>
-            <CustomerTable customers={customers} appSlug={application.slug} />
-            {total > customers.length && (
-              <p className="border-t border-zinc-200 px-4 py-3 text-sm text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
-                Showing the newest {CUSTOMER_LIST_LIMIT} of {total}. Search to find the others.
-              </p>
-            )}
+            <CustomerTable customers={items} appSlug={application.slug} sort={{ query, hrefFor: (sort, dir) => href({ sort, dir }) }} />
+            <Pager info={page} noun="customers" hrefFor={(number) => href({ page: number })} />
           </Card>
-        ) : search ? (
-          <EmptyState title="No matching customers" description={`Nothing matches “${search}”. Search by part of the name or email, or paste a whole license ID.`} />
+        ) : filtered ? (
+          <EmptyState
+            title="No matching customers"
+            description={query.q ? `Nothing matches “${query.q}” with these filters. Search by part of the name or email, or paste a whole license ID.` : "No customer matches these filters."}
+            action={<ButtonLink href={clear}>Clear filters</ButtonLink>}
+          />
         ) : (
           <EmptyState
             title="No customers yet"

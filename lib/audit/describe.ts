@@ -1,4 +1,5 @@
-// Audit events in plain words for the audit log page.
+// Audit events in plain words, for the audit log page and its CSV export. Pure.
+import { readAuditChanges } from "@/lib/audit/changes";
 import { ROLE_LABEL, type TeamRole } from "@/lib/teams/roles";
 
 const ACTION_TEXT: Record<string, string> = {
@@ -52,8 +53,12 @@ export function describeTargetType(targetType: string): string {
  */
 export function describeMetadata(metadata: unknown): string[] {
   if (!metadata || typeof metadata !== "object" || Array.isArray(metadata)) return [];
-  const entries = Object.entries(metadata as Record<string, unknown>).filter(([, value]) => value !== null && value !== undefined && value !== "");
-  const lines: string[] = [];
+  const changes = readAuditChanges(metadata);
+  // "changes" (lib/audit/changes.ts) says the same as the older "changed" list, with values.
+  const entries = Object.entries(metadata as Record<string, unknown>).filter(
+    ([key, value]) => value !== null && value !== undefined && value !== "" && key !== "changes" && !(key === "changed" && changes.length > 0),
+  );
+  const lines: string[] = changes.map((change) => ("changed" in change ? `${change.field}: changed` : `${change.field}: ${formatChangeValue(change.from)} → ${formatChangeValue(change.to)}`));
   const record = Object.fromEntries(entries);
   if ("from" in record && "to" in record) lines.push(`${formatValue(record.from)} → ${formatValue(record.to)}`);
   for (const [key, value] of entries) {
@@ -61,6 +66,11 @@ export function describeMetadata(metadata: unknown): string[] {
     lines.push(`${humanize(key)}: ${formatValue(value)}`);
   }
   return lines;
+}
+
+function formatChangeValue(value: unknown): string {
+  if (value === null || value === "" || (Array.isArray(value) && value.length === 0)) return "(none)";
+  return formatValue(value);
 }
 
 function formatValue(value: unknown): string {
@@ -77,4 +87,11 @@ function humanize(key: string): string {
     .trim()
     .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Who acted: the person's email, the API token's name, or the portal itself. */
+export function describeActor(event: { actorEmail: string | null; actorToken?: { name: string } | null }): string {
+  if (event.actorEmail) return event.actorEmail;
+  if (event.actorToken) return `API token “${event.actorToken.name}”`;
+  return "System";
 }
