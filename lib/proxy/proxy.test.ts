@@ -9,6 +9,7 @@ import { revokeCustomer, regenerateLicense } from "@/lib/customers/service";
 import { prisma } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { flushAccessLog } from "@/lib/proxy/access-log";
+import { forgetFreshManifests } from "@/lib/proxy/fresh-manifests";
 import { clearCustomerCache, clearRegistryCache } from "@/lib/proxy/auth";
 import { resetProxyLimits } from "@/lib/proxy/handler";
 import { forgetManifestWrites } from "@/lib/proxy/manifest-cache";
@@ -34,6 +35,7 @@ beforeEach(() => {
   clearRegistryCache();
   resetProxyLimits();
   forgetManifestWrites();
+  forgetFreshManifests();
   world.aws.setRegistryFault(null);
 });
 
@@ -433,6 +435,8 @@ describe("upstream credentials", () => {
     const { licenseId, name } = await pullSetup();
     expect((await request(`/v2/${name}/manifests/1.0`, { auth: basic(licenseId), method: "HEAD" })).status).toBe(200);
     world.aws.expireRegistryTokens();
+    // As once PROXY_MANIFEST_FRESH_SECONDS has passed: the next HEAD asks the registry.
+    forgetFreshManifests();
     const before = world.aws.callCounts();
     // HEAD first, as docker does: its 403 has no body to tell expiry from a missing permission.
     expect((await request(`/v2/${name}/manifests/1.0`, { auth: basic(licenseId), method: "HEAD" })).status).toBe(200);
@@ -453,6 +457,8 @@ describe("when the upstream is down", () => {
     await expect.poll(async () => prisma.proxyManifest.count({ where: { digest: image.digest } }), { timeout: 10_000 }).toBe(1);
     await expect.poll(async () => prisma.proxyTagDigest.count({ where: { digest: image.digest } }), { timeout: 10_000 }).toBe(1);
     world.aws.setRegistryFault("unavailable");
+    // As once PROXY_MANIFEST_FRESH_SECONDS has passed: the proxy asks the registry, which fails.
+    forgetFreshManifests();
 
     const byDigest = await request(`/v2/${name}/manifests/${image.digest}`, { auth });
     expect(byDigest.status).toBe(200);
@@ -468,6 +474,96 @@ describe("when the upstream is down", () => {
     await flushAccessLog();
     const logged = await prisma.pullEvent.findFirstOrThrow({ where: { customerId: customer.id, reference: "2.0" } });
     expect(logged).toMatchObject({ status: 503, upstreamStatus: 503, action: "manifest" });
+  });
+});
+
+describe("the manifest freshness window (PROXY_MANIFEST_FRESH_SECONDS)", () => {
+  async function withWindow<T>(seconds: string, run: () => Promise<T>): Promise<T> {
+    process.env.PROXY_MANIFEST_FRESH_SECONDS = seconds;
+    resetEnvCache();
+    try {
+      return await run();
+    } finally {
+      delete process.env.PROXY_MANIFEST_FRESH_SECONDS;
+      resetEnvCache();
+    }
+  }
+
+  it("answers a tag from the registry's answer of the last few seconds, then asks the registry again", async () => {
+    await withWindow("4", async () => {
+      const repository = `fresh${Math.random().toString(36).slice(2, 8)}`;
+      const { licenseId, image, name } = await pullSetup(repository);
+      const auth = basic(licenseId);
+      const first = await request(`/v2/${name}/manifests/1.0`, { auth });
+      const answeredAt = Date.now();
+      expect(first.headers.get("docker-content-digest")).toBe(image.digest);
+      await first.arrayBuffer();
+      // The vendor moves the tag; within the window the proxy still serves the answer it had, without asking.
+      const moved = world.aws.pushFixtureImage({ accountId: ACCOUNT.accountId, region: REGION, repository, tag: "1.0", layers: [{ "moved.txt": "the tag moved\n" }] });
+      expect(moved.digest).not.toBe(image.digest);
+      const head = await request(`/v2/${name}/manifests/1.0`, { auth, method: "HEAD" });
+      const get = await request(`/v2/${name}/manifests/1.0`, { auth });
+      expect(Date.now() - answeredAt).toBeLessThan(4_000);
+      expect(head.status).toBe(200);
+      expect(head.headers.get("docker-content-digest")).toBe(image.digest);
+      expect(head.headers.get("content-length")).toBe(String(Buffer.byteLength(image.manifest)));
+      expect(head.headers.get("content-type")).toBe(image.mediaType);
+      expect(get.headers.get("docker-content-digest")).toBe(image.digest);
+      expect(await get.text()).toBe(image.manifest);
+      // Past the window the registry is asked again and the moved tag is served.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, answeredAt + 4_100 - Date.now())));
+      const after = await request(`/v2/${name}/manifests/1.0`, { auth });
+      expect(after.headers.get("docker-content-digest")).toBe(moved.digest);
+      expect(await after.text()).toBe(moved.manifest);
+    });
+  });
+
+  it("asks the registry every time when the window is 0", async () => {
+    await withWindow("0", async () => {
+      const repository = `nofresh${Math.random().toString(36).slice(2, 8)}`;
+      const { licenseId, image, name } = await pullSetup(repository);
+      const auth = basic(licenseId);
+      expect((await request(`/v2/${name}/manifests/1.0`, { auth })).headers.get("docker-content-digest")).toBe(image.digest);
+      const moved = world.aws.pushFixtureImage({ accountId: ACCOUNT.accountId, region: REGION, repository, tag: "1.0", layers: [{ "moved.txt": "moved at once\n" }] });
+      expect((await request(`/v2/${name}/manifests/1.0`, { auth, method: "HEAD" })).headers.get("docker-content-digest")).toBe(moved.digest);
+    });
+  });
+
+  it("asks the registry once for 50 concurrent requests of the same manifest, and logs the others as answered from memory", async () => {
+    await withWindow("30", async () => {
+      const { licenseId, image, name, customer } = await pullSetup();
+      const responses = await Promise.all(Array.from({ length: 50 }, () => request(`/v2/${name}/manifests/1.0`, { auth: basic(licenseId), method: "HEAD" })));
+      expect(responses.map((response) => response.status)).toEqual(Array(50).fill(200));
+      expect(responses.every((response) => response.headers.get("docker-content-digest") === image.digest)).toBe(true);
+      await flushAccessLog();
+      const events = await prisma.pullEvent.findMany({ where: { customerId: customer.id, action: "manifest" }, select: { upstreamStatus: true, status: true, digest: true } });
+      expect(events).toHaveLength(50);
+      expect(events.filter((event) => event.upstreamStatus === 200)).toHaveLength(1);
+      expect(events.every((event) => event.status === 200 && event.digest === image.digest)).toBe(true);
+    });
+  });
+
+  it("still checks the license on every request within the window", async () => {
+    await withWindow("30", async () => {
+      const { vendor, customer, licenseId, name } = await pullSetup();
+      expect((await request(`/v2/${name}/manifests/1.0`, { auth: basic(licenseId) })).status).toBe(200);
+      await revokeCustomer(vendor.team.id, vendor.actor, customer.id);
+      clearCustomerCache();
+      const refused = await request(`/v2/${name}/manifests/1.0`, { auth: basic(licenseId), method: "HEAD" });
+      expect(refused.status).toBe(403);
+    });
+  });
+
+  it("starts afresh when the vendor edits the registry", async () => {
+    await withWindow("30", async () => {
+      const repository = `edited${Math.random().toString(36).slice(2, 8)}`;
+      const { registry, licenseId, image, name } = await pullSetup(repository);
+      expect((await request(`/v2/${name}/manifests/1.0`, { auth: basic(licenseId), method: "HEAD" })).headers.get("docker-content-digest")).toBe(image.digest);
+      const moved = world.aws.pushFixtureImage({ accountId: ACCOUNT.accountId, region: REGION, repository, tag: "1.0", layers: [{ "moved.txt": "edited\n" }] });
+      await prisma.registry.update({ where: { id: registry.id }, data: { updatedAt: new Date(Date.now() + 1_000) } });
+      clearRegistryCache();
+      expect((await request(`/v2/${name}/manifests/1.0`, { auth: basic(licenseId), method: "HEAD" })).headers.get("docker-content-digest")).toBe(moved.digest);
+    });
   });
 });
 
