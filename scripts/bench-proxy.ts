@@ -61,7 +61,9 @@ await maintainSigningKeys(getLifecyclePolicy(), new Date());
 try {
   await startChild("local AWS", ["tools/local-aws/cli.ts", "--port", String(awsPort), "--account", `${ACCOUNT.accountId}:${ACCOUNT.accessKeyId}:${ACCOUNT.secretAccessKey}`], /Local AWS .* on /);
   const awsPid = children.at(-1)!.pid!;
-  const proxyPid = Number((await startChild("proxy", ["--conditions=react-server", "scripts/lib/proxy-bench-server.ts"], /^READY \d+ (\d+)/m, { PORT: String(proxyPort) }))[1]);
+  // BENCH_PROXY_CPU_PROF=<dir>: the proxy process writes a V8 CPU profile there when it exits.
+  const profile = process.env.BENCH_PROXY_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROXY_CPU_PROF)}`] : [];
+  const proxyPid = Number((await startChild("proxy", [...profile, "--conditions=react-server", "scripts/lib/proxy-bench-server.ts"], /^READY \d+ (\d+)/m, { PORT: String(proxyPort) }))[1]);
 
   // The vendor's side, through the portal's own services: OIDC provider, role, IAM registry (tested), customer.
   const { VendorAws, trustPolicyJson } = await import("@/e2e/support/vendor-aws");
