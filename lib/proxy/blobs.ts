@@ -6,6 +6,8 @@ import "server-only";
 // The last chunk is held back until the digest is confirmed, so a blob that
 // does not match is never delivered whole: the connection is cut instead.
 // Range requests are passed on (a partial body cannot be verified).
+// The storage location a redirect led to is reused for the next pulls of the
+// same blob while it is valid (blob-locations.ts), saving a registry round trip.
 // PROXY_BLOB_MODE=redirect hands the pre-signed URL to the client instead.
 import { createHash, type Hash } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
@@ -15,6 +17,8 @@ import { getEnv } from "@/lib/env";
 import type { PullRecord } from "@/lib/proxy/access-log";
 import type { AuthorizedRepository } from "@/lib/proxy/auth";
 import { DISTRIBUTION_HEADERS, ProxyError } from "@/lib/proxy/errors";
+import { forgetBlobLocation, knownBlobLocation, rememberBlobLocation, type BlobKey } from "@/lib/proxy/blob-locations";
+import { ensureRoleSafe } from "@/lib/proxy/role-safety";
 import { callRegistry, trustedOrigins, unreachable, upstreamFailure } from "@/lib/proxy/upstream";
 import { checkUpstreamUrl, discard, requestUpstream } from "@/lib/proxy/upstream-http";
 
@@ -82,33 +86,44 @@ export async function serveBlob(target: AuthorizedRepository, digest: string, me
   const forwarded: Record<string, string> = range && method === "GET" ? { range } : {};
   const redirectMode = getEnv().PROXY_BLOB_MODE === "redirect" && method === "GET";
 
-  const { response: first, url } = await callRegistry(target, `blobs/${digest}`, method, forwarded);
-  record.upstreamStatus = first.statusCode ?? null;
-  let upstream = first;
-  let location = url;
   const origins = trustedOrigins();
-  for (let hops = 0; isRedirect(upstream.statusCode); hops++) {
-    const next = upstream.headers.location;
-    discard(upstream);
-    if (!next || hops >= MAX_REDIRECTS) throw new ProxyError("UNKNOWN", "The vendor's registry redirected the blob too often.", {}, upstream.statusCode);
-    location = new URL(next, location);
-    if (redirectMode) {
+  const blobKey: BlobKey = { registryId: target.registry.id, version: target.registry.updatedAt.toISOString(), repository: target.upstreamRepository, digest };
+  const known = method === "GET" && !redirectMode ? knownBlobLocation(blobKey) : null;
+  // A role found unsafe since is refused at once, known location or not.
+  if (known && target.registry.authType === "iam_role") await ensureRoleSafe(target.registry);
+  let upstream = known ? await fromKnownLocation(known, blobKey, forwarded, origins) : null;
+  let location = known;
+  if (upstream) record.upstreamStatus = upstream.statusCode ?? null;
+  else {
+    location = null;
+    const { response: first, url } = await callRegistry(target, `blobs/${digest}`, method, forwarded);
+    record.upstreamStatus = first.statusCode ?? null;
+    upstream = first;
+    let current = url;
+    for (let hops = 0; isRedirect(upstream.statusCode); hops++) {
+      const next = upstream.headers.location;
+      discard(upstream);
+      if (!next || hops >= MAX_REDIRECTS) throw new ProxyError("UNKNOWN", "The vendor's registry redirected the blob too often.", {}, upstream.statusCode);
+      current = new URL(next, current);
+      if (redirectMode) {
+        try {
+          checkUpstreamUrl(current, origins);
+        } catch (error) {
+          throw unreachable(error, target.registry.id);
+        }
+        response.writeHead(307, { ...DISTRIBUTION_HEADERS, Location: current.toString(), "Docker-Content-Digest": digest, "Content-Length": 0 });
+        response.end();
+        return;
+      }
       try {
-        checkUpstreamUrl(location, origins);
+        // Another origin gets no Authorization: the pre-signed URL is its own credential.
+        upstream = await requestUpstream(current, { method, headers: forwarded, timeoutMs: getEnv().PROXY_UPSTREAM_TIMEOUT_MS, trustedOrigins: origins });
       } catch (error) {
         throw unreachable(error, target.registry.id);
       }
-      response.writeHead(307, { ...DISTRIBUTION_HEADERS, Location: location.toString(), "Docker-Content-Digest": digest, "Content-Length": 0 });
-      response.end();
-      return;
+      record.upstreamStatus = upstream.statusCode ?? null;
+      location = current;
     }
-    try {
-      // Another origin gets no Authorization: the pre-signed URL is its own credential.
-      upstream = await requestUpstream(location, { method, headers: forwarded, timeoutMs: getEnv().PROXY_UPSTREAM_TIMEOUT_MS, trustedOrigins: origins });
-    } catch (error) {
-      throw unreachable(error, target.registry.id);
-    }
-    record.upstreamStatus = upstream.statusCode ?? null;
   }
 
   const status = upstream.statusCode ?? 0;
@@ -131,6 +146,20 @@ export async function serveBlob(target: AuthorizedRepository, digest: string, me
     return;
   }
   await streamBody(upstream, response, new DigestVerifier(status === 200 ? digest : null, record), record);
+  if (location && method === "GET" && !redirectMode) rememberBlobLocation(blobKey, location);
+}
+
+/** The blob from storage at a location the registry gave before; null (and forgotten) when storage no longer serves it there. */
+async function fromKnownLocation(location: URL, key: BlobKey, headers: Record<string, string>, origins: ReadonlySet<string>): Promise<IncomingMessage | null> {
+  try {
+    const answer = await requestUpstream(location, { method: "GET", headers, timeoutMs: getEnv().PROXY_UPSTREAM_TIMEOUT_MS, trustedOrigins: origins });
+    if (answer.statusCode === 200 || answer.statusCode === 206) return answer;
+    discard(answer);
+  } catch {
+    // Expired, moved or unreachable: the registry is asked as usual.
+  }
+  forgetBlobLocation(key);
+  return null;
 }
 
 async function streamBody(upstream: IncomingMessage, response: ServerResponse, verifier: DigestVerifier, record: PullRecord): Promise<void> {

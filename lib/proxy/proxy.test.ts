@@ -9,12 +9,14 @@ import { revokeCustomer, regenerateLicense } from "@/lib/customers/service";
 import { prisma } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { flushAccessLog } from "@/lib/proxy/access-log";
+import { forgetBlobLocations } from "@/lib/proxy/blob-locations";
 import { forgetFreshManifests } from "@/lib/proxy/fresh-manifests";
 import { clearCustomerCache, clearRegistryCache } from "@/lib/proxy/auth";
 import { resetProxyLimits } from "@/lib/proxy/handler";
 import { forgetManifestWrites } from "@/lib/proxy/manifest-cache";
 import { upstreamRegistryOf } from "@/lib/proxy/upstream";
 import { clearUpstreamLogins, getUpstreamLogin } from "@/lib/proxy/upstream-credentials";
+import { repositoryKey } from "@/tools/local-aws/state";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
 import { accessKeyRegistry, ACCOUNT, basic, iamRegistry, newCustomer, newVendorTeam, proxyName, REGION, startProxyWorld, type ProxyWorld } from "@/test/support/proxy-world";
 
@@ -36,6 +38,7 @@ beforeEach(() => {
   resetProxyLimits();
   forgetManifestWrites();
   forgetFreshManifests();
+  forgetBlobLocations();
   world.aws.setRegistryFault(null);
 });
 
@@ -564,6 +567,71 @@ describe("the manifest freshness window (PROXY_MANIFEST_FRESH_SECONDS)", () => {
       clearRegistryCache();
       expect((await request(`/v2/${name}/manifests/1.0`, { auth: basic(licenseId), method: "HEAD" })).headers.get("docker-content-digest")).toBe(moved.digest);
     });
+  });
+});
+
+describe("reused blob locations", () => {
+  it("fetches a blob again from the storage location the registry gave, and asks the registry once storage refuses it", async () => {
+    const repository = `located${Math.random().toString(36).slice(2, 8)}`;
+    const { licenseId, image, name } = await pullSetup(repository);
+    const auth = basic(licenseId);
+    const layer = image.layerDigests[0]!;
+    const first = await request(`/v2/${name}/blobs/${layer}`, { auth });
+    expect(sha256(new Uint8Array(await first.arrayBuffer()))).toBe(layer);
+    // The registry endpoint is down, its storage is not: the known location still serves the blob, verified.
+    world.aws.setRegistryFault("unavailable");
+    const again = await request(`/v2/${name}/blobs/${layer}`, { auth });
+    expect(again.status).toBe(200);
+    expect(sha256(new Uint8Array(await again.arrayBuffer()))).toBe(layer);
+    // Storage no longer has it there: the location is dropped and the registry asked (down: 503).
+    const stored = world.aws.state.repositories[repositoryKey(ACCOUNT.accountId, REGION, repository)]!;
+    const blob = stored.blobs[layer]!;
+    delete stored.blobs[layer];
+    const refused = await request(`/v2/${name}/blobs/${layer}`, { auth });
+    expect(refused.status).toBe(503);
+    expect((await errorOf(refused)).code).toBe("UNAVAILABLE");
+    stored.blobs[layer] = blob;
+    world.aws.setRegistryFault(null);
+    const restored = await request(`/v2/${name}/blobs/${layer}`, { auth });
+    expect(sha256(new Uint8Array(await restored.arrayBuffer()))).toBe(layer);
+  });
+
+  it("still cuts a blob that does not match its digest when it comes from a known location", async () => {
+    const repository = `locatedbad${Math.random().toString(36).slice(2, 8)}`;
+    const { licenseId, image, name } = await pullSetup(repository);
+    const layer = image.layerDigests[0]!;
+    await (await request(`/v2/${name}/blobs/${layer}`, { auth: basic(licenseId) })).arrayBuffer();
+    world.aws.corruptBlob({ accountId: ACCOUNT.accountId, region: REGION, repository, digest: layer });
+    const outcome = await request(`/v2/${name}/blobs/${layer}`, { auth: basic(licenseId) })
+      .then((response) => response.arrayBuffer())
+      .then(
+        () => "complete",
+        () => "aborted",
+      );
+    expect(outcome).toBe("aborted");
+  });
+
+  it("refuses at once a registry whose role was found unsafe since, fresh manifest answer or known blob location", async () => {
+    process.env.PROXY_MANIFEST_FRESH_SECONDS = "30";
+    resetEnvCache();
+    try {
+      const { registry, licenseId, image, name } = await pullSetup();
+      const auth = basic(licenseId);
+      expect((await request(`/v2/${name}/manifests/1.0`, { auth, method: "HEAD" })).status).toBe(200);
+      await (await request(`/v2/${name}/blobs/${image.layerDigests[0]}`, { auth })).arrayBuffer();
+      // What the Test records when AWS accepts a stranger: no passed negative check (the registry's version stays).
+      const { updatedAt } = await prisma.registry.findUniqueOrThrow({ where: { id: registry.id }, select: { updatedAt: true } });
+      await prisma.registry.update({ where: { id: registry.id }, data: { negativeCheckPassedAt: null, testStatus: "unsafe", updatedAt } });
+      clearRegistryCache();
+      const manifest = await request(`/v2/${name}/manifests/1.0`, { auth, method: "HEAD" });
+      expect(manifest.status).toBe(403);
+      const blob = await request(`/v2/${name}/blobs/${image.layerDigests[0]}`, { auth });
+      expect(blob.status).toBe(403);
+      expect((await errorOf(blob)).message).toContain("Ask your vendor to run Test");
+    } finally {
+      delete process.env.PROXY_MANIFEST_FRESH_SECONDS;
+      resetEnvCache();
+    }
   });
 });
 
