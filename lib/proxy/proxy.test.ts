@@ -2,6 +2,9 @@
 // real embedded Postgres, the portal's issuer and the local AWS (STS, ECR,
 // registry endpoint, layer storage) through the real AWS SDK.
 import { createHash } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -9,6 +12,7 @@ import { revokeCustomer, regenerateLicense } from "@/lib/customers/service";
 import { prisma } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { flushAccessLog } from "@/lib/proxy/access-log";
+import { resetBlobCache } from "@/lib/proxy/blob-cache";
 import { forgetBlobLocations } from "@/lib/proxy/blob-locations";
 import { forgetFreshManifests } from "@/lib/proxy/fresh-manifests";
 import { clearCustomerCache, clearRegistryCache } from "@/lib/proxy/auth";
@@ -632,6 +636,123 @@ describe("reused blob locations", () => {
       delete process.env.PROXY_MANIFEST_FRESH_SECONDS;
       resetEnvCache();
     }
+  });
+});
+
+describe("the blob cache (PROXY_BLOB_CACHE_DIR)", () => {
+  async function withCache<T>(run: (dir: string) => Promise<T>, maxMb = "64"): Promise<T> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proxy-blob-cache-"));
+    Object.assign(process.env, { PROXY_BLOB_CACHE_DIR: dir, PROXY_BLOB_CACHE_MAX_MB: maxMb });
+    resetEnvCache();
+    resetBlobCache();
+    try {
+      return await run(dir);
+    } finally {
+      delete process.env.PROXY_BLOB_CACHE_DIR;
+      delete process.env.PROXY_BLOB_CACHE_MAX_MB;
+      resetEnvCache();
+      resetBlobCache();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Files in the cache directory: complete ones and temporary ones. */
+  function cachedFiles(dir: string): { complete: string[]; temporary: string[] } {
+    const files = fs.readdirSync(dir).flatMap((scope) => fs.readdirSync(path.join(dir, scope)));
+    return { complete: files.filter((name) => !name.endsWith(".tmp")), temporary: files.filter((name) => name.endsWith(".tmp")) };
+  }
+
+  it("keeps a verified blob in a private file and serves the next pull from it once the registry confirms the blob", async () => {
+    await withCache(async (dir) => {
+      const repository = `cached${Math.random().toString(36).slice(2, 8)}`;
+      const { licenseId, image, name, customer } = await pullSetup(repository);
+      const layer = image.layerDigests[0]!;
+      const first = await request(`/v2/${name}/blobs/${layer}`, { auth: basic(licenseId) });
+      const bytes = new Uint8Array(await first.arrayBuffer());
+      expect(sha256(bytes)).toBe(layer);
+      // Kept once the response has ended.
+      await expect.poll(() => cachedFiles(dir).complete, { timeout: 5_000 }).toEqual([layer.replace(":", "-")]);
+      const scope = fs.readdirSync(dir)[0]!;
+      expect(fs.statSync(path.join(dir, scope, layer.replace(":", "-"))).mode & 0o777).toBe(0o600);
+      expect(fs.statSync(path.join(dir, scope)).mode & 0o777).toBe(0o700);
+      // Storage now holds different bytes under the digest: streamed, they would be cut; the cached ones are whole and right.
+      world.aws.corruptBlob({ accountId: ACCOUNT.accountId, region: REGION, repository, digest: layer });
+      const second = await request(`/v2/${name}/blobs/${layer}`, { auth: basic(licenseId) });
+      expect(second.status).toBe(200);
+      expect(second.headers.get("content-length")).toBe(String(bytes.length));
+      expect(second.headers.get("docker-content-digest")).toBe(layer);
+      expect(sha256(new Uint8Array(await second.arrayBuffer()))).toBe(layer);
+      await flushAccessLog();
+      const events = await prisma.pullEvent.findMany({ where: { customerId: customer.id, action: "blob" }, orderBy: { id: "asc" } });
+      expect(events.map((event) => [event.status, Number(event.bytes), event.upstreamStatus])).toEqual([
+        [200, bytes.length, 200],
+        [200, bytes.length, 200],
+      ]);
+    });
+  });
+
+  it("serves nothing from the cache once the registry no longer has the blob, or refuses the license", async () => {
+    await withCache(async () => {
+      const repository = `uncached${Math.random().toString(36).slice(2, 8)}`;
+      const { vendor, customer, licenseId, image, name } = await pullSetup(repository);
+      const [layer, other] = image.layerDigests as [string, string];
+      for (const digest of [layer, other]) await (await request(`/v2/${name}/blobs/${digest}`, { auth: basic(licenseId) })).arrayBuffer();
+      delete world.aws.state.repositories[repositoryKey(ACCOUNT.accountId, REGION, repository)]!.blobs[layer];
+      const gone = await request(`/v2/${name}/blobs/${layer}`, { auth: basic(licenseId) });
+      expect(gone.status).toBe(404);
+      expect((await errorOf(gone)).code).toBe("BLOB_UNKNOWN");
+      await revokeCustomer(vendor.team.id, vendor.actor, customer.id);
+      clearCustomerCache();
+      expect((await request(`/v2/${name}/blobs/${other}`, { auth: basic(licenseId) })).status).toBe(403);
+    });
+  });
+
+  it("never keeps a blob that did not match its digest", async () => {
+    await withCache(async (dir) => {
+      const repository = `badcache${Math.random().toString(36).slice(2, 8)}`;
+      const { licenseId, image, name } = await pullSetup(repository);
+      const layer = image.layerDigests[0]!;
+      world.aws.corruptBlob({ accountId: ACCOUNT.accountId, region: REGION, repository, digest: layer });
+      const outcome = await request(`/v2/${name}/blobs/${layer}`, { auth: basic(licenseId) })
+        .then((response) => response.arrayBuffer())
+        .then(
+          () => "complete",
+          () => "aborted",
+        );
+      expect(outcome).toBe("aborted");
+      await expect.poll(() => cachedFiles(dir), { timeout: 5_000 }).toEqual({ complete: [], temporary: [] });
+      // Corrupting again flips the byte back: now it matches and is kept.
+      world.aws.corruptBlob({ accountId: ACCOUNT.accountId, region: REGION, repository, digest: layer });
+      expect(sha256(new Uint8Array(await (await request(`/v2/${name}/blobs/${layer}`, { auth: basic(licenseId) })).arrayBuffer()))).toBe(layer);
+      await expect.poll(() => cachedFiles(dir).complete, { timeout: 5_000 }).toEqual([layer.replace(":", "-")]);
+    });
+  });
+
+  it("stays within PROXY_BLOB_CACHE_MAX_MB, the least recently used blob out first", async () => {
+    await withCache(async (dir) => {
+      const repository = `bounded${Math.random().toString(36).slice(2, 8)}`;
+      const vendor = await newVendorTeam();
+      await iamRegistry(world, vendor);
+      const { licenseId } = await newCustomer(vendor);
+      const image = world.aws.pushSyntheticImage({ accountId: ACCOUNT.accountId, region: REGION, repository, tag: "1", layerSizes: Array.from({ length: 6 }, () => 200 * 1024) });
+      const name = proxyName(world, vendor.application.slug, repository);
+      const pull = async (digest: string) => {
+        const digestOfBody = sha256(new Uint8Array(await (await request(`/v2/${name}/blobs/${digest}`, { auth: basic(licenseId) })).arrayBuffer()));
+        // Each blob is kept once its response has ended: wait for it, so the order of use is the order of pulls.
+        await expect.poll(() => cachedFiles(dir).complete, { timeout: 5_000 }).toContain(digest.replace(":", "-"));
+        return digestOfBody;
+      };
+      const [first, second, ...rest] = image.layerDigests as [string, string, ...string[]];
+      expect(await pull(first)).toBe(first);
+      expect(await pull(second)).toBe(second);
+      expect(await pull(first)).toBe(first);
+      for (const digest of rest) expect(await pull(digest)).toBe(digest);
+      // 6 x 200 KiB > 1 MiB: the second blob (used least recently) went; the first, used again, stayed.
+      await expect.poll(() => cachedFiles(dir).complete.length, { timeout: 5_000 }).toBe(5);
+      const kept = cachedFiles(dir).complete;
+      expect(kept).not.toContain(second.replace(":", "-"));
+      expect(kept).toContain(first.replace(":", "-"));
+    }, "1");
   });
 });
 
