@@ -7,7 +7,8 @@ import "server-only";
 // streaming and hashing it again, after the registry has confirmed, with a
 // HEAD, that the repository still holds the blob and still lets the portal
 // read it; so license, access, deletion and role safety all count as before.
-// Bounded by PROXY_BLOB_CACHE_MAX_MB, least recently used first out; one
+// Only blobs of 1 MiB and more (smaller ones cost about as much to confirm
+// as to fetch). Bounded by PROXY_BLOB_CACHE_MAX_MB, least recently used first out; one
 // directory per process (its index is in this process's memory).
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -30,6 +31,12 @@ interface Cache {
   total: number;
   ready: Promise<void>;
 }
+
+/**
+ * Smaller blobs are not kept: confirming one with the registry costs about
+ * as much as fetching it from a known storage location (blob-locations.ts).
+ */
+export const MIN_CACHED_BLOB_BYTES = 1024 * 1024;
 
 let cache: { dir: string; maxMb: number; value: Cache } | undefined;
 
@@ -151,10 +158,10 @@ export class BlobCacheFill extends Transform {
     });
   }
 
-  /** A fill for this blob, or null when the cache is off, the blob too large or already cached. */
+  /** A fill for this blob, or null when the cache is off, the blob too small or too large, or already cached. */
   static async start(key: CacheKey, size: number): Promise<BlobCacheFill | null> {
     const value = current();
-    if (!value || !Number.isSafeInteger(size) || size <= 0 || size > Math.floor(value.maxBytes / 4)) return null;
+    if (!value || !Number.isSafeInteger(size) || size < MIN_CACHED_BLOB_BYTES || size > Math.floor(value.maxBytes / 4)) return null;
     await value.ready;
     const relative = relativePath(key);
     if (value.index.has(relative)) return null;

@@ -1,7 +1,7 @@
 // The pull path over real HTTP: the proxy's handler on a loopback server, the
 // real embedded Postgres, the portal's issuer and the local AWS (STS, ECR,
 // registry endpoint, layer storage) through the real AWS SDK.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -656,6 +656,17 @@ describe("the blob cache (PROXY_BLOB_CACHE_DIR)", () => {
     }
   }
 
+  /** A vendor, customer and an image whose first layer is above the cache's 1 MiB minimum (and stored, so it can be corrupted). */
+  async function largeLayerSetup(prefix: string) {
+    const repository = `${prefix}${Math.random().toString(36).slice(2, 8)}`;
+    const vendor = await newVendorTeam();
+    await iamRegistry(world, vendor);
+    const { customer, licenseId } = await newCustomer(vendor);
+    // Random bytes do not compress: the gzipped layer stays above 1 MiB.
+    const image = world.aws.pushFixtureImage({ accountId: ACCOUNT.accountId, region: REGION, repository, tag: "1.0", layers: [{ "data.bin": randomBytes(1536 * 1024).toString("base64") }, { "small.txt": "small\n" }] });
+    return { vendor, customer, licenseId, image, repository, name: proxyName(world, vendor.application.slug, repository) };
+  }
+
   /** Files in the cache directory: complete ones and temporary ones. */
   function cachedFiles(dir: string): { complete: string[]; temporary: string[] } {
     const files = fs.readdirSync(dir).flatMap((scope) => fs.readdirSync(path.join(dir, scope)));
@@ -664,8 +675,7 @@ describe("the blob cache (PROXY_BLOB_CACHE_DIR)", () => {
 
   it("keeps a verified blob in a private file and serves the next pull from it once the registry confirms the blob", async () => {
     await withCache(async (dir) => {
-      const repository = `cached${Math.random().toString(36).slice(2, 8)}`;
-      const { licenseId, image, name, customer } = await pullSetup(repository);
+      const { licenseId, image, name, customer, repository } = await largeLayerSetup("cached");
       const layer = image.layerDigests[0]!;
       const first = await request(`/v2/${name}/blobs/${layer}`, { auth: basic(licenseId) });
       const bytes = new Uint8Array(await first.arrayBuffer());
@@ -692,11 +702,16 @@ describe("the blob cache (PROXY_BLOB_CACHE_DIR)", () => {
   });
 
   it("serves nothing from the cache once the registry no longer has the blob, or refuses the license", async () => {
-    await withCache(async () => {
-      const repository = `uncached${Math.random().toString(36).slice(2, 8)}`;
-      const { vendor, customer, licenseId, image, name } = await pullSetup(repository);
-      const [layer, other] = image.layerDigests as [string, string];
+    await withCache(async (dir) => {
+      const first = await largeLayerSetup("uncached");
+      const { vendor, customer, licenseId, repository } = first;
+      const layer = first.image.layerDigests[0]!;
+      const name = first.name;
+      // A second image of the same repository, so the revocation below is tried on a blob that is still upstream.
+      const second = world.aws.pushFixtureImage({ accountId: ACCOUNT.accountId, region: REGION, repository, tag: "2.0", layers: [{ "data.bin": randomBytes(1536 * 1024).toString("base64") }] });
+      const other = second.layerDigests[0]!;
       for (const digest of [layer, other]) await (await request(`/v2/${name}/blobs/${digest}`, { auth: basic(licenseId) })).arrayBuffer();
+      await expect.poll(() => cachedFiles(dir).complete.length, { timeout: 5_000 }).toBe(2);
       delete world.aws.state.repositories[repositoryKey(ACCOUNT.accountId, REGION, repository)]!.blobs[layer];
       const gone = await request(`/v2/${name}/blobs/${layer}`, { auth: basic(licenseId) });
       expect(gone.status).toBe(404);
@@ -709,8 +724,7 @@ describe("the blob cache (PROXY_BLOB_CACHE_DIR)", () => {
 
   it("never keeps a blob that did not match its digest", async () => {
     await withCache(async (dir) => {
-      const repository = `badcache${Math.random().toString(36).slice(2, 8)}`;
-      const { licenseId, image, name } = await pullSetup(repository);
+      const { licenseId, image, name, repository } = await largeLayerSetup("badcache");
       const layer = image.layerDigests[0]!;
       world.aws.corruptBlob({ accountId: ACCOUNT.accountId, region: REGION, repository, digest: layer });
       const outcome = await request(`/v2/${name}/blobs/${layer}`, { auth: basic(licenseId) })
@@ -734,7 +748,7 @@ describe("the blob cache (PROXY_BLOB_CACHE_DIR)", () => {
       const vendor = await newVendorTeam();
       await iamRegistry(world, vendor);
       const { licenseId } = await newCustomer(vendor);
-      const image = world.aws.pushSyntheticImage({ accountId: ACCOUNT.accountId, region: REGION, repository, tag: "1", layerSizes: Array.from({ length: 6 }, () => 200 * 1024) });
+      const image = world.aws.pushSyntheticImage({ accountId: ACCOUNT.accountId, region: REGION, repository, tag: "1", layerSizes: Array.from({ length: 6 }, () => 1100 * 1024) });
       const name = proxyName(world, vendor.application.slug, repository);
       const pull = async (digest: string) => {
         const digestOfBody = sha256(new Uint8Array(await (await request(`/v2/${name}/blobs/${digest}`, { auth: basic(licenseId) })).arrayBuffer()));
@@ -747,12 +761,21 @@ describe("the blob cache (PROXY_BLOB_CACHE_DIR)", () => {
       expect(await pull(second)).toBe(second);
       expect(await pull(first)).toBe(first);
       for (const digest of rest) expect(await pull(digest)).toBe(digest);
-      // 6 x 200 KiB > 1 MiB: the second blob (used least recently) went; the first, used again, stayed.
+      // 6 x 1.1 MiB > 6 MiB: the second blob (used least recently) went; the first, used again, stayed.
       await expect.poll(() => cachedFiles(dir).complete.length, { timeout: 5_000 }).toBe(5);
       const kept = cachedFiles(dir).complete;
       expect(kept).not.toContain(second.replace(":", "-"));
       expect(kept).toContain(first.replace(":", "-"));
-    }, "1");
+    }, "6");
+  });
+
+  it("does not keep blobs under 1 MiB, which known storage locations serve as cheaply", async () => {
+    await withCache(async (dir) => {
+      const { licenseId, image, name } = await pullSetup();
+      for (const digest of image.layerDigests) expect(sha256(new Uint8Array(await (await request(`/v2/${name}/blobs/${digest}`, { auth: basic(licenseId) })).arrayBuffer()))).toBe(digest);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(fs.readdirSync(dir)).toEqual([]);
+    });
   });
 });
 
