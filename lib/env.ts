@@ -109,6 +109,12 @@ const EnvSchema = z
     // The pull path (lib/proxy): see README "How customers pull".
     PROXY_BLOB_MODE: z.enum(["stream", "redirect"], { error: "must be stream or redirect" }).default("stream"),
     PROXY_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: "must be a number" }).int().min(1, { error: "must be at least 1" }).default(600),
+    PROXY_MANIFEST_FRESH_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).int().min(0).max(300, { error: "must be at most 300 seconds" }).default(5),
+    PROXY_BLOB_CACHE_DIR: z
+      .string()
+      .optional()
+      .refine((value) => !value || value.startsWith("/"), { error: "must be an absolute directory path such as /var/cache/portal-blobs" }),
+    PROXY_BLOB_CACHE_MAX_MB: z.coerce.number({ error: "must be a number of MiB" }).int().min(1, { error: "must be at least 1" }).default(10_240),
     PROXY_STALE_TAG_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).int().min(0).default(3600),
     PROXY_UPSTREAM_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(100).default(30_000),
     // Scheduled re-test of verified registries (lib/registries/retest-scheduler.ts);

@@ -8,7 +8,8 @@
 // of 64 KiB at 16 concurrent clients; the proxy's RSS growth while it
 // streams a 1 GiB blob; warm manifest HEAD latency at 50 concurrent clients;
 // and the upstream calls made by 100 concurrent cold pulls. A benchmark, not
-// a test: it prints figures.
+// a test: it prints figures. BENCH_PROXY_BLOB_CACHE=1 turns the proxy's blob
+// cache on; BENCH_PROXY_CPU_PROF=<dir> writes the proxy's CPU profile there.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -48,6 +49,9 @@ const env: Record<string, string> = {
   PROXY_RATE_LIMIT_PER_MINUTE: "100000000",
   NODE_ENV: "production",
   LOG_LEVEL: "warn",
+  // BENCH_PROXY_BLOB_CACHE=1: the proxy keeps verified blobs on disk (PROXY_BLOB_CACHE_DIR); the 256 MiB and
+  // 64 KiB blobs fit (round 1 fills the cache, later rounds read it), the 1 GiB blob is above a quarter and streams.
+  ...(process.env.BENCH_PROXY_BLOB_CACHE === "1" ? { PROXY_BLOB_CACHE_DIR: path.join(dataDir, "blob-cache"), PROXY_BLOB_CACHE_MAX_MB: "2048" } : {}),
 };
 Object.assign(process.env, env);
 
@@ -61,7 +65,9 @@ await maintainSigningKeys(getLifecyclePolicy(), new Date());
 try {
   await startChild("local AWS", ["tools/local-aws/cli.ts", "--port", String(awsPort), "--account", `${ACCOUNT.accountId}:${ACCOUNT.accessKeyId}:${ACCOUNT.secretAccessKey}`], /Local AWS .* on /);
   const awsPid = children.at(-1)!.pid!;
-  const proxyPid = Number((await startChild("proxy", ["--conditions=react-server", "scripts/lib/proxy-bench-server.ts"], /^READY \d+ (\d+)/m, { PORT: String(proxyPort) }))[1]);
+  // BENCH_PROXY_CPU_PROF=<dir>: the proxy process writes a V8 CPU profile there when it exits.
+  const profile = process.env.BENCH_PROXY_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROXY_CPU_PROF)}`] : [];
+  const proxyPid = Number((await startChild("proxy", [...profile, "--conditions=react-server", "scripts/lib/proxy-bench-server.ts"], /^READY \d+ (\d+)/m, { PORT: String(proxyPort) }))[1]);
 
   // The vendor's side, through the portal's own services: OIDC provider, role, IAM registry (tested), customer.
   const { VendorAws, trustPolicyJson } = await import("@/e2e/support/vendor-aws");
@@ -146,7 +152,7 @@ try {
     for (const target of order) heads[target.label]!.push(await measureCpu(target, "ms per manifest HEAD", 2000, () => headLatencies(`${target.base}/${target.name("bench/small")}/manifests/1`, target.auth, 50, 2000)));
   }
 
-  console.log(`\nThroughput, ${ROUNDS} rounds alternating direct (local AWS registry endpoint, its own process) and proxy; median of rounds:`);
+  console.log(`\nThroughput, ${ROUNDS} rounds alternating direct (local AWS registry endpoint, its own process) and proxy; median of rounds; proxy blob cache ${env.PROXY_BLOB_CACHE_DIR ? "ON (round 1 fills it, later rounds read it)" : "off (every pull streamed and hashed)"}:`);
   for (const [label, byTarget] of Object.entries(results)) {
     const direct = median(byTarget.direct!);
     const proxied = median(byTarget.proxy!);

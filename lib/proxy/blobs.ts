@@ -6,15 +6,22 @@ import "server-only";
 // The last chunk is held back until the digest is confirmed, so a blob that
 // does not match is never delivered whole: the connection is cut instead.
 // Range requests are passed on (a partial body cannot be verified).
+// The storage location a redirect led to is reused for the next pulls of the
+// same blob while it is valid (blob-locations.ts), saving a registry round trip.
+// With PROXY_BLOB_CACHE_DIR, verified blobs are kept on disk and later pulls
+// read them there once the registry confirms the blob (blob-cache.ts).
 // PROXY_BLOB_MODE=redirect hands the pre-signed URL to the client instead.
 import { createHash, type Hash } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
-import { Transform, type TransformCallback } from "node:stream";
+import { Transform, type Readable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { getEnv } from "@/lib/env";
 import type { PullRecord } from "@/lib/proxy/access-log";
 import type { AuthorizedRepository } from "@/lib/proxy/auth";
 import { DISTRIBUTION_HEADERS, ProxyError } from "@/lib/proxy/errors";
+import { BlobCacheFill, blobCacheEnabled, openCachedBlob, type CachedBlob } from "@/lib/proxy/blob-cache";
+import { forgetBlobLocation, knownBlobLocation, rememberBlobLocation, type BlobKey } from "@/lib/proxy/blob-locations";
+import { ensureRoleSafe } from "@/lib/proxy/role-safety";
 import { callRegistry, trustedOrigins, unreachable, upstreamFailure } from "@/lib/proxy/upstream";
 import { checkUpstreamUrl, discard, requestUpstream } from "@/lib/proxy/upstream-http";
 
@@ -82,33 +89,57 @@ export async function serveBlob(target: AuthorizedRepository, digest: string, me
   const forwarded: Record<string, string> = range && method === "GET" ? { range } : {};
   const redirectMode = getEnv().PROXY_BLOB_MODE === "redirect" && method === "GET";
 
-  const { response: first, url } = await callRegistry(target, `blobs/${digest}`, method, forwarded);
-  record.upstreamStatus = first.statusCode ?? null;
-  let upstream = first;
-  let location = url;
-  const origins = trustedOrigins();
-  for (let hops = 0; isRedirect(upstream.statusCode); hops++) {
-    const next = upstream.headers.location;
-    discard(upstream);
-    if (!next || hops >= MAX_REDIRECTS) throw new ProxyError("UNKNOWN", "The vendor's registry redirected the blob too often.", {}, upstream.statusCode);
-    location = new URL(next, location);
-    if (redirectMode) {
+  if (method === "GET" && !range && !redirectMode && blobCacheEnabled()) {
+    const cached = await openCachedBlob({ registryId: target.registry.id, repository: target.upstreamRepository, digest });
+    if (cached) {
+      let confirmed = false;
       try {
-        checkUpstreamUrl(location, origins);
+        confirmed = await registryStillServes(target, digest, cached.size, record);
+      } finally {
+        if (!confirmed) cached.close();
+      }
+      if (confirmed) return serveCachedBlob(cached, digest, response, record);
+    }
+  }
+
+  const origins = trustedOrigins();
+  const blobKey: BlobKey = { registryId: target.registry.id, version: target.registry.updatedAt.toISOString(), repository: target.upstreamRepository, digest };
+  const known = method === "GET" && !redirectMode ? knownBlobLocation(blobKey) : null;
+  // A role found unsafe since is refused at once, known location or not.
+  if (known && target.registry.authType === "iam_role") await ensureRoleSafe(target.registry);
+  let upstream = known ? await fromKnownLocation(known, blobKey, forwarded, origins) : null;
+  let location = known;
+  if (upstream) record.upstreamStatus = upstream.statusCode ?? null;
+  else {
+    location = null;
+    const { response: first, url } = await callRegistry(target, `blobs/${digest}`, method, forwarded);
+    record.upstreamStatus = first.statusCode ?? null;
+    upstream = first;
+    let current = url;
+    for (let hops = 0; isRedirect(upstream.statusCode); hops++) {
+      const next = upstream.headers.location;
+      discard(upstream);
+      if (!next || hops >= MAX_REDIRECTS) throw new ProxyError("UNKNOWN", "The vendor's registry redirected the blob too often.", {}, upstream.statusCode);
+      current = new URL(next, current);
+      if (redirectMode) {
+        try {
+          checkUpstreamUrl(current, origins);
+        } catch (error) {
+          throw unreachable(error, target.registry.id);
+        }
+        response.writeHead(307, { ...DISTRIBUTION_HEADERS, Location: current.toString(), "Docker-Content-Digest": digest, "Content-Length": 0 });
+        response.end();
+        return;
+      }
+      try {
+        // Another origin gets no Authorization: the pre-signed URL is its own credential.
+        upstream = await requestUpstream(current, { method, headers: forwarded, timeoutMs: getEnv().PROXY_UPSTREAM_TIMEOUT_MS, trustedOrigins: origins });
       } catch (error) {
         throw unreachable(error, target.registry.id);
       }
-      response.writeHead(307, { ...DISTRIBUTION_HEADERS, Location: location.toString(), "Docker-Content-Digest": digest, "Content-Length": 0 });
-      response.end();
-      return;
+      record.upstreamStatus = upstream.statusCode ?? null;
+      location = current;
     }
-    try {
-      // Another origin gets no Authorization: the pre-signed URL is its own credential.
-      upstream = await requestUpstream(location, { method, headers: forwarded, timeoutMs: getEnv().PROXY_UPSTREAM_TIMEOUT_MS, trustedOrigins: origins });
-    } catch (error) {
-      throw unreachable(error, target.registry.id);
-    }
-    record.upstreamStatus = upstream.statusCode ?? null;
   }
 
   const status = upstream.statusCode ?? 0;
@@ -130,13 +161,56 @@ export async function serveBlob(target: AuthorizedRepository, digest: string, me
     response.end();
     return;
   }
-  await streamBody(upstream, response, new DigestVerifier(status === 200 ? digest : null, record), record);
+  const length = Number(upstream.headers["content-length"]);
+  const fill = status === 200 && !range && Number.isSafeInteger(length) ? await BlobCacheFill.start({ registryId: target.registry.id, repository: target.upstreamRepository, digest }, length) : null;
+  await streamBody(upstream, response, new DigestVerifier(status === 200 ? digest : null, record), record, fill);
+  await fill?.keep();
+  if (location && method === "GET" && !redirectMode) rememberBlobLocation(blobKey, location);
 }
 
-async function streamBody(upstream: IncomingMessage, response: ServerResponse, verifier: DigestVerifier, record: PullRecord): Promise<void> {
+/** The blob from storage at a location the registry gave before; null (and forgotten) when storage no longer serves it there. */
+async function fromKnownLocation(location: URL, key: BlobKey, headers: Record<string, string>, origins: ReadonlySet<string>): Promise<IncomingMessage | null> {
   try {
-    await pipeline(upstream, verifier, response);
+    const answer = await requestUpstream(location, { method: "GET", headers, timeoutMs: getEnv().PROXY_UPSTREAM_TIMEOUT_MS, trustedOrigins: origins });
+    if (answer.statusCode === 200 || answer.statusCode === 206) return answer;
+    discard(answer);
+  } catch {
+    // Expired, moved or unreachable: the registry is asked as usual.
+  }
+  forgetBlobLocation(key);
+  return null;
+}
+
+/** Whether the registry still has the blob in this repository for the portal (a HEAD: 200 of the same length, or a redirect to storage). */
+async function registryStillServes(target: AuthorizedRepository, digest: string, size: number, record: PullRecord): Promise<boolean> {
+  const { response: check } = await callRegistry(target, `blobs/${digest}`, "HEAD", {});
+  discard(check);
+  const status = check.statusCode ?? 0;
+  record.upstreamStatus = status;
+  if (isRedirect(status)) return true;
+  const length = check.headers["content-length"];
+  return status === 200 && (length === undefined || Number(length) === size);
+}
+
+async function serveCachedBlob(cached: CachedBlob, digest: string, response: ServerResponse, record: PullRecord): Promise<void> {
+  response.writeHead(200, {
+    ...DISTRIBUTION_HEADERS,
+    "Content-Type": "application/octet-stream",
+    "Docker-Content-Digest": digest,
+    "Accept-Ranges": "bytes",
+    "Content-Length": String(cached.size),
+    "Cache-Control": "private, max-age=31536000, immutable",
+  });
+  // Verified when it was stored; counted, not hashed again.
+  await streamBody(cached.stream(), response, new DigestVerifier(null, record), record, null);
+}
+
+async function streamBody(upstream: Readable, response: ServerResponse, verifier: DigestVerifier, record: PullRecord, fill: BlobCacheFill | null): Promise<void> {
+  try {
+    if (fill) await pipeline(upstream, verifier, fill, response);
+    else await pipeline(upstream, verifier, response);
   } catch (error) {
+    fill?.discard();
     const mismatch = error instanceof DigestMismatchError;
     // 499: the client went away (nginx's convention); 502: the upstream failed or lied.
     record.abortedStatus = mismatch ? 502 : (error as { code?: string }).code === "ERR_STREAM_PREMATURE_CLOSE" && response.destroyed ? 499 : 502;

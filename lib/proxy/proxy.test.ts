@@ -1,7 +1,10 @@
 // The pull path over real HTTP: the proxy's handler on a loopback server, the
 // real embedded Postgres, the portal's issuer and the local AWS (STS, ECR,
 // registry endpoint, layer storage) through the real AWS SDK.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -9,11 +12,15 @@ import { revokeCustomer, regenerateLicense } from "@/lib/customers/service";
 import { prisma } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { flushAccessLog } from "@/lib/proxy/access-log";
+import { resetBlobCache } from "@/lib/proxy/blob-cache";
+import { forgetBlobLocations } from "@/lib/proxy/blob-locations";
+import { forgetFreshManifests } from "@/lib/proxy/fresh-manifests";
 import { clearCustomerCache, clearRegistryCache } from "@/lib/proxy/auth";
 import { resetProxyLimits } from "@/lib/proxy/handler";
 import { forgetManifestWrites } from "@/lib/proxy/manifest-cache";
 import { upstreamRegistryOf } from "@/lib/proxy/upstream";
 import { clearUpstreamLogins, getUpstreamLogin } from "@/lib/proxy/upstream-credentials";
+import { repositoryKey } from "@/tools/local-aws/state";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
 import { accessKeyRegistry, ACCOUNT, basic, iamRegistry, newCustomer, newVendorTeam, proxyName, REGION, startProxyWorld, type ProxyWorld } from "@/test/support/proxy-world";
 
@@ -34,6 +41,8 @@ beforeEach(() => {
   clearRegistryCache();
   resetProxyLimits();
   forgetManifestWrites();
+  forgetFreshManifests();
+  forgetBlobLocations();
   world.aws.setRegistryFault(null);
 });
 
@@ -433,6 +442,8 @@ describe("upstream credentials", () => {
     const { licenseId, name } = await pullSetup();
     expect((await request(`/v2/${name}/manifests/1.0`, { auth: basic(licenseId), method: "HEAD" })).status).toBe(200);
     world.aws.expireRegistryTokens();
+    // As once PROXY_MANIFEST_FRESH_SECONDS has passed: the next HEAD asks the registry.
+    forgetFreshManifests();
     const before = world.aws.callCounts();
     // HEAD first, as docker does: its 403 has no body to tell expiry from a missing permission.
     expect((await request(`/v2/${name}/manifests/1.0`, { auth: basic(licenseId), method: "HEAD" })).status).toBe(200);
@@ -453,6 +464,8 @@ describe("when the upstream is down", () => {
     await expect.poll(async () => prisma.proxyManifest.count({ where: { digest: image.digest } }), { timeout: 10_000 }).toBe(1);
     await expect.poll(async () => prisma.proxyTagDigest.count({ where: { digest: image.digest } }), { timeout: 10_000 }).toBe(1);
     world.aws.setRegistryFault("unavailable");
+    // As once PROXY_MANIFEST_FRESH_SECONDS has passed: the proxy asks the registry, which fails.
+    forgetFreshManifests();
 
     const byDigest = await request(`/v2/${name}/manifests/${image.digest}`, { auth });
     expect(byDigest.status).toBe(200);
@@ -468,6 +481,301 @@ describe("when the upstream is down", () => {
     await flushAccessLog();
     const logged = await prisma.pullEvent.findFirstOrThrow({ where: { customerId: customer.id, reference: "2.0" } });
     expect(logged).toMatchObject({ status: 503, upstreamStatus: 503, action: "manifest" });
+  });
+});
+
+describe("the manifest freshness window (PROXY_MANIFEST_FRESH_SECONDS)", () => {
+  async function withWindow<T>(seconds: string, run: () => Promise<T>): Promise<T> {
+    process.env.PROXY_MANIFEST_FRESH_SECONDS = seconds;
+    resetEnvCache();
+    try {
+      return await run();
+    } finally {
+      delete process.env.PROXY_MANIFEST_FRESH_SECONDS;
+      resetEnvCache();
+    }
+  }
+
+  it("answers a tag from the registry's answer of the last few seconds, then asks the registry again", async () => {
+    await withWindow("4", async () => {
+      const repository = `fresh${Math.random().toString(36).slice(2, 8)}`;
+      const { licenseId, image, name } = await pullSetup(repository);
+      const auth = basic(licenseId);
+      const first = await request(`/v2/${name}/manifests/1.0`, { auth });
+      const answeredAt = Date.now();
+      expect(first.headers.get("docker-content-digest")).toBe(image.digest);
+      await first.arrayBuffer();
+      // The vendor moves the tag; within the window the proxy still serves the answer it had, without asking.
+      const moved = world.aws.pushFixtureImage({ accountId: ACCOUNT.accountId, region: REGION, repository, tag: "1.0", layers: [{ "moved.txt": "the tag moved\n" }] });
+      expect(moved.digest).not.toBe(image.digest);
+      const head = await request(`/v2/${name}/manifests/1.0`, { auth, method: "HEAD" });
+      const get = await request(`/v2/${name}/manifests/1.0`, { auth });
+      expect(Date.now() - answeredAt).toBeLessThan(4_000);
+      expect(head.status).toBe(200);
+      expect(head.headers.get("docker-content-digest")).toBe(image.digest);
+      expect(head.headers.get("content-length")).toBe(String(Buffer.byteLength(image.manifest)));
+      expect(head.headers.get("content-type")).toBe(image.mediaType);
+      expect(get.headers.get("docker-content-digest")).toBe(image.digest);
+      expect(await get.text()).toBe(image.manifest);
+      // Past the window the registry is asked again and the moved tag is served.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, answeredAt + 4_100 - Date.now())));
+      const after = await request(`/v2/${name}/manifests/1.0`, { auth });
+      expect(after.headers.get("docker-content-digest")).toBe(moved.digest);
+      expect(await after.text()).toBe(moved.manifest);
+    });
+  });
+
+  it("asks the registry every time when the window is 0", async () => {
+    await withWindow("0", async () => {
+      const repository = `nofresh${Math.random().toString(36).slice(2, 8)}`;
+      const { licenseId, image, name } = await pullSetup(repository);
+      const auth = basic(licenseId);
+      expect((await request(`/v2/${name}/manifests/1.0`, { auth })).headers.get("docker-content-digest")).toBe(image.digest);
+      const moved = world.aws.pushFixtureImage({ accountId: ACCOUNT.accountId, region: REGION, repository, tag: "1.0", layers: [{ "moved.txt": "moved at once\n" }] });
+      expect((await request(`/v2/${name}/manifests/1.0`, { auth, method: "HEAD" })).headers.get("docker-content-digest")).toBe(moved.digest);
+    });
+  });
+
+  it("asks the registry once for 50 concurrent requests of the same manifest, and logs the others as answered from memory", async () => {
+    await withWindow("30", async () => {
+      const { licenseId, image, name, customer } = await pullSetup();
+      const responses = await Promise.all(Array.from({ length: 50 }, () => request(`/v2/${name}/manifests/1.0`, { auth: basic(licenseId), method: "HEAD" })));
+      expect(responses.map((response) => response.status)).toEqual(Array(50).fill(200));
+      expect(responses.every((response) => response.headers.get("docker-content-digest") === image.digest)).toBe(true);
+      await flushAccessLog();
+      const events = await prisma.pullEvent.findMany({ where: { customerId: customer.id, action: "manifest" }, select: { upstreamStatus: true, status: true, digest: true } });
+      expect(events).toHaveLength(50);
+      expect(events.filter((event) => event.upstreamStatus === 200)).toHaveLength(1);
+      expect(events.every((event) => event.status === 200 && event.digest === image.digest)).toBe(true);
+    });
+  });
+
+  it("still checks the license on every request within the window", async () => {
+    await withWindow("30", async () => {
+      const { vendor, customer, licenseId, name } = await pullSetup();
+      expect((await request(`/v2/${name}/manifests/1.0`, { auth: basic(licenseId) })).status).toBe(200);
+      await revokeCustomer(vendor.team.id, vendor.actor, customer.id);
+      clearCustomerCache();
+      const refused = await request(`/v2/${name}/manifests/1.0`, { auth: basic(licenseId), method: "HEAD" });
+      expect(refused.status).toBe(403);
+    });
+  });
+
+  it("starts afresh when the vendor edits the registry", async () => {
+    await withWindow("30", async () => {
+      const repository = `edited${Math.random().toString(36).slice(2, 8)}`;
+      const { registry, licenseId, image, name } = await pullSetup(repository);
+      expect((await request(`/v2/${name}/manifests/1.0`, { auth: basic(licenseId), method: "HEAD" })).headers.get("docker-content-digest")).toBe(image.digest);
+      const moved = world.aws.pushFixtureImage({ accountId: ACCOUNT.accountId, region: REGION, repository, tag: "1.0", layers: [{ "moved.txt": "edited\n" }] });
+      await prisma.registry.update({ where: { id: registry.id }, data: { updatedAt: new Date(Date.now() + 1_000) } });
+      clearRegistryCache();
+      expect((await request(`/v2/${name}/manifests/1.0`, { auth: basic(licenseId), method: "HEAD" })).headers.get("docker-content-digest")).toBe(moved.digest);
+    });
+  });
+});
+
+describe("reused blob locations", () => {
+  it("fetches a blob again from the storage location the registry gave, and asks the registry once storage refuses it", async () => {
+    const repository = `located${Math.random().toString(36).slice(2, 8)}`;
+    const { licenseId, image, name } = await pullSetup(repository);
+    const auth = basic(licenseId);
+    const layer = image.layerDigests[0]!;
+    const first = await request(`/v2/${name}/blobs/${layer}`, { auth });
+    expect(sha256(new Uint8Array(await first.arrayBuffer()))).toBe(layer);
+    // The registry endpoint is down, its storage is not: the known location still serves the blob, verified.
+    world.aws.setRegistryFault("unavailable");
+    const again = await request(`/v2/${name}/blobs/${layer}`, { auth });
+    expect(again.status).toBe(200);
+    expect(sha256(new Uint8Array(await again.arrayBuffer()))).toBe(layer);
+    // Storage no longer has it there: the location is dropped and the registry asked (down: 503).
+    const stored = world.aws.state.repositories[repositoryKey(ACCOUNT.accountId, REGION, repository)]!;
+    const blob = stored.blobs[layer]!;
+    delete stored.blobs[layer];
+    const refused = await request(`/v2/${name}/blobs/${layer}`, { auth });
+    expect(refused.status).toBe(503);
+    expect((await errorOf(refused)).code).toBe("UNAVAILABLE");
+    stored.blobs[layer] = blob;
+    world.aws.setRegistryFault(null);
+    const restored = await request(`/v2/${name}/blobs/${layer}`, { auth });
+    expect(sha256(new Uint8Array(await restored.arrayBuffer()))).toBe(layer);
+  });
+
+  it("still cuts a blob that does not match its digest when it comes from a known location", async () => {
+    const repository = `locatedbad${Math.random().toString(36).slice(2, 8)}`;
+    const { licenseId, image, name } = await pullSetup(repository);
+    const layer = image.layerDigests[0]!;
+    await (await request(`/v2/${name}/blobs/${layer}`, { auth: basic(licenseId) })).arrayBuffer();
+    world.aws.corruptBlob({ accountId: ACCOUNT.accountId, region: REGION, repository, digest: layer });
+    const outcome = await request(`/v2/${name}/blobs/${layer}`, { auth: basic(licenseId) })
+      .then((response) => response.arrayBuffer())
+      .then(
+        () => "complete",
+        () => "aborted",
+      );
+    expect(outcome).toBe("aborted");
+  });
+
+  it("refuses at once a registry whose role was found unsafe since, fresh manifest answer or known blob location", async () => {
+    process.env.PROXY_MANIFEST_FRESH_SECONDS = "30";
+    resetEnvCache();
+    try {
+      const { registry, licenseId, image, name } = await pullSetup();
+      const auth = basic(licenseId);
+      expect((await request(`/v2/${name}/manifests/1.0`, { auth, method: "HEAD" })).status).toBe(200);
+      await (await request(`/v2/${name}/blobs/${image.layerDigests[0]}`, { auth })).arrayBuffer();
+      // What the Test records when AWS accepts a stranger: no passed negative check (the registry's version stays).
+      const { updatedAt } = await prisma.registry.findUniqueOrThrow({ where: { id: registry.id }, select: { updatedAt: true } });
+      await prisma.registry.update({ where: { id: registry.id }, data: { negativeCheckPassedAt: null, testStatus: "unsafe", updatedAt } });
+      clearRegistryCache();
+      const manifest = await request(`/v2/${name}/manifests/1.0`, { auth, method: "HEAD" });
+      expect(manifest.status).toBe(403);
+      const blob = await request(`/v2/${name}/blobs/${image.layerDigests[0]}`, { auth });
+      expect(blob.status).toBe(403);
+      expect((await errorOf(blob)).message).toContain("Ask your vendor to run Test");
+    } finally {
+      delete process.env.PROXY_MANIFEST_FRESH_SECONDS;
+      resetEnvCache();
+    }
+  });
+});
+
+describe("the blob cache (PROXY_BLOB_CACHE_DIR)", () => {
+  async function withCache<T>(run: (dir: string) => Promise<T>, maxMb = "64"): Promise<T> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proxy-blob-cache-"));
+    Object.assign(process.env, { PROXY_BLOB_CACHE_DIR: dir, PROXY_BLOB_CACHE_MAX_MB: maxMb });
+    resetEnvCache();
+    resetBlobCache();
+    try {
+      return await run(dir);
+    } finally {
+      delete process.env.PROXY_BLOB_CACHE_DIR;
+      delete process.env.PROXY_BLOB_CACHE_MAX_MB;
+      resetEnvCache();
+      resetBlobCache();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** A vendor, customer and an image whose first layer is above the cache's 1 MiB minimum (and stored, so it can be corrupted). */
+  async function largeLayerSetup(prefix: string) {
+    const repository = `${prefix}${Math.random().toString(36).slice(2, 8)}`;
+    const vendor = await newVendorTeam();
+    await iamRegistry(world, vendor);
+    const { customer, licenseId } = await newCustomer(vendor);
+    // Random bytes do not compress: the gzipped layer stays above 1 MiB.
+    const image = world.aws.pushFixtureImage({ accountId: ACCOUNT.accountId, region: REGION, repository, tag: "1.0", layers: [{ "data.bin": randomBytes(1536 * 1024).toString("base64") }, { "small.txt": "small\n" }] });
+    return { vendor, customer, licenseId, image, repository, name: proxyName(world, vendor.application.slug, repository) };
+  }
+
+  /** Files in the cache directory: complete ones and temporary ones. */
+  function cachedFiles(dir: string): { complete: string[]; temporary: string[] } {
+    const files = fs.readdirSync(dir).flatMap((scope) => fs.readdirSync(path.join(dir, scope)));
+    return { complete: files.filter((name) => !name.endsWith(".tmp")), temporary: files.filter((name) => name.endsWith(".tmp")) };
+  }
+
+  it("keeps a verified blob in a private file and serves the next pull from it once the registry confirms the blob", async () => {
+    await withCache(async (dir) => {
+      const { licenseId, image, name, customer, repository } = await largeLayerSetup("cached");
+      const layer = image.layerDigests[0]!;
+      const first = await request(`/v2/${name}/blobs/${layer}`, { auth: basic(licenseId) });
+      const bytes = new Uint8Array(await first.arrayBuffer());
+      expect(sha256(bytes)).toBe(layer);
+      // Kept once the response has ended.
+      await expect.poll(() => cachedFiles(dir).complete, { timeout: 5_000 }).toEqual([layer.replace(":", "-")]);
+      const scope = fs.readdirSync(dir)[0]!;
+      expect(fs.statSync(path.join(dir, scope, layer.replace(":", "-"))).mode & 0o777).toBe(0o600);
+      expect(fs.statSync(path.join(dir, scope)).mode & 0o777).toBe(0o700);
+      // Storage now holds different bytes under the digest: streamed, they would be cut; the cached ones are whole and right.
+      world.aws.corruptBlob({ accountId: ACCOUNT.accountId, region: REGION, repository, digest: layer });
+      const second = await request(`/v2/${name}/blobs/${layer}`, { auth: basic(licenseId) });
+      expect(second.status).toBe(200);
+      expect(second.headers.get("content-length")).toBe(String(bytes.length));
+      expect(second.headers.get("docker-content-digest")).toBe(layer);
+      expect(sha256(new Uint8Array(await second.arrayBuffer()))).toBe(layer);
+      await flushAccessLog();
+      const events = await prisma.pullEvent.findMany({ where: { customerId: customer.id, action: "blob" }, orderBy: { id: "asc" } });
+      expect(events.map((event) => [event.status, Number(event.bytes), event.upstreamStatus])).toEqual([
+        [200, bytes.length, 200],
+        [200, bytes.length, 200],
+      ]);
+    });
+  });
+
+  it("serves nothing from the cache once the registry no longer has the blob, or refuses the license", async () => {
+    await withCache(async (dir) => {
+      const first = await largeLayerSetup("uncached");
+      const { vendor, customer, licenseId, repository } = first;
+      const layer = first.image.layerDigests[0]!;
+      const name = first.name;
+      // A second image of the same repository, so the revocation below is tried on a blob that is still upstream.
+      const second = world.aws.pushFixtureImage({ accountId: ACCOUNT.accountId, region: REGION, repository, tag: "2.0", layers: [{ "data.bin": randomBytes(1536 * 1024).toString("base64") }] });
+      const other = second.layerDigests[0]!;
+      for (const digest of [layer, other]) await (await request(`/v2/${name}/blobs/${digest}`, { auth: basic(licenseId) })).arrayBuffer();
+      await expect.poll(() => cachedFiles(dir).complete.length, { timeout: 5_000 }).toBe(2);
+      delete world.aws.state.repositories[repositoryKey(ACCOUNT.accountId, REGION, repository)]!.blobs[layer];
+      const gone = await request(`/v2/${name}/blobs/${layer}`, { auth: basic(licenseId) });
+      expect(gone.status).toBe(404);
+      expect((await errorOf(gone)).code).toBe("BLOB_UNKNOWN");
+      await revokeCustomer(vendor.team.id, vendor.actor, customer.id);
+      clearCustomerCache();
+      expect((await request(`/v2/${name}/blobs/${other}`, { auth: basic(licenseId) })).status).toBe(403);
+    });
+  });
+
+  it("never keeps a blob that did not match its digest", async () => {
+    await withCache(async (dir) => {
+      const { licenseId, image, name, repository } = await largeLayerSetup("badcache");
+      const layer = image.layerDigests[0]!;
+      world.aws.corruptBlob({ accountId: ACCOUNT.accountId, region: REGION, repository, digest: layer });
+      const outcome = await request(`/v2/${name}/blobs/${layer}`, { auth: basic(licenseId) })
+        .then((response) => response.arrayBuffer())
+        .then(
+          () => "complete",
+          () => "aborted",
+        );
+      expect(outcome).toBe("aborted");
+      await expect.poll(() => cachedFiles(dir), { timeout: 5_000 }).toEqual({ complete: [], temporary: [] });
+      // Corrupting again flips the byte back: now it matches and is kept.
+      world.aws.corruptBlob({ accountId: ACCOUNT.accountId, region: REGION, repository, digest: layer });
+      expect(sha256(new Uint8Array(await (await request(`/v2/${name}/blobs/${layer}`, { auth: basic(licenseId) })).arrayBuffer()))).toBe(layer);
+      await expect.poll(() => cachedFiles(dir).complete, { timeout: 5_000 }).toEqual([layer.replace(":", "-")]);
+    });
+  });
+
+  it("stays within PROXY_BLOB_CACHE_MAX_MB, the least recently used blob out first", async () => {
+    await withCache(async (dir) => {
+      const repository = `bounded${Math.random().toString(36).slice(2, 8)}`;
+      const vendor = await newVendorTeam();
+      await iamRegistry(world, vendor);
+      const { licenseId } = await newCustomer(vendor);
+      const image = world.aws.pushSyntheticImage({ accountId: ACCOUNT.accountId, region: REGION, repository, tag: "1", layerSizes: Array.from({ length: 6 }, () => 1100 * 1024) });
+      const name = proxyName(world, vendor.application.slug, repository);
+      const pull = async (digest: string) => {
+        const digestOfBody = sha256(new Uint8Array(await (await request(`/v2/${name}/blobs/${digest}`, { auth: basic(licenseId) })).arrayBuffer()));
+        // Each blob is kept once its response has ended: wait for it, so the order of use is the order of pulls.
+        await expect.poll(() => cachedFiles(dir).complete, { timeout: 5_000 }).toContain(digest.replace(":", "-"));
+        return digestOfBody;
+      };
+      const [first, second, ...rest] = image.layerDigests as [string, string, ...string[]];
+      expect(await pull(first)).toBe(first);
+      expect(await pull(second)).toBe(second);
+      expect(await pull(first)).toBe(first);
+      for (const digest of rest) expect(await pull(digest)).toBe(digest);
+      // 6 x 1.1 MiB > 6 MiB: the second blob (used least recently) went; the first, used again, stayed.
+      await expect.poll(() => cachedFiles(dir).complete.length, { timeout: 5_000 }).toBe(5);
+      const kept = cachedFiles(dir).complete;
+      expect(kept).not.toContain(second.replace(":", "-"));
+      expect(kept).toContain(first.replace(":", "-"));
+    }, "6");
+  });
+
+  it("does not keep blobs under 1 MiB, which known storage locations serve as cheaply", async () => {
+    await withCache(async (dir) => {
+      const { licenseId, image, name } = await pullSetup();
+      for (const digest of image.layerDigests) expect(sha256(new Uint8Array(await (await request(`/v2/${name}/blobs/${digest}`, { auth: basic(licenseId) })).arrayBuffer()))).toBe(digest);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(fs.readdirSync(dir)).toEqual([]);
+    });
   });
 });
 
