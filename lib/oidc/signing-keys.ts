@@ -9,7 +9,7 @@ import { getDataSecretBox } from "@/lib/crypto/data-secret-box";
 import { prisma } from "@/lib/db";
 import { KEY_CHANGE_CHANNEL, type KeyChangeAnnouncement } from "@/lib/oidc/key-change-channel";
 import { logKeyEvents, recordKeyEvents, type KeyEventInput } from "@/lib/oidc/key-events";
-import { currentKey, keyState, planMaintenance, type KeyState, type KeyTimes, type LifecyclePolicy, type MaintenanceMode } from "@/lib/oidc/key-lifecycle";
+import { currentKey, planMaintenance, type KeyTimes, type LifecyclePolicy, type MaintenanceMode } from "@/lib/oidc/key-lifecycle";
 import { JWKS_MAX_AGE_SECONDS, SIGNING_ALGORITHM } from "@/lib/oidc/lifecycle-policy";
 
 const generateRsaKeyPair = promisify(generateKeyPair);

@@ -67,7 +67,7 @@ export interface paths {
         put?: never;
         /**
          * Add a registry
-         * @description The registry form's fields. IAM Authentication: authType iam_role with roleArn (accessKeyId and secretAccessKey empty); the response carries the trust policy, permissions policy and AWS CLI commands to apply. Access key: authType access_key with accessKeyId and secretAccessKey (never returned). Requires the Member role or higher.
+         * @description The registry form's fields for the chosen provider. Amazon ECR with IAM Authentication: authType iam_role with roleArn; the response carries the trust policy, permissions policy and AWS CLI commands to apply. Other providers: their credential (username and password or token, a Google JSON key, an Azure service principal), never returned; the response carries the provider's setup guide. Requires the Member role or higher.
          */
         post: operations["createRegistry"];
         delete?: never;
@@ -133,8 +133,8 @@ export interface paths {
         };
         get?: never;
         /**
-         * Replace a registry's access key
-         * @description For access-key registries (rotate the key from CI). The test status is reset to never; run a test afterwards. Requires the Member role or higher.
+         * Replace a registry's secret
+         * @description Rotate the access key, token, JSON key or client secret (e.g. from CI), keeping every other setting. The test status is reset to never; run a test afterwards. Requires the Member role or higher.
          */
         put: operations["replaceRegistryCredentials"];
         post?: never;
@@ -476,15 +476,34 @@ export interface components {
         Registry: {
             id: string;
             /** @enum {string} */
-            provider: "ecr";
+            provider: "ecr" | "docker-hub" | "ghcr" | "quay" | "gitlab" | "google" | "azure" | "generic";
             name: string | null;
             hostname: string;
             /** @enum {string} */
-            authType: "access_key" | "iam_role" | "ambient";
+            authType: "access_key" | "iam_role" | "ambient" | "basic" | "anonymous" | "json_key" | "service_principal";
             /** @description IAM Authentication: the role the portal assumes. */
             roleArn: string | null;
             /** @description Access key: the key ID, masked. The secret is never returned. */
             accessKeyIdMasked: string | null;
+            /** @description Username and token (basic): the username, robot or token name. The token is never returned. */
+            username: string | null;
+            /** @description Username and token, service principal: the stored secret's well-known prefix and last characters (e.g. ghp_…WXYZ), to recognise it. */
+            secretMasked: string | null;
+            /** @description Azure service principal: the tenant (directory) ID. */
+            tenantId: string | null;
+            /** @description Azure service principal: the application (client) ID. */
+            clientId: string | null;
+            /** @description Google JSON key: the service account's email. The key is never returned. */
+            serviceAccountEmail: string | null;
+            /** @description Google JSON key: the key's project. */
+            projectId: string | null;
+            /** @description Google JSON key: the key's ID, to find it under the service account's Keys. */
+            privateKeyId: string | null;
+            /**
+             * @description Generic registries: harbor, nexus, jfrog or other (shapes the setup guide only).
+             * @enum {string|null}
+             */
+            flavor: "harbor" | "nexus" | "jfrog" | "other" | null;
             allApplications: boolean;
             /** @description When allApplications is false: the applications that may use it. */
             applications: {
@@ -534,6 +553,7 @@ export interface components {
                 warnings: string[];
             } | null;
             setup: components["schemas"]["RegistrySetup"];
+            guide: components["schemas"]["RegistryProviderGuide"];
             /**
              * Format: date-time
              * @description When it was added.
@@ -618,37 +638,432 @@ export interface components {
             /** @description Why the setup cannot be generated (e.g. a stored role ARN that is no longer valid). */
             problem: string | null;
         };
+        RegistryProviderGuide: {
+            /** @description Where to create the credential, in the provider's terms, with CLI commands where the provider has them. */
+            steps: {
+                title: string;
+                body: string;
+                command?: string;
+            }[];
+            minimumPermission: string;
+            /** @description The token scope (or permission) a pull needs. */
+            pullScope: string;
+        };
         RegistryResponse: {
             data: components["schemas"]["Registry"];
         };
-        CreateRegistryInput: {
-            /** @enum {string} */
+        /** @description One variant per provider, with its auth types and fields. Secrets are accepted on write and never returned. */
+        CreateRegistryInput: components["schemas"]["EcrRegistryCreateInput"] | components["schemas"]["DockerHubRegistryCreateInput"] | components["schemas"]["GhcrRegistryCreateInput"] | components["schemas"]["QuayRegistryCreateInput"] | components["schemas"]["GitlabRegistryCreateInput"] | components["schemas"]["GoogleRegistryCreateInput"] | components["schemas"]["AzureRegistryCreateInput"] | components["schemas"]["GenericRegistryCreateInput"];
+        /** @description Amazon ECR: Private ECR registries in any AWS region, with an access key or IAM Authentication. */
+        EcrRegistryCreateInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             provider: "ecr";
+            /** @description Optional; "" for none. Lower-case letters, digits and dashes, unique in the team. */
             name: string;
+            /** @description The registry's hostname from the ECR console (account ID, region), without https:// or a repository. e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com */
             hostname: string;
-            /** @enum {string} */
+            /**
+             * @description access_key: An IAM user's access key ID and secret access key, stored encrypted. iam_role: The portal assumes an IAM role in your account with a short-lived token. No AWS key is stored. ambient: The AWS identity the portal itself runs with (single-tenant installs).
+             * @enum {string}
+             */
             authType: "access_key" | "iam_role" | "ambient";
-            accessKeyId: string;
-            secretAccessKey: string;
-            roleArn: string;
+            /** @description Access key ID (AKIA…). */
+            accessKeyId?: string;
+            /** @description Secret access key (write-only). */
+            secretAccessKey?: string;
+            /** @description IAM Authentication: the role's name or full ARN. */
+            roleArn?: string;
+            /** @description The role's account when it is not the registry's (a role name only). */
             roleAccountId?: string;
             allApplications: boolean;
             applicationIds: string[];
         };
-        /** @description Every field of the registry, as on the edit form. accessKeyId and secretAccessKey are used only with replaceAccessKey: true; otherwise the stored key is kept. */
-        UpdateRegistryInput: {
-            /** @enum {string} */
-            provider: "ecr";
+        /** @description Docker Hub: Private repositories on Docker Hub, with a personal or organisation access token. */
+        DockerHubRegistryCreateInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            provider: "docker-hub";
+            /** @description Optional; "" for none. Lower-case letters, digits and dashes, unique in the team. */
             name: string;
+            /** @description Always docker.io; the portal talks to registry-1.docker.io. e.g. docker.io */
             hostname: string;
-            /** @enum {string} */
+            /**
+             * @description basic: Your Docker ID (or organisation name) and an access token with Read-only (public repositories: Public repo read-only) access.
+             * @enum {string}
+             */
+            authType: "basic";
+            /** @description The username, robot or token name. */
+            username?: string;
+            /** @description The password or token (write-only, never returned). */
+            password?: string;
+            allApplications: boolean;
+            applicationIds: string[];
+        };
+        /** @description GitHub Container Registry: Images on ghcr.io, with a classic personal access token that has read:packages. */
+        GhcrRegistryCreateInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            provider: "ghcr";
+            /** @description Optional; "" for none. Lower-case letters, digits and dashes, unique in the team. */
+            name: string;
+            /** @description Always ghcr.io. e.g. ghcr.io */
+            hostname: string;
+            /**
+             * @description basic: A GitHub username and a classic token with read:packages. Fine-grained tokens do not work with GHCR.
+             * @enum {string}
+             */
+            authType: "basic";
+            /** @description The username, robot or token name. */
+            username?: string;
+            /** @description The password or token (write-only, never returned). */
+            password?: string;
+            allApplications: boolean;
+            applicationIds: string[];
+        };
+        /** @description Quay: quay.io or your own Red Hat Quay, with a robot account. */
+        QuayRegistryCreateInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            provider: "quay";
+            /** @description Optional; "" for none. Lower-case letters, digits and dashes, unique in the team. */
+            name: string;
+            /** @description quay.io, or your Quay's hostname (with :port if not 443). e.g. quay.io */
+            hostname: string;
+            /**
+             * @description basic: A robot account (org+name) and its token, with Read on the repositories.
+             * @enum {string}
+             */
+            authType: "basic";
+            /** @description The username, robot or token name. */
+            username?: string;
+            /** @description The password or token (write-only, never returned). */
+            password?: string;
+            allApplications: boolean;
+            applicationIds: string[];
+        };
+        /** @description GitLab: registry.gitlab.com or your GitLab's registry, with a deploy token or an access token. */
+        GitlabRegistryCreateInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            provider: "gitlab";
+            /** @description Optional; "" for none. Lower-case letters, digits and dashes, unique in the team. */
+            name: string;
+            /** @description registry.gitlab.com, or your GitLab's registry hostname (often registry.gitlab.example.com, or gitlab.example.com:5050). e.g. registry.gitlab.com */
+            hostname: string;
+            /**
+             * @description basic: A deploy token (read_registry) is best; a project, group or personal access token with read_registry also works.
+             * @enum {string}
+             */
+            authType: "basic";
+            /** @description The username, robot or token name. */
+            username?: string;
+            /** @description The password or token (write-only, never returned). */
+            password?: string;
+            allApplications: boolean;
+            applicationIds: string[];
+        };
+        /** @description Google Artifact Registry: Artifact Registry (<region>-docker.pkg.dev) or Container Registry (gcr.io), with a service account key. */
+        GoogleRegistryCreateInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            provider: "google";
+            /** @description Optional; "" for none. Lower-case letters, digits and dashes, unique in the team. */
+            name: string;
+            /** @description The repository's location host, e.g. europe-west1-docker.pkg.dev, or gcr.io / eu.gcr.io. e.g. us-central1-docker.pkg.dev */
+            hostname: string;
+            /**
+             * @description json_key: A service account with Artifact Registry Reader, and one of its JSON keys.
+             * @enum {string}
+             */
+            authType: "json_key";
+            /** @description The service account's JSON key file, as text (write-only, never returned). */
+            jsonKey?: string;
+            allApplications: boolean;
+            applicationIds: string[];
+        };
+        /** @description Azure Container Registry: <name>.azurecr.io, with a service principal (AcrPull) or an ACR token. */
+        AzureRegistryCreateInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            provider: "azure";
+            /** @description Optional; "" for none. Lower-case letters, digits and dashes, unique in the team. */
+            name: string;
+            /** @description The registry's login server, from the registry's Overview in the Azure portal. e.g. myregistry.azurecr.io */
+            hostname: string;
+            /**
+             * @description service_principal: An app registration with the AcrPull role on the registry; the portal signs in to Entra ID with its client secret. basic: A repository-scoped ACR token (Repository permissions > Tokens) with the _repositories_pull scope map, or the admin user.
+             * @enum {string}
+             */
+            authType: "service_principal" | "basic";
+            /** @description The Entra ID tenant (directory) ID. */
+            tenantId?: string;
+            /** @description The application (client) ID. */
+            clientId?: string;
+            /** @description The client secret's value (write-only, never returned). */
+            clientSecret?: string;
+            /** @description The username, robot or token name. */
+            username?: string;
+            /** @description The password or token (write-only, never returned). */
+            password?: string;
+            allApplications: boolean;
+            applicationIds: string[];
+        };
+        /** @description Harbor, Nexus, JFrog or other: Any registry that speaks the OCI distribution API, with a username and password or token, or anonymously. */
+        GenericRegistryCreateInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            provider: "generic";
+            /** @description Optional; "" for none. Lower-case letters, digits and dashes, unique in the team. */
+            name: string;
+            /** @description The registry's hostname, with :port when it is not 443, e.g. harbor.example.com or nexus.example.com:8443. e.g. registry.example.com */
+            hostname: string;
+            /**
+             * @description basic: A read-only user or robot account, stored encrypted. anonymous: No credentials: for public images the registry serves to anyone.
+             * @enum {string}
+             */
+            authType: "basic" | "anonymous";
+            /** @description The username, robot or token name. */
+            username?: string;
+            /** @description The password or token (write-only, never returned). */
+            password?: string;
+            /**
+             * @description Harbor, Nexus, JFrog or other: shapes the setup guide only.
+             * @enum {string}
+             */
+            flavor?: "harbor" | "nexus" | "jfrog" | "other";
+            allApplications: boolean;
+            applicationIds: string[];
+        };
+        /** @description Every field of the registry, as on the edit form, one variant per provider. */
+        UpdateRegistryInput: components["schemas"]["EcrRegistryUpdateInput"] | components["schemas"]["DockerHubRegistryUpdateInput"] | components["schemas"]["GhcrRegistryUpdateInput"] | components["schemas"]["QuayRegistryUpdateInput"] | components["schemas"]["GitlabRegistryUpdateInput"] | components["schemas"]["GoogleRegistryUpdateInput"] | components["schemas"]["AzureRegistryUpdateInput"] | components["schemas"]["GenericRegistryUpdateInput"];
+        /** @description Amazon ECR: Private ECR registries in any AWS region, with an access key or IAM Authentication. */
+        EcrRegistryUpdateInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            provider: "ecr";
+            /** @description Optional; "" for none. Lower-case letters, digits and dashes, unique in the team. */
+            name: string;
+            /** @description The registry's hostname from the ECR console (account ID, region), without https:// or a repository. e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com */
+            hostname: string;
+            /**
+             * @description access_key: An IAM user's access key ID and secret access key, stored encrypted. iam_role: The portal assumes an IAM role in your account with a short-lived token. No AWS key is stored. ambient: The AWS identity the portal itself runs with (single-tenant installs).
+             * @enum {string}
+             */
             authType: "access_key" | "iam_role" | "ambient";
-            accessKeyId: string;
-            secretAccessKey: string;
-            roleArn: string;
+            /** @description Access key ID (AKIA…). */
+            accessKeyId?: string;
+            /** @description Secret access key (write-only). */
+            secretAccessKey?: string;
+            /** @description IAM Authentication: the role's name or full ARN. */
+            roleArn?: string;
+            /** @description The role's account when it is not the registry's (a role name only). */
             roleAccountId?: string;
             allApplications: boolean;
             applicationIds: string[];
+            /** @description true to replace the stored secret with the one sent; false keeps it (the secret fields are then ignored). A changed provider or auth type, or a changed hostname beyond ECR, needs the secret again. */
+            replaceAccessKey: boolean;
+        };
+        /** @description Docker Hub: Private repositories on Docker Hub, with a personal or organisation access token. */
+        DockerHubRegistryUpdateInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            provider: "docker-hub";
+            /** @description Optional; "" for none. Lower-case letters, digits and dashes, unique in the team. */
+            name: string;
+            /** @description Always docker.io; the portal talks to registry-1.docker.io. e.g. docker.io */
+            hostname: string;
+            /**
+             * @description basic: Your Docker ID (or organisation name) and an access token with Read-only (public repositories: Public repo read-only) access.
+             * @enum {string}
+             */
+            authType: "basic";
+            /** @description The username, robot or token name. */
+            username?: string;
+            /** @description The password or token (write-only, never returned). */
+            password?: string;
+            allApplications: boolean;
+            applicationIds: string[];
+            /** @description true to replace the stored secret with the one sent; false keeps it (the secret fields are then ignored). A changed provider or auth type, or a changed hostname beyond ECR, needs the secret again. */
+            replaceAccessKey: boolean;
+        };
+        /** @description GitHub Container Registry: Images on ghcr.io, with a classic personal access token that has read:packages. */
+        GhcrRegistryUpdateInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            provider: "ghcr";
+            /** @description Optional; "" for none. Lower-case letters, digits and dashes, unique in the team. */
+            name: string;
+            /** @description Always ghcr.io. e.g. ghcr.io */
+            hostname: string;
+            /**
+             * @description basic: A GitHub username and a classic token with read:packages. Fine-grained tokens do not work with GHCR.
+             * @enum {string}
+             */
+            authType: "basic";
+            /** @description The username, robot or token name. */
+            username?: string;
+            /** @description The password or token (write-only, never returned). */
+            password?: string;
+            allApplications: boolean;
+            applicationIds: string[];
+            /** @description true to replace the stored secret with the one sent; false keeps it (the secret fields are then ignored). A changed provider or auth type, or a changed hostname beyond ECR, needs the secret again. */
+            replaceAccessKey: boolean;
+        };
+        /** @description Quay: quay.io or your own Red Hat Quay, with a robot account. */
+        QuayRegistryUpdateInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            provider: "quay";
+            /** @description Optional; "" for none. Lower-case letters, digits and dashes, unique in the team. */
+            name: string;
+            /** @description quay.io, or your Quay's hostname (with :port if not 443). e.g. quay.io */
+            hostname: string;
+            /**
+             * @description basic: A robot account (org+name) and its token, with Read on the repositories.
+             * @enum {string}
+             */
+            authType: "basic";
+            /** @description The username, robot or token name. */
+            username?: string;
+            /** @description The password or token (write-only, never returned). */
+            password?: string;
+            allApplications: boolean;
+            applicationIds: string[];
+            /** @description true to replace the stored secret with the one sent; false keeps it (the secret fields are then ignored). A changed provider or auth type, or a changed hostname beyond ECR, needs the secret again. */
+            replaceAccessKey: boolean;
+        };
+        /** @description GitLab: registry.gitlab.com or your GitLab's registry, with a deploy token or an access token. */
+        GitlabRegistryUpdateInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            provider: "gitlab";
+            /** @description Optional; "" for none. Lower-case letters, digits and dashes, unique in the team. */
+            name: string;
+            /** @description registry.gitlab.com, or your GitLab's registry hostname (often registry.gitlab.example.com, or gitlab.example.com:5050). e.g. registry.gitlab.com */
+            hostname: string;
+            /**
+             * @description basic: A deploy token (read_registry) is best; a project, group or personal access token with read_registry also works.
+             * @enum {string}
+             */
+            authType: "basic";
+            /** @description The username, robot or token name. */
+            username?: string;
+            /** @description The password or token (write-only, never returned). */
+            password?: string;
+            allApplications: boolean;
+            applicationIds: string[];
+            /** @description true to replace the stored secret with the one sent; false keeps it (the secret fields are then ignored). A changed provider or auth type, or a changed hostname beyond ECR, needs the secret again. */
+            replaceAccessKey: boolean;
+        };
+        /** @description Google Artifact Registry: Artifact Registry (<region>-docker.pkg.dev) or Container Registry (gcr.io), with a service account key. */
+        GoogleRegistryUpdateInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            provider: "google";
+            /** @description Optional; "" for none. Lower-case letters, digits and dashes, unique in the team. */
+            name: string;
+            /** @description The repository's location host, e.g. europe-west1-docker.pkg.dev, or gcr.io / eu.gcr.io. e.g. us-central1-docker.pkg.dev */
+            hostname: string;
+            /**
+             * @description json_key: A service account with Artifact Registry Reader, and one of its JSON keys.
+             * @enum {string}
+             */
+            authType: "json_key";
+            /** @description The service account's JSON key file, as text (write-only, never returned). */
+            jsonKey?: string;
+            allApplications: boolean;
+            applicationIds: string[];
+            /** @description true to replace the stored secret with the one sent; false keeps it (the secret fields are then ignored). A changed provider or auth type, or a changed hostname beyond ECR, needs the secret again. */
+            replaceAccessKey: boolean;
+        };
+        /** @description Azure Container Registry: <name>.azurecr.io, with a service principal (AcrPull) or an ACR token. */
+        AzureRegistryUpdateInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            provider: "azure";
+            /** @description Optional; "" for none. Lower-case letters, digits and dashes, unique in the team. */
+            name: string;
+            /** @description The registry's login server, from the registry's Overview in the Azure portal. e.g. myregistry.azurecr.io */
+            hostname: string;
+            /**
+             * @description service_principal: An app registration with the AcrPull role on the registry; the portal signs in to Entra ID with its client secret. basic: A repository-scoped ACR token (Repository permissions > Tokens) with the _repositories_pull scope map, or the admin user.
+             * @enum {string}
+             */
+            authType: "service_principal" | "basic";
+            /** @description The Entra ID tenant (directory) ID. */
+            tenantId?: string;
+            /** @description The application (client) ID. */
+            clientId?: string;
+            /** @description The client secret's value (write-only, never returned). */
+            clientSecret?: string;
+            /** @description The username, robot or token name. */
+            username?: string;
+            /** @description The password or token (write-only, never returned). */
+            password?: string;
+            allApplications: boolean;
+            applicationIds: string[];
+            /** @description true to replace the stored secret with the one sent; false keeps it (the secret fields are then ignored). A changed provider or auth type, or a changed hostname beyond ECR, needs the secret again. */
+            replaceAccessKey: boolean;
+        };
+        /** @description Harbor, Nexus, JFrog or other: Any registry that speaks the OCI distribution API, with a username and password or token, or anonymously. */
+        GenericRegistryUpdateInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            provider: "generic";
+            /** @description Optional; "" for none. Lower-case letters, digits and dashes, unique in the team. */
+            name: string;
+            /** @description The registry's hostname, with :port when it is not 443, e.g. harbor.example.com or nexus.example.com:8443. e.g. registry.example.com */
+            hostname: string;
+            /**
+             * @description basic: A read-only user or robot account, stored encrypted. anonymous: No credentials: for public images the registry serves to anyone.
+             * @enum {string}
+             */
+            authType: "basic" | "anonymous";
+            /** @description The username, robot or token name. */
+            username?: string;
+            /** @description The password or token (write-only, never returned). */
+            password?: string;
+            /**
+             * @description Harbor, Nexus, JFrog or other: shapes the setup guide only.
+             * @enum {string}
+             */
+            flavor?: "harbor" | "nexus" | "jfrog" | "other";
+            allApplications: boolean;
+            applicationIds: string[];
+            /** @description true to replace the stored secret with the one sent; false keeps it (the secret fields are then ignored). A changed provider or auth type, or a changed hostname beyond ECR, needs the secret again. */
             replaceAccessKey: boolean;
         };
         /** @description Which applications may use the registry: all, or those listed. */
@@ -656,10 +1071,13 @@ export interface components {
             allApplications: boolean;
             applicationIds: string[];
         };
-        /** @description A new access key for a registry that uses access-key authentication. */
+        /** @description The registry's new secret, by its auth type: access_key: accessKeyId and secretAccessKey; basic: password (the token); json_key: jsonKey; service_principal: clientSecret. */
         ReplaceRegistryCredentialsInput: {
-            accessKeyId: string;
-            secretAccessKey: string;
+            accessKeyId?: string;
+            secretAccessKey?: string;
+            password?: string;
+            jsonKey?: string;
+            clientSecret?: string;
         };
         LastTestResultResponse: {
             data: components["schemas"]["TestResult"] | null;
@@ -673,7 +1091,7 @@ export interface components {
             durationMs: number;
             steps: {
                 /** @enum {string} */
-                id: "sign-token" | "caller-identity" | "assume-role" | "negative-check" | "ecr-token" | "registry-login" | "manifest";
+                id: "sign-token" | "caller-identity" | "assume-role" | "negative-check" | "ecr-token" | "credential-exchange" | "registry-login" | "registry-token" | "manifest";
                 title: string;
                 /** @enum {string} */
                 status: "pending" | "running" | "passed" | "failed" | "skipped";
