@@ -39,6 +39,7 @@ test("team B cannot read, rename or delete team A's application", async ({ brows
   const { prisma } = await import("@/lib/db");
   const app = await prisma.application.findFirstOrThrow({ where: { teamId: alice.teamId, slug: "secret-product" } });
   await page.goto("/apps");
+  await page.getByRole("button", { name: "New application" }).click();
   await page.getByLabel("Application name").fill("Throwaway");
   await page.getByRole("button", { name: "Create application" }).click();
   await expect(page).toHaveURL(/\/apps\/throwaway$/);

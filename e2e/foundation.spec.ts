@@ -65,14 +65,16 @@ test("creates, renames and deletes an application, and the audit log records it"
   await expect(page.getByText("No applications yet")).toBeVisible();
 
   await page.goto("/team/audit");
-  for (const text of [/created.*Web Shop/i, /renamed/i, /deleted.*Web Shop Pro/i]) await expect(page.getByText(text).first()).toBeVisible();
+  const events = page.getByRole("table", { name: "Audit events" });
+  for (const text of [/created.*Web Shop/i, /renamed/i, /deleted.*Web Shop Pro/i]) await expect(events.getByText(text).first()).toBeVisible();
 });
 
 test("an admin invites a member, who joins the team through the link", async ({ browser, vendor, vendorPage: page }) => {
   const email = `colleague-${randomUUID().slice(0, 8)}@example.com`;
   await page.goto("/team/members");
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Role", { exact: true }).selectOption("MEMBER");
+  const invite = page.getByRole("form", { name: "Invite a member" });
+  await invite.getByLabel("Email", { exact: true }).fill(email);
+  await invite.getByLabel("Role", { exact: true }).selectOption("MEMBER");
   await page.getByRole("button", { name: /invite/i }).click();
   const link = await page.getByLabel("Invite link").inputValue();
   expect(link).toMatch(/\/invite\/[\w-]{43}$/);

@@ -227,4 +227,7 @@ test("points to the right provider for another provider's hostname, and replaces
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByText("Registry saved with the new secret")).toBeVisible();
   expect(await loadRegistryCredentials(vendor.teamId, registryId)).toMatchObject({ password: quay.fields.password });
+  // The old token's failure is no longer shown as the result; the Test with the new token is green.
+  await expect(page.getByText("Could not find robot with username")).toHaveCount(0);
+  await runTest(page, quay.image, "verified");
 });

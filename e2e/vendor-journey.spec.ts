@@ -187,7 +187,8 @@ test("IAM journey: next step after the application, role name first, one-click a
   await expect(page.getByLabel("Role name")).toHaveValue(roleName);
   await page.getByLabel("Role name").fill(`Missing-${randomUUID().slice(0, 8)}`);
   await page.getByRole("button", { name: "Save changes" }).click();
-  await expect(page.getByText("Never tested")).toBeVisible();
+  await expect(page.getByText("Not tested since change").first()).toBeVisible();
+  await expect(page.getByRole("button", { name: "Test", exact: true })).toBeVisible();
   await page.getByRole("button", { name: /^Test/ }).click();
   await expect(verdict).toHaveAttribute("data-verdict", "failing", { timeout: 45_000 });
   await expect(verdict).toBeFocused();

@@ -90,7 +90,7 @@ function Target({ event, link }: { event: AuditEventRow; link: AuditTargetLink |
     <span className="break-words">
       <span className="text-zinc-600 dark:text-zinc-400">{type}: </span>
       {link.href ? (
-        <Link href={link.href} className="text-indigo-700 hover:underline dark:text-indigo-300">
+        <Link href={link.href} className="text-indigo-700 underline underline-offset-2 dark:text-indigo-300">
           {link.label}
         </Link>
       ) : (

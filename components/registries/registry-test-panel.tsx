@@ -50,6 +50,18 @@ export function RegistryTestPanel({ registryId, canTest, lastResult, setupSteps 
   const [steps, setSteps] = useState<StepResult[] | null>(null);
   const [result, setResult] = useState<RegistryTestResult | null>(lastResult);
   const [fresh, setFresh] = useState(false);
+  // The stored result can change under the panel: an edit of the connection
+  // clears it (the page re-renders with none), another tab's Test replaces it.
+  const [storedStartedAt, setStoredStartedAt] = useState(lastResult?.startedAt ?? null);
+  const latestStartedAt = lastResult?.startedAt ?? null;
+  if (latestStartedAt !== storedStartedAt) {
+    setStoredStartedAt(latestStartedAt);
+    if (!running && (!lastResult || !result || lastResult.startedAt > result.startedAt)) {
+      setResult(lastResult);
+      setSteps(null);
+      setFresh(false);
+    }
+  }
   const router = useRouter();
   // Focus follows the test: to the progress line while it runs (the button is
   // disabled then), to the verdict when it ends; never lost to <body>.

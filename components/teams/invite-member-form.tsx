@@ -51,7 +51,7 @@ export function InviteMemberForm() {
           <p className="mt-2">Send this link to {created.email}. It expires in 7 days and is shown only once, so copy it now.</p>
         </div>
       )}
-      <form noValidate onSubmit={form.handleSubmit(onSubmit)} className="space-y-4">
+      <form aria-label="Invite a member" noValidate onSubmit={form.handleSubmit(onSubmit)} className="space-y-4">
         <FormError message={errors.root?.server?.message} />
         <div className="grid gap-4 sm:grid-cols-[1fr_12rem]">
           <TextField label="Email" type="email" autoComplete="off" placeholder="name@example.com" error={errors.email?.message} {...form.register("email")} />

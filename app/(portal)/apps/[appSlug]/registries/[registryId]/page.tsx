@@ -175,6 +175,13 @@ export default async function RegistryPage({ params, searchParams }: Props) {
           title="Status and Test"
           description={registry.provider === "ecr" ? "Performs the real AWS calls the portal will make, and says which setup step to fix when one fails." : `Logs in to ${PROVIDERS[registry.provider].label} as the portal will, and says what to fix when a step fails.`}
         >
+          {(registry.status.kind === "stale" || registry.status.kind === "changed") && (
+            <div className="mb-4">
+              <Alert tone="warning" title={registry.status.label}>
+                {registry.status.explanation}
+              </Alert>
+            </div>
+          )}
           <RegistryTestPanel registryId={registry.id} canTest={canEdit} lastResult={lastTestResult} setupSteps={setupSteps} />
         </Card>
         <Tabs
