@@ -4,7 +4,9 @@
 // login, following its layer redirect), the proxy (scripts/lib/
 // proxy-bench-server.ts: the production server's pre-Next.js mount), and
 // this script, the load generator, which alternates reference and subject
-// over BENCH_ROUNDS rounds (default 3). Reports: one 256 MiB blob; 200 blobs
+// over BENCH_ROUNDS rounds (default 3). A second reference, a bare pass-through
+// (scripts/lib/passthrough-bench-server.ts, its own process: no auth, no
+// hashing), shows what any process in the path costs on this machine. Reports: one 256 MiB blob; 200 blobs
 // of 64 KiB at 16 concurrent clients; the proxy's RSS growth while it
 // streams a 1 GiB blob; warm manifest HEAD latency at 50 concurrent clients;
 // and the upstream calls made by 100 concurrent cold pulls. A benchmark, not
@@ -31,7 +33,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-bench-proxy-"));
 fs.chmodSync(dataDir, 0o755);
 const database = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), database: "portal_bench" });
 await applyMigrations(database.url);
-const [awsPort, proxyPort] = [await freePort(), await freePort()];
+const [awsPort, proxyPort, passthroughPort] = [await freePort(), await freePort(), await freePort()];
 const awsUrl = `http://127.0.0.1:${awsPort}`;
 const proxyUrl = `http://127.0.0.1:${proxyPort}`;
 const env: Record<string, string> = {
@@ -105,6 +107,8 @@ try {
   const ecrLogin = (await vendor.ecr(REGION).send(new GetAuthorizationTokenCommand({}))).authorizationData![0]!.authorizationToken!;
   const subject = { label: "proxy", base: `${proxyUrl}/v2`, auth: `Bearer ${token}`, name: proxyName };
   const reference = { label: "direct", base: `${awsUrl}/_registry/${hostname}/v2`, auth: `Basic ${ecrLogin}`, name: (repository: string) => repository };
+  const passthroughPid = Number((await startChild("pass-through", ["scripts/lib/passthrough-bench-server.ts"], /^READY \d+ (\d+)/m, { PORT: String(passthroughPort), BENCH_PASSTHROUGH_UPSTREAM: `${awsUrl}/_registry/${hostname}` }))[1]);
+  const passthrough = { label: "passthrough", base: `http://127.0.0.1:${passthroughPort}/v2`, auth: `Basic ${ecrLogin}`, name: (repository: string) => repository };
 
   // Cold: a fresh proxy process has no upstream login; 100 concurrent pulls must share one exchange.
   const before = await control<Record<string, number>>("/_local/calls", {});
@@ -114,22 +118,29 @@ try {
   console.log(`\nCold single-flight: 100 concurrent manifest HEADs (${cold.filter((status) => status === 200).length} x 200) caused ${delta("sts:AssumeRoleWithWebIdentity")} AssumeRoleWithWebIdentity and ${delta("ecr:GetAuthorizationToken")} GetAuthorizationToken (target: 1 and 1)`);
 
   type Target = typeof subject;
-  const results: Record<string, Record<string, number[]>> = { "256 MiB blob (MiB/s)": { direct: [], proxy: [] }, "200 x 64 KiB, 16 clients (MiB/s)": { direct: [], proxy: [] } };
-  const heads: Record<string, number[][]> = { direct: [], proxy: [] };
+  const results: Record<string, Record<string, number[]>> = { "256 MiB blob (MiB/s)": { direct: [], passthrough: [], proxy: [] }, "200 x 64 KiB, 16 clients (MiB/s)": { direct: [], passthrough: [], proxy: [] } };
+  const heads: Record<string, number[][]> = { direct: [], passthrough: [], proxy: [] };
   // CPU seconds of the proxy process per unit of work: unlike wall-clock figures, barely affected by other load on the machine.
   const proxyCpu: Record<string, number[]> = { "ms per 256 MiB blob": [], "ms per 64 KiB blob": [], "ms per manifest HEAD": [] };
   const upstreamCpu: Record<string, number[]> = { "ms per 256 MiB blob": [], "ms per 64 KiB blob": [], "ms per manifest HEAD": [] };
+  const passthroughCpu: Record<string, number[]> = { "ms per 256 MiB blob": [], "ms per 64 KiB blob": [], "ms per manifest HEAD": [] };
   const measureCpu = async <T>(target: Target, key: string, units: number, work: () => Promise<T>): Promise<T> => {
-    const [proxyBefore, awsBefore] = [cpuMs(proxyPid), cpuMs(awsPid)];
+    const [proxyBefore, awsBefore, passthroughBefore] = [cpuMs(proxyPid), cpuMs(awsPid), cpuMs(passthroughPid)];
     const result = await work();
     if (target === subject) proxyCpu[key]!.push((cpuMs(proxyPid) - proxyBefore) / units);
+    else if (target === passthrough) passthroughCpu[key]!.push((cpuMs(passthroughPid) - passthroughBefore) / units);
     else upstreamCpu[key]!.push((cpuMs(awsPid) - awsBefore) / units);
     return result;
   };
+  // Warm-up, not measured: every target's first pulls (JIT, connections, the proxy's blob locations) before round 1.
+  for (const target of [reference, passthrough, subject]) {
+    await download(`${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth);
+    await Promise.all(small.layerDigests.slice(0, 32).map((digest) => download(`${target.base}/${target.name("bench/small")}/blobs/${digest}`, target.auth)));
+  }
   for (let round = 0; round < ROUNDS; round++) {
     // Tokens last 5 minutes, and a round on a busy machine may take longer.
     subject.auth = `Bearer ${await proxyToken(licenseId, [proxyName("bench/big"), proxyName("bench/small")])}`;
-    const order: Target[] = round % 2 === 0 ? [reference, subject] : [subject, reference];
+    const order: Target[] = round % 2 === 0 ? [reference, passthrough, subject] : [subject, passthrough, reference];
     for (const target of order) {
       const started = performance.now();
       const bytes = await measureCpu(target, "ms per 256 MiB blob", 1, () => download(`${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth));
@@ -152,20 +163,20 @@ try {
     for (const target of order) heads[target.label]!.push(await measureCpu(target, "ms per manifest HEAD", 2000, () => headLatencies(`${target.base}/${target.name("bench/small")}/manifests/1`, target.auth, 50, 2000)));
   }
 
-  console.log(`\nThroughput, ${ROUNDS} rounds alternating direct (local AWS registry endpoint, its own process) and proxy; median of rounds; proxy blob cache ${env.PROXY_BLOB_CACHE_DIR ? "ON (round 1 fills it, later rounds read it)" : "off (every pull streamed and hashed)"}:`);
+  console.log(`\nThroughput, ${ROUNDS} rounds alternating direct (local AWS registry endpoint, its own process), a bare pass-through (its own process) and the proxy; median of rounds; proxy blob cache ${env.PROXY_BLOB_CACHE_DIR ? "ON (round 1 fills it, later rounds read it)" : "off (every pull streamed and hashed)"}:`);
   for (const [label, byTarget] of Object.entries(results)) {
-    const direct = median(byTarget.direct!);
-    const proxied = median(byTarget.proxy!);
-    console.log(`  ${label.padEnd(36)} direct ${direct.toFixed(1).padStart(7)}  proxy ${proxied.toFixed(1).padStart(7)}  proxy/direct ${((proxied / direct) * 100).toFixed(0)}% (target >= 90%)   rounds: direct ${byTarget.direct!.map((v) => v.toFixed(0)).join("/")}, proxy ${byTarget.proxy!.map((v) => v.toFixed(0)).join("/")}`);
+    const [direct, bare, proxied] = [median(byTarget.direct!), median(byTarget.passthrough!), median(byTarget.proxy!)];
+    const rounds = (label: string) => byTarget[label]!.map((v) => v.toFixed(0)).join("/");
+    console.log(`  ${label.padEnd(36)} direct ${direct.toFixed(1).padStart(7)}  pass-through ${bare.toFixed(1).padStart(7)}  proxy ${proxied.toFixed(1).padStart(7)}  proxy/direct ${((proxied / direct) * 100).toFixed(0)}% (target >= 90%)  pass-through/direct ${((bare / direct) * 100).toFixed(0)}%  proxy/pass-through ${((proxied / bare) * 100).toFixed(0)}%   rounds: direct ${rounds("direct")}, pass-through ${rounds("passthrough")}, proxy ${rounds("proxy")}`);
   }
-  for (const label of ["direct", "proxy"]) {
+  for (const label of ["direct", "passthrough", "proxy"]) {
     const all = heads[label]!.flat();
     const p99s = heads[label]!.map((samples) => percentile(samples, 99));
     console.log(`  Warm manifest HEAD, 50 clients, ${label.padEnd(6)} p50 ${percentile(all, 50).toFixed(1)} ms, p99 ${percentile(all, 99).toFixed(1)} ms (per round p99: ${p99s.map((v) => v.toFixed(1)).join("/")})${label === "proxy" ? " (target p99 < 20 ms)" : ""}`);
   }
 
-  console.log("\nCPU time (user + system) per unit of work, median of rounds: the proxy process (subject rounds) next to the local AWS process serving the direct pulls (reference rounds):");
-  for (const key of Object.keys(proxyCpu)) console.log(`  ${key.padEnd(22)} proxy ${median(proxyCpu[key]!).toFixed(2)} ms, local AWS (direct) ${median(upstreamCpu[key]!).toFixed(2)} ms`);
+  console.log("\nCPU time (user + system) per unit of work, median of rounds: the proxy process (subject rounds) and the pass-through process next to the local AWS process serving the direct pulls (reference rounds):");
+  for (const key of Object.keys(proxyCpu)) console.log(`  ${key.padEnd(22)} proxy ${median(proxyCpu[key]!).toFixed(2)} ms, pass-through ${median(passthroughCpu[key]!).toFixed(2)} ms, local AWS (direct) ${median(upstreamCpu[key]!).toFixed(2)} ms`);
 
   subject.auth = `Bearer ${await proxyToken(licenseId, [proxyName("bench/big")])}`;
   // Memory: the proxy's resident set while it streams 1 GiB to a client that reads as fast as it can.
