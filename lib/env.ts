@@ -3,6 +3,17 @@
 import { z } from "zod";
 import { parseRegistryEndpointOverrides } from "@/lib/registry-test/endpoints";
 
+// `<hostname or *>=<base URL>,…`, parsed here once (REGISTRY_ and AUTH_ENDPOINT_OVERRIDES).
+const endpointOverrides = z
+  .string()
+  .optional()
+  .transform((value, context) => {
+    const parsed = parseRegistryEndpointOverrides(value);
+    if (parsed.ok) return parsed.value;
+    context.addIssue({ code: "custom", message: parsed.message });
+    return z.NEVER;
+  });
+
 const booleanString = z
   .enum(["true", "false", "1", "0", ""])
   .optional()
@@ -51,26 +62,10 @@ const EnvSchema = z
     OIDC_RETIRED_KEY_MARGIN_MINUTES: z.coerce.number().min(60, { error: "must be at least 60" }).default(60),
     ALLOW_AMBIENT_AWS_CREDENTIALS: booleanString,
     // Parsed here, once: the Test reads the parsed list.
-    REGISTRY_ENDPOINT_OVERRIDES: z
-      .string()
-      .optional()
-      .transform((value, context) => {
-        const parsed = parseRegistryEndpointOverrides(value);
-        if (parsed.ok) return parsed.value;
-        context.addIssue({ code: "custom", message: parsed.message });
-        return z.NEVER;
-      }),
+    REGISTRY_ENDPOINT_OVERRIDES: endpointOverrides,
     // Token realms and login hosts that are not a registry (auth.docker.io,
     // login.microsoftonline.com …), for private networks and the tests' stand-ins.
-    AUTH_ENDPOINT_OVERRIDES: z
-      .string()
-      .optional()
-      .transform((value, context) => {
-        const parsed = parseRegistryEndpointOverrides(value);
-        if (parsed.ok) return parsed.value;
-        context.addIssue({ code: "custom", message: parsed.message });
-        return z.NEVER;
-      }),
+    AUTH_ENDPOINT_OVERRIDES: endpointOverrides,
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be one of fatal, error, warn, info, debug, trace, silent" }).optional(),
     METRICS_LISTEN: z
       .string()

@@ -66,16 +66,17 @@ export function buildRegistrySetupGuide(input: { hostname: string; roleArn: stri
   const trustPolicy = buildTrustPolicy({ issuerUrl: input.oidc.issuerUrl, subject: input.oidc.subject, partition: role.value.partition, accountId: role.value.accountId });
   const permissionsPolicy = buildRegistryPermissionsPolicy(registry.value, input.scope);
   const repositoryPolicy = crossAccount ? buildCrossAccountRepositoryPolicy({ roleArn: role.value.arn }) : null;
-  const steps = buildAwsCliSetup({
+  // What the CLI commands and the Terraform configuration both create.
+  const awsSetup = {
     issuerUrl: input.oidc.issuerUrl,
     thumbprint: input.oidc.thumbprint,
     role: role.value,
     registry: registry.value,
     trustPolicy,
     permissionsPolicy,
-    repositoryPolicy,
     ...(input.oidc.localEndpoints ? { endpoints: input.oidc.localEndpoints } : {}),
-  });
+  };
+  const steps = buildAwsCliSetup({ ...awsSetup, repositoryPolicy });
   const cfnValues = { issuerUrl: input.oidc.issuerUrl, subject: input.oidc.subject, thumbprint: input.oidc.thumbprint, role: role.value, permissionsPolicy };
   const templateUrl = input.oidc.cloudFormationTemplateUrl;
   const cloudFormation = {
@@ -93,15 +94,7 @@ export function buildRegistrySetupGuide(input: { hostname: string; roleArn: stri
   };
   const terraform = {
     config: JSON.stringify(
-      buildTerraformConfig({
-        issuerUrl: input.oidc.issuerUrl,
-        thumbprint: input.oidc.thumbprint,
-        role: role.value,
-        registry: registry.value,
-        trustPolicy,
-        permissionsPolicy,
-        ...(input.oidc.localEndpoints ? { endpoints: input.oidc.localEndpoints } : {}),
-      }),
+      buildTerraformConfig(awsSetup),
       null,
       2,
     ),

@@ -1,5 +1,6 @@
 import { getApplicationBySlug } from "@/lib/applications/service";
 import { getSession } from "@/lib/auth/session";
+import { csvDownload, downloadDay } from "@/lib/http/csv-download";
 import { parsePullActivityFilters } from "@/lib/pull-activity/schema";
 import { pullActivityCsv } from "@/lib/pull-activity/service";
 
@@ -18,28 +19,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ appS
   if (!application) return Response.json({ ok: false, error: { code: "not_found", message: "Not found. It may have been deleted, or it belongs to another team." } }, { status: 404 });
   const filters = parsePullActivityFilters(new URL(request.url).searchParams);
   const rows = pullActivityCsv(session.team.id, application.id, filters);
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = await rows.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value));
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await rows.return(undefined);
-    },
-  });
-  const day = new Date().toISOString().slice(0, 10);
-  return new Response(body, {
-    headers: {
-      "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="pull-activity-${application.slug}-${day}.csv"`,
-      "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
-    },
-  });
+  return csvDownload(rows, `pull-activity-${application.slug}-${downloadDay()}.csv`);
 }
