@@ -319,7 +319,7 @@ describe("registries", () => {
     expect(created.status).toBe(201);
     const registry = created.json.data;
     const team = await prisma.team.findUniqueOrThrow({ where: { id: alice.teamId } });
-    expect(registry).toMatchObject({ authType: "iam_role", roleArn: ROLE_ARN, testStatus: "never", oidc: { subject: team.publicId, audience: "sts.amazonaws.com" } });
+    expect(registry).toMatchObject({ authType: "iam_role", roleArn: ROLE_ARN, testStatus: "never", status: { kind: "never" }, oidc: { subject: team.publicId, audience: "sts.amazonaws.com" } });
     const condition = registry.setup.trustPolicy.Statement[0].Condition.StringEquals;
     expect(Object.entries(condition).find(([key]) => key.endsWith(":sub"))?.[1]).toBe(team.publicId);
     expect(registry.setup.permissionsPolicy.Statement.map((statement: { Sid: string }) => statement.Sid)).toEqual(["EcrLogin", "EcrPull"]);
@@ -377,7 +377,7 @@ describe("registries", () => {
     const ghcr = answers[2]!.json.data;
     expect(ghcr).toMatchObject({ username: "acme-bot", secretMasked: "ghp_…0001" });
     const replaced = await call(team.tokens.MEMBER, "PUT", `/registries/${ghcr.id}/credentials`, { password: NEW_TOKEN });
-    expect(replaced.json.data).toMatchObject({ secretMasked: "ghp_…0002", testStatus: "never" });
+    expect(replaced.json.data).toMatchObject({ secretMasked: "ghp_…0002", testStatus: "never", status: { kind: "changed", label: "Not tested since change" } });
     answers.push(replaced, await call(team.tokens.VIEWER, "GET", "/registries?limit=100"), await call(team.tokens.VIEWER, "GET", "/audit-events?limit=200"));
     for (const answer of answers) {
       for (const secret of [TOKEN, NEW_TOKEN, "ApiCanaryPrivateKey", "encryptedCredentials"]) expect(answer.text).not.toContain(secret);

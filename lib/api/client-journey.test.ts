@@ -93,6 +93,7 @@ it("creates an application, adds an IAM registry, applies its trust policy in AW
   expect(last.data!.data?.verdict).toBe("verified");
   const after = await api.GET("/registries/{registryId}", { params: { path: { registryId } } });
   expect(after.data!.data.testStatus).toBe("verified");
+  expect(after.data!.data.status.kind).toBe("verified");
 
   // Errors come back typed too: a member token cannot list tokens.
   const refused = await api.GET("/tokens");

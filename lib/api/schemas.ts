@@ -7,6 +7,7 @@ import { ERROR_CODES } from "@/lib/http/error-codes";
 import { REGISTRY_AUTH_TYPES, REGISTRY_PROVIDERS, REGISTRY_TEST_STATUSES } from "@/lib/registries/schema";
 import { GENERIC_FLAVORS } from "@/lib/registries/providers";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@/lib/db/pagination";
+import { REGISTRY_STATUS_KINDS } from "@/lib/registries/status";
 import { ZTeamRole } from "@/lib/teams/schema";
 
 const timestamp = (description: string) => z.iso.datetime().meta({ description });
@@ -124,6 +125,14 @@ export const ZApiRegistry = z
     verifiedAt: timestamp("When a test last passed.").nullable(),
     failingSince: timestamp("First failure of the current failing streak.").nullable(),
     lastTestError: z.string().nullable(),
+    status: z
+      .object({
+        kind: z.enum(REGISTRY_STATUS_KINDS),
+        label: z.string(),
+        since: timestamp("The time the status is about: verified at, failing since, changed at or last tested.").nullable(),
+        explanation: z.string(),
+      })
+      .meta({ description: "What the registry page shows: testStatus as of now. stale: the last passed test is older than the re-test interval; changed: not tested since its connection changed." }),
     oidc: ZApiOidcValues.nullable().meta({ description: "IAM Authentication: the values of the OpenID Connect provider to create in AWS." }),
     setup: ZApiRegistrySetup,
     guide: ZApiProviderGuide,

@@ -532,6 +532,18 @@ export interface components {
              */
             failingSince: string | null;
             lastTestError: string | null;
+            /** @description What the registry page shows: testStatus as of now. stale: the last passed test is older than the re-test interval; changed: not tested since its connection changed. */
+            status: {
+                /** @enum {string} */
+                kind: "never" | "changed" | "verified" | "stale" | "failing" | "unsafe";
+                label: string;
+                /**
+                 * Format: date-time
+                 * @description The time the status is about: verified at, failing since, changed at or last tested.
+                 */
+                since: string | null;
+                explanation: string;
+            };
             /** @description IAM Authentication: the values of the OpenID Connect provider to create in AWS. */
             oidc: {
                 /** @description Provider URL in IAM → Identity providers; the `iss` of the portal's tokens. */

@@ -72,6 +72,7 @@ export function toApiRegistry(registry: RegistryView, context: RegistryContext):
     verifiedAt: registry.verifiedAt?.toISOString() ?? null,
     failingSince: registry.failingSince?.toISOString() ?? null,
     lastTestError: registry.lastTestError,
+    status: { kind: registry.status.kind, label: registry.status.label, since: registry.status.since?.toISOString() ?? null, explanation: registry.status.explanation },
     oidc: registry.authType === "iam_role" ? toApiOidcValues(context.provider, context.oidc.subject) : null,
     setup: setupOf(registry, context),
     guide: PROVIDERS[registry.provider].setupGuide({ hostname: registry.hostname, ...(registry.flavor ? { flavor: registry.flavor } : {}) }),
