@@ -18,6 +18,7 @@ import { testRegistry } from "@/lib/registry-test/service";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
 import { newCustomer, newVendorTeam, startProxyWorld, type ProxyWorld } from "@/test/support/proxy-world";
 import { pushImage, startReferenceRegistry, type ReferenceRegistry } from "@/tools/reference-registry";
+import { startAzureStandIn, type AzureStandIn } from "@/tools/registry-standins";
 
 const run = promisify(execFile);
 const TOKEN_HOST = "token-registry.example.test";
@@ -28,6 +29,8 @@ const READER = { username: "reader", password: "reader-password-1" };
 let world: ProxyWorld;
 let tokenRegistry: ReferenceRegistry;
 let basicRegistry: ReferenceRegistry;
+let azure: AzureStandIn;
+const AZURE_PRINCIPAL = { tenantId: "7f3c2a10-58d1-4c9e-9b7a-1d2e3f4a5b6c", clientId: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", clientSecret: "proxy~AzureClientSecret.0000000000000001" };
 let home: string;
 let pushed: Awaited<ReturnType<typeof pushImage>>;
 let pushedBasic: Awaited<ReturnType<typeof pushImage>>;
@@ -40,9 +43,12 @@ beforeAll(async () => {
   pushed = await pushImage(tokenRegistry, "vendor/app", "1.0", VENDOR, { layers: 3 });
   await pushImage(tokenRegistry, "other/app", "1.0", VENDOR, { layers: 1 });
   pushedBasic = await pushImage(basicRegistry, "vendor/tool", "2.0", VENDOR, { layers: 2 });
+  azure = await startAzureStandIn({ registryName: "acmevendor", applications: [{ tenantId: AZURE_PRINCIPAL.tenantId, clientId: AZURE_PRINCIPAL.clientId, secrets: [{ value: AZURE_PRINCIPAL.clientSecret }], acrPull: true }] });
+  await azure.push("acme/app", "1.0");
+  await azure.push("acme/tool", "1.0");
   Object.assign(process.env, {
-    REGISTRY_ENDPOINT_OVERRIDES: `${TOKEN_HOST}=${tokenRegistry.baseUrl},${BASIC_HOST}=${basicRegistry.baseUrl},${process.env.REGISTRY_ENDPOINT_OVERRIDES}`,
-    AUTH_ENDPOINT_OVERRIDES: `auth.example.test=${new URL(tokenRegistry.tokenIssuer!.realm).origin}`,
+    REGISTRY_ENDPOINT_OVERRIDES: `${TOKEN_HOST}=${tokenRegistry.baseUrl},${BASIC_HOST}=${basicRegistry.baseUrl},${azure.hostname}=${azure.url},${process.env.REGISTRY_ENDPOINT_OVERRIDES}`,
+    AUTH_ENDPOINT_OVERRIDES: `auth.example.test=${new URL(tokenRegistry.tokenIssuer!.realm).origin},login.microsoftonline.com=${azure.url}`,
   });
   resetEnvCache();
   clearUpstreamLogins();
@@ -53,6 +59,7 @@ afterAll(async () => {
   await world?.close();
   await tokenRegistry?.stop();
   await basicRegistry?.stop();
+  await azure?.close();
   if (home) fs.rmSync(home, { recursive: true, force: true });
 });
 
@@ -97,6 +104,23 @@ describe("the proxy in front of a generic OCI registry", () => {
     const target = path.join(home, "basic");
     await skopeo(["copy", "--src-tls-verify=false", "--src-creds", `${licenseId}:${licenseId}`, `docker://${world.proxyHost}/proxy/${vendor.application.slug}/${BASIC_HOST}/vendor/tool:2.0`, `dir:${target}`]);
     expectBlobsMatchTheirNames(target, [pushedBasic.configDigest!, ...pushedBasic.layerDigests]);
+  });
+
+  it("makes the Azure exchange (Entra ID, then ACR's refresh token) once for the pulls of several repositories", async () => {
+    const vendor = await newVendorTeam();
+    await createRegistry(vendor.team.id, vendor.actor, ZCreateRegistryInput.parse({ provider: "azure", name: "", hostname: azure.hostname, authType: "service_principal", ...AZURE_PRINCIPAL, accessKeyId: "", secretAccessKey: "", roleArn: "", allApplications: true, applicationIds: [] }));
+    const { licenseId } = await newCustomer(vendor);
+    const count = (pattern: RegExp) => azure.requests.filter((request) => pattern.test(request.path)).length;
+    const [entraBefore, exchangeBefore, tokensBefore] = [count(/\/oauth2\/v2\.0\/token$/), count(/^\/oauth2\/exchange$/), count(/^\/oauth2\/token$/)];
+    await Promise.all(
+      ["acme/app", "acme/tool", "acme/app"].map((repository) =>
+        skopeo(["inspect", "--tls-verify=false", "--no-tags", "--creds", `${licenseId}:${licenseId}`, `docker://${world.proxyHost}/proxy/${vendor.application.slug}/${azure.hostname}/${repository}:1.0`]),
+      ),
+    );
+    expect(count(/\/oauth2\/v2\.0\/token$/) - entraBefore).toBe(1);
+    expect(count(/^\/oauth2\/exchange$/) - exchangeBefore).toBe(1);
+    // One pull-scoped token per repository.
+    expect(count(/^\/oauth2\/token$/) - tokensBefore).toBe(2);
   });
 
   it("refuses, with DENIED, a repository the vendor's credential may not pull", async () => {

@@ -10,7 +10,10 @@ import "server-only";
 //
 // Every other provider logs in through lib/registry-auth (its token flow,
 // after the Azure exchange where there is one), with one token per
-// repository (the pull scope), cached the same way.
+// repository (the pull scope), cached the same way. The Azure exchange
+// (Entra ID, then ACR's refresh token) is made once per registry and shared
+// by its repositories' token requests until the refresh token expires.
+import { decodeJwt } from "jose";
 import type { EcrHostname } from "@/lib/aws/ecr-hostname";
 import { assumeRoleWithWebIdentity, createEcrClient, createStsClient, getEcrLogin } from "@/lib/aws/clients";
 import { buildRoleSessionName } from "@/lib/aws/role-session-name";
@@ -18,10 +21,10 @@ import { log } from "@/lib/log";
 import { mintWebIdentityToken } from "@/lib/oidc/web-identity-token";
 import { loadRegistryCredentials } from "@/lib/registries/credentials";
 import type { RegistryProviderModule } from "@/lib/registries/providers";
-import { authorize, discoverChallenge, pullScope, type RegistryAuthTarget } from "@/lib/registry-auth/client";
-import { obtainLoginCredential } from "@/lib/registry-auth/credentials";
+import { authorize, discoverChallenge, pullScope, type RegistryAuthTarget, type RegistryLoginCredential } from "@/lib/registry-auth/client";
+import { directLoginCredential, obtainLoginCredential } from "@/lib/registry-auth/credentials";
 import { getAuthEndpoints } from "@/lib/registry-auth/endpoints";
-import { TokenCache } from "@/lib/registry-auth/token-cache";
+import { TokenCache, type CachedLogin } from "@/lib/registry-auth/token-cache";
 import { registryBaseUrl } from "@/lib/registry-test/endpoints";
 import { decodeEcrAuthorizationToken } from "@/lib/registry-test/registry-http";
 import { getTestEndpoints } from "@/lib/registry-test/service";
@@ -66,6 +69,15 @@ export const credentialStats = { exchanges: 0 };
 
 const ociLogins = new TokenCache<UpstreamLogin>();
 
+/** A registry's login credential after its exchange (ACR's refresh token), shared by its repositories. */
+interface ExchangedCredential extends CachedLogin {
+  credential: RegistryLoginCredential;
+}
+const exchangedCredentials = new TokenCache<ExchangedCredential>();
+/** ACR refresh tokens last 3 hours; one whose expiry cannot be read is kept for 1. */
+const REFRESH_TOKEN_MAX_MS = 3 * 60 * 60_000;
+const REFRESH_TOKEN_UNKNOWN_MS = 60 * 60_000;
+
 /** The registry's login for a repository, from the cache or from one shared exchange. */
 export async function getUpstreamLogin(registry: UpstreamRegistry, now = Date.now(), repository = ""): Promise<UpstreamLogin> {
   if (registry.provider.login.kind === "oci") return ociLogins.get(ociKey(registry, repository), () => ociLogin(registry, repository), now);
@@ -97,6 +109,7 @@ export function invalidateUpstreamLogin(registry: UpstreamRegistry, repository: 
 export function clearUpstreamLogins(): void {
   cache.clear();
   ociLogins.clear();
+  exchangedCredentials.clear();
   credentialStats.exchanges = 0;
 }
 
@@ -125,10 +138,25 @@ async function ociLogin(registry: UpstreamRegistry, repository: string): Promise
   if (!credentials) throw new Error("the registry no longer exists");
   const signal = AbortSignal.timeout(CALL_TIMEOUT_MS);
   const baseUrl = registryBaseUrl(registry.provider.apiHostname(registry.hostname), endpoints.registryOverrides);
-  const credential = await obtainLoginCredential(credentials, { hostname: registry.hostname, baseUrl }, endpoints, signal);
-  const target: RegistryAuthTarget = { baseUrl, credential, endpoints };
-  const challenge = await discoverChallenge(target, signal);
-  const authorization = await authorize(target, challenge, repository ? [pullScope(repository)] : [], signal);
+  const direct = directLoginCredential(credentials);
+  const registryKey = `${registry.id}|${registry.version}`;
+  const exchanged = direct
+    ? null
+    : await exchangedCredentials.get(registryKey, async () => {
+        const obtainedAt = Date.now();
+        const credential = await obtainLoginCredential(credentials, { hostname: registry.hostname, baseUrl }, endpoints, signal);
+        return { credential, obtainedAt, expiresAt: exchangedCredentialExpiry(credential, obtainedAt) };
+      });
+  const target: RegistryAuthTarget = { baseUrl, credential: direct ?? exchanged!.credential, endpoints };
+  let authorization;
+  try {
+    const challenge = await discoverChallenge(target, signal);
+    authorization = await authorize(target, challenge, repository ? [pullScope(repository)] : [], signal);
+  } catch (error) {
+    // A refused or expired refresh token: the next login exchanges again.
+    if (exchanged) exchangedCredentials.invalidate(registryKey, exchanged);
+    throw error;
+  }
   log.info({ registryId: registry.id, authType: credentials.authType, scheme: authorization.scheme }, "proxy upstream login obtained");
   return { authorization: authorization.header, baseUrl, obtainedAt: authorization.obtainedAt, expiresAt: authorization.expiresAt };
 }
@@ -169,6 +197,18 @@ async function exchange(registry: UpstreamRegistry): Promise<UpstreamLogin> {
     obtainedAt,
     expiresAt: Math.min(tokenExpiresAt, sessionExpiresAt),
   };
+}
+
+/** When an exchanged credential stops being used: the refresh token's own expiry (read, not verified: it is ACR's), at most 3 hours. */
+function exchangedCredentialExpiry(credential: RegistryLoginCredential, obtainedAt: number): number {
+  if (credential.kind !== "refresh_token") return obtainedAt + REFRESH_TOKEN_UNKNOWN_MS;
+  try {
+    const { exp } = decodeJwt(credential.refreshToken);
+    if (typeof exp === "number") return Math.min(exp * 1000, obtainedAt + REFRESH_TOKEN_MAX_MS);
+  } catch {
+    // Not a JWT: ACR does not promise one.
+  }
+  return obtainedAt + REFRESH_TOKEN_UNKNOWN_MS;
 }
 
 function errorName(error: unknown): string {
