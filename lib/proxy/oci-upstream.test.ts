@@ -23,6 +23,7 @@ import { startAzureStandIn, type AzureStandIn } from "@/tools/registry-standins"
 const run = promisify(execFile);
 const TOKEN_HOST = "token-registry.example.test";
 const BASIC_HOST = "basic-registry.example.test";
+const PORTED_HOST = "ported-registry.example.test:5443";
 const VENDOR = { username: "vendor", password: "vendor-password-1" };
 const READER = { username: "reader", password: "reader-password-1" };
 
@@ -47,7 +48,7 @@ beforeAll(async () => {
   await azure.push("acme/app", "1.0");
   await azure.push("acme/tool", "1.0");
   Object.assign(process.env, {
-    REGISTRY_ENDPOINT_OVERRIDES: `${TOKEN_HOST}=${tokenRegistry.baseUrl},${BASIC_HOST}=${basicRegistry.baseUrl},${azure.hostname}=${azure.url},${process.env.REGISTRY_ENDPOINT_OVERRIDES}`,
+    REGISTRY_ENDPOINT_OVERRIDES: `${TOKEN_HOST}=${tokenRegistry.baseUrl},${BASIC_HOST}=${basicRegistry.baseUrl},${PORTED_HOST}=${basicRegistry.baseUrl},${azure.hostname}=${azure.url},${process.env.REGISTRY_ENDPOINT_OVERRIDES}`,
     AUTH_ENDPOINT_OVERRIDES: `auth.example.test=${new URL(tokenRegistry.tokenIssuer!.realm).origin},login.microsoftonline.com=${azure.url}`,
   });
   resetEnvCache();
@@ -103,6 +104,13 @@ describe("the proxy in front of a generic OCI registry", () => {
     const { vendor, licenseId } = await vendorWithRegistry(BASIC_HOST, VENDOR);
     const target = path.join(home, "basic");
     await skopeo(["copy", "--src-tls-verify=false", "--src-creds", `${licenseId}:${licenseId}`, `docker://${world.proxyHost}/proxy/${vendor.application.slug}/${BASIC_HOST}/vendor/tool:2.0`, `dir:${target}`]);
+    expectBlobsMatchTheirNames(target, [pushedBasic.configDigest!, ...pushedBasic.layerDigests]);
+  });
+
+  it("copies from a registry on another port, named <hostname>_<port> in the proxied image name", async () => {
+    const { vendor, licenseId } = await vendorWithRegistry(PORTED_HOST, VENDOR);
+    const target = path.join(home, "ported");
+    await skopeo(["copy", "--src-tls-verify=false", "--src-creds", `${licenseId}:${licenseId}`, `docker://${world.proxyHost}/proxy/${vendor.application.slug}/ported-registry.example.test_5443/vendor/tool:2.0`, `dir:${target}`]);
     expectBlobsMatchTheirNames(target, [pushedBasic.configDigest!, ...pushedBasic.layerDigests]);
   });
 

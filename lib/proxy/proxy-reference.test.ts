@@ -58,7 +58,8 @@ describe("parseUpstreamImageReference refuses with a message that says what to d
     ["", /Paste an image reference/],
     ["nginx:1.0", /Include the registry hostname/],
     ["vendor/app:1.0", /"vendor" is not a registry hostname/],
-    [`${HOST}:443/app:1`, /Remove the port/],
+    [`${HOST}:99999/app:1`, /invalid port/],
+    [`${HOST}:https/app:1`, /invalid port/],
     [`${HOST}/Vendor/app:1`, /lower-case; "Vendor" has capitals/],
     [`${HOST}/app:-bad`, /not a valid tag/],
     [`${HOST}/app@sha256:abc`, /64 lower-case hexadecimal/],
@@ -95,6 +96,13 @@ describe("parseProxyRepository", () => {
     expect(parseProxyRepository(name)).toEqual({ appSlug: "app-1", upstreamHostname: HOST, repository: "a.b/c__d/e-f" });
   });
 
+  it("carries a port other than 443 after an underscore, both ways, and drops 443 as registries are stored", () => {
+    const ported = toProxyReference("registry.vendor.example:5000/team/api:2.0", "my-app", "h.example");
+    expect(ported).toMatchObject({ ok: true, value: { reference: "h.example/proxy/my-app/registry.vendor.example_5000/team/api:2.0", upstream: { hostname: "registry.vendor.example:5000" } } });
+    expect(parseProxyRepository("proxy/my-app/registry.vendor.example_5000/team/api")).toEqual({ appSlug: "my-app", upstreamHostname: "registry.vendor.example:5000", repository: "team/api" });
+    expect(toProxyReference("registry.vendor.example:443/team/api:2.0", "my-app", "h.example")).toMatchObject({ ok: true, value: { reference: "h.example/proxy/my-app/registry.vendor.example/team/api:2.0" } });
+  });
+
   it("returns null for names outside the scheme", () => {
     for (const name of [
       "library/nginx",
@@ -103,6 +111,10 @@ describe("parseProxyRepository", () => {
       `proxy/My-App/${HOST}/app`,
       `proxy/my-app/localhost/app`,
       `proxy/my-app/${HOST}:443/app`,
+      `proxy/my-app/${HOST}_443/app`,
+      `proxy/my-app/${HOST}_0/app`,
+      `proxy/my-app/${HOST}_70000/app`,
+      `proxy/my-app/${HOST}_5000_1/app`,
       `proxy/my-app/${HOST}/../app`,
       `proxy/my-app/${HOST}/app/`,
       `proxy/my-app/${HOST}/App`,

@@ -1,6 +1,8 @@
 // Image references through the proxy, in Replicated's scheme so vendors can
 // switch without retraining their customers:
 //   <proxy host>/proxy/<app-slug>/<upstream hostname>/<repository>:<tag|@digest>
+// A registry on another port than 443 appears as <hostname>_<port>: ":" cannot
+// be part of a repository name, and "_" can never be part of a hostname.
 // Pure apart from proxyHost(): the registry page validates as the vendor
 // types (in the browser, with the host passed in), and the pull path parses
 // repository names with parseProxyRepository.
@@ -14,6 +16,7 @@ const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+const PORT = /^[1-9][0-9]{0,4}$/;
 const APP_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** The spec's limit on a repository name is 255 characters in practice (registries refuse longer). */
 const MAX_NAME_LENGTH = 255;
@@ -62,11 +65,14 @@ export function parseUpstreamImageReference(input: string): ReferenceResult<Upst
   }
   const slash = value.indexOf("/");
   if (slash < 0) return fail(`Include the registry hostname before the repository, ${EXAMPLE}. Images without a hostname come from Docker Hub, which the proxy does not serve.`);
-  const host = value.slice(0, slash).toLowerCase();
+  const hostAndPort = value.slice(0, slash).toLowerCase();
   let rest = value.slice(slash + 1);
+  const [host = "", port, ...more] = hostAndPort.split(":");
   if (!host.includes(".")) return fail(`"${host}" is not a registry hostname; the reference must start with one, ${EXAMPLE}.`);
-  if (host.includes(":")) return fail(`Remove the port from "${host}": the proxy reaches registries on their standard port.`);
   if (!HOSTNAME.test(host)) return fail(`"${host}" is not a valid hostname, ${EXAMPLE}.`);
+  if (more.length > 0 || (port !== undefined && !validPort(port))) return fail(`"${hostAndPort}" has an invalid port: after the hostname, ":" and a number from 1 to 65535.`);
+  // Port 443 is the registry's standard port, as registries are stored.
+  const hostname = port === undefined || port === "443" ? host : `${host}:${port}`;
 
   let tag: string | null = null;
   const colon = rest.lastIndexOf(":");
@@ -82,7 +88,7 @@ export function parseUpstreamImageReference(input: string): ReferenceResult<Upst
     if (badComponent !== badComponent.toLowerCase() && PATH_COMPONENT.test(badComponent.toLowerCase())) return fail(`Repository names are lower-case; "${badComponent}" has capitals.`);
     return fail(`"${badComponent || "(empty)"}" is not a valid repository path component: lower-case letters and digits, separated by ".", "_", "__" or "-".`);
   }
-  return { ok: true, value: { hostname: host, repository, tag, digest } };
+  return { ok: true, value: { hostname, repository, tag, digest } };
 }
 
 /**
@@ -93,7 +99,7 @@ export function toProxyReference(upstreamImageRef: string, appSlug: string, host
   const parsed = parseUpstreamImageReference(upstreamImageRef);
   if (!parsed.ok) return parsed;
   const upstream = parsed.value;
-  const name = `${PROXY_PATH_PREFIX}/${appSlug}/${upstream.hostname}/${upstream.repository}`;
+  const name = `${PROXY_PATH_PREFIX}/${appSlug}/${hostPathComponent(upstream.hostname)}/${upstream.repository}`;
   if (name.length > MAX_NAME_LENGTH) return fail(`The proxied repository name would be ${name.length} characters, over the ${MAX_NAME_LENGTH} registries accept; use a shorter repository name.`);
   const suffix = upstream.digest ? `@${upstream.digest}` : `:${upstream.tag ?? "latest"}`;
   return {
@@ -109,6 +115,7 @@ export function toProxyReference(upstreamImageRef: string, appSlug: string, host
 
 export interface ProxyRepository {
   appSlug: string;
+  /** As registries are stored: the hostname, with ":<port>" when not 443. */
   upstreamHostname: string;
   repository: string;
 }
@@ -121,10 +128,27 @@ export function parseProxyRepository(name: string): ProxyRepository | null {
   if (name.length > MAX_NAME_LENGTH) return null;
   const parts = name.split("/");
   if (parts.length < 4 || parts[0] !== PROXY_PATH_PREFIX) return null;
-  const [, appSlug, upstreamHostname, ...repositoryParts] = parts as [string, string, string, ...string[]];
-  if (!APP_SLUG.test(appSlug) || !HOSTNAME.test(upstreamHostname)) return null;
+  const [, appSlug, hostComponent, ...repositoryParts] = parts as [string, string, string, ...string[]];
+  const upstreamHostname = hostFromPathComponent(hostComponent);
+  if (!APP_SLUG.test(appSlug) || upstreamHostname === null) return null;
   if (!repositoryParts.every((part) => PATH_COMPONENT.test(part))) return null;
   return { appSlug, upstreamHostname, repository: repositoryParts.join("/") };
+}
+
+/** The repository-name component for a registry hostname: "host:5000" becomes "host_5000". */
+export function hostPathComponent(hostname: string): string {
+  return hostname.replace(":", "_");
+}
+
+function hostFromPathComponent(component: string): string | null {
+  const [host = "", port, ...more] = component.split("_");
+  if (more.length > 0 || !HOSTNAME.test(host)) return null;
+  if (port === undefined) return host;
+  return validPort(port) && port !== "443" ? `${host}:${port}` : null;
+}
+
+function validPort(port: string): boolean {
+  return PORT.test(port) && Number(port) <= 65535;
 }
 
 function fail(message: string): ReferenceResult<never> {
