@@ -200,6 +200,8 @@ export interface AuthorizedRepository {
     id: string;
     teamId: string;
     teamPublicId: string;
+    /** As stored: validated against REGISTRY_PROVIDERS when the registry was saved. */
+    provider: string;
     hostname: string;
     authType: string;
     settings: unknown;
@@ -258,7 +260,7 @@ async function loadServingRegistry(customer: LicensedCustomer, hostname: string)
       OR: [{ allApplications: true }, { applications: { some: { applicationId: customer.applicationId } } }],
     },
     orderBy: { createdAt: "asc" },
-    select: { id: true, teamId: true, hostname: true, authType: true, settings: true, updatedAt: true, negativeCheckRoleArn: true, negativeCheckPassedAt: true, team: { select: { publicId: true } } },
+    select: { id: true, teamId: true, provider: true, hostname: true, authType: true, settings: true, updatedAt: true, negativeCheckRoleArn: true, negativeCheckPassedAt: true, team: { select: { publicId: true } } },
   });
   if (!registry) return null;
   const { team, ...rest } = registry;

@@ -428,7 +428,7 @@ describe("upstream credentials", () => {
 
   it("refreshes a login in the background once half its lifetime has passed, serving the old one meanwhile", async () => {
     const { registry } = await pullSetup();
-    const stored = await prisma.registry.findUniqueOrThrow({ where: { id: registry.id }, select: { id: true, teamId: true, hostname: true, authType: true, updatedAt: true, team: { select: { publicId: true } } } });
+    const stored = await prisma.registry.findUniqueOrThrow({ where: { id: registry.id }, select: { id: true, teamId: true, provider: true, hostname: true, authType: true, updatedAt: true, team: { select: { publicId: true } } } });
     const upstream = upstreamRegistryOf({ name: "", upstreamRepository: "", registry: { ...stored, teamPublicId: stored.team.publicId, settings: {}, negativeCheckRoleArn: null, negativeCheckPassedAt: null } });
     const first = await getUpstreamLogin(upstream);
     const before = world.aws.callCounts()["ecr:GetAuthorizationToken"] ?? 0;

@@ -11,9 +11,7 @@ import type { AuthorizedRepository } from "@/lib/proxy/auth";
 import { ProxyError } from "@/lib/proxy/errors";
 import { ensureRoleSafe } from "@/lib/proxy/role-safety";
 import { getUpstreamLogin, invalidateUpstreamLogin, type UpstreamLogin, type UpstreamRegistry } from "@/lib/proxy/upstream-credentials";
-import { genericProvider } from "@/lib/registries/providers/generic";
-import { ecrProvider } from "@/lib/registries/providers/ecr";
-import { ownerOfHostname, type RegistryProviderModule } from "@/lib/registries/providers";
+import { PROVIDERS, REGISTRY_PROVIDERS, type RegistryProvider, type RegistryProviderModule } from "@/lib/registries/providers";
 import { RegistryAuthError } from "@/lib/registry-auth/client";
 import { getAuthEndpoints } from "@/lib/registry-auth/endpoints";
 import { discard, readBody, requestUpstream, UpstreamRefusedError, UpstreamTimeoutError } from "@/lib/proxy/upstream-http";
@@ -28,17 +26,11 @@ export function trustedOrigins(): ReadonlySet<string> {
   return getAuthEndpoints().trustedOrigins;
 }
 
-const ECR_AUTH_TYPES = new Set(["access_key", "iam_role", "ambient"]);
-
-/**
- * The registry's provider, from what the pull path already has: ECR's auth
- * types are ECR's; any other registry is the provider that owns its
- * hostname (docker.io → Docker Hub, whose API is registry-1.docker.io), or
- * one speaking the plain OCI token flow, which is all the proxy needs of it.
- */
-function providerOf(registry: { hostname: string; authType: string }): RegistryProviderModule {
-  if (ECR_AUTH_TYPES.has(registry.authType)) return ecrProvider;
-  return ownerOfHostname(registry.hostname) ?? genericProvider;
+/** The registry's provider as stored; a value this version does not know is refused, never guessed. */
+function providerOf(registry: { provider: string }): RegistryProviderModule {
+  const provider = (REGISTRY_PROVIDERS as readonly string[]).includes(registry.provider) ? PROVIDERS[registry.provider as RegistryProvider] : null;
+  if (!provider) throw new ProxyError("DENIED", "The vendor's registry is misconfigured (its provider is unknown to this portal). Ask your vendor to edit it.");
+  return provider;
 }
 
 export function upstreamRegistryOf(target: AuthorizedRepository): UpstreamRegistry {
