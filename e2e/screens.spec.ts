@@ -6,6 +6,9 @@ import type { Page, TestInfo } from "@playwright/test";
 import { applyServerEnvironment } from "./support/environment";
 import { createTeamApplication, createVendor, expect, signedInContext, test, type Vendor } from "./support/fixtures";
 
+// The four variants are independent (each its own vendor): let both workers take them.
+test.describe.configure({ mode: "parallel" });
+
 const VARIANTS = [
   { width: 1280, height: 900, colorScheme: "light" },
   { width: 1280, height: 900, colorScheme: "dark" },
