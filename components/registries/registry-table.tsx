@@ -53,10 +53,7 @@ export function RegistryTable({ registries, appSlug, label, canTest, sort }: Reg
             {registries.map((registry) => (
               <tr key={registry.id} data-registry-id={registry.id} className="align-top">
                 <Td className="min-w-40">
-                  <Link href={hrefOf(registry)} className="font-medium break-all text-indigo-700 hover:underline dark:text-indigo-300">
-                    {registry.name ?? registry.hostname}
-                  </Link>
-                  {registry.name && <p className="font-mono text-xs break-all text-zinc-500 dark:text-zinc-400">{registry.hostname}</p>}
+                  <RegistryName registry={registry} href={hrefOf(registry)} />
                 </Td>
                 <Td>
                   <p>{providerLabel(registry.provider)}</p>
@@ -80,10 +77,7 @@ export function RegistryTable({ registries, appSlug, label, canTest, sort }: Reg
         {registries.map((registry) => (
           <li key={registry.id} data-registry-id={registry.id} className="space-y-2 px-4 py-3">
             <div className="min-w-0">
-              <Link href={hrefOf(registry)} className="font-medium break-all text-indigo-700 hover:underline dark:text-indigo-300">
-                {registry.name ?? registry.hostname}
-              </Link>
-              {registry.name && <p className="font-mono text-xs break-all text-zinc-500 dark:text-zinc-400">{registry.hostname}</p>}
+              <RegistryName registry={registry} href={hrefOf(registry)} />
             </div>
             <RegistryStatus registry={registry} />
             <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs text-zinc-600 dark:text-zinc-400">
@@ -98,6 +92,18 @@ export function RegistryTable({ registries, appSlug, label, canTest, sort }: Reg
           </li>
         ))}
       </ul>
+    </>
+  );
+}
+
+/** The registry's name linking to its page, and its hostname under a name (the row's and the card's heading). */
+function RegistryName({ registry, href }: { registry: RegistryView; href: string }) {
+  return (
+    <>
+      <Link href={href} className="font-medium break-all text-indigo-700 hover:underline dark:text-indigo-300">
+        {registry.name ?? registry.hostname}
+      </Link>
+      {registry.name && <p className="font-mono text-xs break-all text-zinc-500 dark:text-zinc-400">{registry.hostname}</p>}
     </>
   );
 }

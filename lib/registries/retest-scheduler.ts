@@ -16,6 +16,7 @@ import { prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { UserFacingError } from "@/lib/http/result";
 import { log } from "@/lib/log";
+import { registryStaleAfterMs } from "@/lib/registries/service";
 import { RateLimitedError, prepareRegistryTest } from "@/lib/registry-test/service";
 
 export const RETEST_TICK_MS = 60_000;
@@ -40,10 +41,6 @@ interface ClaimedRegistry {
   id: string;
   teamId: string;
   publicId: string;
-}
-
-export function retestIntervalMs(): number {
-  return getEnv().REGISTRY_RETEST_INTERVAL_HOURS * 3_600_000;
 }
 
 /**
@@ -82,7 +79,7 @@ export async function claimDueRetests(now: Date, intervalMs: number): Promise<Cl
 /** One pass: claims the due registries and tests them one after another. */
 export async function runRetestTick(options: RetestTickOptions = {}): Promise<RetestOutcome[]> {
   const now = options.now ?? new Date();
-  const claimed = await claimDueRetests(now, options.intervalMs ?? retestIntervalMs());
+  const claimed = await claimDueRetests(now, options.intervalMs ?? registryStaleAfterMs());
   const outcomes: RetestOutcome[] = [];
   for (const registry of claimed) outcomes.push(await retest(registry));
   return outcomes;

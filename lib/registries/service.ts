@@ -91,7 +91,7 @@ export interface RegistryView {
   updatedAt: Date;
 }
 
-/** How long a passed test counts as current: REGISTRY_RETEST_INTERVAL_HOURS. */
+/** How long a passed test counts as current, and the scheduled re-test's interval: REGISTRY_RETEST_INTERVAL_HOURS. */
 export function registryStaleAfterMs(): number {
   return getEnv().REGISTRY_RETEST_INTERVAL_HOURS * 3_600_000;
 }
