@@ -33,36 +33,93 @@ async function wrongPasswordThroughApi(page: Page, email: string, address: strin
   });
 }
 
+/** Signs in through the sign-in form of `page`; the response of the credentials request. */
+async function signInThroughForm(page: Page, email: string) {
+  if (!page.url().includes("/sign-in")) await page.goto("/sign-in");
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password").fill(TEST_PASSWORD);
+  const answer = page.waitForResponse((response) => response.url().includes("/api/auth/callback/credentials"));
+  await page.getByRole("button", { name: "Sign in" }).click();
+  return answer;
+}
+
 test("a callbackUrl that leaves the site is ignored, and control characters do not break the sign-in page", async ({ browser, page }) => {
   for (const value of ["%2F%09%2Fevil.example", "%2F%0A%2Fevil.example", "%2F%0D%2Fevil.example", "%2F%00%2Fevil.example", "%2F%5Cevil.example"]) {
     const response = await page.goto(`/sign-in?callbackUrl=${value}`);
     expect(response?.status(), value).toBe(200);
     await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
   }
-  // Signed in, the sign-in page sends the user on: to the portal, not elsewhere.
+  // Signed in, the sign-in page sends the user on: to the portal, not elsewhere,
+  // also when dot segments would leave "//evil.example" once resolved.
   const vendor = await createVendor("redirect");
   const context = await signedInContext(browser, vendor);
   const signedIn = await context.newPage();
-  await signedIn.goto("/sign-in?callbackUrl=%2F%09%2Fevil.example");
-  await expect(signedIn).toHaveURL(new RegExp(`^${environment.baseUrl}/apps$`));
+  for (const value of ["%2F%09%2Fevil.example", "%2F.%2F%2Fevil.example", "%2F..%2F%2Fevil.example", "%2Fx%2F..%2F%2Fevil.example", "%2F%252e%252e%2F%2Fevil.example%252Fphish"]) {
+    await signedIn.goto(`/sign-in?callbackUrl=${value}`);
+    await expect(signedIn, value).toHaveURL(new RegExp(`^${environment.baseUrl}/apps$`));
+  }
   // And after signing in through the form.
-  await page.goto("/sign-in?callbackUrl=%2F%09%2Fevil.example");
-  await page.getByLabel("Email", { exact: true }).fill(vendor.email);
-  await page.getByLabel("Password").fill(TEST_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(new RegExp(`^${environment.baseUrl}/apps$`));
+  for (const value of ["%2F%09%2Fevil.example", "%2F.%2F%2Fevil.example"]) {
+    const fresh = await browser.newContext();
+    const form = await fresh.newPage();
+    await form.goto(`/sign-in?callbackUrl=${value}`);
+    await form.getByLabel("Email", { exact: true }).fill(vendor.email);
+    await form.getByLabel("Password").fill(TEST_PASSWORD);
+    await form.getByRole("button", { name: "Sign in" }).click();
+    await expect(form, value).toHaveURL(new RegExp(`^${environment.baseUrl}/apps$`));
+    await fresh.close();
+  }
   await context.close();
 });
 
-test("after ten wrong passwords the right one is refused too, and the form says when to try again", async ({ page }) => {
+test("wrong passwords from one network hold back only that network, and the form says when to try again", async ({ browser }) => {
   const vendor = await createVendor("guessed");
-  for (let i = 0; i < 10; i++) await wrongPasswordThroughApi(page, vendor.email, newClientAddress());
-  await page.goto("/sign-in");
-  await page.getByLabel("Email", { exact: true }).fill(vendor.email);
-  await page.getByLabel("Password").fill(TEST_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByText(/^Too many failed sign-ins\. Try again in \d+ s\.$/)).toBeVisible();
+  const attacker = newClientAddress();
+  const guesser = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": attacker } });
+  const page = await guesser.newPage();
+  for (let i = 0; i < 10; i++) await wrongPasswordThroughApi(page, vendor.email, attacker);
+  const refused = await signInThroughForm(page, vendor.email);
+  expect(refused.status()).toBe(429);
+  expect(Number(refused.headers()["retry-after"])).toBeGreaterThan(0);
+  await expect(page.getByText(/^Too many failed sign-ins from this browser or network\. Try again in \d+ (s|min)\.$/)).toBeVisible();
   await expect(page).toHaveURL(/\/sign-in/);
+  await guesser.close();
+  // The owner, elsewhere, is not held back.
+  const owner = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": newClientAddress() } });
+  const ownerPage = await owner.newPage();
+  expect((await signInThroughForm(ownerPage, vendor.email)).status()).toBe(200);
+  await expect(ownerPage).toHaveURL(/\/apps$/);
+  await owner.close();
+});
+
+test("guessing from many networks slows down new browsers only: a browser that signed in before gets in at once", async ({ browser }) => {
+  const vendor = await createVendor("spread");
+  const known = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": newClientAddress() } });
+  const knownPage = await known.newPage();
+  await signInThroughForm(knownPage, vendor.email);
+  await expect(knownPage).toHaveURL(/\/apps$/);
+  const device = (await known.cookies()).find((cookie) => cookie.name === "portal-device");
+  expect(device).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+  await known.clearCookies({ name: "next-auth.session-token" });
+  // Fifty wrong passwords, five from each of ten networks: none of them is throttled on its own.
+  const attackerPage = await browser.newPage();
+  for (let network = 0; network < 10; network++) {
+    const address = newClientAddress();
+    for (let i = 0; i < 5; i++) await wrongPasswordThroughApi(attackerPage, vendor.email, address);
+  }
+  await attackerPage.close();
+  const stranger = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": newClientAddress() } });
+  const strangerPage = await stranger.newPage();
+  expect((await signInThroughForm(strangerPage, vendor.email)).status()).toBe(429);
+  await expect(strangerPage.getByText(/sign-ins from browsers it has not seen before are slowed down\. Try again in \d+ s\./)).toBeVisible();
+  await stranger.close();
+  // The browser that signed in before, now on yet another network, is not held back.
+  const returning = await browser.newContext({ storageState: await known.storageState(), extraHTTPHeaders: { "x-forwarded-for": newClientAddress() } });
+  await known.close();
+  const returningPage = await returning.newPage();
+  expect((await signInThroughForm(returningPage, vendor.email)).status()).toBe(200);
+  await expect(returningPage).toHaveURL(/\/apps$/);
+  await returning.close();
 });
 
 test("sign-ups from one address are limited, with a message that says when to try again", async ({ page }) => {

@@ -1,9 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { NextAuthOptions } from "next-auth";
+import { cookies } from "next/headers";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { recordAuditEvent } from "@/lib/audit/service";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
+import { DEVICE_COOKIE, deviceCookieOptions } from "@/lib/auth/device-cookie";
 import { authenticateUser } from "@/lib/auth/service";
 import { endAllSessions } from "@/lib/auth/session-version";
 import { SIGN_IN_ERROR } from "@/lib/auth/sign-in-error";
@@ -26,18 +28,26 @@ export function getAuthOptions(): NextAuthOptions {
         async authorize(credentials, request) {
           // Whatever authorize() throws reaches the browser as its message: only codes, never an error's text.
           try {
-            const user = await authenticateUser(credentials?.email ?? "", credentials?.password ?? "", clientAddressFromHeaders(new Headers((request?.headers ?? {}) as Record<string, string>)));
+            const cookieStore = await cookies();
+            const user = await authenticateUser(
+              credentials?.email ?? "",
+              credentials?.password ?? "",
+              clientAddressFromHeaders(new Headers((request?.headers ?? {}) as Record<string, string>)),
+              cookieStore.get(DEVICE_COOKIE)?.value,
+            );
             if (!user) {
               log.warn({ email: (credentials?.email ?? "").trim().toLowerCase().slice(0, 254) }, "sign-in failed: unknown email or wrong password");
               return null;
             }
             log.info({ userId: user.id }, "sign-in succeeded");
+            // This browser has now signed in to the account: failures elsewhere no longer hold it back.
+            cookieStore.set(DEVICE_COOKIE, user.deviceCookie, deviceCookieOptions());
             await Promise.all(
               user.teamIds.map((teamId) => recordAuditEvent(teamId, { userId: user.id, email: user.email }, "auth.signed_in")),
             );
             return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
           } catch (error) {
-            if (error instanceof ThrottledError) throw new Error(SIGN_IN_ERROR.throttled(error.retryAfterSeconds));
+            if (error instanceof ThrottledError) throw new Error(SIGN_IN_ERROR.throttled(error.retryAfterSeconds, error.reason));
             const requestId = randomUUID();
             log.error({ err: error, requestId }, "sign-in failed unexpectedly");
             throw new Error(SIGN_IN_ERROR.internal(requestId));

@@ -1,5 +1,6 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit/service";
+import { deviceCookieAfterSignIn, trustedDeviceFor } from "@/lib/auth/device-cookie";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { ZSignInInput, type TSignUpInput } from "@/lib/auth/schema";
 import { prisma } from "@/lib/db";
@@ -49,20 +50,28 @@ export async function signUp(input: TSignUpInput): Promise<{ userId: string; tea
 
 /**
  * The user for these credentials, or null; takes the same time for an unknown
- * email. Throws ThrottledError, without checking the password, after too many
- * failures for the account or from the client's address.
+ * email. Throws ThrottledError, without checking the password, when a sign-in
+ * limit applies (lib/auth/throttles.ts). `deviceCookie` is the browser's
+ * device cookie; on success the user comes with its renewed value.
  */
-export async function authenticateUser(email: string, password: string, clientAddress: string) {
+export async function authenticateUser(email: string, password: string, clientAddress: string, deviceCookie?: string) {
   const parsed = ZSignInInput.safeParse({ email, password });
   if (!parsed.success) return null;
-  const attempt = await claimSignInAttempt(parsed.data.email, clientAddress);
   const user = await prisma.user.findUnique({
     where: { email: parsed.data.email },
     omit: { passwordHash: false },
     include: { memberships: { select: { teamId: true } } },
   });
+  const attempt = await claimSignInAttempt(parsed.data.email, clientAddress, user ? trustedDeviceFor(deviceCookie, user.id) : null);
   const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), parsed.data.password);
   if (!user || !valid) return null;
   await attempt.succeeded();
-  return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion, teamIds: user.memberships.map((m) => m.teamId) };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    sessionVersion: user.sessionVersion,
+    teamIds: user.memberships.map((m) => m.teamId),
+    deviceCookie: deviceCookieAfterSignIn(deviceCookie, user.id),
+  };
 }

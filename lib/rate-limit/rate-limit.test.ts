@@ -77,4 +77,30 @@ describe("consumeRateLimit", () => {
     expect(await prisma.rateLimitBucket.count({ where: { key: `${limit.name}:old` } })).toBe(0);
     expect(await prisma.rateLimitBucket.count({ where: { key: `${limit.name}:current` } })).toBe(1);
   });
+
+  it("with a backoff, lets one hit through after a delay that doubles past the limit, instead of refusing until the window has room", async () => {
+    const limit: RateLimit = { ...newLimit(2, 3600), backoff: { baseSeconds: 10, maxSeconds: 40 } };
+    const t0 = new Date("2031-01-01T00:00:00Z").getTime();
+    const at = (seconds: number) => new Date(t0 + seconds * 1000);
+    expect((await consumeRateLimit(limit, "s", at(0))).allowed).toBe(true);
+    expect((await consumeRateLimit(limit, "s", at(1))).allowed).toBe(true);
+    // Two in the window: the next waits 10 s after the last hit, then 20 s, then 40 s (the cap), and 40 s again.
+    expect(await consumeRateLimit(limit, "s", at(5))).toEqual({ allowed: false, retryAfterSeconds: 6 });
+    expect((await consumeRateLimit(limit, "s", at(11))).allowed).toBe(true);
+    expect(await consumeRateLimit(limit, "s", at(30))).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    expect((await consumeRateLimit(limit, "s", at(31))).allowed).toBe(true);
+    expect(await consumeRateLimit(limit, "s", at(32))).toEqual({ allowed: false, retryAfterSeconds: 39 });
+    expect((await consumeRateLimit(limit, "s", at(71))).allowed).toBe(true);
+    expect((await consumeRateLimit(limit, "s", at(110))).allowed).toBe(false);
+    expect((await consumeRateLimit(limit, "s", at(111))).allowed).toBe(true);
+  });
+
+  it("with a backoff, lets only one of many simultaneous hits past the limit through", async () => {
+    const limit: RateLimit = { ...newLimit(3, 3600), backoff: { baseSeconds: 60, maxSeconds: 60 } };
+    const decisions = await Promise.all(Array.from({ length: 12 }, () => consumeRateLimit(limit, "s")));
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(3);
+    const later = new Date(Date.now() + 61_000);
+    const next = await Promise.all(Array.from({ length: 6 }, () => consumeRateLimit(limit, "s", later)));
+    expect(next.filter((d) => d.allowed)).toHaveLength(1);
+  });
 });

@@ -18,6 +18,13 @@ export interface RateLimit {
   /** Hits allowed in any window. */
   limit: number;
   windowSeconds: number;
+  /**
+   * Past `limit`, hits are not refused until the window has room: one more is
+   * let through once a delay has passed since the last one, the delay doubling
+   * with every hit past the limit (baseSeconds, 2×, 4× … up to maxSeconds).
+   * For limits that must slow an attacker down without locking anyone out.
+   */
+  backoff?: { baseSeconds: number; maxSeconds: number };
 }
 
 /** A counted hit, for refundRateLimitHit(). */
@@ -31,28 +38,44 @@ export type RateLimitDecision = { allowed: true; remaining: number; hit: RateLim
 // Rows of keys that are never hit again are swept now and then.
 const SWEEP_PROBABILITY = 0.02;
 
-/** Counts one hit against `limit` for `subject` when the window has room; otherwise says when it will. */
+// The delay past the limit, in seconds, as SQL and as JavaScript compute it.
+const MAX_DOUBLINGS = 20;
+export function backoffDelaySeconds(backoff: NonNullable<RateLimit["backoff"]>, hitsInWindow: number, limit: number): number {
+  return Math.min(backoff.maxSeconds, backoff.baseSeconds * 2 ** Math.min(MAX_DOUBLINGS, Math.max(0, hitsInWindow - limit)));
+}
+
+/** Counts one hit against `limit` for `subject` when the window has room (or, with a backoff, the delay has passed); otherwise says when it will. */
 export async function consumeRateLimit(limit: RateLimit, subject: string, now = new Date()): Promise<RateLimitDecision> {
   const key = `${limit.name}:${subject}`;
   const windowMs = limit.windowSeconds * 1000;
   const windowStart = new Date(now.getTime() - windowMs);
   const expiresAt = new Date(now.getTime() + windowMs);
+  const backoff = limit.backoff ?? null;
   const counted = await prisma.$queryRaw<{ hits: Date[] }[]>`
     INSERT INTO "RateLimitBucket" (key, hits, "expiresAt") VALUES (${key}, ARRAY[${now}::timestamptz(3)], ${expiresAt})
     ON CONFLICT (key) DO UPDATE SET
       hits = ARRAY(SELECT h FROM unnest("RateLimitBucket".hits) AS h WHERE h > ${windowStart} ORDER BY h) || ${now}::timestamptz(3),
       "expiresAt" = GREATEST("RateLimitBucket"."expiresAt", ${expiresAt})
     WHERE (SELECT count(*) FROM unnest("RateLimitBucket".hits) AS h WHERE h > ${windowStart}) < ${limit.limit}
+      OR (${backoff !== null} AND ${now}::timestamptz(3) >= (SELECT max(h) FROM unnest("RateLimitBucket".hits) AS h) + make_interval(secs => LEAST(
+        ${backoff?.maxSeconds ?? 0}::float8,
+        ${backoff?.baseSeconds ?? 0}::float8 * power(2, LEAST(${MAX_DOUBLINGS}, (SELECT count(*) FROM unnest("RateLimitBucket".hits) AS h WHERE h > ${windowStart}) - ${limit.limit})))))
     RETURNING hits`;
   if (Math.random() < SWEEP_PROBABILITY) void sweepExpiredRateLimits().catch(() => {});
   if (counted.length === 1) {
     const inWindow = counted[0]!.hits.length;
     return { allowed: true, remaining: Math.max(0, limit.limit - inWindow), hit: { key, at: now } };
   }
+  const rows = await prisma.$queryRaw<{ oldest: Date | null; latest: Date | null; count: bigint }[]>`
+    SELECT min(h) AS oldest, max(h) AS latest, count(*) AS count FROM "RateLimitBucket", unnest(hits) AS h WHERE key = ${key} AND h > ${windowStart}`;
+  const row = rows[0];
+  if (backoff && row?.latest) {
+    // Refused by the backoff: the delay since the latest hit says when.
+    const readyAt = row.latest.getTime() + backoffDelaySeconds(backoff, Number(row.count), limit.limit) * 1000;
+    return { allowed: false, retryAfterSeconds: Math.min(backoff.maxSeconds, Math.max(1, Math.ceil((readyAt - now.getTime()) / 1000))) };
+  }
   // Refused: the oldest hit still in the window says when there is room again.
-  const rows = await prisma.$queryRaw<{ oldest: Date | null }[]>`
-    SELECT min(h) AS oldest FROM "RateLimitBucket", unnest(hits) AS h WHERE key = ${key} AND h > ${windowStart}`;
-  const oldest = rows[0]?.oldest?.getTime() ?? now.getTime();
+  const oldest = row?.oldest?.getTime() ?? now.getTime();
   return { allowed: false, retryAfterSeconds: Math.min(limit.windowSeconds, Math.max(1, Math.ceil((oldest + windowMs - now.getTime()) / 1000))) };
 }
 
@@ -66,17 +89,23 @@ export async function refundRateLimitHit(hit: RateLimitHit): Promise<void> {
 
 /**
  * Consumes one hit of every limit, or of none: a hit refused by one limit is
- * not counted by the others. When refused, retryAfterSeconds is the longest wait.
+ * not counted by the others. When refused, retryAfterSeconds is the longest wait
+ * and refusedBy the limit that imposes it.
  */
 export async function consumeRateLimits(
   checks: { limit: RateLimit; subject: string }[],
   now = new Date(),
-): Promise<{ allowed: true; hits: RateLimitHit[] } | { allowed: false; retryAfterSeconds: number }> {
+): Promise<{ allowed: true; hits: RateLimitHit[] } | { allowed: false; retryAfterSeconds: number; refusedBy: RateLimit }> {
   const decisions = await Promise.all(checks.map((check) => consumeRateLimit(check.limit, check.subject, now)));
   const hits = decisions.flatMap((d) => (d.allowed ? [d.hit] : []));
   if (hits.length === decisions.length) return { allowed: true, hits };
   await Promise.all(hits.map(refundRateLimitHit));
-  return { allowed: false, retryAfterSeconds: Math.max(...decisions.map((d) => (d.allowed ? 0 : d.retryAfterSeconds))) };
+  // The limit with the longest wait is the one to name.
+  let longest = { retryAfterSeconds: 0, refusedBy: checks[0]!.limit };
+  decisions.forEach((d, i) => {
+    if (!d.allowed && d.retryAfterSeconds >= longest.retryAfterSeconds) longest = { retryAfterSeconds: d.retryAfterSeconds, refusedBy: checks[i]!.limit };
+  });
+  return { allowed: false, ...longest };
 }
 
 export async function sweepExpiredRateLimits(now = new Date()): Promise<number> {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "@/lib/api-tokens/service";
 import { signUp } from "@/lib/auth/service";
-import { SIGN_IN_ACCOUNT_LIMIT } from "@/lib/auth/throttles";
+import { SIGN_IN_ACCOUNT_ADDRESS_LIMIT } from "@/lib/auth/throttles";
 import { prisma } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { ZCreateRegistryInput } from "@/lib/registries/schema";
@@ -53,15 +53,20 @@ afterAll(async () => {
 });
 
 describe("limits shared by every portal process", () => {
-  it("throttles failed sign-ins for an account whichever process receives them", async () => {
+  it("throttles failed sign-ins for an account from one address whichever process receives them, with 429 and Retry-After", async () => {
     const victim = await newVendor("throttled");
     const bystander = await newVendor("bystander");
-    for (let attempt = 0; attempt < SIGN_IN_ACCOUNT_LIMIT.limit; attempt++) {
+    for (let attempt = 0; attempt < SIGN_IN_ACCOUNT_ADDRESS_LIMIT.limit; attempt++) {
       expect(await attemptSignIn(cluster.baseUrls[attempt % 2]!, victim.email, "a wrong passphrase!")).toBe("CredentialsSignin");
     }
-    // Both processes now refuse even the right password, saying when to try again.
-    for (const baseUrl of cluster.baseUrls) expect(await attemptSignIn(baseUrl, victim.email, PASSWORD)).toMatch(/^Throttled:\d+$/);
-    // The limit is the account's: another account signs in on both.
+    // Both processes now refuse even the right password from this address, saying when to try again.
+    for (const baseUrl of cluster.baseUrls) {
+      const response = await postCredentials(baseUrl, victim.email, PASSWORD);
+      expect(response.status).toBe(429);
+      expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(new URL(((await response.json()) as { url: string }).url).searchParams.get("error")).toMatch(/^Throttled:\d+$/);
+    }
+    // The limit is the account's at this address: another account signs in on both.
     for (const baseUrl of cluster.baseUrls) expect(await attemptSignIn(baseUrl, bystander.email, PASSWORD)).toBe("ok");
   });
 
