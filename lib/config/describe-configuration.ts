@@ -21,7 +21,7 @@ export function describeConfiguration(env: Env): Record<string, unknown> {
     allowAmbientAwsCredentials: env.ALLOW_AMBIENT_AWS_CREDENTIALS,
     awsEndpointSts: env.AWS_ENDPOINT_URL_STS ?? "AWS regional",
     awsEndpointEcr: env.AWS_ENDPOINT_URL_ECR ?? "AWS regional",
-    registryEndpointOverrides: env.REGISTRY_ENDPOINT_OVERRIDES ? "set" : "none",
+    registryEndpointOverrides: env.REGISTRY_ENDPOINT_OVERRIDES.length > 0 ? env.REGISTRY_ENDPOINT_OVERRIDES.map((override) => override.hostname).join(", ") : "none",
     authEndpointOverrides: env.AUTH_ENDPOINT_OVERRIDES.length > 0 ? env.AUTH_ENDPOINT_OVERRIDES.map((override) => override.hostname).join(", ") : "none",
     registryRetest: env.REGISTRY_RETEST_ENABLED ? `every ${env.REGISTRY_RETEST_INTERVAL_HOURS} h` : "off",
     metricsListen: env.METRICS_LISTEN ?? "off",

@@ -19,6 +19,7 @@ import { maskAccessKeyId, maskSecret, parseRegistrySettings, type RegistrySettin
 import { registryStatusView, type RegistryStatusKind, type RegistryStatusView } from "@/lib/registries/status";
 import type { TRegistryListQuery } from "@/lib/registries/list-query";
 import { pageWindow } from "@/lib/lists/search-params";
+import { refusedHostReason } from "@/lib/registry-auth/http";
 
 const REGISTRY_FIELDS = {
   id: true,
@@ -222,6 +223,14 @@ function fieldError(field: string, message: string): UserFacingError {
 async function normalize(teamId: string, input: TCreateRegistryInput) {
   const hostname = parseProviderHostname(input.provider, input.hostname);
   if (!hostname.ok) throw fieldError("hostname", hostname.message);
+  // Refused now rather than only when the Test or a pull would connect.
+  const refusedHost = getEnv().REGISTRY_ENDPOINT_OVERRIDES.some((override) => override.hostname === hostname.value) ? null : refusedHostReason(hostname.value);
+  if (refusedHost) {
+    throw fieldError(
+      "hostname",
+      `${hostname.value} is ${refusedHost}: the portal never connects there. Enter the registry's public hostname; for a registry on a private network, the portal's operator must name it in REGISTRY_ENDPOINT_OVERRIDES.`,
+    );
+  }
   if (input.authType === "ambient" && !getEnv().ALLOW_AMBIENT_AWS_CREDENTIALS) throw fieldError("authType", AMBIENT_DISABLED_MESSAGE);
   // A role name resolves to an ARN in the registry's (or the given) account; the ARN is what is stored.
   const ecrHostname = input.authType === "iam_role" ? parseEcrHostname(hostname.value) : null;

@@ -9,7 +9,7 @@ import "server-only";
 import dns from "node:dns";
 import http from "node:http";
 import https from "node:https";
-import type net from "node:net";
+import net from "node:net";
 import { checkUpstreamUrl, isPublicAddress, UpstreamRefusedError } from "@/lib/proxy/upstream-http";
 
 export { UpstreamRefusedError as UnsafeUrlError };
@@ -23,6 +23,28 @@ const publicOnlyLookup: net.LookupFunction = (hostname, options, callback) => {
     callback(null, list[0]!.address, list[0]!.family);
   });
 };
+
+// Names that lead into the portal's own host or a cloud's metadata service, whatever DNS says.
+const INTERNAL_NAMES = /^(?:localhost|.+\.localhost|localhost\.localdomain|metadata|metadata\.google\.internal|metadata\.goog|instance-data|instance-data\.ec2\.internal)\.?$/i;
+
+/**
+ * Why this client refuses to connect to `host` (a hostname or address, with
+ * or without :port) unless the operator trusts it, when that is certain
+ * before any DNS lookup: an address outside the public ranges (loopback,
+ * private, link-local, metadata …) or a well-known internal name. Null
+ * otherwise (a name that resolves to such an address is refused at connect time).
+ */
+export function refusedHostReason(host: string): string | null {
+  let hostname: string;
+  try {
+    hostname = new URL(`https://${host}`).hostname.replace(/^\[|\]$/g, "");
+  } catch {
+    return null;
+  }
+  if (net.isIP(hostname)) return isPublicAddress(hostname) ? null : "a loopback, private, link-local or otherwise reserved address";
+  if (INTERNAL_NAMES.test(hostname)) return "a name for the portal's own machine or a cloud metadata service";
+  return null;
+}
 
 const agents = {
   http: new http.Agent({ keepAlive: true }),
