@@ -18,6 +18,7 @@ import { log } from "@/lib/log";
 import { startMetricsServer } from "@/lib/metrics/server";
 import { warmKeySnapshot } from "@/lib/oidc/key-cache";
 import { stampClientAddress } from "@/lib/http/client-address";
+import { buildTransportHeaders } from "@/lib/http/security-headers";
 import { serveIssuerDocument } from "@/lib/oidc/published-response";
 import { flushAccessLog } from "@/lib/proxy/access-log";
 import { handleProxyRequest } from "@/lib/proxy/handler";
@@ -40,9 +41,13 @@ const app = next({ dev: false, dir, port, ...(hostname ? { hostname } : {}) });
 const handle = app.getRequestHandler();
 await app.prepare();
 
+// Pages get these from Next.js (proxy.ts) with the rest of their security
+// headers; the answers given before Next.js need them too.
+const transportHeaders = Object.entries(buildTransportHeaders({ https: env.APP_URL.startsWith("https://") || env.PROXY_URL.startsWith("https://") }));
 const server = http.createServer((request, response) =>
   runWithRequestContext(request, response, () => {
     observeRequest(request, response);
+    for (const [name, value] of transportHeaders) response.setHeader(name, value);
     if (serveIssuerDocument(request, response)) return;
     stampClientAddress(request.headers, request.socket.remoteAddress, trustedProxies);
     if (handleProxyRequest(request, response)) return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildSecurityHeaders, createNonce } from "@/lib/http/security-headers";
+import { buildSecurityHeaders, buildTransportHeaders, createNonce } from "@/lib/http/security-headers";
 
 describe("security headers", () => {
   it("allow only scripts with this response's nonce, no framing, no sniffing, a same-origin referrer", () => {
@@ -20,6 +20,11 @@ describe("security headers", () => {
     const headers = buildSecurityHeaders("n", { https: true, dev: false });
     expect(headers["strict-transport-security"]).toMatch(/^max-age=\d{8,}; includeSubDomains$/);
     expect(headers["content-security-policy"]).toContain("upgrade-insecure-requests");
+  });
+
+  it("give the production server's own answers (OIDC documents, /v2/) nosniff, and HSTS over https", () => {
+    expect(buildTransportHeaders({ https: false })).toEqual({ "x-content-type-options": "nosniff" });
+    expect(buildTransportHeaders({ https: true })).toEqual({ "x-content-type-options": "nosniff", "strict-transport-security": buildSecurityHeaders("n", { https: true, dev: false })["strict-transport-security"] });
   });
 
   it("make a fresh, unguessable nonce each time", () => {

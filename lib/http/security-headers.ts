@@ -31,6 +31,17 @@ export function buildSecurityHeaders(nonce: string, options: { https: boolean; d
     "content-security-policy": buildContentSecurityPolicy(nonce, options),
     "x-frame-options": "DENY",
     "referrer-policy": "strict-origin-when-cross-origin",
+    ...buildTransportHeaders(options),
+  };
+}
+
+/**
+ * The headers every response carries, also those the production server
+ * answers before Next.js (the OIDC documents, the proxy's /v2/): no MIME
+ * sniffing, and HSTS when the portal is served over https.
+ */
+export function buildTransportHeaders(options: { https: boolean }): Record<string, string> {
+  return {
     "x-content-type-options": "nosniff",
     ...(options.https ? { "strict-transport-security": "max-age=63072000; includeSubDomains" } : {}),
   };
