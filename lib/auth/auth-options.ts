@@ -1,13 +1,13 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { NextAuthOptions } from "next-auth";
+import type { NextAuthOptions, Session } from "next-auth";
 import { cookies } from "next/headers";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { recordAuditEvent } from "@/lib/audit/service";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { DEVICE_COOKIE, deviceCookieOptions } from "@/lib/auth/device-cookie";
 import { authenticateUser } from "@/lib/auth/service";
-import { endAllSessions } from "@/lib/auth/session-version";
+import { endAllSessions, isCurrentSession } from "@/lib/auth/session-version";
 import { SIGN_IN_ERROR } from "@/lib/auth/sign-in-error";
 import { ThrottledError } from "@/lib/auth/throttles";
 import { getEnv } from "@/lib/env";
@@ -63,7 +63,10 @@ export function getAuthOptions(): NextAuthOptions {
         }
         return token;
       },
-      session({ session, token }) {
+      async session({ session, token }) {
+        // A cookie from before a sign-out is no session, for next-auth's own
+        // endpoint (GET /api/auth/session) too: an empty one, as when signed out.
+        if (!(await isCurrentSession(token.sub, token.sessionVersion))) return {} as Session;
         // Only the user ID and the session version travel in the session;
         // everything else is read from the database by getSession().
         return { ...session, user: { id: token.sub, sessionVersion: token.sessionVersion, email: session.user?.email ?? null, name: session.user?.name ?? null } };

@@ -16,3 +16,10 @@ export async function endAllSessions(userId: string, client: UserClient = prisma
 export function sessionVersionMatches(issuedVersion: unknown, currentVersion: number): boolean {
   return (typeof issuedVersion === "number" ? issuedVersion : 0) === currentVersion;
 }
+
+/** Whether a session of `userId` issued at `issuedVersion` is still valid: the user exists and has not signed out since. */
+export async function isCurrentSession(userId: unknown, issuedVersion: unknown): Promise<boolean> {
+  if (typeof userId !== "string" || userId.length === 0) return false;
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { sessionVersion: true } });
+  return user !== null && sessionVersionMatches(issuedVersion, user.sessionVersion);
+}
