@@ -3,15 +3,20 @@
 // running portal processes rather than to the app's code.
 
 /** One credentials sign-in attempt through next-auth's own endpoint, as the sign-in form makes it. */
-export async function postCredentials(baseUrl: string, email: string, password: string): Promise<Response> {
-  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+export async function postCredentials(
+  baseUrl: string,
+  email: string,
+  password: string,
+  options: { headers?: Record<string, string>; cookie?: string; fields?: Record<string, string> } = {},
+): Promise<Response> {
+  const csrf = await fetch(`${baseUrl}/api/auth/csrf`, { headers: options.headers ?? {} });
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const jar = csrf.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
+  const jar = [...csrf.headers.getSetCookie().map((cookie) => cookie.split(";")[0]), ...(options.cookie ? [options.cookie] : [])].join("; ");
   return fetch(`${baseUrl}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar },
-    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
+    headers: { ...options.headers, "content-type": "application/x-www-form-urlencoded", cookie: jar },
+    body: new URLSearchParams({ ...options.fields, csrfToken, email, password, json: "true" }),
   });
 }
 
