@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
-import { getSession } from "@/lib/auth/session";
+import { getSignedInUser } from "@/lib/auth/session";
 
 export default async function HomePage() {
-  redirect((await getSession()) ? "/apps" : "/sign-in");
+  redirect((await getSignedInUser()) ? "/apps" : "/sign-in");
 }

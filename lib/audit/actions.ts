@@ -3,6 +3,7 @@
 export const AUDIT_ACTIONS = [
   "auth.signed_up",
   "auth.signed_in",
+  "team.created",
   "team.member_invited",
   "team.invite_revoked",
   "team.member_joined",

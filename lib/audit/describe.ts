@@ -5,6 +5,7 @@ import { ROLE_LABEL, type TeamRole } from "@/lib/teams/roles";
 const ACTION_TEXT: Record<string, string> = {
   "auth.signed_up": "Created the team",
   "auth.signed_in": "Signed in",
+  "team.created": "Created the team",
   "team.member_invited": "Invited a member",
   "team.invite_revoked": "Revoked an invite",
   "team.member_joined": "Joined the team",

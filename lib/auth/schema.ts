@@ -17,11 +17,13 @@ export const ZNewPassword = z
 
 const COMMON_PASSWORDS = new Set(["password1234", "123456789012", "qwertyuiopas", "passwordpassword", "letmein12345", "iloveyou1234"]);
 
+export const ZTeamName = z.string().trim().min(1, { error: "Enter a team name." }).max(100, { error: "Team name must be at most 100 characters." });
+
 export const ZSignUpInput = z.object({
   name: z.string().trim().min(1, { error: "Enter your name." }).max(100, { error: "Name must be at most 100 characters." }),
   email: ZEmail,
   password: ZNewPassword,
-  teamName: z.string().trim().min(1, { error: "Enter a team name." }).max(100, { error: "Team name must be at most 100 characters." }),
+  teamName: ZTeamName,
   inviteToken: z.string().max(200).optional(),
 });
 export type TSignUpInput = z.infer<typeof ZSignUpInput>;

@@ -24,12 +24,15 @@ export interface PortalSession {
   memberships: { teamId: string; teamName: string; role: TeamRole }[];
 }
 
-/**
- * The only way server code learns who is asking: the signed-in user, their
- * memberships, and the current team (the team-switcher cookie when the user
- * is a member of it, else their first team). Cached per request.
- */
-export const getSession = cache(async (): Promise<PortalSession | null> => {
+export interface SignedInUser {
+  id: string;
+  email: string;
+  name: string;
+}
+
+// The signed-in user and their memberships, once per request: a valid
+// next-auth cookie whose session version is still the user's.
+const loadSignedIn = cache(async () => {
   // Read the cookies first: it marks every page that asks for the session as
   // dynamic, so the build never prerenders one (and never needs the secrets).
   const cookieStore = await cookies();
@@ -47,11 +50,32 @@ export const getSession = cache(async (): Promise<PortalSession | null> => {
       memberships: { select: { role: true, team: { select: { id: true, publicId: true, name: true } } }, orderBy: { createdAt: "asc" } },
     },
   });
-  if (!user || user.memberships.length === 0) return null;
   // Signed out (or removed from a team) since this cookie was issued.
-  if (!sessionVersionMatches(sessionUser.sessionVersion, user.sessionVersion)) return null;
-  const wanted = cookieStore.get(CURRENT_TEAM_COOKIE)?.value;
-  const current = user.memberships.find((m) => m.team.id === wanted) ?? user.memberships[0]!;
+  if (!user || !sessionVersionMatches(sessionUser.sessionVersion, user.sessionVersion)) return null;
+  return { user, teamCookie: cookieStore.get(CURRENT_TEAM_COOKIE)?.value };
+});
+
+/**
+ * Who is signed in, whether or not they belong to a team: only for the pages
+ * and actions a user without a team needs (creating a team, accepting an
+ * invite). Everything else asks getSession().
+ */
+export async function getSignedInUser(): Promise<SignedInUser | null> {
+  const signedIn = await loadSignedIn();
+  return signedIn ? { id: signedIn.user.id, email: signedIn.user.email, name: signedIn.user.name } : null;
+}
+
+/**
+ * The only way server code learns who is asking on behalf of a team: the
+ * signed-in user, their memberships, and the current team (the team-switcher
+ * cookie when the user is a member of it, else their first team). Null when
+ * nobody is signed in, or the user belongs to no team. Cached per request.
+ */
+export const getSession = cache(async (): Promise<PortalSession | null> => {
+  const signedIn = await loadSignedIn();
+  if (!signedIn || signedIn.user.memberships.length === 0) return null;
+  const { user, teamCookie } = signedIn;
+  const current = user.memberships.find((m) => m.team.id === teamCookie) ?? user.memberships[0]!;
   // Every later log line of this request names the user and team.
   annotateRequestContext({ userId: user.id, teamId: current.team.id });
   return {
@@ -62,9 +86,9 @@ export const getSession = cache(async (): Promise<PortalSession | null> => {
   };
 });
 
-/** The session, or a redirect to sign-in that comes back here afterwards. */
+/** The session; else, signed in without a team, the page to create or join one; else sign-in. */
 export async function requireSession(): Promise<PortalSession> {
   const session = await getSession();
-  if (!session) redirect("/sign-in?expired=1");
-  return session;
+  if (session) return session;
+  redirect((await getSignedInUser()) ? "/welcome" : "/sign-in?expired=1");
 }

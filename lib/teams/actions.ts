@@ -3,12 +3,12 @@ import { cookies, headers } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { actorOf, parseInput, requireActionSession } from "@/lib/auth/permissions";
-import { CURRENT_TEAM_COOKIE, getSession, teamCookieOptions } from "@/lib/auth/session";
-import { INVITE_ACCEPT_ADDRESS_LIMIT, throttleByAddress } from "@/lib/auth/throttles";
+import { CURRENT_TEAM_COOKIE, getSignedInUser, teamCookieOptions } from "@/lib/auth/session";
+import { INVITE_ACCEPT_ADDRESS_LIMIT, SIGN_UP_ADDRESS_LIMIT, throttleByAddress } from "@/lib/auth/throttles";
 import { clientAddressFromHeaders } from "@/lib/http/client-address";
 import { NOT_FOUND, UserFacingError, runAction, type ActionResult } from "@/lib/http/result";
-import { ZChangeRoleInput, ZInviteMemberInput } from "@/lib/teams/schema";
-import { acceptInvite, changeMemberRole, inviteMember, removeMember, revokeInvite } from "@/lib/teams/service";
+import { ZChangeRoleInput, ZCreateTeamInput, ZInviteMemberInput } from "@/lib/teams/schema";
+import { acceptInvite, changeMemberRole, createTeam, inviteMember, removeMember, revokeInvite } from "@/lib/teams/service";
 
 const ZId = z.string().min(1).max(64);
 
@@ -50,11 +50,25 @@ export async function removeMemberAction(input: unknown): Promise<ActionResult<n
 
 export async function acceptInviteAction(input: unknown): Promise<ActionResult<null>> {
   return runAction("acceptInvite", async () => {
-    const session = await getSession();
-    if (!session) throw new UserFacingError("session_expired", "Sign in first, then open the invite link again.");
+    // A user without a team (removed from every one) may accept an invite too.
+    const user = await getSignedInUser();
+    if (!user) throw new UserFacingError("session_expired", "Sign in first, then open the invite link again.");
     const { token } = parseInput(z.object({ token: z.string().min(1).max(200) }), input);
     await throttleByAddress(INVITE_ACCEPT_ADDRESS_LIMIT, clientAddressFromHeaders(await headers()), "Too many invites were accepted from your network.");
-    const { teamId } = await acceptInvite(token, actorOf(session));
+    const { teamId } = await acceptInvite(token, { userId: user.id, email: user.email });
+    (await cookies()).set(CURRENT_TEAM_COOKIE, teamId, teamCookieOptions());
+    return null;
+  });
+}
+
+/** Creates a team with the signed-in user as its admin, and makes it the current team. */
+export async function createTeamAction(input: unknown): Promise<ActionResult<null>> {
+  return runAction("createTeam", async () => {
+    const user = await getSignedInUser();
+    if (!user) throw new UserFacingError("session_expired", "Your session has expired. Sign in again to continue.");
+    const parsed = parseInput(ZCreateTeamInput, input);
+    await throttleByAddress(SIGN_UP_ADDRESS_LIMIT, clientAddressFromHeaders(await headers()), "Too many teams were created from your network.");
+    const { teamId } = await createTeam({ userId: user.id, email: user.email }, parsed);
     (await cookies()).set(CURRENT_TEAM_COOKIE, teamId, teamCookieOptions());
     return null;
   });

@@ -4,7 +4,8 @@ import { endAllSessions } from "@/lib/auth/session-version";
 import { prisma } from "@/lib/db";
 import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
 import { INVITE_LIFETIME_MS, findUsableInvite, newInviteToken } from "@/lib/teams/invites";
-import type { TChangeRoleInput, TInviteMemberInput } from "@/lib/teams/schema";
+import { generateTeamPublicId } from "@/lib/teams/public-id";
+import type { TChangeRoleInput, TCreateTeamInput, TInviteMemberInput } from "@/lib/teams/schema";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { pageWindow } from "@/lib/lists/search-params";
 import type { TMemberListQuery } from "@/lib/teams/list-query";
@@ -48,6 +49,26 @@ export async function revokeInvite(teamId: string, actor: UserActor, inviteId: s
   const revoked = await prisma.invite.updateMany({ where: { id: inviteId, teamId, acceptedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
   if (revoked.count === 0) throw NOT_FOUND();
   await recordAuditEvent(teamId, actor, "team.invite_revoked", { type: "invite", id: inviteId });
+}
+
+/** A new team with the signed-in user as its admin (e.g. a user removed from every team starting again). */
+export async function createTeam(user: UserActor, input: TCreateTeamInput): Promise<{ teamId: string }> {
+  return prisma.$transaction(async (tx) => {
+    const team = await tx.team.create({ data: { name: input.teamName, publicId: generateTeamPublicId() }, select: { id: true } });
+    await tx.membership.create({ data: { userId: user.userId, teamId: team.id, role: "ADMIN" } });
+    await recordAuditEvent(team.id, user, "team.created", { type: "team", id: team.id }, {}, tx);
+    return { teamId: team.id };
+  });
+}
+
+/** Invites addressed to `email` that can still be accepted (with the link from the invitation). */
+export async function listOpenInvitesFor(email: string) {
+  return prisma.invite.findMany({
+    where: { email, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
+    select: { id: true, role: true, expiresAt: true, team: { select: { name: true } } },
+    orderBy: { createdAt: "desc" },
+    take: 20,
+  });
 }
 
 /** A signed-in user accepts an invite addressed to their email. */

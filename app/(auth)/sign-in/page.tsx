@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
-import { getSession } from "@/lib/auth/session";
+import { getSignedInUser } from "@/lib/auth/session";
 import { describeSignInError } from "@/lib/auth/sign-in-error";
 import { getEnv } from "@/lib/env";
 
@@ -12,7 +12,8 @@ export const metadata: Metadata = { title: "Sign in" };
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const callbackUrl = safeCallbackUrl(params.callbackUrl, getEnv().APP_URL);
-  if (await getSession()) redirect(callbackUrl ?? "/apps");
+  // Signed in (with a team or without: /apps sends a user without one on to /welcome).
+  if (await getSignedInUser()) redirect(callbackUrl ?? "/apps");
   return (
     <AuthCard title="Sign in" description="Sign in to manage your team's applications and registries.">
       <SignInForm callbackUrl={callbackUrl} expired={params.expired === "1"} error={typeof params.error === "string" ? describeSignInError(params.error) : null} />

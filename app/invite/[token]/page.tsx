@@ -4,7 +4,7 @@ import { SignOutButton } from "@/components/auth/sign-out-button";
 import { AcceptInviteButton } from "@/components/teams/accept-invite-button";
 import { Alert } from "@/components/ui/alert";
 import { ButtonLink } from "@/components/ui/button";
-import { getSession } from "@/lib/auth/session";
+import { getSignedInUser } from "@/lib/auth/session";
 import { ROLE_LABEL } from "@/lib/teams/roles";
 import { findUsableInvite } from "@/lib/teams/invites";
 
@@ -12,7 +12,8 @@ export const metadata: Metadata = { title: "Team invite", robots: { index: false
 
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const [invite, session] = await Promise.all([findUsableInvite(token), getSession()]);
+  // A user without a team (removed from every one) may accept an invite too.
+  const [invite, user] = await Promise.all([findUsableInvite(token), getSignedInUser()]);
 
   if (!invite) {
     return (
@@ -33,7 +34,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     </>
   );
 
-  if (!session) {
+  if (!user) {
     return (
       <AuthCard title={`Join ${invite.team.name}`} description={summary}>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
@@ -49,11 +50,11 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     );
   }
 
-  if (session.user.email !== invite.email) {
+  if (user.email !== invite.email) {
     return (
       <AuthCard title={`Join ${invite.team.name}`} description={summary}>
         <Alert tone="warning" title="This invite is for someone else">
-          It is for {invite.email}, but you are signed in as {session.user.email}. Sign out, then open the link again and sign in or sign up as {invite.email}.
+          It is for {invite.email}, but you are signed in as {user.email}. Sign out, then open the link again and sign in or sign up as {invite.email}.
         </Alert>
         <div className="mt-6 flex flex-col gap-2">
           <SignOutButton callbackUrl={invitePath} variant="primary" />
@@ -67,7 +68,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
 
   return (
     <AuthCard title={`Join ${invite.team.name}`} description={summary}>
-      <p className="mb-6 text-sm text-zinc-600 dark:text-zinc-400">You are signed in as {session.user.email}.</p>
+      <p className="mb-6 text-sm text-zinc-600 dark:text-zinc-400">You are signed in as {user.email}.</p>
       <AcceptInviteButton token={token} teamName={invite.team.name} />
     </AuthCard>
   );
