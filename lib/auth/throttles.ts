@@ -18,7 +18,7 @@ import { consumeRateLimits, refundRateLimitHit, type RateLimit } from "@/lib/rat
 
 export const SIGN_IN_ACCOUNT_ADDRESS_LIMIT: RateLimit = { name: "sign-in-account-address", limit: 10, windowSeconds: 15 * 60 };
 export const SIGN_IN_ADDRESS_LIMIT: RateLimit = { name: "sign-in-address", limit: 100, windowSeconds: 15 * 60 };
-export const SIGN_IN_ACCOUNT_LIMIT: RateLimit = { name: "sign-in-account", limit: 50, windowSeconds: 60 * 60, backoff: { baseSeconds: 1, maxSeconds: 60 } };
+export const SIGN_IN_ACCOUNT_LIMIT: RateLimit = { name: "sign-in-account", limit: 50, windowSeconds: 60 * 60, backoff: { baseSeconds: 5, maxSeconds: 60 } };
 export const SIGN_IN_DEVICE_LIMIT: RateLimit = { name: "sign-in-device", limit: 10, windowSeconds: 15 * 60 };
 export const SIGN_UP_ADDRESS_LIMIT: RateLimit = { name: "sign-up-address", limit: 20, windowSeconds: 60 * 60 };
 export const INVITE_ACCEPT_ADDRESS_LIMIT: RateLimit = { name: "invite-accept-address", limit: 20, windowSeconds: 60 * 60 };
