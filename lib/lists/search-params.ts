@@ -3,6 +3,7 @@
 // whose every field falls back to its default (.catch), so a hand-edited or
 // outdated link shows the list instead of an error. Pure.
 import { z } from "zod";
+import { unstorableTextReason } from "@/lib/http/storable-text";
 
 export type RawSearchParams = Record<string, string | string[] | undefined> | URLSearchParams;
 
@@ -22,8 +23,11 @@ export function firstValues(params: RawSearchParams): Record<string, string> {
 
 export const PAGE_SIZE = 25;
 
+/** Text the database can compare (no NUL, no unpaired surrogate): anything else falls back to the default. */
+export const isStorableText = (value: string) => unstorableTextReason(value) === null;
+
 /** Fields every list shares. */
-export const listSearch = z.string().trim().max(200).catch("");
+export const listSearch = z.string().trim().max(200).refine(isStorableText).catch("");
 export const listPage = z.coerce.number().int().min(1).max(100_000).catch(1);
 export const listDirection = z.enum(["asc", "desc"]).catch("asc");
 
