@@ -37,6 +37,22 @@ export function optionalChoice<const T extends readonly [string, ...string[]]>(v
 }
 
 /**
+ * For a download (CSV export) with the list's filters: each filter given in
+ * the URL that the lenient schema dropped or changed, with what it expects.
+ * The page shows the list without such a filter; an export must not be
+ * silently wider than what was asked for. Null when every filter holds.
+ */
+export function rejectedFilters(raw: Record<string, string>, parsed: Record<string, unknown>, expected: Record<string, string>): Record<string, string> | null {
+  const errors: Record<string, string> = {};
+  for (const [key, expectation] of Object.entries(expected)) {
+    const given = raw[key];
+    if (given === undefined || given === "") continue;
+    if (!isStorableText(given) || String(parsed[key]) !== given) errors[key] = expectation;
+  }
+  return Object.keys(errors).length > 0 ? errors : null;
+}
+
+/**
  * The query string of a list with `changes` applied; parameters equal to
  * their default are left out, so links stay short and canonical. A change of
  * anything but the page goes back to page 1.
