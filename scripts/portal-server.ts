@@ -18,6 +18,7 @@ import { log } from "@/lib/log";
 import { startMetricsServer } from "@/lib/metrics/server";
 import { warmKeySnapshot } from "@/lib/oidc/key-cache";
 import { stampClientAddress } from "@/lib/http/client-address";
+import { refuseMalformedRequest } from "@/lib/http/request-guard";
 import { buildTransportHeaders } from "@/lib/http/security-headers";
 import { serveIssuerDocument } from "@/lib/oidc/published-response";
 import { flushAccessLog } from "@/lib/proxy/access-log";
@@ -51,6 +52,7 @@ const server = http.createServer((request, response) =>
     if (serveIssuerDocument(request, response)) return;
     stampClientAddress(request.headers, request.socket.remoteAddress, trustedProxies);
     if (handleProxyRequest(request, response)) return;
+    if (refuseMalformedRequest(request, response)) return;
     void handle(request, response);
   }),
 );

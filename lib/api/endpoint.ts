@@ -12,7 +12,8 @@ import { authenticateApiToken, type ApiPrincipal } from "@/lib/api-tokens/servic
 import { apiRateLimiter, type RateLimitDecision } from "@/lib/api/rate-limit";
 import { readJsonBody } from "@/lib/api/request-body";
 import { errorCodeToHttpStatus, type ErrorCode } from "@/lib/http/error-codes";
-import { fieldErrorsOf, NOT_FOUND, UserFacingError } from "@/lib/http/result";
+import { assertStorableText, fieldErrorsOf, NOT_FOUND, UserFacingError } from "@/lib/http/result";
+import { findUnstorableText } from "@/lib/http/storable-text";
 import { log, type Logger } from "@/lib/log";
 import { ROLE_LABEL, roleAtLeast, type TeamRole } from "@/lib/teams/roles";
 
@@ -96,11 +97,16 @@ export function defineEndpoint<Params extends AnyObject | undefined = undefined,
         throw new UserFacingError("forbidden", `This token's role (${ROLE_LABEL[principal.role]}) does not allow it to ${spec.what}; that needs ${ROLE_LABEL[spec.minimumRole]} or higher. Team admins create tokens under Team → API tokens.`);
       }
       const rawParams = await routeContext.params;
+      // No stored ID holds text the database cannot compare (a NUL byte): such an ID names nothing.
+      if (findUnstorableText(rawParams)) throw NOT_FOUND();
       const params = spec.params ? spec.params.safeParse(rawParams) : undefined;
       if (params && !params.success) throw NOT_FOUND();
-      const query = spec.query ? spec.query.safeParse(Object.fromEntries(new URL(request.url).searchParams)) : undefined;
+      const rawQuery = Object.fromEntries(new URL(request.url).searchParams);
+      assertStorableText(rawQuery);
+      const query = spec.query ? spec.query.safeParse(rawQuery) : undefined;
       if (query && !query.success) throw new UserFacingError("invalid_input", "Some query parameters need attention.", fieldErrorsOf(query.error));
       const rawBody = spec.body ? await readJsonBody(request) : undefined;
+      assertStorableText(rawBody);
       let body: unknown = rawBody;
       if (spec.body && spec.validateBody !== false) {
         const parsed = spec.body.safeParse(rawBody);

@@ -3,14 +3,10 @@
 import { z } from "zod";
 import { AUDIT_ACTIONS, AUDIT_TARGET_TYPES } from "@/lib/audit/actions";
 import { listPage, optionalChoice } from "@/lib/lists/search-params";
+import { calendarDayMessage, endOfDay, isCalendarDay, startOfDay } from "@/lib/time/calendar-day";
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
-  .or(z.literal(""))
-  .catch("");
+const day = z.string().refine(isCalendarDay).or(z.literal("")).catch("");
 
 export const ZAuditListQuery = z.object({
   /** "user:<userId>", "token:<tokenId>" or "system" (the portal itself). */
@@ -30,12 +26,22 @@ export const ZAuditListQuery = z.object({
 });
 export type TAuditListQuery = z.infer<typeof ZAuditListQuery>;
 
+/** What each filter expects, for the export's 400 (lib/lists rejectedFilters). */
+export const AUDIT_FILTER_EXPECTATIONS: Record<string, string> = {
+  actor: "actor must be system, user:<user ID> or token:<token ID>.",
+  action: "action must be one of the actions listed in the Audit log page's Action filter.",
+  target: "target must be one of the kinds listed in the Audit log page's Target filter.",
+  targetId: "targetId must be an ID (letters, digits, _ and -, at most 64).",
+  from: calendarDayMessage("from"),
+  to: calendarDayMessage("to"),
+};
+
 export const AUDIT_LIST_DEFAULTS: TAuditListQuery = ZAuditListQuery.parse({});
 
 /** The createdAt range of the query's days: from 00:00 UTC of `from` to the end of `to`. */
 export function auditDateRange(query: Pick<TAuditListQuery, "from" | "to">): { gte?: Date; lt?: Date } {
   const range: { gte?: Date; lt?: Date } = {};
-  if (query.from) range.gte = new Date(`${query.from}T00:00:00Z`);
-  if (query.to) range.lt = new Date(Date.parse(`${query.to}T00:00:00Z`) + 86_400_000);
+  if (query.from) range.gte = startOfDay(query.from);
+  if (query.to) range.lt = endOfDay(query.to);
   return range;
 }

@@ -1,5 +1,6 @@
 // Inputs of the customer forms, shared by the browser and the server.
 import { z } from "zod";
+import { isCalendarDay, LAST_DAY } from "@/lib/time/calendar-day";
 
 const ID = z.string().min(1).max(64);
 
@@ -19,7 +20,7 @@ export const ZCustomerEmail = z
 const ZLicenseExpiresOnFormat = z
   .string()
   .trim()
-  .refine((value) => value === "" || (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))), { error: "Enter the expiry as a date, or leave it empty for no expiry." });
+  .refine((value) => value === "" || isCalendarDay(value), { error: `Enter the expiry as a date up to ${LAST_DAY}, or leave it empty for no expiry.` });
 
 const toNullable = (value: string) => (value === "" ? null : value);
 

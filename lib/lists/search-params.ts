@@ -3,6 +3,7 @@
 // whose every field falls back to its default (.catch), so a hand-edited or
 // outdated link shows the list instead of an error. Pure.
 import { z } from "zod";
+import { unstorableTextReason } from "@/lib/http/storable-text";
 
 export type RawSearchParams = Record<string, string | string[] | undefined> | URLSearchParams;
 
@@ -22,14 +23,33 @@ export function firstValues(params: RawSearchParams): Record<string, string> {
 
 export const PAGE_SIZE = 25;
 
+/** Text the database can compare (no NUL, no unpaired surrogate): anything else falls back to the default. */
+export const isStorableText = (value: string) => unstorableTextReason(value) === null;
+
 /** Fields every list shares. */
-export const listSearch = z.string().trim().max(200).catch("");
+export const listSearch = z.string().trim().max(200).refine(isStorableText).catch("");
 export const listPage = z.coerce.number().int().min(1).max(100_000).catch(1);
 export const listDirection = z.enum(["asc", "desc"]).catch("asc");
 
 /** An optional choice: one of `values`, or "" (any) for anything else. */
 export function optionalChoice<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values).or(z.literal("")).catch("");
+}
+
+/**
+ * For a download (CSV export) with the list's filters: each filter given in
+ * the URL that the lenient schema dropped or changed, with what it expects.
+ * The page shows the list without such a filter; an export must not be
+ * silently wider than what was asked for. Null when every filter holds.
+ */
+export function rejectedFilters(raw: Record<string, string>, parsed: Record<string, unknown>, expected: Record<string, string>): Record<string, string> | null {
+  const errors: Record<string, string> = {};
+  for (const [key, expectation] of Object.entries(expected)) {
+    const given = raw[key];
+    if (given === undefined || given === "") continue;
+    if (!isStorableText(given) || String(parsed[key]) !== given) errors[key] = expectation;
+  }
+  return Object.keys(errors).length > 0 ? errors : null;
 }
 
 /**

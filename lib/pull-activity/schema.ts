@@ -1,6 +1,8 @@
 // Filters of the Pull activity page and its CSV export: one schema, read from
 // the URL's search parameters by both, so the export is exactly what is shown.
 import { z } from "zod";
+import { isStorableText } from "@/lib/lists/search-params";
+import { calendarDayMessage, endOfDay, isCalendarDay, startOfDay } from "@/lib/time/calendar-day";
 
 export const PULL_STATUS_FILTERS = ["success", "refused", "error"] as const;
 export type PullStatusFilter = (typeof PULL_STATUS_FILTERS)[number];
@@ -9,12 +11,12 @@ export const PULL_STATUS_LABEL: Record<PullStatusFilter, string> = { success: "S
 export const PULL_ACTIONS = ["token", "manifest", "blob", "tags"] as const;
 export const PULL_ACTION_LABEL: Record<string, string> = { token: "Sign-in (token)", manifest: "Manifest", blob: "Layer (blob)", tags: "Tag list", catalog: "Catalog", ping: "Ping" };
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const optionalText = (max: number) =>
   z
     .string()
     .trim()
     .max(max)
+    .refine(isStorableText)
     .optional()
     .catch(undefined)
     .transform((value) => (value ? value : undefined));
@@ -22,7 +24,7 @@ const optionalDay = z
   .string()
   .optional()
   .catch(undefined)
-  .transform((value) => (value && DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ? value : undefined));
+  .transform((value) => (value && isCalendarDay(value) ? value : undefined));
 
 /**
  * Lenient by design: a hand-edited URL with a bad value drops that filter
@@ -44,7 +46,7 @@ export const ZPullActivityFilters = z.object({
 const apiDay = (field: string) =>
   z
     .string()
-    .refine((value) => DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), { error: `${field} must be a date like 2026-01-31 (UTC).` })
+    .refine(isCalendarDay, { error: calendarDayMessage(field) })
     .optional();
 export const ZPullActivityQuery = z.object({
   customer: z.string().trim().min(1).max(64, { error: "customer must be a customer ID." }).optional().meta({ description: "Only this customer's requests (a customer ID)." }),
@@ -90,7 +92,7 @@ export function pullActivityQuery(filters: PullActivityFilters, overrides: Parti
 /** The date range as timestamps: from the start of `from` to the end of `to`, UTC. */
 export function dateRangeOf(filters: Pick<PullActivityFilters, "from" | "to">): { gte?: Date; lt?: Date } {
   const range: { gte?: Date; lt?: Date } = {};
-  if (filters.from) range.gte = new Date(`${filters.from}T00:00:00Z`);
-  if (filters.to) range.lt = new Date(Date.parse(`${filters.to}T00:00:00Z`) + 86_400_000);
+  if (filters.from) range.gte = startOfDay(filters.from);
+  if (filters.to) range.lt = endOfDay(filters.to);
   return range;
 }

@@ -4,7 +4,8 @@
 import path from "node:path";
 import pg from "pg";
 import { loadLocalSecrets } from "@/lib/config/local-secrets";
-import { findRunningEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded-postgres";
+import { findRunningEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedDatabase, type RunningEmbeddedPostgres } from "@/lib/db/embedded-postgres";
+import { findOrphanedPostmaster, stopOrphanedPostmaster } from "@/lib/db/postgres-supervisor";
 import { applyMigrations } from "@/lib/db/migrations";
 import { EnvError, getEnv, resetEnvCache, type Env } from "@/lib/env";
 
@@ -47,7 +48,8 @@ export async function preparePortalRuntime(options: { migrate?: boolean; joinRun
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     const postgresDir = path.join(dataDir, "postgres");
-    const running = await findRunningEmbeddedPostgres(postgresDir, "portal");
+    let running = await findRunningEmbeddedPostgres(postgresDir, "portal");
+    if (running && !options.joinRunningDatabase) running = await stopIfOrphaned(postgresDir, running);
     if (running && options.joinRunningDatabase && running.url) {
       log(`DATABASE_URL is not set: using the embedded PostgreSQL server already running for ${postgresDir} (pid ${running.pid}, port ${running.port})`);
       databaseUrl = running.url;
@@ -96,6 +98,23 @@ export async function preparePortalRuntime(options: { migrate?: boolean; joinRun
     }
   }
   return { env: getEnvWithDatabase(env, databaseUrl), databaseUrl, embedded, stop };
+}
+
+/**
+ * A server left running by a portal that was killed hard (lib/db/postgres-supervisor.ts)
+ * is stopped cleanly, so this start can go on; a server whose portal is alive is returned as found.
+ */
+async function stopIfOrphaned(postgresDir: string, running: RunningEmbeddedPostgres): Promise<RunningEmbeddedPostgres | null> {
+  const orphan = findOrphanedPostmaster(postgresDir);
+  if (!orphan) return running;
+  log(`the embedded PostgreSQL server for ${postgresDir} (pid ${orphan.pid}) is still running, but the portal that started it is gone (it was killed): stopping it cleanly`);
+  try {
+    const how = await stopOrphanedPostmaster(orphan);
+    log(`stopped the orphaned PostgreSQL server (${how === "smart" ? "smart shutdown" : "fast shutdown after the smart one timed out"})`);
+  } catch (error) {
+    throw new StartupError(`Could not stop the orphaned embedded PostgreSQL server for ${postgresDir}: ${describeFailure(error)}. Stop process ${orphan.pid} yourself, then start again.`);
+  }
+  return null;
 }
 
 function getEnvWithDatabase(env: Env, databaseUrl: string): Env {
