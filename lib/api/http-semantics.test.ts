@@ -8,6 +8,7 @@ import { sweepExpiredIdempotencyKeys } from "@/lib/api/idempotency";
 import { signUp } from "@/lib/auth/service";
 import { prisma } from "@/lib/db";
 import { startApiServer, type ApiServer } from "@/test/support/api-server";
+import { useIsolatedDatabase } from "@/test/support/isolated-database";
 
 const MERGE_PATCH = { "content-type": "application/merge-patch+json" };
 const GHCR_TOKEN = "ghp_HttpSemanticsCanary00000000000000000001";
@@ -55,12 +56,16 @@ const waitUntil = async (condition: () => boolean, what: string) => {
   }
 };
 
-/** Holds a row lock on an application, so that adding a customer to it waits (its foreign key check) until released. */
-async function lockApplication(applicationId: string): Promise<() => Promise<void>> {
+/**
+ * Holds every read of the applications table (this file has a database of its
+ * own) until released: adding a customer reads its application first, outside
+ * any transaction, so the request that runs waits there, however long.
+ */
+async function holdApplicationReads(): Promise<() => Promise<void>> {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
   await client.query("BEGIN");
-  await client.query(`SELECT id FROM "Application" WHERE id = $1 FOR UPDATE`, [applicationId]);
+  await client.query(`LOCK TABLE "Application" IN ACCESS EXCLUSIVE MODE`);
   return async () => {
     await client.query("COMMIT");
     await client.end();
@@ -70,6 +75,7 @@ async function lockApplication(applicationId: string): Promise<() => Promise<voi
 let team: Team;
 
 beforeAll(async () => {
+  await useIsolatedDatabase("api_http_semantics");
   server = await startApiServer();
   team = await newTeam("main");
 });
@@ -89,7 +95,7 @@ describe("Idempotency-Key", () => {
     const body = { name: "Acme", email: "ops@acme.example" };
     const key = crypto.randomUUID();
     // The first request to claim the key is held at its insert until the lock is released.
-    const release = await lockApplication(application.id);
+    const release = await holdApplicationReads();
     const first: Awaited<ReturnType<typeof call>>[] = [];
     const requests = Array.from({ length: 20 }, () => call(team.member, "POST", path, body, { "idempotency-key": key }).then((answer) => (first.push(answer), answer)));
     await waitUntil(() => first.length === 19, "19 requests were answered while the first runs");
@@ -244,6 +250,21 @@ describe("ETag, If-Match and If-None-Match", () => {
     expect(await prisma.registry.count({ where: { id } })).toBe(1);
     const current = (await call(team.member, "GET", `/registries/${id}`)).headers.get("etag")!;
     expect((await call(team.member, "DELETE", `/registries/${id}`, undefined, { "if-match": current })).status).toBe(204);
+  });
+
+  it("holds a registry's secret rotation and app access to If-Match too", async () => {
+    const created = await call(team.member, "POST", "/registries", { provider: "ghcr", name: "", hostname: "ghcr.io", authType: "basic", username: "acme-bot", password: GHCR_TOKEN, allApplications: true, applicationIds: [] });
+    const id = created.json.data.id;
+    const etag = created.headers.get("etag")!;
+    const rotated = await call(team.member, "PUT", `/registries/${id}/credentials`, { password: NEW_GHCR_TOKEN }, { "if-match": etag });
+    expect(rotated.status).toBe(200);
+    expect(rotated.json.data.secretMasked).toBe("ghp_…0002");
+    const stale = await call(team.member, "PUT", `/registries/${id}/app-access`, { allApplications: false, applicationIds: [(await newApplication("Access")).id] }, { "if-match": etag });
+    expect(stale.status).toBe(412);
+    expect((await call(team.member, "GET", `/registries/${id}`)).json.data.allApplications).toBe(true);
+    const fresh = await call(team.member, "PUT", `/registries/${id}/credentials`, { password: GHCR_TOKEN }, { "if-match": etag });
+    expect(fresh.status).toBe(412);
+    expect((await call(team.member, "GET", `/registries/${id}`)).json.data.secretMasked).toBe("ghp_…0002");
   });
 
   it("answers 304 without a body to If-None-Match with the current ETag, and the object once it changed", async () => {
