@@ -152,13 +152,25 @@ describe("Idempotency-Key", () => {
     expect(theirs.json.data.id).not.toBe(mine.json.data.id);
   });
 
-  it("does not keep a refusal of the input, so the corrected request runs with the same key", async () => {
+  it("does not keep a refusal of the request as it stands, so the retry with the same key runs once it is fixed", async () => {
     const key = crypto.randomUUID();
     const refused = await call(team.member, "POST", "/applications", { name: " " }, { "idempotency-key": key });
     expect(refused.status).toBe(400);
     const corrected = await call(team.member, "POST", "/applications", { name: "Corrected" }, { "idempotency-key": key });
     expect(corrected.status).toBe(201);
     expect(corrected.headers.get("idempotent-replayed")).toBeNull();
+
+    // Nor a conflict with the object's state: once it is resolved, the retry runs.
+    const application = await newApplication("Conflicted");
+    const customer = (await call(team.member, "POST", `/applications/${application.id}/customers`, { name: "Revocable" })).json.data;
+    const revoke = `/applications/${application.id}/customers/${customer.id}/revoke`;
+    expect((await call(team.member, "POST", revoke)).status).toBe(200);
+    const revokeKey = crypto.randomUUID();
+    expect((await call(team.member, "POST", revoke, undefined, { "idempotency-key": revokeKey })).json.error.code).toBe("already_revoked");
+    expect((await call(team.member, "POST", `/applications/${application.id}/customers/${customer.id}/restore`)).status).toBe(200);
+    const retried = await call(team.member, "POST", revoke, undefined, { "idempotency-key": revokeKey });
+    expect(retried.status).toBe(200);
+    expect(retried.json.data.state).toBe("revoked");
   });
 
   it("replays a DELETE instead of answering 404 the second time", async () => {

@@ -125,9 +125,15 @@ export async function releaseIdempotencyKey(claimId: string): Promise<void> {
   await prisma.apiIdempotencyKey.deleteMany({ where: { id: claimId, status: null } });
 }
 
-/** Which answers are kept: those of a request that ran. Refusals before it ran and our own failures are not, so a retry runs again. */
+/**
+ * Which answers are kept for retries. Not: a refusal of the request as it
+ * stands (400 input to fix, 409 conflict with the object's state, 412 stale
+ * If-Match), which changed nothing and may succeed once fixed, and failures
+ * on our side (5xx), so that a retry runs again. (401, 403, 413, 415 and 429
+ * are answered before a key is claimed.)
+ */
 export function isAnswerKept(status: number): boolean {
-  return status < 500 && ![400, 401, 403, 409, 412, 415, 429].includes(status);
+  return status < 500 && status !== 400 && status !== 409 && status !== 412;
 }
 
 export async function sweepExpiredIdempotencyKeys(now = new Date()): Promise<number> {

@@ -100,7 +100,7 @@ function requestHeaders(endpoint: ApiEndpoint) {
       .regex(/^[\x20-\x7e]+$/)
       .optional()
       .meta({
-        description: `Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most ${IDEMPOTENCY_KEY_MAX_LENGTH} characters. The first answer is kept for 24 hours and returned again, with ${IDEMPOTENT_REPLAYED_HEADER}: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals before the operation ran (400, 401, 403, 412, 429) and failures on the portal's side (5xx) are not kept.`,
+        description: `Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most ${IDEMPOTENCY_KEY_MAX_LENGTH} characters. The first answer is kept for 24 hours and returned again, with ${IDEMPOTENT_REPLAYED_HEADER}: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again.`,
         example: "7b0a5d1e-3c1f-4c55-9a55-0c2b8f7d2f10",
       });
   }

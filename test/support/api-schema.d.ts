@@ -1704,7 +1704,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals before the operation ran (400, 401, 403, 412, 429) and failures on the portal's side (5xx) are not kept. */
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2046,7 +2046,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals before the operation ran (400, 401, 403, 412, 429) and failures on the portal's side (5xx) are not kept. */
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
                 "Idempotency-Key"?: string;
                 /** @description The ETag of the object as last read: the change is made only if the object is still that version (412 precondition_failed otherwise, nothing changed). */
                 "If-Match"?: string;
@@ -2653,7 +2653,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals before the operation ran (400, 401, 403, 412, 429) and failures on the portal's side (5xx) are not kept. */
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3496,7 +3496,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals before the operation ran (400, 401, 403, 412, 429) and failures on the portal's side (5xx) are not kept. */
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
                 "Idempotency-Key"?: string;
                 /** @description The ETag of the object as last read: the change is made only if the object is still that version (412 precondition_failed otherwise, nothing changed). */
                 "If-Match"?: string;
@@ -4726,7 +4726,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals before the operation ran (400, 401, 403, 412, 429) and failures on the portal's side (5xx) are not kept. */
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5213,7 +5213,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals before the operation ran (400, 401, 403, 412, 429) and failures on the portal's side (5xx) are not kept. */
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6008,7 +6008,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals before the operation ran (400, 401, 403, 412, 429) and failures on the portal's side (5xx) are not kept. */
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6196,7 +6196,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals before the operation ran (400, 401, 403, 412, 429) and failures on the portal's side (5xx) are not kept. */
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6383,7 +6383,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals before the operation ran (400, 401, 403, 412, 429) and failures on the portal's side (5xx) are not kept. */
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7242,7 +7242,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals before the operation ran (400, 401, 403, 412, 429) and failures on the portal's side (5xx) are not kept. */
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7456,7 +7456,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals before the operation ran (400, 401, 403, 412, 429) and failures on the portal's side (5xx) are not kept. */
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
