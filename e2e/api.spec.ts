@@ -90,6 +90,21 @@ test("the API reference renders the OpenAPI document in the portal, and the docu
   const unknown = await page.request.get("/api/v1/nothing/here");
   expect(unknown.status()).toBe(404);
   expect((await unknown.json()).error.code).toBe("not_found");
+  // An unsupported method: 405 with Allow and the JSON error body, from the production server.
+  for (const [method, path, allow] of [
+    ["DELETE", "/api/v1/applications", "GET, HEAD, OPTIONS, POST"],
+    ["POST", "/api/v1/openapi.json", "GET, HEAD, OPTIONS"],
+  ] as const) {
+    const answer = await page.request.fetch(path, { method });
+    expect(answer.status(), `${method} ${path}`).toBe(405);
+    expect(answer.headers()["allow"]).toBe(allow);
+    expect((await answer.json()).error.code).toBe("method_not_allowed");
+  }
+  const challenged = await playwrightRequest.newContext();
+  const refused = await challenged.get(`${API}/applications`, { headers: { authorization: "Bearer rp_not-a-real-token" } });
+  expect(refused.status()).toBe(401);
+  expect(refused.headers()["www-authenticate"]).toBe('Bearer realm="Registry portal API", error="invalid_token"');
+  await challenged.dispose();
 });
 
 test("a client generated from the OpenAPI document adds an IAM registry, applies its trust policy in AWS and gets a green Test", async ({ vendor }) => {
@@ -99,8 +114,13 @@ test("a client generated from the OpenAPI document adds an IAM registry, applies
   const { token } = await createApiToken(vendor.teamId, { userId: vendor.userId, role: "ADMIN" }, { userId: vendor.userId, email: vendor.email }, { name: "journey", role: "MEMBER", expiresInDays: 1 });
   const api = createClient<paths>({ baseUrl: API, headers: { authorization: `Bearer ${token}` } });
 
-  const application = await api.POST("/applications", { body: { name: "Journey" } });
+  // A create retried with the same Idempotency-Key makes one application.
+  const key = randomUUID();
+  const application = await api.POST("/applications", { params: { header: { "Idempotency-Key": key } }, body: { name: "Journey" } });
   expect(application.response.status).toBe(201);
+  const retried = await api.POST("/applications", { params: { header: { "Idempotency-Key": key } }, body: { name: "Journey" } });
+  expect(retried.response.headers.get("idempotent-replayed")).toBe("true");
+  expect(retried.data!.data.id).toBe(application.data!.data.id);
   const roleName = `ApiJourney-${randomUUID().slice(0, 8)}`;
   const created = await api.POST("/registries", {
     body: {
@@ -117,8 +137,21 @@ test("a client generated from the OpenAPI document adds an IAM registry, applies
   });
   expect(created.error).toBeUndefined();
   const registryId = created.data!.data.id;
-  const { oidc, setup } = (await api.GET("/registries/{registryId}", { params: { path: { registryId } } })).data!.data;
+  const read = await api.GET("/registries/{registryId}", { params: { path: { registryId } } });
+  const { oidc, setup } = read.data!.data;
   expect(oidc!.issuerUrl).toBe(environment.issuerUrl);
+
+  // A merge patch names the one field to change, on the version read; a second writer with that version is refused.
+  const etag = read.response.headers.get("etag")!;
+  const mergePatch = { "content-type": "application/merge-patch+json" };
+  const renamed = await api.PATCH("/registries/{registryId}", { params: { path: { registryId }, header: { "If-Match": etag } }, headers: mergePatch, body: { name: "journey-ecr" } });
+  expect(renamed.error).toBeUndefined();
+  expect(renamed.data!.data).toMatchObject({ name: "journey-ecr", roleArn: `arn:aws:iam::${account.accountId}:role/${roleName}`, allApplications: false });
+  expect(renamed.response.headers.get("etag")).not.toBe(etag);
+  const stale = await api.PATCH("/registries/{registryId}", { params: { path: { registryId }, header: { "If-Match": etag } }, headers: mergePatch, body: { name: "lost-update" } });
+  expect(stale.response.status).toBe(412);
+  expect(stale.error!.error.code).toBe("precondition_failed");
+  expect((await api.GET("/registries/{registryId}", { params: { path: { registryId } } })).data!.data.name).toBe("journey-ecr");
 
   const vendorAws = new VendorAws(environment.localAws.url, account);
   await vendorAws.createProvider(oidc!.issuerUrl, [oidc!.audience]).catch((error: { name?: string }) => {

@@ -23,7 +23,9 @@ const METHOD_TONE: Record<string, string> = {
 
 /** One operation of the API: what it does, its inputs and its answers. */
 export function OperationCard({ operation, basePath }: { operation: ReferenceOperation; basePath: string }) {
-  const body = operation.requestBody?.content?.["application/json"]?.schema;
+  // JSON, or a JSON merge patch for PATCH: the operation's one media type.
+  const [bodyType, bodyContent] = Object.entries(operation.requestBody?.content ?? {})[0] ?? [];
+  const body = bodyContent?.schema;
   return (
     <article id={operation.operationId} aria-labelledby={`${operation.operationId}-title`} className="scroll-mt-20 rounded-lg border border-zinc-200 bg-white p-4 shadow-sm sm:p-5 dark:border-zinc-800 dark:bg-zinc-900">
       <h3 id={`${operation.operationId}-title`} className="flex flex-wrap items-center gap-2 text-base font-semibold">
@@ -62,7 +64,7 @@ export function OperationCard({ operation, basePath }: { operation: ReferenceOpe
 
       {body && (
         <section className="mt-4">
-          <h4 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">JSON body</h4>
+          <h4 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">{bodyType === "application/merge-patch+json" ? "JSON merge patch body" : "JSON body"}</h4>
           <div className="mt-1.5">
             <SchemaLink schema={body} />
           </div>

@@ -8,7 +8,7 @@ import { FormError } from "@/components/forms/form-error";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { createCustomerAction, updateCustomerAction } from "@/lib/customers/actions";
-import { ZCreateCustomerInput, ZUpdateCustomerInput, type TCreateCustomerInput, type TUpdateCustomerInput } from "@/lib/customers/schema";
+import { ZCreateCustomerForm, ZUpdateCustomerInput, type TCreateCustomerInput, type TUpdateCustomerInput } from "@/lib/customers/schema";
 
 type Values = { name: string; email: string; expiresOn: string };
 
@@ -41,7 +41,7 @@ function CustomerFields({ form, autoFocus }: { form: ReturnType<typeof useForm<V
 export function CreateCustomerForm({ applicationId, appSlug }: { applicationId: string; appSlug: string }) {
   const router = useRouter();
   const form = useForm<Values>({
-    resolver: zodResolver(ZCreateCustomerInput.omit({ applicationId: true }), undefined, { raw: true }),
+    resolver: zodResolver(ZCreateCustomerForm, undefined, { raw: true }),
     defaultValues: { name: "", email: "", expiresOn: "" },
   });
   async function onSubmit(values: Values) {

@@ -183,7 +183,7 @@ describe("roles", () => {
     const created = await call(token, "POST", "/applications", { name: "Member app" });
     expect(created.status).toBe(201);
     expect(created.json.data).toMatchObject({ name: "Member app", slug: "member-app" });
-    const renamed = await call(token, "PATCH", `/applications/${created.json.data.id}`, { name: "Member app 2" });
+    const renamed = await call(token, "PATCH", `/applications/${created.json.data.id}`, { name: "Member app 2" }, { "content-type": "application/merge-patch+json" });
     expect(renamed.json.data).toMatchObject({ name: "Member app 2", slug: "member-app" });
     expect((await call(token, "DELETE", `/applications/${created.json.data.id}`)).status).toBe(204);
     expect((await call(token, "GET", `/applications/${created.json.data.id}`)).status).toBe(404);
@@ -223,7 +223,7 @@ describe("tenancy", () => {
       ["DELETE", `/tokens/${tokenId}`],
     ];
     for (const [method, path, body] of attempts) {
-      const answer = await call(attacker, method, path, body);
+      const answer = await call(attacker, method, path, body, method === "PATCH" ? { "content-type": "application/merge-patch+json" } : {});
       expect(answer.status, `${method} ${path}`).toBe(404);
       expect(answer.json.error.code).toBe("not_found");
       expect(answer.text).not.toContain("private-ecr");

@@ -50,7 +50,7 @@ export function dataOf<T extends z.ZodType>(item: T, id: string) {
 
 export const ZApiApplication = z
   .object({ id: ZId, name: z.string(), slug: z.string(), createdAt: timestamp("When it was created."), updatedAt: timestamp("When it was last changed.") })
-  .meta({ id: "Application" });
+  .meta({ id: "Application", example: { id: "cmapp0shop0000000000000001", name: "Shop", slug: "shop", createdAt: "2026-01-15T12:00:00.000Z", updatedAt: "2026-01-20T09:30:00.000Z" } });
 
 export const ZPolicyDocument = z
   .object({
@@ -78,7 +78,18 @@ export const ZApiOidcValues = z
     thumbprintNote: z.string().nullable().meta({ description: "Why there is no thumbprint, when there is none." }),
     warnings: z.array(z.string()).meta({ description: "Problems with the issuer's configuration that would make AWS refuse it." }),
   })
-  .meta({ id: "OidcValues" });
+  .meta({
+    id: "OidcValues",
+    example: {
+      issuerUrl: "https://portal.example.org/oidc",
+      audience: "sts.amazonaws.com",
+      subject: "team_4f3c2a1b",
+      thumbprint: null,
+      thumbprintStatus: "not-applicable",
+      thumbprintNote: "AWS no longer needs a thumbprint for this issuer.",
+      warnings: [],
+    },
+  });
 
 export const ZApiRegistrySetup = z
   .object({
@@ -185,7 +196,17 @@ export const ZApiAuditEvent = z
     target: z.object({ type: z.string(), id: z.string().nullable() }).nullable(),
     metadata: z.record(z.string(), z.unknown()),
   })
-  .meta({ id: "AuditEvent" });
+  .meta({
+    id: "AuditEvent",
+    example: {
+      id: "cmaudit0000000000000000001",
+      createdAt: "2026-01-15T12:00:00.000Z",
+      action: "customer.created",
+      actor: { type: "token", tokenId: "cmtoken0ci00000000000000001", name: "ci-deploy" },
+      target: { type: "customer", id: "cmcust0acme000000000000001" },
+      metadata: { name: "Acme", applicationId: "cmapp0shop0000000000000001" },
+    },
+  });
 
 export const ZApiToken = z
   .object({
@@ -200,7 +221,21 @@ export const ZApiToken = z
     lastUsedAt: z.iso.datetime().nullable().meta({ description: "Last use, to the minute." }),
     revokedAt: z.iso.datetime().nullable(),
   })
-  .meta({ id: "ApiToken" });
+  .meta({
+    id: "ApiToken",
+    example: {
+      id: "cmtoken0ci00000000000000001",
+      name: "ci-deploy",
+      role: "MEMBER",
+      displayPrefix: "rp_Zx3V0r",
+      status: "active",
+      createdAt: "2026-01-15T12:00:00.000Z",
+      createdByEmail: "admin@vendor.example",
+      expiresAt: "2026-04-15T12:00:00.000Z",
+      lastUsedAt: "2026-01-20T09:30:00.000Z",
+      revokedAt: null,
+    },
+  });
 
 export const ZApiCustomer = z
   .object({
@@ -214,14 +249,28 @@ export const ZApiCustomer = z
     createdAt: timestamp("When the customer was added."),
     updatedAt: timestamp("When it last changed."),
   })
-  .meta({ id: "Customer", description: "A customer of an application. The license ID is never part of it; see CustomerWithLicense." });
+  .meta({ id: "Customer", description: "A customer of an application. The license ID is never part of it; see CustomerWithLicense.", example: customerExample() });
 
 export const ZApiCustomerWithLicense = ZApiCustomer.extend({
   licenseId: z
     .string()
     .nullable()
     .meta({ description: "The customer's registry password (and username). Returned to member and admin tokens only, as the customer page shows it; null for a viewer token." }),
-}).meta({ id: "CustomerWithLicense" });
+}).meta({ id: "CustomerWithLicense", example: { ...customerExample(), licenseId: "lic_k7q2m4x6z8b3d5f7h2j4l6n8p3r5t7v2" } });
+
+function customerExample() {
+  return {
+    id: "cmcust0acme000000000000001",
+    applicationId: "cmapp0shop0000000000000001",
+    name: "Acme",
+    email: "ops@acme.example",
+    state: "active" as const,
+    expiresAt: "2027-01-01T00:00:00.000Z",
+    revokedAt: null,
+    createdAt: "2026-01-15T12:00:00.000Z",
+    updatedAt: "2026-01-15T12:00:00.000Z",
+  };
+}
 
 export const ZApiPullEvent = z
   .object({
@@ -241,7 +290,26 @@ export const ZApiPullEvent = z
     userAgent: z.string().nullable(),
     createdAt: timestamp("When the request was made."),
   })
-  .meta({ id: "PullEvent" });
+  .meta({
+    id: "PullEvent",
+    example: {
+      id: "1042",
+      customerId: "cmcust0acme000000000000001",
+      registryId: "cmreg0ecr00000000000000001",
+      action: "manifest",
+      method: "GET",
+      repository: "shop/api",
+      reference: "3.1",
+      digest: "sha256:4f1c6d2b8e0a7c5f3b9d1e6a2c8f0b4d7e3a9c5f1b6d2e8a0c4f7b3d9e1a5c6f2",
+      status: 200,
+      bytes: 1520,
+      durationMs: 84,
+      upstreamStatus: 200,
+      clientAddress: "203.0.113.7",
+      userAgent: "docker/27.3.1",
+      createdAt: "2026-01-15T12:00:00.000Z",
+    },
+  });
 
 export const ZApiDailyPullTotals = z
   .object({
@@ -251,4 +319,4 @@ export const ZApiDailyPullTotals = z
     requests: z.number().int(),
     failed: z.number().int().meta({ description: "Requests answered with 4xx or 5xx." }),
   })
-  .meta({ id: "DailyPullTotals" });
+  .meta({ id: "DailyPullTotals", example: { day: "2026-01-15", pulls: 12, bytes: 734003200, requests: 96, failed: 1 } });

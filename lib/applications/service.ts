@@ -2,6 +2,7 @@ import "server-only";
 import { recordAuditEvent, type AuditActor } from "@/lib/audit/service";
 import { slugify, type TCreateApplicationInput, type TRenameApplicationInput } from "@/lib/applications/schema";
 import { prisma } from "@/lib/db";
+import { nextVersion, unchangedSince, writeIfUnchanged, type ConditionalWrite } from "@/lib/db/conditional-write";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { keysetQuery, toPage, type Page, type PageRequest } from "@/lib/db/pagination";
 import { NOT_FOUND } from "@/lib/http/result";
@@ -43,18 +44,20 @@ export async function createApplication(teamId: string, actor: AuditActor, input
   throw new Error("could not find a free application slug");
 }
 
-export async function renameApplication(teamId: string, actor: AuditActor, input: TRenameApplicationInput) {
+export async function renameApplication(teamId: string, actor: AuditActor, input: TRenameApplicationInput, options: ConditionalWrite = {}) {
   const existing = await prisma.application.findFirst({ where: { id: input.applicationId, teamId }, select: { id: true, name: true } });
   if (!existing) throw NOT_FOUND();
   // The slug stays: links and, later, proxy paths keep working after a rename.
-  const application = await prisma.application.update({ where: { id: existing.id, teamId }, data: { name: input.name }, select: APPLICATION_FIELDS });
+  const application = await writeIfUnchanged(options, () =>
+    prisma.application.update({ where: { id: existing.id, teamId, ...unchangedSince(options) }, data: { name: input.name, ...nextVersion(options) }, select: APPLICATION_FIELDS }),
+  );
   await recordAuditEvent(teamId, actor, "application.renamed", { type: "application", id: existing.id }, { from: existing.name, to: input.name });
   return application;
 }
 
-export async function deleteApplication(teamId: string, actor: AuditActor, applicationId: string) {
+export async function deleteApplication(teamId: string, actor: AuditActor, applicationId: string, options: ConditionalWrite = {}) {
   const existing = await prisma.application.findFirst({ where: { id: applicationId, teamId }, select: { id: true, name: true } });
   if (!existing) throw NOT_FOUND();
-  await prisma.application.delete({ where: { id: existing.id, teamId } });
+  await writeIfUnchanged(options, () => prisma.application.delete({ where: { id: existing.id, teamId, ...unchangedSince(options) } }));
   await recordAuditEvent(teamId, actor, "application.deleted", { type: "application", id: existing.id }, { name: existing.name });
 }

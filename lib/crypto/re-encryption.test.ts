@@ -2,6 +2,8 @@
 // written by the portal's own code under an old key.
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createApiToken } from "@/lib/api-tokens/service";
+import { claimIdempotencyKey, storeIdempotentAnswer } from "@/lib/api/idempotency";
 import { signUp } from "@/lib/auth/service";
 import { generateDataKey, parseDataKeyring } from "@/lib/crypto/data-keyring";
 import { ENCRYPTED_COLUMNS, reEncryptStoredSecrets } from "@/lib/crypto/re-encryption";
@@ -51,11 +53,16 @@ beforeAll(async () => {
   await maintainSigningKeys(getLifecyclePolicy(), new Date());
   const application = await createApplication(teamId, { userId, email: "keys@example.com" }, { name: "Keys app" });
   ({ licenseId } = await createCustomer(teamId, { userId, email: "keys@example.com" }, ZCreateCustomerInput.parse({ applicationId: application.id, name: "Licensed", email: "", expiresOn: "" })));
+  // An API answer kept for retries of its Idempotency-Key (it may hold a license ID).
+  const { apiToken } = await createApiToken(teamId, { userId, role: "ADMIN" }, { userId, email: "keys@example.com" }, { name: "keys", role: "MEMBER", expiresInDays: null });
+  const claim = await claimIdempotencyKey(apiToken.id, "re-encryption-key", "fingerprint");
+  if (claim.kind !== "run") throw new Error("the key was already claimed");
+  await storeIdempotentAnswer(claim.id, apiToken.id, { status: 201, body: JSON.stringify({ data: { licenseId } }), headers: {} });
 }, 120_000);
 
 describe("reEncryptStoredSecrets", () => {
   it("lists every encrypted column of the schema", () => {
-    expect(ENCRYPTED_COLUMNS.map((column) => `${column.table}.${column.column}`)).toEqual(["Registry.encryptedCredentials", "OidcSigningKey.encryptedPrivateKey", "Customer.encryptedLicense"]);
+    expect(ENCRYPTED_COLUMNS.map((column) => `${column.table}.${column.column}`)).toEqual(["Registry.encryptedCredentials", "OidcSigningKey.encryptedPrivateKey", "Customer.encryptedLicense", "ApiIdempotencyKey.encryptedResponse"]);
   });
 
   it("resumes after an interruption, re-encrypts everything under the new key once, and proves none is left", async () => {
@@ -80,7 +87,10 @@ describe("reEncryptStoredSecrets", () => {
       { name: "Registry.encryptedCredentials", reEncrypted: SECRETS.length - 1, undecryptable: [], remainingByKeyId: {} },
       { name: "OidcSigningKey.encryptedPrivateKey", reEncrypted: 1, undecryptable: [], remainingByKeyId: {} },
       { name: "Customer.encryptedLicense", reEncrypted: 1, undecryptable: [], remainingByKeyId: {} },
+      { name: "ApiIdempotencyKey.encryptedResponse", reEncrypted: 1, undecryptable: [], remainingByKeyId: {} },
     ]);
+    const [answer] = await rows(`SELECT "id", "tokenId", "encryptedResponse" AS stored FROM "ApiIdempotencyKey"`);
+    expect(newOnly.decrypt(answer!.stored!, [answer!.tokenId!, answer!.id!])).toContain(licenseId);
 
     // The new key alone decrypts every value, each bound to its own row.
     const registries = await rows(`SELECT "id", "teamId", "encryptedCredentials" AS stored FROM "Registry"`);
@@ -99,7 +109,7 @@ describe("reEncryptStoredSecrets", () => {
 
     // Running again changes nothing.
     const again = await reEncryptStoredSecrets(databaseUrl, createSecretBox(rotated), rotated.current.id, { lookupHash });
-    expect(again.columns.map((column) => column.reEncrypted)).toEqual([0, 0, 0]);
+    expect(again.columns.map((column) => column.reEncrypted)).toEqual([0, 0, 0, 0]);
     expect(again.complete).toBe(true);
   });
 

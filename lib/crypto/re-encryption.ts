@@ -21,6 +21,7 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { table: "Registry", column: "encryptedCredentials", associatedData: ["teamId", "id"] },
   { table: "OidcSigningKey", column: "encryptedPrivateKey", associatedData: ["id"] },
   { table: "Customer", column: "encryptedLicense", associatedData: ["teamId", "id"], lookupHashColumn: "licenseHash" },
+  { table: "ApiIdempotencyKey", column: "encryptedResponse", associatedData: ["tokenId", "id"] },
 ];
 
 export interface ColumnReport {

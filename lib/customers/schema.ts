@@ -34,7 +34,12 @@ const ZEditedLicenseExpiresOn = ZLicenseExpiresOnFormat.transform(toNullable);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export const ZCreateCustomerInput = z.object({ applicationId: ID, name: ZCustomerName, email: ZCustomerEmail, expiresOn: ZLicenseExpiresOn });
+// As for registries, two schemas with the same checks and the same output:
+// the *Input one for the server (actions, the API), where email and expiry
+// may be left out (no email, no expiry), and the *Form one for the form's
+// zodResolver, which always has every field.
+export const ZCreateCustomerForm = z.object({ name: ZCustomerName, email: ZCustomerEmail, expiresOn: ZLicenseExpiresOn });
+export const ZCreateCustomerInput = z.object({ applicationId: ID, name: ZCustomerName, email: ZCustomerEmail.prefault(""), expiresOn: ZLicenseExpiresOn.prefault("") });
 export type TCreateCustomerInput = z.input<typeof ZCreateCustomerInput>;
 
 export const ZUpdateCustomerInput = z.object({ customerId: ID, name: ZCustomerName, email: ZCustomerEmail, expiresOn: ZEditedLicenseExpiresOn });

@@ -8,6 +8,7 @@ import { generateLicenseId, hashLicenseId, licenseHashCandidates, licenseState, 
 import { isLicenseIdFormat } from "@/lib/customers/license-id";
 import { expiryFromDate, ZCreateCustomerInput, ZUpdateCustomerInput } from "@/lib/customers/schema";
 import { prisma } from "@/lib/db";
+import { nextVersion, unchangedSince, writeIfUnchanged, type ConditionalWrite } from "@/lib/db/conditional-write";
 import type { TCustomerListQuery } from "@/lib/customers/list-query";
 import { pageWindow } from "@/lib/lists/search-params";
 import { keysetQuery, toPage, type Page, type PageRequest } from "@/lib/db/pagination";
@@ -128,11 +129,13 @@ const AUDITED_CUSTOMER_FIELDS: AuditedField<{ name: string; email: string | null
   { label: "Expires", value: (customer) => customer.expiresAt?.toISOString() ?? "never" },
 ];
 
-export async function updateCustomer(teamId: string, actor: AuditActor, input: ParsedUpdate): Promise<CustomerView> {
+export async function updateCustomer(teamId: string, actor: AuditActor, input: ParsedUpdate, options: ConditionalWrite = {}): Promise<CustomerView> {
   const existing = await prisma.customer.findFirst({ where: { id: input.customerId, teamId }, select: CUSTOMER_FIELDS });
   if (!existing) throw NOT_FOUND();
   const expiresAt = expiryFromDate(input.expiresOn);
-  const row = await prisma.customer.update({ where: { id: existing.id, teamId }, data: { name: input.name, email: input.email, expiresAt }, select: CUSTOMER_FIELDS });
+  const row = await writeIfUnchanged(options, () =>
+    prisma.customer.update({ where: { id: existing.id, teamId, ...unchangedSince(options) }, data: { name: input.name, email: input.email, expiresAt, ...nextVersion(options) }, select: CUSTOMER_FIELDS }),
+  );
   const changes = auditChanges(existing, row, AUDITED_CUSTOMER_FIELDS);
   await recordAuditEvent(teamId, actor, "customer.updated", { type: "customer", id: row.id }, { customer: row.name, changes });
   return toView(row);

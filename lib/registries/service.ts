@@ -7,6 +7,7 @@ import { auditChanges, type AuditedField } from "@/lib/audit/changes";
 import { resolveRoleReference } from "@/lib/aws/role-reference";
 import { recordAuditEvent, type AuditActor } from "@/lib/audit/service";
 import { prisma } from "@/lib/db";
+import { nextVersion, unchangedSince, writeIfUnchanged, type ConditionalWrite } from "@/lib/db/conditional-write";
 import { getEnv } from "@/lib/env";
 import { keysetQuery, toPage, type Page, type PageRequest } from "@/lib/db/pagination";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -304,7 +305,7 @@ export async function createRegistry(teamId: string, actor: AuditActor, input: T
   }
 }
 
-export async function updateRegistry(teamId: string, actor: AuditActor, input: TUpdateRegistryInput): Promise<RegistryView> {
+export async function updateRegistry(teamId: string, actor: AuditActor, input: TUpdateRegistryInput, options: ConditionalWrite = {}): Promise<RegistryView> {
   const existing = await getRegistry(teamId, input.registryId);
   if (!existing) throw NOT_FOUND();
   const value = await normalize(teamId, input);
@@ -342,10 +343,12 @@ export async function updateRegistry(teamId: string, actor: AuditActor, input: T
   const changes = auditChanges(before, after, AUDITED_REGISTRY_FIELDS);
 
   try {
-    await prisma.$transaction(async (tx) => {
+    await writeIfUnchanged(options, () => prisma.$transaction(async (tx) => {
+      // First in the transaction: a stale version writes nothing at all.
       await tx.registry.update({
-        where: { id: existing.id, teamId },
+        where: { id: existing.id, teamId, ...unchangedSince(options) },
         data: {
+          ...nextVersion(options),
           provider: value.provider,
           name: value.name,
           hostname: value.hostname,
@@ -380,7 +383,7 @@ export async function updateRegistry(teamId: string, actor: AuditActor, input: T
       if (replacingKey) {
         await recordAuditEvent(teamId, actor, "registry.secret_replaced", target, { registry: registryLabel(value), ...(value.authType === "access_key" ? { accessKeyId: settings.accessKeyIdMasked ?? null } : credentialMetadata(settings)) }, tx);
       }
-    });
+    }));
   } catch (error) {
     if (isUniqueNameViolation(error)) throw nameTaken(value.name);
     throw error;
@@ -388,13 +391,13 @@ export async function updateRegistry(teamId: string, actor: AuditActor, input: T
   return (await getRegistry(teamId, existing.id))!;
 }
 
-export async function deleteRegistry(teamId: string, actor: AuditActor, registryId: string): Promise<void> {
+export async function deleteRegistry(teamId: string, actor: AuditActor, registryId: string, options: ConditionalWrite = {}): Promise<void> {
   const existing = await prisma.registry.findFirst({ where: { id: registryId, teamId }, select: { id: true, name: true, hostname: true } });
   if (!existing) throw NOT_FOUND();
-  await prisma.$transaction(async (tx) => {
-    await tx.registry.delete({ where: { id: existing.id, teamId } });
+  await writeIfUnchanged(options, () => prisma.$transaction(async (tx) => {
+    await tx.registry.delete({ where: { id: existing.id, teamId, ...unchangedSince(options) } });
     await recordAuditEvent(teamId, actor, "registry.deleted", { type: "registry", id: existing.id }, { name: existing.name, hostname: existing.hostname }, tx);
-  });
+  }));
 }
 
 interface AuditedRegistry {

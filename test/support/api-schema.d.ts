@@ -47,7 +47,7 @@ export interface paths {
         head?: never;
         /**
          * Rename an application
-         * @description Its slug, and so its links, stay the same. Requires the Member role or higher.
+         * @description A JSON merge patch (application/merge-patch+json) with the new name. Its slug, and so its links, stay the same. Requires the Member role or higher.
          */
         patch: operations["renameApplication"];
         trace?: never;
@@ -101,7 +101,11 @@ export interface paths {
         delete: operations["deleteRegistry"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change some of a registry's settings
+         * @description A JSON merge patch (application/merge-patch+json): only the fields named change, checked with the same rules as the edit form. The stored secret is kept unless the patch sends a new one; a changed provider or auth type, or a changed hostname beyond ECR, needs the secret again. A changed connection resets its test status to never. Requires the Member role or higher.
+         */
+        patch: operations["patchRegistry"];
         trace?: never;
     };
     "/registries/{registryId}/app-access": {
@@ -233,7 +237,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change some of a customer's fields
+         * @description A JSON merge patch (application/merge-patch+json): only the fields named change, checked with the same rules as a full update. The license ID stays the same. Requires the Member role or higher.
+         */
+        patch: operations["patchCustomer"];
         trace?: never;
     };
     "/applications/{applicationId}/customers/{customerId}/license": {
@@ -429,6 +437,15 @@ export interface components {
             /** @description Pass as cursor for the next page; null on the last page. */
             nextCursor: string | null;
         };
+        /**
+         * @example {
+         *       "id": "cmapp0shop0000000000000001",
+         *       "name": "Shop",
+         *       "slug": "shop",
+         *       "createdAt": "2026-01-15T12:00:00.000Z",
+         *       "updatedAt": "2026-01-20T09:30:00.000Z"
+         *     }
+         */
         Application: {
             id: string;
             name: string;
@@ -450,7 +467,7 @@ export interface components {
                  * @description Stable, machine-readable; see the table in the API reference.
                  * @enum {string}
                  */
-                code: "invalid_input" | "unauthorized" | "session_expired" | "forbidden" | "not_found" | "method_not_allowed" | "name_taken" | "email_taken" | "already_member" | "last_admin" | "already_revoked" | "not_revoked" | "invite_invalid" | "invite_email_mismatch" | "payload_too_large" | "unsupported_media_type" | "invalid_registry" | "credentials_missing" | "ambient_disabled" | "rate_limited" | "internal" | "network";
+                code: "invalid_input" | "unauthorized" | "session_expired" | "forbidden" | "not_found" | "method_not_allowed" | "name_taken" | "email_taken" | "already_member" | "last_admin" | "already_revoked" | "not_revoked" | "idempotency_key_in_progress" | "invite_invalid" | "invite_email_mismatch" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "invalid_registry" | "credentials_missing" | "ambient_disabled" | "rate_limited" | "internal" | "network";
                 /** @description What went wrong and what to do, written for a person. */
                 message: string;
                 /** @description For invalid_input: each field (dot path) with what to fix. */
@@ -465,8 +482,9 @@ export interface components {
         CreateApplicationInput: {
             name: string;
         };
-        RenameApplicationInput: {
-            name: string;
+        /** @description A JSON merge patch: the fields to change. */
+        ApplicationPatch: {
+            name?: string | null;
         };
         RegistryPage: {
             data: components["schemas"]["Registry"][];
@@ -544,7 +562,18 @@ export interface components {
                 since: string | null;
                 explanation: string;
             };
-            /** @description IAM Authentication: the values of the OpenID Connect provider to create in AWS. */
+            /**
+             * @description IAM Authentication: the values of the OpenID Connect provider to create in AWS.
+             * @example {
+             *       "issuerUrl": "https://portal.example.org/oidc",
+             *       "audience": "sts.amazonaws.com",
+             *       "subject": "team_4f3c2a1b",
+             *       "thumbprint": null,
+             *       "thumbprintStatus": "not-applicable",
+             *       "thumbprintNote": "AWS no longer needs a thumbprint for this issuer.",
+             *       "warnings": []
+             *     }
+             */
             oidc: {
                 /** @description Provider URL in IAM → Identity providers; the `iss` of the portal's tokens. */
                 issuerUrl: string;
@@ -1078,6 +1107,49 @@ export interface components {
             /** @description true to replace the stored secret with the one sent; false keeps it (the secret fields are then ignored). A changed provider or auth type, or a changed hostname beyond ECR, needs the secret again. */
             replaceAccessKey: boolean;
         };
+        /** @description A JSON merge patch: the fields to change, any provider's. Sending a secret field replaces the stored secret (replaceAccessKey is then implied). A changed provider or auth type, or a changed hostname beyond ECR, needs the secret again, as on the edit form. */
+        RegistryPatch: {
+            /** @enum {string|null} */
+            provider?: "ecr" | "docker-hub" | "ghcr" | "quay" | "gitlab" | "google" | "azure" | "generic" | null;
+            /** @description Optional; "" for none. Lower-case letters, digits and dashes, unique in the team. */
+            name?: string | null;
+            /** @description The registry's hostname from the ECR console (account ID, region), without https:// or a repository. e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com */
+            hostname?: string | null;
+            /**
+             * @description access_key: An IAM user's access key ID and secret access key, stored encrypted. iam_role: The portal assumes an IAM role in your account with a short-lived token. No AWS key is stored. ambient: The AWS identity the portal itself runs with (single-tenant installs).
+             * @enum {string|null}
+             */
+            authType?: "access_key" | "iam_role" | "ambient" | "basic" | "json_key" | "service_principal" | "anonymous" | null;
+            /** @description Access key ID (AKIA…). */
+            accessKeyId?: string | null;
+            /** @description Secret access key (write-only). */
+            secretAccessKey?: string | null;
+            /** @description IAM Authentication: the role's name or full ARN. */
+            roleArn?: string | null;
+            /** @description The role's account when it is not the registry's (a role name only). */
+            roleAccountId?: string | null;
+            allApplications?: boolean | null;
+            applicationIds?: string[] | null;
+            /** @description true to replace the stored secret with the one sent; false keeps it (the secret fields are then ignored). A changed provider or auth type, or a changed hostname beyond ECR, needs the secret again. */
+            replaceAccessKey?: boolean | null;
+            /** @description The username, robot or token name. */
+            username?: string | null;
+            /** @description The password or token (write-only, never returned). */
+            password?: string | null;
+            /** @description The service account's JSON key file, as text (write-only, never returned). */
+            jsonKey?: string | null;
+            /** @description The Entra ID tenant (directory) ID. */
+            tenantId?: string | null;
+            /** @description The application (client) ID. */
+            clientId?: string | null;
+            /** @description The client secret's value (write-only, never returned). */
+            clientSecret?: string | null;
+            /**
+             * @description Harbor, Nexus, JFrog or other: shapes the setup guide only.
+             * @enum {string|null}
+             */
+            flavor?: "harbor" | "nexus" | "jfrog" | "other" | null;
+        };
         /** @description Which applications may use the registry: all, or those listed. */
         RegistryAppAccessInput: {
             allApplications: boolean;
@@ -1141,6 +1213,17 @@ export interface components {
         OidcValuesResponse: {
             data: components["schemas"]["OidcValues"];
         };
+        /**
+         * @example {
+         *       "issuerUrl": "https://portal.example.org/oidc",
+         *       "audience": "sts.amazonaws.com",
+         *       "subject": "team_4f3c2a1b",
+         *       "thumbprint": null,
+         *       "thumbprintStatus": "not-applicable",
+         *       "thumbprintNote": "AWS no longer needs a thumbprint for this issuer.",
+         *       "warnings": []
+         *     }
+         */
         OidcValues: {
             /** @description Provider URL in IAM → Identity providers; the `iss` of the portal's tokens. */
             issuerUrl: string;
@@ -1165,7 +1248,20 @@ export interface components {
             /** @description Pass as cursor for the next page; null on the last page. */
             nextCursor: string | null;
         };
-        /** @description A customer of an application. The license ID is never part of it; see CustomerWithLicense. */
+        /**
+         * @description A customer of an application. The license ID is never part of it; see CustomerWithLicense.
+         * @example {
+         *       "id": "cmcust0acme000000000000001",
+         *       "applicationId": "cmapp0shop0000000000000001",
+         *       "name": "Acme",
+         *       "email": "ops@acme.example",
+         *       "state": "active",
+         *       "expiresAt": "2027-01-01T00:00:00.000Z",
+         *       "revokedAt": null,
+         *       "createdAt": "2026-01-15T12:00:00.000Z",
+         *       "updatedAt": "2026-01-15T12:00:00.000Z"
+         *     }
+         */
         Customer: {
             id: string;
             applicationId: string;
@@ -1200,6 +1296,20 @@ export interface components {
         CustomerWithLicenseResponse: {
             data: components["schemas"]["CustomerWithLicense"];
         };
+        /**
+         * @example {
+         *       "id": "cmcust0acme000000000000001",
+         *       "applicationId": "cmapp0shop0000000000000001",
+         *       "name": "Acme",
+         *       "email": "ops@acme.example",
+         *       "state": "active",
+         *       "expiresAt": "2027-01-01T00:00:00.000Z",
+         *       "revokedAt": null,
+         *       "createdAt": "2026-01-15T12:00:00.000Z",
+         *       "updatedAt": "2026-01-15T12:00:00.000Z",
+         *       "licenseId": "lic_k7q2m4x6z8b3d5f7h2j4l6n8p3r5t7v2"
+         *     }
+         */
         CustomerWithLicense: {
             id: string;
             applicationId: string;
@@ -1233,10 +1343,12 @@ export interface components {
             /** @description The customer's registry password (and username). Returned to member and admin tokens only, as the customer page shows it; null for a viewer token. */
             licenseId: string | null;
         };
-        /** @description email and expiresOn may be empty strings: no email, no expiry. expiresOn is the last day the license works (YYYY-MM-DD, UTC). */
+        /** @description email and expiresOn are optional (left out or empty: no email, no expiry). expiresOn is the last day the license works (YYYY-MM-DD, UTC). */
         CreateCustomerInput: {
             name: string;
+            /** @default  */
             email: string;
+            /** @default  */
             expiresOn: string;
         };
         CustomerResponse: {
@@ -1248,9 +1360,24 @@ export interface components {
             email: string;
             expiresOn: string;
         };
+        /** @description A JSON merge patch: the fields to change; null empties email (no email) or expiresOn (no expiry). */
+        CustomerPatch: {
+            name?: string | null;
+            email?: string | null;
+            expiresOn?: string | null;
+        };
         DailyPullTotalsList: {
             data: components["schemas"]["DailyPullTotals"][];
         };
+        /**
+         * @example {
+         *       "day": "2026-01-15",
+         *       "pulls": 12,
+         *       "bytes": 734003200,
+         *       "requests": 96,
+         *       "failed": 1
+         *     }
+         */
         DailyPullTotals: {
             /** @description YYYY-MM-DD, UTC. */
             day: string;
@@ -1266,6 +1393,25 @@ export interface components {
             /** @description Pass as cursor for the next page; null on the last page. */
             nextCursor: string | null;
         };
+        /**
+         * @example {
+         *       "id": "1042",
+         *       "customerId": "cmcust0acme000000000000001",
+         *       "registryId": "cmreg0ecr00000000000000001",
+         *       "action": "manifest",
+         *       "method": "GET",
+         *       "repository": "shop/api",
+         *       "reference": "3.1",
+         *       "digest": "sha256:4f1c6d2b8e0a7c5f3b9d1e6a2c8f0b4d7e3a9c5f1b6d2e8a0c4f7b3d9e1a5c6f2",
+         *       "status": 200,
+         *       "bytes": 1520,
+         *       "durationMs": 84,
+         *       "upstreamStatus": 200,
+         *       "clientAddress": "203.0.113.7",
+         *       "userAgent": "docker/27.3.1",
+         *       "createdAt": "2026-01-15T12:00:00.000Z"
+         *     }
+         */
         PullEvent: {
             /** @description The event's number. */
             id: string;
@@ -1298,6 +1444,26 @@ export interface components {
             /** @description Pass as cursor for the next page; null on the last page. */
             nextCursor: string | null;
         };
+        /**
+         * @example {
+         *       "id": "cmaudit0000000000000000001",
+         *       "createdAt": "2026-01-15T12:00:00.000Z",
+         *       "action": "customer.created",
+         *       "actor": {
+         *         "type": "token",
+         *         "tokenId": "cmtoken0ci00000000000000001",
+         *         "name": "ci-deploy"
+         *       },
+         *       "target": {
+         *         "type": "customer",
+         *         "id": "cmcust0acme000000000000001"
+         *       },
+         *       "metadata": {
+         *         "name": "Acme",
+         *         "applicationId": "cmapp0shop0000000000000001"
+         *       }
+         *     }
+         */
         AuditEvent: {
             id: string;
             /** Format: date-time */
@@ -1348,6 +1514,20 @@ export interface components {
         ApiTokenList: {
             data: components["schemas"]["ApiToken"][];
         };
+        /**
+         * @example {
+         *       "id": "cmtoken0ci00000000000000001",
+         *       "name": "ci-deploy",
+         *       "role": "MEMBER",
+         *       "displayPrefix": "rp_Zx3V0r",
+         *       "status": "active",
+         *       "createdAt": "2026-01-15T12:00:00.000Z",
+         *       "createdByEmail": "admin@vendor.example",
+         *       "expiresAt": "2026-04-15T12:00:00.000Z",
+         *       "lastUsedAt": "2026-01-20T09:30:00.000Z",
+         *       "revokedAt": null
+         *     }
+         */
         ApiToken: {
             id: string;
             name: string;
@@ -1412,6 +1592,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "cmapp0shop0000000000000001",
+                     *           "name": "Shop",
+                     *           "slug": "shop",
+                     *           "createdAt": "2026-01-15T12:00:00.000Z",
+                     *           "updatedAt": "2026-01-20T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ApplicationPage"];
                 };
             };
@@ -1421,15 +1615,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1439,6 +1651,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1450,6 +1670,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1459,6 +1687,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1467,12 +1703,20 @@ export interface operations {
     createApplication: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Shop"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateApplicationInput"];
             };
         };
@@ -1480,9 +1724,24 @@ export interface operations {
             /** @description Created. */
             201: {
                 headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
+                    /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "cmapp0shop0000000000000001",
+                     *         "name": "Shop",
+                     *         "slug": "shop",
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-20T09:30:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ApplicationResponse"];
                 };
             };
@@ -1492,15 +1751,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1510,6 +1787,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: idempotency_key_in_progress. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still running; retry after the `Retry-After` header’s seconds to get its answer."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1519,15 +1823,48 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is larger than the API accepts."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is not JSON. Codes: unsupported_media_type. */
+            /** @description The body is not in the media type the operation takes. Codes: unsupported_media_type. */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was already used for a different request (another method, path or body); use a new key for a new request."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1539,6 +1876,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1548,6 +1893,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1556,7 +1909,10 @@ export interface operations {
     getApplication: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the copy you have: 304 Not Modified, without a body, while it is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 applicationId: string;
             };
@@ -1567,18 +1923,50 @@ export interface operations {
             /** @description OK. */
             200: {
                 headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "cmapp0shop0000000000000001",
+                     *         "name": "Shop",
+                     *         "slug": "shop",
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-20T09:30:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ApplicationResponse"];
                 };
+            };
+            /** @description Not modified: If-None-Match names the current ETag. */
+            304: {
+                headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1588,6 +1976,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1597,6 +1993,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1608,6 +2012,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1617,6 +2029,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1625,7 +2045,12 @@ export interface operations {
     deleteApplication: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
+                "Idempotency-Key"?: string;
+                /** @description The ETag of the object as last read: the change is made only if the object is still that version (412 precondition_failed otherwise, nothing changed). */
+                "If-Match"?: string;
+            };
             path: {
                 applicationId: string;
             };
@@ -1636,16 +2061,45 @@ export interface operations {
             /** @description Done; no content. */
             204: {
                 headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
-            401: {
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1655,6 +2109,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1664,6 +2126,67 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: idempotency_key_in_progress. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still running; retry after the `Retry-After` header’s seconds to get its answer."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match does not name the current ETag: the object changed since it was read, and nothing was changed. Codes: precondition_failed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "precondition_failed",
+                     *         "message": "The object changed since the ETag sent in If-Match: read it again, then retry with its new ETag. Nothing was changed."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was already used for a different request (another method, path or body); use a new key for a new request."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1675,6 +2198,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1684,6 +2215,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1692,7 +2231,10 @@ export interface operations {
     renameApplication: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the object as last read: the change is made only if the object is still that version (412 precondition_failed otherwise, nothing changed). */
+                "If-Match"?: string;
+            };
             path: {
                 applicationId: string;
             };
@@ -1700,16 +2242,34 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RenameApplicationInput"];
+                /**
+                 * @example {
+                 *       "name": "Shop EU"
+                 *     }
+                 */
+                "application/merge-patch+json": components["schemas"]["ApplicationPatch"];
             };
         };
         responses: {
             /** @description OK. */
             200: {
                 headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "cmapp0shop0000000000000001",
+                     *         "name": "Shop",
+                     *         "slug": "shop",
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-20T09:30:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ApplicationResponse"];
                 };
             };
@@ -1719,15 +2279,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1737,6 +2315,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1746,6 +2332,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match does not name the current ETag: the object changed since it was read, and nothing was changed. Codes: precondition_failed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "precondition_failed",
+                     *         "message": "The object changed since the ETag sent in If-Match: read it again, then retry with its new ETag. Nothing was changed."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1755,15 +2366,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is larger than the API accepts."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is not JSON. Codes: unsupported_media_type. */
+            /** @description The body is not in the media type the operation takes. Codes: unsupported_media_type. */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1775,6 +2402,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1784,6 +2419,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1809,6 +2452,109 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "string",
+                     *           "provider": "ecr",
+                     *           "name": "string",
+                     *           "hostname": "string",
+                     *           "authType": "access_key",
+                     *           "roleArn": "string",
+                     *           "accessKeyIdMasked": "string",
+                     *           "username": "string",
+                     *           "secretMasked": "string",
+                     *           "tenantId": "string",
+                     *           "clientId": "string",
+                     *           "serviceAccountEmail": "string",
+                     *           "projectId": "string",
+                     *           "privateKeyId": "string",
+                     *           "flavor": "harbor",
+                     *           "allApplications": true,
+                     *           "applications": [
+                     *             {
+                     *               "id": "string",
+                     *               "name": "string",
+                     *               "slug": "string"
+                     *             }
+                     *           ],
+                     *           "testStatus": "never",
+                     *           "lastTestedAt": "2026-01-15T12:00:00.000Z",
+                     *           "verifiedAt": "2026-01-15T12:00:00.000Z",
+                     *           "failingSince": "2026-01-15T12:00:00.000Z",
+                     *           "lastTestError": "string",
+                     *           "status": {
+                     *             "kind": "never",
+                     *             "label": "string",
+                     *             "since": "2026-01-15T12:00:00.000Z",
+                     *             "explanation": "string"
+                     *           },
+                     *           "oidc": {
+                     *             "issuerUrl": "https://portal.example.org/oidc",
+                     *             "audience": "sts.amazonaws.com",
+                     *             "subject": "team_4f3c2a1b",
+                     *             "thumbprint": null,
+                     *             "thumbprintStatus": "not-applicable",
+                     *             "thumbprintNote": "AWS no longer needs a thumbprint for this issuer.",
+                     *             "warnings": []
+                     *           },
+                     *           "setup": {
+                     *             "trustPolicy": {
+                     *               "Version": "2012-10-17",
+                     *               "Statement": [
+                     *                 {
+                     *                   "Effect": "Allow",
+                     *                   "Action": "string"
+                     *                 }
+                     *               ]
+                     *             },
+                     *             "permissionsPolicy": {
+                     *               "Version": "2012-10-17",
+                     *               "Statement": [
+                     *                 {
+                     *                   "Effect": "Allow",
+                     *                   "Action": "string"
+                     *                 }
+                     *               ]
+                     *             },
+                     *             "repositoryPolicy": {
+                     *               "Version": "2012-10-17",
+                     *               "Statement": [
+                     *                 {
+                     *                   "Effect": "Allow",
+                     *                   "Action": "string"
+                     *                 }
+                     *               ]
+                     *             },
+                     *             "crossAccount": true,
+                     *             "commands": [
+                     *               {
+                     *                 "id": "provider",
+                     *                 "title": "string",
+                     *                 "explanation": "string",
+                     *                 "command": "string"
+                     *               }
+                     *             ],
+                     *             "problem": "string"
+                     *           },
+                     *           "guide": {
+                     *             "steps": [
+                     *               {
+                     *                 "title": "string",
+                     *                 "body": "string"
+                     *               }
+                     *             ],
+                     *             "minimumPermission": "string",
+                     *             "pullScope": "string"
+                     *           },
+                     *           "createdAt": "2026-01-15T12:00:00.000Z",
+                     *           "updatedAt": "2026-01-15T12:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["RegistryPage"];
                 };
             };
@@ -1818,15 +2564,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1836,6 +2600,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1847,6 +2619,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1856,6 +2636,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1864,12 +2652,26 @@ export interface operations {
     createRegistry: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "provider": "ecr",
+                 *       "name": "prod-ecr",
+                 *       "hostname": "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+                 *       "authType": "iam_role",
+                 *       "roleArn": "arn:aws:iam::123456789012:role/PortalPull",
+                 *       "allApplications": true,
+                 *       "applicationIds": []
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateRegistryInput"];
             };
         };
@@ -1877,9 +2679,113 @@ export interface operations {
             /** @description Created. */
             201: {
                 headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
+                    /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "string",
+                     *         "provider": "ecr",
+                     *         "name": "string",
+                     *         "hostname": "string",
+                     *         "authType": "access_key",
+                     *         "roleArn": "string",
+                     *         "accessKeyIdMasked": "string",
+                     *         "username": "string",
+                     *         "secretMasked": "string",
+                     *         "tenantId": "string",
+                     *         "clientId": "string",
+                     *         "serviceAccountEmail": "string",
+                     *         "projectId": "string",
+                     *         "privateKeyId": "string",
+                     *         "flavor": "harbor",
+                     *         "allApplications": true,
+                     *         "applications": [
+                     *           {
+                     *             "id": "string",
+                     *             "name": "string",
+                     *             "slug": "string"
+                     *           }
+                     *         ],
+                     *         "testStatus": "never",
+                     *         "lastTestedAt": "2026-01-15T12:00:00.000Z",
+                     *         "verifiedAt": "2026-01-15T12:00:00.000Z",
+                     *         "failingSince": "2026-01-15T12:00:00.000Z",
+                     *         "lastTestError": "string",
+                     *         "status": {
+                     *           "kind": "never",
+                     *           "label": "string",
+                     *           "since": "2026-01-15T12:00:00.000Z",
+                     *           "explanation": "string"
+                     *         },
+                     *         "oidc": {
+                     *           "issuerUrl": "https://portal.example.org/oidc",
+                     *           "audience": "sts.amazonaws.com",
+                     *           "subject": "team_4f3c2a1b",
+                     *           "thumbprint": null,
+                     *           "thumbprintStatus": "not-applicable",
+                     *           "thumbprintNote": "AWS no longer needs a thumbprint for this issuer.",
+                     *           "warnings": []
+                     *         },
+                     *         "setup": {
+                     *           "trustPolicy": {
+                     *             "Version": "2012-10-17",
+                     *             "Statement": [
+                     *               {
+                     *                 "Effect": "Allow",
+                     *                 "Action": "string"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "permissionsPolicy": {
+                     *             "Version": "2012-10-17",
+                     *             "Statement": [
+                     *               {
+                     *                 "Effect": "Allow",
+                     *                 "Action": "string"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "repositoryPolicy": {
+                     *             "Version": "2012-10-17",
+                     *             "Statement": [
+                     *               {
+                     *                 "Effect": "Allow",
+                     *                 "Action": "string"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "crossAccount": true,
+                     *           "commands": [
+                     *             {
+                     *               "id": "provider",
+                     *               "title": "string",
+                     *               "explanation": "string",
+                     *               "command": "string"
+                     *             }
+                     *           ],
+                     *           "problem": "string"
+                     *         },
+                     *         "guide": {
+                     *           "steps": [
+                     *             {
+                     *               "title": "string",
+                     *               "body": "string"
+                     *             }
+                     *           ],
+                     *           "minimumPermission": "string",
+                     *           "pullScope": "string"
+                     *         },
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-15T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["RegistryResponse"];
                 };
             };
@@ -1889,15 +2795,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1907,15 +2831,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description It clashes with an existing object. Codes: name_taken. */
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: name_taken, idempotency_key_in_progress. */
             409: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "name_taken",
+                     *         "message": "Another object of the team already has this name."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1925,15 +2867,48 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is larger than the API accepts."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is not JSON. Codes: unsupported_media_type. */
+            /** @description The body is not in the media type the operation takes. Codes: unsupported_media_type. */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was already used for a different request (another method, path or body); use a new key for a new request."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1945,6 +2920,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1954,6 +2937,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1962,7 +2953,10 @@ export interface operations {
     getRegistry: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the copy you have: 304 Not Modified, without a body, while it is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 registryId: string;
             };
@@ -1973,18 +2967,139 @@ export interface operations {
             /** @description OK. */
             200: {
                 headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "string",
+                     *         "provider": "ecr",
+                     *         "name": "string",
+                     *         "hostname": "string",
+                     *         "authType": "access_key",
+                     *         "roleArn": "string",
+                     *         "accessKeyIdMasked": "string",
+                     *         "username": "string",
+                     *         "secretMasked": "string",
+                     *         "tenantId": "string",
+                     *         "clientId": "string",
+                     *         "serviceAccountEmail": "string",
+                     *         "projectId": "string",
+                     *         "privateKeyId": "string",
+                     *         "flavor": "harbor",
+                     *         "allApplications": true,
+                     *         "applications": [
+                     *           {
+                     *             "id": "string",
+                     *             "name": "string",
+                     *             "slug": "string"
+                     *           }
+                     *         ],
+                     *         "testStatus": "never",
+                     *         "lastTestedAt": "2026-01-15T12:00:00.000Z",
+                     *         "verifiedAt": "2026-01-15T12:00:00.000Z",
+                     *         "failingSince": "2026-01-15T12:00:00.000Z",
+                     *         "lastTestError": "string",
+                     *         "status": {
+                     *           "kind": "never",
+                     *           "label": "string",
+                     *           "since": "2026-01-15T12:00:00.000Z",
+                     *           "explanation": "string"
+                     *         },
+                     *         "oidc": {
+                     *           "issuerUrl": "https://portal.example.org/oidc",
+                     *           "audience": "sts.amazonaws.com",
+                     *           "subject": "team_4f3c2a1b",
+                     *           "thumbprint": null,
+                     *           "thumbprintStatus": "not-applicable",
+                     *           "thumbprintNote": "AWS no longer needs a thumbprint for this issuer.",
+                     *           "warnings": []
+                     *         },
+                     *         "setup": {
+                     *           "trustPolicy": {
+                     *             "Version": "2012-10-17",
+                     *             "Statement": [
+                     *               {
+                     *                 "Effect": "Allow",
+                     *                 "Action": "string"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "permissionsPolicy": {
+                     *             "Version": "2012-10-17",
+                     *             "Statement": [
+                     *               {
+                     *                 "Effect": "Allow",
+                     *                 "Action": "string"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "repositoryPolicy": {
+                     *             "Version": "2012-10-17",
+                     *             "Statement": [
+                     *               {
+                     *                 "Effect": "Allow",
+                     *                 "Action": "string"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "crossAccount": true,
+                     *           "commands": [
+                     *             {
+                     *               "id": "provider",
+                     *               "title": "string",
+                     *               "explanation": "string",
+                     *               "command": "string"
+                     *             }
+                     *           ],
+                     *           "problem": "string"
+                     *         },
+                     *         "guide": {
+                     *           "steps": [
+                     *             {
+                     *               "title": "string",
+                     *               "body": "string"
+                     *             }
+                     *           ],
+                     *           "minimumPermission": "string",
+                     *           "pullScope": "string"
+                     *         },
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-15T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["RegistryResponse"];
                 };
+            };
+            /** @description Not modified: If-None-Match names the current ETag. */
+            304: {
+                headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1994,6 +3109,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2003,6 +3126,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2014,6 +3145,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2023,6 +3162,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2031,7 +3178,10 @@ export interface operations {
     updateRegistry: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the object as last read: the change is made only if the object is still that version (412 precondition_failed otherwise, nothing changed). */
+                "If-Match"?: string;
+            };
             path: {
                 registryId: string;
             };
@@ -2039,6 +3189,18 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "provider": "ecr",
+                 *       "name": "prod-ecr",
+                 *       "hostname": "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+                 *       "authType": "iam_role",
+                 *       "roleArn": "arn:aws:iam::123456789012:role/PortalPull",
+                 *       "allApplications": true,
+                 *       "applicationIds": [],
+                 *       "replaceAccessKey": false
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateRegistryInput"];
             };
         };
@@ -2046,9 +3208,111 @@ export interface operations {
             /** @description OK. */
             200: {
                 headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "string",
+                     *         "provider": "ecr",
+                     *         "name": "string",
+                     *         "hostname": "string",
+                     *         "authType": "access_key",
+                     *         "roleArn": "string",
+                     *         "accessKeyIdMasked": "string",
+                     *         "username": "string",
+                     *         "secretMasked": "string",
+                     *         "tenantId": "string",
+                     *         "clientId": "string",
+                     *         "serviceAccountEmail": "string",
+                     *         "projectId": "string",
+                     *         "privateKeyId": "string",
+                     *         "flavor": "harbor",
+                     *         "allApplications": true,
+                     *         "applications": [
+                     *           {
+                     *             "id": "string",
+                     *             "name": "string",
+                     *             "slug": "string"
+                     *           }
+                     *         ],
+                     *         "testStatus": "never",
+                     *         "lastTestedAt": "2026-01-15T12:00:00.000Z",
+                     *         "verifiedAt": "2026-01-15T12:00:00.000Z",
+                     *         "failingSince": "2026-01-15T12:00:00.000Z",
+                     *         "lastTestError": "string",
+                     *         "status": {
+                     *           "kind": "never",
+                     *           "label": "string",
+                     *           "since": "2026-01-15T12:00:00.000Z",
+                     *           "explanation": "string"
+                     *         },
+                     *         "oidc": {
+                     *           "issuerUrl": "https://portal.example.org/oidc",
+                     *           "audience": "sts.amazonaws.com",
+                     *           "subject": "team_4f3c2a1b",
+                     *           "thumbprint": null,
+                     *           "thumbprintStatus": "not-applicable",
+                     *           "thumbprintNote": "AWS no longer needs a thumbprint for this issuer.",
+                     *           "warnings": []
+                     *         },
+                     *         "setup": {
+                     *           "trustPolicy": {
+                     *             "Version": "2012-10-17",
+                     *             "Statement": [
+                     *               {
+                     *                 "Effect": "Allow",
+                     *                 "Action": "string"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "permissionsPolicy": {
+                     *             "Version": "2012-10-17",
+                     *             "Statement": [
+                     *               {
+                     *                 "Effect": "Allow",
+                     *                 "Action": "string"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "repositoryPolicy": {
+                     *             "Version": "2012-10-17",
+                     *             "Statement": [
+                     *               {
+                     *                 "Effect": "Allow",
+                     *                 "Action": "string"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "crossAccount": true,
+                     *           "commands": [
+                     *             {
+                     *               "id": "provider",
+                     *               "title": "string",
+                     *               "explanation": "string",
+                     *               "command": "string"
+                     *             }
+                     *           ],
+                     *           "problem": "string"
+                     *         },
+                     *         "guide": {
+                     *           "steps": [
+                     *             {
+                     *               "title": "string",
+                     *               "body": "string"
+                     *             }
+                     *           ],
+                     *           "minimumPermission": "string",
+                     *           "pullScope": "string"
+                     *         },
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-15T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["RegistryResponse"];
                 };
             };
@@ -2058,15 +3322,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2076,6 +3358,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2085,15 +3375,48 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description It clashes with an existing object. Codes: name_taken. */
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: name_taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "name_taken",
+                     *         "message": "Another object of the team already has this name."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match does not name the current ETag: the object changed since it was read, and nothing was changed. Codes: precondition_failed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "precondition_failed",
+                     *         "message": "The object changed since the ETag sent in If-Match: read it again, then retry with its new ETag. Nothing was changed."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2103,15 +3426,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is larger than the API accepts."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is not JSON. Codes: unsupported_media_type. */
+            /** @description The body is not in the media type the operation takes. Codes: unsupported_media_type. */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2123,6 +3462,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2132,6 +3479,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2140,7 +3495,12 @@ export interface operations {
     deleteRegistry: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
+                "Idempotency-Key"?: string;
+                /** @description The ETag of the object as last read: the change is made only if the object is still that version (412 precondition_failed otherwise, nothing changed). */
+                "If-Match"?: string;
+            };
             path: {
                 registryId: string;
             };
@@ -2151,16 +3511,45 @@ export interface operations {
             /** @description Done; no content. */
             204: {
                 headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
-            401: {
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2170,6 +3559,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2179,6 +3576,67 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: idempotency_key_in_progress. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still running; retry after the `Retry-After` header’s seconds to get its answer."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match does not name the current ETag: the object changed since it was read, and nothing was changed. Codes: precondition_failed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "precondition_failed",
+                     *         "message": "The object changed since the ETag sent in If-Match: read it again, then retry with its new ETag. Nothing was changed."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was already used for a different request (another method, path or body); use a new key for a new request."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2190,6 +3648,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2199,6 +3665,324 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchRegistry: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the object as last read: the change is made only if the object is still that version (412 precondition_failed otherwise, nothing changed). */
+                "If-Match"?: string;
+            };
+            path: {
+                registryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "prod-ecr-eu"
+                 *     }
+                 */
+                "application/merge-patch+json": components["schemas"]["RegistryPatch"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "string",
+                     *         "provider": "ecr",
+                     *         "name": "string",
+                     *         "hostname": "string",
+                     *         "authType": "access_key",
+                     *         "roleArn": "string",
+                     *         "accessKeyIdMasked": "string",
+                     *         "username": "string",
+                     *         "secretMasked": "string",
+                     *         "tenantId": "string",
+                     *         "clientId": "string",
+                     *         "serviceAccountEmail": "string",
+                     *         "projectId": "string",
+                     *         "privateKeyId": "string",
+                     *         "flavor": "harbor",
+                     *         "allApplications": true,
+                     *         "applications": [
+                     *           {
+                     *             "id": "string",
+                     *             "name": "string",
+                     *             "slug": "string"
+                     *           }
+                     *         ],
+                     *         "testStatus": "never",
+                     *         "lastTestedAt": "2026-01-15T12:00:00.000Z",
+                     *         "verifiedAt": "2026-01-15T12:00:00.000Z",
+                     *         "failingSince": "2026-01-15T12:00:00.000Z",
+                     *         "lastTestError": "string",
+                     *         "status": {
+                     *           "kind": "never",
+                     *           "label": "string",
+                     *           "since": "2026-01-15T12:00:00.000Z",
+                     *           "explanation": "string"
+                     *         },
+                     *         "oidc": {
+                     *           "issuerUrl": "https://portal.example.org/oidc",
+                     *           "audience": "sts.amazonaws.com",
+                     *           "subject": "team_4f3c2a1b",
+                     *           "thumbprint": null,
+                     *           "thumbprintStatus": "not-applicable",
+                     *           "thumbprintNote": "AWS no longer needs a thumbprint for this issuer.",
+                     *           "warnings": []
+                     *         },
+                     *         "setup": {
+                     *           "trustPolicy": {
+                     *             "Version": "2012-10-17",
+                     *             "Statement": [
+                     *               {
+                     *                 "Effect": "Allow",
+                     *                 "Action": "string"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "permissionsPolicy": {
+                     *             "Version": "2012-10-17",
+                     *             "Statement": [
+                     *               {
+                     *                 "Effect": "Allow",
+                     *                 "Action": "string"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "repositoryPolicy": {
+                     *             "Version": "2012-10-17",
+                     *             "Statement": [
+                     *               {
+                     *                 "Effect": "Allow",
+                     *                 "Action": "string"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "crossAccount": true,
+                     *           "commands": [
+                     *             {
+                     *               "id": "provider",
+                     *               "title": "string",
+                     *               "explanation": "string",
+                     *               "command": "string"
+                     *             }
+                     *           ],
+                     *           "problem": "string"
+                     *         },
+                     *         "guide": {
+                     *           "steps": [
+                     *             {
+                     *               "title": "string",
+                     *               "body": "string"
+                     *             }
+                     *           ],
+                     *           "minimumPermission": "string",
+                     *           "pullScope": "string"
+                     *         },
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-15T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RegistryResponse"];
+                };
+            };
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: name_taken. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "name_taken",
+                     *         "message": "Another object of the team already has this name."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match does not name the current ETag: the object changed since it was read, and nothing was changed. Codes: precondition_failed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "precondition_failed",
+                     *         "message": "The object changed since the ETag sent in If-Match: read it again, then retry with its new ETag. Nothing was changed."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large. Codes: payload_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is larger than the API accepts."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not in the media type the operation takes. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2207,7 +3991,10 @@ export interface operations {
     setRegistryAppAccess: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the object as last read: the change is made only if the object is still that version (412 precondition_failed otherwise, nothing changed). */
+                "If-Match"?: string;
+            };
             path: {
                 registryId: string;
             };
@@ -2215,6 +4002,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "allApplications": false,
+                 *       "applicationIds": [
+                 *         "cmapp0shop0000000000000001"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["RegistryAppAccessInput"];
             };
         };
@@ -2222,9 +4017,111 @@ export interface operations {
             /** @description OK. */
             200: {
                 headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "string",
+                     *         "provider": "ecr",
+                     *         "name": "string",
+                     *         "hostname": "string",
+                     *         "authType": "access_key",
+                     *         "roleArn": "string",
+                     *         "accessKeyIdMasked": "string",
+                     *         "username": "string",
+                     *         "secretMasked": "string",
+                     *         "tenantId": "string",
+                     *         "clientId": "string",
+                     *         "serviceAccountEmail": "string",
+                     *         "projectId": "string",
+                     *         "privateKeyId": "string",
+                     *         "flavor": "harbor",
+                     *         "allApplications": true,
+                     *         "applications": [
+                     *           {
+                     *             "id": "string",
+                     *             "name": "string",
+                     *             "slug": "string"
+                     *           }
+                     *         ],
+                     *         "testStatus": "never",
+                     *         "lastTestedAt": "2026-01-15T12:00:00.000Z",
+                     *         "verifiedAt": "2026-01-15T12:00:00.000Z",
+                     *         "failingSince": "2026-01-15T12:00:00.000Z",
+                     *         "lastTestError": "string",
+                     *         "status": {
+                     *           "kind": "never",
+                     *           "label": "string",
+                     *           "since": "2026-01-15T12:00:00.000Z",
+                     *           "explanation": "string"
+                     *         },
+                     *         "oidc": {
+                     *           "issuerUrl": "https://portal.example.org/oidc",
+                     *           "audience": "sts.amazonaws.com",
+                     *           "subject": "team_4f3c2a1b",
+                     *           "thumbprint": null,
+                     *           "thumbprintStatus": "not-applicable",
+                     *           "thumbprintNote": "AWS no longer needs a thumbprint for this issuer.",
+                     *           "warnings": []
+                     *         },
+                     *         "setup": {
+                     *           "trustPolicy": {
+                     *             "Version": "2012-10-17",
+                     *             "Statement": [
+                     *               {
+                     *                 "Effect": "Allow",
+                     *                 "Action": "string"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "permissionsPolicy": {
+                     *             "Version": "2012-10-17",
+                     *             "Statement": [
+                     *               {
+                     *                 "Effect": "Allow",
+                     *                 "Action": "string"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "repositoryPolicy": {
+                     *             "Version": "2012-10-17",
+                     *             "Statement": [
+                     *               {
+                     *                 "Effect": "Allow",
+                     *                 "Action": "string"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "crossAccount": true,
+                     *           "commands": [
+                     *             {
+                     *               "id": "provider",
+                     *               "title": "string",
+                     *               "explanation": "string",
+                     *               "command": "string"
+                     *             }
+                     *           ],
+                     *           "problem": "string"
+                     *         },
+                     *         "guide": {
+                     *           "steps": [
+                     *             {
+                     *               "title": "string",
+                     *               "body": "string"
+                     *             }
+                     *           ],
+                     *           "minimumPermission": "string",
+                     *           "pullScope": "string"
+                     *         },
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-15T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["RegistryResponse"];
                 };
             };
@@ -2234,15 +4131,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2252,6 +4167,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2261,6 +4184,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match does not name the current ETag: the object changed since it was read, and nothing was changed. Codes: precondition_failed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "precondition_failed",
+                     *         "message": "The object changed since the ETag sent in If-Match: read it again, then retry with its new ETag. Nothing was changed."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2270,15 +4218,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is larger than the API accepts."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is not JSON. Codes: unsupported_media_type. */
+            /** @description The body is not in the media type the operation takes. Codes: unsupported_media_type. */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2290,6 +4254,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2299,6 +4271,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2307,7 +4287,10 @@ export interface operations {
     replaceRegistryCredentials: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the object as last read: the change is made only if the object is still that version (412 precondition_failed otherwise, nothing changed). */
+                "If-Match"?: string;
+            };
             path: {
                 registryId: string;
             };
@@ -2315,6 +4298,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "password": "ghp_ExampleTokenValue000000000000000000000"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReplaceRegistryCredentialsInput"];
             };
         };
@@ -2322,9 +4310,111 @@ export interface operations {
             /** @description OK. */
             200: {
                 headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "string",
+                     *         "provider": "ecr",
+                     *         "name": "string",
+                     *         "hostname": "string",
+                     *         "authType": "access_key",
+                     *         "roleArn": "string",
+                     *         "accessKeyIdMasked": "string",
+                     *         "username": "string",
+                     *         "secretMasked": "string",
+                     *         "tenantId": "string",
+                     *         "clientId": "string",
+                     *         "serviceAccountEmail": "string",
+                     *         "projectId": "string",
+                     *         "privateKeyId": "string",
+                     *         "flavor": "harbor",
+                     *         "allApplications": true,
+                     *         "applications": [
+                     *           {
+                     *             "id": "string",
+                     *             "name": "string",
+                     *             "slug": "string"
+                     *           }
+                     *         ],
+                     *         "testStatus": "never",
+                     *         "lastTestedAt": "2026-01-15T12:00:00.000Z",
+                     *         "verifiedAt": "2026-01-15T12:00:00.000Z",
+                     *         "failingSince": "2026-01-15T12:00:00.000Z",
+                     *         "lastTestError": "string",
+                     *         "status": {
+                     *           "kind": "never",
+                     *           "label": "string",
+                     *           "since": "2026-01-15T12:00:00.000Z",
+                     *           "explanation": "string"
+                     *         },
+                     *         "oidc": {
+                     *           "issuerUrl": "https://portal.example.org/oidc",
+                     *           "audience": "sts.amazonaws.com",
+                     *           "subject": "team_4f3c2a1b",
+                     *           "thumbprint": null,
+                     *           "thumbprintStatus": "not-applicable",
+                     *           "thumbprintNote": "AWS no longer needs a thumbprint for this issuer.",
+                     *           "warnings": []
+                     *         },
+                     *         "setup": {
+                     *           "trustPolicy": {
+                     *             "Version": "2012-10-17",
+                     *             "Statement": [
+                     *               {
+                     *                 "Effect": "Allow",
+                     *                 "Action": "string"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "permissionsPolicy": {
+                     *             "Version": "2012-10-17",
+                     *             "Statement": [
+                     *               {
+                     *                 "Effect": "Allow",
+                     *                 "Action": "string"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "repositoryPolicy": {
+                     *             "Version": "2012-10-17",
+                     *             "Statement": [
+                     *               {
+                     *                 "Effect": "Allow",
+                     *                 "Action": "string"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "crossAccount": true,
+                     *           "commands": [
+                     *             {
+                     *               "id": "provider",
+                     *               "title": "string",
+                     *               "explanation": "string",
+                     *               "command": "string"
+                     *             }
+                     *           ],
+                     *           "problem": "string"
+                     *         },
+                     *         "guide": {
+                     *           "steps": [
+                     *             {
+                     *               "title": "string",
+                     *               "body": "string"
+                     *             }
+                     *           ],
+                     *           "minimumPermission": "string",
+                     *           "pullScope": "string"
+                     *         },
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-15T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["RegistryResponse"];
                 };
             };
@@ -2334,15 +4424,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2352,6 +4460,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2361,6 +4477,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match does not name the current ETag: the object changed since it was read, and nothing was changed. Codes: precondition_failed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "precondition_failed",
+                     *         "message": "The object changed since the ETag sent in If-Match: read it again, then retry with its new ETag. Nothing was changed."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2370,24 +4511,48 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is larger than the API accepts."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is not JSON. Codes: unsupported_media_type. */
+            /** @description The body is not in the media type the operation takes. Codes: unsupported_media_type. */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The stored object cannot be used as it is. Codes: invalid_registry. */
+            /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: invalid_registry. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_registry",
+                     *         "message": "The stored registry can no longer be used as it is; edit it."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2399,6 +4564,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2408,6 +4581,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2430,15 +4611,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "verdict": "verified",
+                     *         "headline": "string",
+                     *         "startedAt": "2026-01-15T12:00:00.000Z",
+                     *         "durationMs": 1,
+                     *         "steps": [
+                     *           {
+                     *             "id": "sign-token",
+                     *             "title": "string",
+                     *             "status": "pending"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["LastTestResultResponse"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2448,6 +4656,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2457,6 +4673,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2468,6 +4692,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2477,6 +4709,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2485,7 +4725,10 @@ export interface operations {
     runRegistryTest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 registryId: string;
             };
@@ -2493,6 +4736,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "image": "shop/api:3.1"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RegistryTestInput"];
             };
         };
@@ -2500,9 +4748,28 @@ export interface operations {
             /** @description OK. */
             200: {
                 headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "verdict": "verified",
+                     *         "headline": "string",
+                     *         "startedAt": "2026-01-15T12:00:00.000Z",
+                     *         "durationMs": 1,
+                     *         "steps": [
+                     *           {
+                     *             "id": "sign-token",
+                     *             "title": "string",
+                     *             "status": "pending"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["TestResultResponse"];
                 };
             };
@@ -2512,15 +4779,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2530,6 +4815,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2539,6 +4832,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: idempotency_key_in_progress. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still running; retry after the `Retry-After` header’s seconds to get its answer."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2548,24 +4868,48 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is larger than the API accepts."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is not JSON. Codes: unsupported_media_type. */
+            /** @description The body is not in the media type the operation takes. Codes: unsupported_media_type. */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The stored object cannot be used as it is. Codes: invalid_registry, credentials_missing. */
+            /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: invalid_registry, credentials_missing, idempotency_key_reused. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_registry",
+                     *         "message": "The stored registry can no longer be used as it is; edit it."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2577,6 +4921,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2586,6 +4938,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2606,15 +4966,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "issuerUrl": "https://portal.example.org/oidc",
+                     *         "audience": "sts.amazonaws.com",
+                     *         "subject": "team_4f3c2a1b",
+                     *         "thumbprint": null,
+                     *         "thumbprintStatus": "not-applicable",
+                     *         "thumbprintNote": "AWS no longer needs a thumbprint for this issuer.",
+                     *         "warnings": []
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["OidcValuesResponse"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2624,6 +5007,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2635,6 +5026,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2644,6 +5043,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2673,6 +5080,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "cmcust0acme000000000000001",
+                     *           "applicationId": "cmapp0shop0000000000000001",
+                     *           "name": "Acme",
+                     *           "email": "ops@acme.example",
+                     *           "state": "active",
+                     *           "expiresAt": "2027-01-01T00:00:00.000Z",
+                     *           "revokedAt": null,
+                     *           "createdAt": "2026-01-15T12:00:00.000Z",
+                     *           "updatedAt": "2026-01-15T12:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CustomerPage"];
                 };
             };
@@ -2682,15 +5107,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2700,6 +5143,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2709,6 +5160,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2720,6 +5179,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2729,6 +5196,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2737,7 +5212,10 @@ export interface operations {
     createCustomer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 applicationId: string;
             };
@@ -2745,6 +5223,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Acme",
+                 *       "email": "ops@acme.example",
+                 *       "expiresOn": "2030-12-31"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateCustomerInput"];
             };
         };
@@ -2752,9 +5237,29 @@ export interface operations {
             /** @description Created. */
             201: {
                 headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
+                    /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "cmcust0acme000000000000001",
+                     *         "applicationId": "cmapp0shop0000000000000001",
+                     *         "name": "Acme",
+                     *         "email": "ops@acme.example",
+                     *         "state": "active",
+                     *         "expiresAt": "2027-01-01T00:00:00.000Z",
+                     *         "revokedAt": null,
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-15T12:00:00.000Z",
+                     *         "licenseId": "lic_k7q2m4x6z8b3d5f7h2j4l6n8p3r5t7v2"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["CustomerWithLicenseResponse"];
                 };
             };
@@ -2764,15 +5269,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2782,6 +5305,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2791,6 +5322,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: idempotency_key_in_progress. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still running; retry after the `Retry-After` header’s seconds to get its answer."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2800,15 +5358,48 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is larger than the API accepts."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is not JSON. Codes: unsupported_media_type. */
+            /** @description The body is not in the media type the operation takes. Codes: unsupported_media_type. */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was already used for a different request (another method, path or body); use a new key for a new request."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2820,6 +5411,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2829,6 +5428,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2837,7 +5444,10 @@ export interface operations {
     getCustomer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the copy you have: 304 Not Modified, without a body, while it is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 applicationId: string;
                 customerId: string;
@@ -2849,18 +5459,55 @@ export interface operations {
             /** @description OK. */
             200: {
                 headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "cmcust0acme000000000000001",
+                     *         "applicationId": "cmapp0shop0000000000000001",
+                     *         "name": "Acme",
+                     *         "email": "ops@acme.example",
+                     *         "state": "active",
+                     *         "expiresAt": "2027-01-01T00:00:00.000Z",
+                     *         "revokedAt": null,
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-15T12:00:00.000Z",
+                     *         "licenseId": "lic_k7q2m4x6z8b3d5f7h2j4l6n8p3r5t7v2"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["CustomerWithLicenseResponse"];
                 };
+            };
+            /** @description Not modified: If-None-Match names the current ETag. */
+            304: {
+                headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2870,6 +5517,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2879,6 +5534,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2890,6 +5553,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2899,6 +5570,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2907,7 +5586,10 @@ export interface operations {
     updateCustomer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the object as last read: the change is made only if the object is still that version (412 precondition_failed otherwise, nothing changed). */
+                "If-Match"?: string;
+            };
             path: {
                 applicationId: string;
                 customerId: string;
@@ -2916,6 +5598,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Acme Corp",
+                 *       "email": "ops@acme.example",
+                 *       "expiresOn": "2030-12-31"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateCustomerInput"];
             };
         };
@@ -2923,9 +5612,26 @@ export interface operations {
             /** @description OK. */
             200: {
                 headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "cmcust0acme000000000000001",
+                     *         "applicationId": "cmapp0shop0000000000000001",
+                     *         "name": "Acme",
+                     *         "email": "ops@acme.example",
+                     *         "state": "active",
+                     *         "expiresAt": "2027-01-01T00:00:00.000Z",
+                     *         "revokedAt": null,
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-15T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["CustomerResponse"];
                 };
             };
@@ -2935,15 +5641,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2953,6 +5677,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2962,6 +5694,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match does not name the current ETag: the object changed since it was read, and nothing was changed. Codes: precondition_failed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "precondition_failed",
+                     *         "message": "The object changed since the ETag sent in If-Match: read it again, then retry with its new ETag. Nothing was changed."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2971,15 +5728,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is larger than the API accepts."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is not JSON. Codes: unsupported_media_type. */
+            /** @description The body is not in the media type the operation takes. Codes: unsupported_media_type. */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2991,6 +5764,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3000,6 +5781,224 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchCustomer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the object as last read: the change is made only if the object is still that version (412 precondition_failed otherwise, nothing changed). */
+                "If-Match"?: string;
+            };
+            path: {
+                applicationId: string;
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "it@acme.example",
+                 *       "expiresOn": null
+                 *     }
+                 */
+                "application/merge-patch+json": components["schemas"]["CustomerPatch"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "cmcust0acme000000000000001",
+                     *         "applicationId": "cmapp0shop0000000000000001",
+                     *         "name": "Acme",
+                     *         "email": "ops@acme.example",
+                     *         "state": "active",
+                     *         "expiresAt": "2027-01-01T00:00:00.000Z",
+                     *         "revokedAt": null,
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-15T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CustomerResponse"];
+                };
+            };
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match does not name the current ETag: the object changed since it was read, and nothing was changed. Codes: precondition_failed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "precondition_failed",
+                     *         "message": "The object changed since the ETag sent in If-Match: read it again, then retry with its new ETag. Nothing was changed."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large. Codes: payload_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is larger than the API accepts."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not in the media type the operation takes. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3008,7 +6007,10 @@ export interface operations {
     regenerateLicense: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 applicationId: string;
                 customerId: string;
@@ -3020,18 +6022,65 @@ export interface operations {
             /** @description OK. */
             200: {
                 headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
+                    /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "cmcust0acme000000000000001",
+                     *         "applicationId": "cmapp0shop0000000000000001",
+                     *         "name": "Acme",
+                     *         "email": "ops@acme.example",
+                     *         "state": "active",
+                     *         "expiresAt": "2027-01-01T00:00:00.000Z",
+                     *         "revokedAt": null,
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-15T12:00:00.000Z",
+                     *         "licenseId": "lic_k7q2m4x6z8b3d5f7h2j4l6n8p3r5t7v2"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["CustomerWithLicenseResponse"];
+                };
+            };
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3041,6 +6090,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3050,6 +6107,50 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: idempotency_key_in_progress. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still running; retry after the `Retry-After` header’s seconds to get its answer."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was already used for a different request (another method, path or body); use a new key for a new request."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3061,6 +6162,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3070,6 +6179,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3078,7 +6195,10 @@ export interface operations {
     restoreCustomer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 applicationId: string;
                 customerId: string;
@@ -3090,18 +6210,64 @@ export interface operations {
             /** @description OK. */
             200: {
                 headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
+                    /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "cmcust0acme000000000000001",
+                     *         "applicationId": "cmapp0shop0000000000000001",
+                     *         "name": "Acme",
+                     *         "email": "ops@acme.example",
+                     *         "state": "active",
+                     *         "expiresAt": "2027-01-01T00:00:00.000Z",
+                     *         "revokedAt": null,
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-15T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["CustomerResponse"];
+                };
+            };
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3111,6 +6277,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3120,15 +6294,50 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description It clashes with an existing object. Codes: not_revoked. */
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: not_revoked, idempotency_key_in_progress. */
             409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_revoked",
+                     *         "message": "The customer’s license is not revoked, so there is nothing to restore."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: idempotency_key_reused. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was already used for a different request (another method, path or body); use a new key for a new request."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3140,6 +6349,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3149,6 +6366,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3157,7 +6382,10 @@ export interface operations {
     revokeCustomer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 applicationId: string;
                 customerId: string;
@@ -3169,18 +6397,64 @@ export interface operations {
             /** @description OK. */
             200: {
                 headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
+                    /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "cmcust0acme000000000000001",
+                     *         "applicationId": "cmapp0shop0000000000000001",
+                     *         "name": "Acme",
+                     *         "email": "ops@acme.example",
+                     *         "state": "active",
+                     *         "expiresAt": "2027-01-01T00:00:00.000Z",
+                     *         "revokedAt": null,
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-15T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["CustomerResponse"];
+                };
+            };
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3190,6 +6464,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3199,15 +6481,50 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description It clashes with an existing object. Codes: already_revoked. */
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: already_revoked, idempotency_key_in_progress. */
             409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "already_revoked",
+                     *         "message": "The customer’s license is already revoked."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: idempotency_key_reused. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was already used for a different request (another method, path or body); use a new key for a new request."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3219,6 +6536,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3228,6 +6553,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3254,6 +6587,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "day": "2026-01-15",
+                     *           "pulls": 12,
+                     *           "bytes": 734003200,
+                     *           "requests": 96,
+                     *           "failed": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["DailyPullTotalsList"];
                 };
             };
@@ -3263,15 +6609,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3281,6 +6645,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3290,6 +6662,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3301,6 +6681,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3310,6 +6698,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3348,6 +6744,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "1042",
+                     *           "customerId": "cmcust0acme000000000000001",
+                     *           "registryId": "cmreg0ecr00000000000000001",
+                     *           "action": "manifest",
+                     *           "method": "GET",
+                     *           "repository": "shop/api",
+                     *           "reference": "3.1",
+                     *           "digest": "sha256:4f1c6d2b8e0a7c5f3b9d1e6a2c8f0b4d7e3a9c5f1b6d2e8a0c4f7b3d9e1a5c6f2",
+                     *           "status": 200,
+                     *           "bytes": 1520,
+                     *           "durationMs": 84,
+                     *           "upstreamStatus": 200,
+                     *           "clientAddress": "203.0.113.7",
+                     *           "userAgent": "docker/27.3.1",
+                     *           "createdAt": "2026-01-15T12:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PullEventPage"];
                 };
             };
@@ -3357,15 +6777,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3375,6 +6813,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3384,6 +6830,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3395,6 +6849,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3404,6 +6866,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3429,6 +6899,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "cmaudit0000000000000000001",
+                     *           "createdAt": "2026-01-15T12:00:00.000Z",
+                     *           "action": "customer.created",
+                     *           "actor": {
+                     *             "type": "token",
+                     *             "tokenId": "cmtoken0ci00000000000000001",
+                     *             "name": "ci-deploy"
+                     *           },
+                     *           "target": {
+                     *             "type": "customer",
+                     *             "id": "cmcust0acme000000000000001"
+                     *           },
+                     *           "metadata": {
+                     *             "name": "Acme",
+                     *             "applicationId": "cmapp0shop0000000000000001"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "nextCursor": "string"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AuditEventPage"];
                 };
             };
@@ -3438,15 +6933,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3456,6 +6969,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3467,6 +6988,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3476,6 +7005,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3496,15 +7033,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "team": {
+                     *           "id": "string",
+                     *           "publicId": "string",
+                     *           "name": "string"
+                     *         },
+                     *         "role": "ADMIN",
+                     *         "token": {
+                     *           "id": "string",
+                     *           "name": "string",
+                     *           "role": "ADMIN",
+                     *           "expiresAt": "2026-01-15T12:00:00.000Z"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["CurrentTokenResponse"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3514,6 +7079,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3525,6 +7098,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3534,6 +7115,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3554,15 +7143,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "cmtoken0ci00000000000000001",
+                     *           "name": "ci-deploy",
+                     *           "role": "MEMBER",
+                     *           "displayPrefix": "rp_Zx3V0r",
+                     *           "status": "active",
+                     *           "createdAt": "2026-01-15T12:00:00.000Z",
+                     *           "createdByEmail": "admin@vendor.example",
+                     *           "expiresAt": "2026-04-15T12:00:00.000Z",
+                     *           "lastUsedAt": "2026-01-20T09:30:00.000Z",
+                     *           "revokedAt": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ApiTokenList"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3572,6 +7189,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3583,6 +7208,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3592,6 +7225,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3600,12 +7241,22 @@ export interface operations {
     createApiToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "ci-deploy",
+                 *       "role": "MEMBER",
+                 *       "expiresInDays": 90
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateApiTokenInput"];
             };
         };
@@ -3613,9 +7264,30 @@ export interface operations {
             /** @description Created. */
             201: {
                 headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "token": "string",
+                     *         "apiToken": {
+                     *           "id": "cmtoken0ci00000000000000001",
+                     *           "name": "ci-deploy",
+                     *           "role": "MEMBER",
+                     *           "displayPrefix": "rp_Zx3V0r",
+                     *           "status": "active",
+                     *           "createdAt": "2026-01-15T12:00:00.000Z",
+                     *           "createdByEmail": "admin@vendor.example",
+                     *           "expiresAt": "2026-04-15T12:00:00.000Z",
+                     *           "lastUsedAt": "2026-01-20T09:30:00.000Z",
+                     *           "revokedAt": null
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreatedApiTokenResponse"];
                 };
             };
@@ -3625,15 +7297,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
                 headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3643,6 +7333,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: idempotency_key_in_progress. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still running; retry after the `Retry-After` header’s seconds to get its answer."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3652,15 +7369,48 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is larger than the API accepts."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is not JSON. Codes: unsupported_media_type. */
+            /** @description The body is not in the media type the operation takes. Codes: unsupported_media_type. */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was already used for a different request (another method, path or body); use a new key for a new request."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3672,6 +7422,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3681,6 +7439,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3689,7 +7455,10 @@ export interface operations {
     revokeApiToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 tokenId: string;
             };
@@ -3700,16 +7469,45 @@ export interface operations {
             /** @description Done; no content. */
             204: {
                 headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
-            401: {
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3719,6 +7517,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3728,6 +7534,50 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: idempotency_key_in_progress. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still running; retry after the `Retry-After` header’s seconds to get its answer."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was already used for a different request (another method, path or body); use a new key for a new request."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3739,6 +7589,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3748,6 +7606,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };

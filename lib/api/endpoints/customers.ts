@@ -6,11 +6,14 @@ import "server-only";
 // as the customer page shows it; never to a viewer, never in a list.
 import { z } from "zod";
 import { getApplication } from "@/lib/applications/service";
-import { defineEndpoint } from "@/lib/api/endpoint";
+import { defineEndpoint, type ResourceVersioning } from "@/lib/api/endpoint";
+import { mergePatchOntoInput } from "@/lib/api/merge-patch";
+import { mergePatchSchemaOf } from "@/lib/api/merge-patch-schema";
+import { resourceVersion } from "@/lib/api/resource-version";
 import { dataOf, pageOf, ZApiCustomer, ZApiCustomerWithLicense, ZId, ZPageQuery } from "@/lib/api/schemas";
-import { ZCreateCustomerInput, ZUpdateCustomerInput } from "@/lib/customers/schema";
+import { dateFromExpiry, ZCreateCustomerInput, ZUpdateCustomerInput } from "@/lib/customers/schema";
 import { createCustomer, getCustomer, getCustomerLicense, listCustomersPage, regenerateLicense, restoreCustomer, revokeCustomer, updateCustomer, type CustomerView } from "@/lib/customers/service";
-import { NOT_FOUND } from "@/lib/http/result";
+import { NOT_FOUND, parseInput } from "@/lib/http/result";
 import { roleAtLeast, type TeamRole } from "@/lib/teams/roles";
 
 const TAG = "Customers";
@@ -28,12 +31,24 @@ const ZListCustomersQuery = ZPageQuery.extend({
 /** The customer forms' schemas, without the IDs the path carries. */
 const ZCreateCustomerBody = ZCreateCustomerInput.omit({ applicationId: true }).meta({
   id: "CreateCustomerInput",
-  description: "email and expiresOn may be empty strings: no email, no expiry. expiresOn is the last day the license works (YYYY-MM-DD, UTC).",
+  description: "email and expiresOn are optional (left out or empty: no email, no expiry). expiresOn is the last day the license works (YYYY-MM-DD, UTC).",
 });
 const ZUpdateCustomerBody = ZUpdateCustomerInput.omit({ customerId: true }).meta({
   id: "UpdateCustomerInput",
   description: "Every field, as the edit form saves them. A past expiresOn is accepted here (the license is then expired).",
 });
+
+const CUSTOMER_PATCH = mergePatchSchemaOf(ZUpdateCustomerInput.omit({ customerId: true }), "CustomerPatch", "A JSON merge patch: the fields to change; null empties email (no email) or expiresOn (no expiry).");
+
+/** Its state is part of its version: a license expires without an edit. */
+const customerVersion = (customer: { id: string; updatedAt: Date | string; state: string }) => resourceVersion({ id: customer.id, updatedAt: customer.updatedAt, state: customer.state });
+const CUSTOMER: ResourceVersioning<{ applicationId: string; customerId: string }, { data: { id: string; updatedAt: string; state: string } }> = {
+  current: async (teamId, params) => {
+    const customer = await getCustomer(teamId, params.customerId);
+    return customer && customer.applicationId === params.applicationId ? customerVersion(customer) : null;
+  },
+  ofResult: (result) => customerVersion(result.data),
+};
 
 /** The roles that see a license on the customer page. */
 const mayReadLicense = (role: TeamRole) => roleAtLeast(role, "MEMBER");
@@ -96,9 +111,11 @@ export const createCustomerEndpoint = defineEndpoint(
     what: "add customers",
     params: ZApplicationParams,
     body: ZCreateCustomerBody,
+    bodyExample: { name: "Acme", email: "ops@acme.example", expiresOn: "2030-12-31" },
     response: ZCustomerWithLicenseResponse,
     successStatus: 201,
     errors: ["invalid_input", "not_found"],
+    resource: CUSTOMER,
   },
   async ({ principal, params, body }) => {
     const { customer, licenseId } = await createCustomer(principal.team.id, principal.actor, { ...body, applicationId: params.applicationId });
@@ -119,6 +136,7 @@ export const getCustomerEndpoint = defineEndpoint(
     params: ZCustomerParams,
     response: ZCustomerWithLicenseResponse,
     errors: ["not_found"],
+    resource: CUSTOMER,
   },
   async ({ principal, params }) => {
     const customer = await existingCustomer(principal.team.id, params);
@@ -139,12 +157,41 @@ export const updateCustomerEndpoint = defineEndpoint(
     what: "edit customers",
     params: ZCustomerParams,
     body: ZUpdateCustomerBody,
+    bodyExample: { name: "Acme Corp", email: "ops@acme.example", expiresOn: "2030-12-31" },
     response: ZCustomerResponse,
     errors: ["invalid_input", "not_found"],
+    resource: CUSTOMER,
   },
-  async ({ principal, params, body }) => {
+  async ({ principal, params, body, ifUnchangedSince }) => {
     await existingCustomer(principal.team.id, params);
-    return { data: toApi(await updateCustomer(principal.team.id, principal.actor, { ...body, customerId: params.customerId })) };
+    return { data: toApi(await updateCustomer(principal.team.id, principal.actor, { ...body, customerId: params.customerId }, { ifUnchangedSince })) };
+  },
+);
+
+export const patchCustomerEndpoint = defineEndpoint(
+  {
+    method: "patch",
+    path: "/applications/{applicationId}/customers/{customerId}",
+    operationId: "patchCustomer",
+    tag: TAG,
+    summary: "Change some of a customer's fields",
+    description: "A JSON merge patch (application/merge-patch+json): only the fields named change, checked with the same rules as a full update. The license ID stays the same.",
+    minimumRole: "MEMBER",
+    what: "edit customers",
+    params: ZCustomerParams,
+    body: CUSTOMER_PATCH.schema,
+    bodyExample: { email: "it@acme.example", expiresOn: null },
+    validateBody: false,
+    response: ZCustomerResponse,
+    errors: ["invalid_input", "not_found"],
+    resource: CUSTOMER,
+  },
+  async ({ principal, params, rawBody, ifUnchangedSince }) => {
+    const customer = await existingCustomer(principal.team.id, params);
+    const current = { name: customer.name, email: customer.email ?? "", expiresOn: dateFromExpiry(customer.expiresAt) };
+    const merged = mergePatchOntoInput(current, rawBody, CUSTOMER_PATCH.fields, { email: "", expiresOn: "" });
+    const input = parseInput(ZUpdateCustomerInput, { ...merged, customerId: customer.id });
+    return { data: toApi(await updateCustomer(principal.team.id, principal.actor, input, { ifUnchangedSince })) };
   },
 );
 
@@ -161,6 +208,7 @@ export const revokeCustomerEndpoint = defineEndpoint(
     params: ZCustomerParams,
     response: ZCustomerResponse,
     errors: ["not_found", "already_revoked"],
+    resource: CUSTOMER,
   },
   async ({ principal, params }) => {
     await existingCustomer(principal.team.id, params);
@@ -181,6 +229,7 @@ export const restoreCustomerEndpoint = defineEndpoint(
     params: ZCustomerParams,
     response: ZCustomerResponse,
     errors: ["not_found", "not_revoked"],
+    resource: CUSTOMER,
   },
   async ({ principal, params }) => {
     await existingCustomer(principal.team.id, params);
@@ -201,10 +250,12 @@ export const regenerateLicenseEndpoint = defineEndpoint(
     params: ZCustomerParams,
     response: ZCustomerWithLicenseResponse,
     errors: ["not_found"],
+    resource: CUSTOMER,
   },
   async ({ principal, params }) => {
     const customer = await existingCustomer(principal.team.id, params);
     const { licenseId } = await regenerateLicense(principal.team.id, principal.actor, customer.id);
-    return { data: { ...toApi(customer), licenseId } };
+    // Read again: the new license is a new version of the customer.
+    return { data: { ...toApi(await existingCustomer(principal.team.id, params)), licenseId } };
   },
 );

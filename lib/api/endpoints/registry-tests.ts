@@ -25,6 +25,7 @@ export const runRegistryTestEndpoint = defineEndpoint(
     minimumRole: "MEMBER",
     what: "test registries",
     params: ZRegistryParams,
+    bodyExample: { image: "shop/api:3.1" },
     body: ZRegistryTestInput.meta({ id: "RegistryTestInput", description: "image: optionally, an image the Test must find, as repository:tag or repository@sha256:<digest>. Send {} to test only the login." }),
     response: dataOf(ZApiTestResult, "TestResultResponse"),
     errors: ["invalid_input", "not_found", "invalid_registry", "credentials_missing"],

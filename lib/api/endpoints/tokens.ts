@@ -58,6 +58,7 @@ export const createTokenEndpoint = defineEndpoint(
     minimumRole: "ADMIN",
     what: "manage API tokens",
     body: ZCreateApiTokenInput.meta({ id: "CreateApiTokenInput" }),
+    bodyExample: { name: "ci-deploy", role: "MEMBER", expiresInDays: 90 },
     response: dataOf(z.object({ token: z.string().meta({ description: "rp_…: send as Authorization: Bearer <token>." }), apiToken: ZApiToken }), "CreatedApiTokenResponse"),
     successStatus: 201,
     errors: ["invalid_input"],

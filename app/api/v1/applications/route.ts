@@ -1,5 +1,5 @@
+import { apiRoute } from "@/lib/api/route";
 import { createApplicationEndpoint, listApplicationsEndpoint } from "@/lib/api/endpoints/applications";
 
 export const dynamic = "force-dynamic";
-export const GET = listApplicationsEndpoint.handler;
-export const POST = createApplicationEndpoint.handler;
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute(listApplicationsEndpoint, createApplicationEndpoint);

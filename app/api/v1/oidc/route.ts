@@ -1,4 +1,5 @@
+import { apiRoute } from "@/lib/api/route";
 import { getOidcValuesEndpoint } from "@/lib/api/endpoints/oidc";
 
 export const dynamic = "force-dynamic";
-export const GET = getOidcValuesEndpoint.handler;
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute(getOidcValuesEndpoint);

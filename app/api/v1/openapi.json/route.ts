@@ -1,4 +1,5 @@
 import { buildOpenApiDocument } from "@/lib/api/openapi";
+import { methodNotAllowedHandler, optionsHandler } from "@/lib/api/route";
 
 export const dynamic = "force-dynamic";
 
@@ -6,3 +7,9 @@ export const dynamic = "force-dynamic";
 export function GET() {
   return Response.json(buildOpenApiDocument(), { headers: { "cache-control": "no-cache" } });
 }
+
+export const POST = methodNotAllowedHandler(["GET"]);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;
+export const OPTIONS = optionsHandler(["GET"]);

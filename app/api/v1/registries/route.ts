@@ -1,5 +1,5 @@
+import { apiRoute } from "@/lib/api/route";
 import { createRegistryEndpoint, listRegistriesEndpoint } from "@/lib/api/endpoints/registries";
 
 export const dynamic = "force-dynamic";
-export const GET = listRegistriesEndpoint.handler;
-export const POST = createRegistryEndpoint.handler;
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute(listRegistriesEndpoint, createRegistryEndpoint);

@@ -1,4 +1,5 @@
+import { apiRoute } from "@/lib/api/route";
 import { getCurrentTokenEndpoint } from "@/lib/api/endpoints/tokens";
 
 export const dynamic = "force-dynamic";
-export const GET = getCurrentTokenEndpoint.handler;
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute(getCurrentTokenEndpoint);

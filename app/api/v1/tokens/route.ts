@@ -1,5 +1,5 @@
+import { apiRoute } from "@/lib/api/route";
 import { createTokenEndpoint, listTokensEndpoint } from "@/lib/api/endpoints/tokens";
 
 export const dynamic = "force-dynamic";
-export const GET = listTokensEndpoint.handler;
-export const POST = createTokenEndpoint.handler;
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute(listTokensEndpoint, createTokenEndpoint);

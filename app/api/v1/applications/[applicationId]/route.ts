@@ -1,6 +1,5 @@
+import { apiRoute } from "@/lib/api/route";
 import { deleteApplicationEndpoint, getApplicationEndpoint, renameApplicationEndpoint } from "@/lib/api/endpoints/applications";
 
 export const dynamic = "force-dynamic";
-export const GET = getApplicationEndpoint.handler;
-export const PATCH = renameApplicationEndpoint.handler;
-export const DELETE = deleteApplicationEndpoint.handler;
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute(getApplicationEndpoint, renameApplicationEndpoint, deleteApplicationEndpoint);

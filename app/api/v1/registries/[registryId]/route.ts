@@ -1,6 +1,5 @@
-import { deleteRegistryEndpoint, getRegistryEndpoint, updateRegistryEndpoint } from "@/lib/api/endpoints/registries";
+import { apiRoute } from "@/lib/api/route";
+import { deleteRegistryEndpoint, getRegistryEndpoint, patchRegistryEndpoint, updateRegistryEndpoint } from "@/lib/api/endpoints/registries";
 
 export const dynamic = "force-dynamic";
-export const GET = getRegistryEndpoint.handler;
-export const PUT = updateRegistryEndpoint.handler;
-export const DELETE = deleteRegistryEndpoint.handler;
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute(getRegistryEndpoint, updateRegistryEndpoint, patchRegistryEndpoint, deleteRegistryEndpoint);

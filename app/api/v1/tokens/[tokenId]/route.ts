@@ -1,4 +1,5 @@
+import { apiRoute } from "@/lib/api/route";
 import { revokeTokenEndpoint } from "@/lib/api/endpoints/tokens";
 
 export const dynamic = "force-dynamic";
-export const DELETE = revokeTokenEndpoint.handler;
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute(revokeTokenEndpoint);

@@ -1,5 +1,5 @@
+import { apiRoute } from "@/lib/api/route";
 import { createCustomerEndpoint, listCustomersEndpoint } from "@/lib/api/endpoints/customers";
 
 export const dynamic = "force-dynamic";
-export const GET = listCustomersEndpoint.handler;
-export const POST = createCustomerEndpoint.handler;
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute(listCustomersEndpoint, createCustomerEndpoint);

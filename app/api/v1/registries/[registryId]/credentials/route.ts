@@ -1,4 +1,5 @@
+import { apiRoute } from "@/lib/api/route";
 import { replaceRegistryCredentialsEndpoint } from "@/lib/api/endpoints/registries";
 
 export const dynamic = "force-dynamic";
-export const PUT = replaceRegistryCredentialsEndpoint.handler;
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute(replaceRegistryCredentialsEndpoint);

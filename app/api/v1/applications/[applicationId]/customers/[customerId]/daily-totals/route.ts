@@ -1,4 +1,5 @@
+import { apiRoute } from "@/lib/api/route";
 import { customerDailyTotalsEndpoint } from "@/lib/api/endpoints/pull-activity";
 
 export const dynamic = "force-dynamic";
-export const GET = customerDailyTotalsEndpoint.handler;
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute(customerDailyTotalsEndpoint);
