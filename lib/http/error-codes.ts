@@ -16,6 +16,7 @@ export const ERROR_CODE_INFO = {
   last_admin: { status: 409, meaning: "The team’s last admin cannot be removed or demoted." },
   already_revoked: { status: 409, meaning: "The customer’s license is already revoked." },
   not_revoked: { status: 409, meaning: "The customer’s license is not revoked, so there is nothing to restore." },
+  webhook_disabled: { status: 409, meaning: "The webhook endpoint is disabled; enable it first." },
   invite_invalid: { status: 410, meaning: "The invite link is unknown, used, revoked or expired." },
   invite_email_mismatch: { status: 403, meaning: "The invite was sent to another email address." },
   payload_too_large: { status: 413, meaning: "The request body is larger than the API accepts." },
