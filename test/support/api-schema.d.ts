@@ -420,10 +420,555 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints
+         * @description Oldest first. Never the signing secrets. Requires the Viewer role or higher.
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Add a webhook endpoint
+         * @description The URL must be https:// on a public address. The signing secret is in this response only; it is stored encrypted. Requires the Member role or higher.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a webhook endpoint
+         * @description Requires the Viewer role or higher.
+         */
+        get: operations["getWebhookEndpoint"];
+        /**
+         * Change a webhook endpoint
+         * @description Replaces URL, description, event types and enabled. Enabling a disabled endpoint starts a new failure window. Requires the Member role or higher.
+         */
+        put: operations["updateWebhookEndpoint"];
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description With its delivery history. Requires the Member role or higher.
+         */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{endpointId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an endpoint's deliveries
+         * @description The last 50 of the last 30 days, newest first, each with its attempts: the request sent and the first KiB of the answer. Requires the Viewer role or higher.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{endpointId}/deliveries/{deliveryId}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resend a delivery
+         * @description Sends the event again as a new delivery with the same webhook-id. Requires the Member role or higher.
+         */
+        post: operations["resendWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{endpointId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing secret
+         * @description A new secret signs from now on; the previous one also signs (a second signature in webhook-signature) for overlapHours (default 24, 0 to stop at once). Requires the Member role or higher.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{endpointId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event
+         * @description Queues a webhook.test event for this endpoint only; it is delivered within seconds, signed and retried like any event. Requires the Member role or higher.
+         */
+        post: operations["sendWebhookTestEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "registry.failing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Registry failing
+         * @description A test (scheduled or by hand) failed for a registry that had passed. Signed per Standard Webhooks with the endpoint's secret. Answer 2xx within 10 s; anything else is retried with back-off for 24 hours (Retry-After is honoured). Never carries a secret, a license or a credential.
+         */
+        post: operations["webhook_registry_failing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "registry.recovered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Registry recovered
+         * @description A failing or unsafe registry passed its test again. Signed per Standard Webhooks with the endpoint's secret. Answer 2xx within 10 s; anything else is retried with back-off for 24 hours (Retry-After is honoured). Never carries a secret, a license or a credential.
+         */
+        post: operations["webhook_registry_recovered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "registry.unsafe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Registry unsafe
+         * @description The negative check found a role or federation that trusts strangers. Signed per Standard Webhooks with the endpoint's secret. Answer 2xx within 10 s; anything else is retried with back-off for 24 hours (Retry-After is honoured). Never carries a secret, a license or a credential.
+         */
+        post: operations["webhook_registry_unsafe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "registry.stale": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Registry stale
+         * @description A registry was not verified within the re-test interval. Signed per Standard Webhooks with the endpoint's secret. Answer 2xx within 10 s; anything else is retried with back-off for 24 hours (Retry-After is honoured). Never carries a secret, a license or a credential.
+         */
+        post: operations["webhook_registry_stale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.license_expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * License expiring
+         * @description A customer's license expires in 7 days, then in 1 day. Signed per Standard Webhooks with the endpoint's secret. Answer 2xx within 10 s; anything else is retried with back-off for 24 hours (Retry-After is honoured). Never carries a secret, a license or a credential.
+         */
+        post: operations["webhook_customer_license_expiring"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.license_expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * License expired
+         * @description A customer's license expired. Signed per Standard Webhooks with the endpoint's secret. Answer 2xx within 10 s; anything else is retried with back-off for 24 hours (Retry-After is honoured). Never carries a secret, a license or a credential.
+         */
+        post: operations["webhook_customer_license_expired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.pulls_denied": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pulls denied
+         * @description A customer's license was refused repeatedly within an hour. Signed per Standard Webhooks with the endpoint's secret. Answer 2xx within 10 s; anything else is retried with back-off for 24 hours (Retry-After is honoured). Never carries a secret, a license or a credential.
+         */
+        post: operations["webhook_customer_pulls_denied"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "api_token.expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * API token expiring
+         * @description An API token expires within 7 days. Signed per Standard Webhooks with the endpoint's secret. Answer 2xx within 10 s; anything else is retried with back-off for 24 hours (Retry-After is honoured). Never carries a secret, a license or a credential.
+         */
+        post: operations["webhook_api_token_expiring"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.disabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Webhook disabled
+         * @description An endpoint failed for 3 days and the portal disabled it. Signed per Standard Webhooks with the endpoint's secret. Answer 2xx within 10 s; anything else is retried with back-off for 24 hours (Retry-After is honoured). Never carries a secret, a license or a credential.
+         */
+        post: operations["webhook_webhook_disabled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test event
+         * @description Sent with Send test event, to that endpoint only. Signed per Standard Webhooks with the endpoint's secret. Answer 2xx within 10 s; anything else is retried with back-off for 24 hours (Retry-After is honoured). Never carries a secret, a license or a credential.
+         */
+        post: operations["webhook_webhook_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
+        RegistryFailingEvent: {
+            /** @description msg_…, the same as the webhook-id header; the same on retries and resends. */
+            id: string;
+            /** @enum {string} */
+            type: "registry.failing";
+            /** Format: date-time */
+            timestamp: string;
+            team: {
+                id: string;
+                name: string;
+            };
+            data: {
+                registry: components["schemas"]["EventRegistry"];
+                test: components["schemas"]["EventRegistryTest"];
+            };
+        };
+        EventRegistry: {
+            id: string;
+            name: string | null;
+            hostname: string;
+            provider: string;
+            /** @enum {string} */
+            testStatus: "never" | "verified" | "failing" | "unsafe";
+            /** @description The registry's page in the portal. */
+            url: string;
+        };
+        EventRegistryTest: {
+            /** @enum {string} */
+            verdict: "verified" | "failing" | "unsafe";
+            headline: string;
+            /** @enum {string} */
+            trigger: "manual" | "scheduled";
+            /** Format: date-time */
+            testedAt: string;
+            failedStep: {
+                id: string;
+                title: string;
+                summary: string | null;
+                fix: string | null;
+            } | null;
+        };
+        RegistryRecoveredEvent: {
+            /** @description msg_…, the same as the webhook-id header; the same on retries and resends. */
+            id: string;
+            /** @enum {string} */
+            type: "registry.recovered";
+            /** Format: date-time */
+            timestamp: string;
+            team: {
+                id: string;
+                name: string;
+            };
+            data: {
+                registry: components["schemas"]["EventRegistry"];
+                test: components["schemas"]["EventRegistryTest"];
+                /** Format: date-time */
+                failingSince: string | null;
+            };
+        };
+        RegistryUnsafeEvent: {
+            /** @description msg_…, the same as the webhook-id header; the same on retries and resends. */
+            id: string;
+            /** @enum {string} */
+            type: "registry.unsafe";
+            /** Format: date-time */
+            timestamp: string;
+            team: {
+                id: string;
+                name: string;
+            };
+            data: {
+                registry: components["schemas"]["EventRegistry"];
+                test: components["schemas"]["EventRegistryTest"];
+            };
+        };
+        RegistryStaleEvent: {
+            /** @description msg_…, the same as the webhook-id header; the same on retries and resends. */
+            id: string;
+            /** @enum {string} */
+            type: "registry.stale";
+            /** Format: date-time */
+            timestamp: string;
+            team: {
+                id: string;
+                name: string;
+            };
+            data: {
+                registry: components["schemas"]["EventRegistry"];
+                /** Format: date-time */
+                lastTestedAt: string | null;
+                intervalHours: number;
+            };
+        };
+        CustomerLicenseExpiringEvent: {
+            /** @description msg_…, the same as the webhook-id header; the same on retries and resends. */
+            id: string;
+            /** @enum {string} */
+            type: "customer.license_expiring";
+            /** Format: date-time */
+            timestamp: string;
+            team: {
+                id: string;
+                name: string;
+            };
+            data: {
+                customer: components["schemas"]["EventCustomer"];
+                daysLeft: number;
+            };
+        };
+        EventCustomer: {
+            id: string;
+            name: string;
+            applicationId: string;
+            applicationName: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            url: string;
+        };
+        CustomerLicenseExpiredEvent: {
+            /** @description msg_…, the same as the webhook-id header; the same on retries and resends. */
+            id: string;
+            /** @enum {string} */
+            type: "customer.license_expired";
+            /** Format: date-time */
+            timestamp: string;
+            team: {
+                id: string;
+                name: string;
+            };
+            data: {
+                customer: components["schemas"]["EventCustomer"];
+            };
+        };
+        CustomerPullsDeniedEvent: {
+            /** @description msg_…, the same as the webhook-id header; the same on retries and resends. */
+            id: string;
+            /** @enum {string} */
+            type: "customer.pulls_denied";
+            /** Format: date-time */
+            timestamp: string;
+            team: {
+                id: string;
+                name: string;
+            };
+            data: {
+                customer: components["schemas"]["EventCustomer"];
+                deniedCount: number;
+                /** Format: date-time */
+                since: string;
+            };
+        };
+        ApiTokenExpiringEvent: {
+            /** @description msg_…, the same as the webhook-id header; the same on retries and resends. */
+            id: string;
+            /** @enum {string} */
+            type: "api_token.expiring";
+            /** Format: date-time */
+            timestamp: string;
+            team: {
+                id: string;
+                name: string;
+            };
+            data: {
+                apiToken: components["schemas"]["EventApiToken"];
+                daysLeft: number;
+            };
+        };
+        EventApiToken: {
+            id: string;
+            name: string;
+            displayPrefix: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+        };
+        WebhookDisabledEvent: {
+            /** @description msg_…, the same as the webhook-id header; the same on retries and resends. */
+            id: string;
+            /** @enum {string} */
+            type: "webhook.disabled";
+            /** Format: date-time */
+            timestamp: string;
+            team: {
+                id: string;
+                name: string;
+            };
+            data: {
+                endpoint: components["schemas"]["EventWebhookEndpoint"];
+                /** Format: date-time */
+                failingSince: string;
+            };
+        };
+        EventWebhookEndpoint: {
+            id: string;
+            url: string;
+            description: string;
+        };
+        WebhookTestEvent: {
+            /** @description msg_…, the same as the webhook-id header; the same on retries and resends. */
+            id: string;
+            /** @enum {string} */
+            type: "webhook.test";
+            /** Format: date-time */
+            timestamp: string;
+            team: {
+                id: string;
+                name: string;
+            };
+            data: {
+                endpoint: components["schemas"]["EventWebhookEndpoint"];
+                message: string;
+            };
+        };
         ApplicationPage: {
             data: components["schemas"]["Application"][];
             /** @description Pass as cursor for the next page; null on the last page. */
@@ -450,7 +995,7 @@ export interface components {
                  * @description Stable, machine-readable; see the table in the API reference.
                  * @enum {string}
                  */
-                code: "invalid_input" | "unauthorized" | "session_expired" | "forbidden" | "not_found" | "method_not_allowed" | "name_taken" | "email_taken" | "already_member" | "last_admin" | "already_revoked" | "not_revoked" | "invite_invalid" | "invite_email_mismatch" | "payload_too_large" | "unsupported_media_type" | "invalid_registry" | "credentials_missing" | "ambient_disabled" | "rate_limited" | "internal" | "network";
+                code: "invalid_input" | "unauthorized" | "session_expired" | "forbidden" | "not_found" | "method_not_allowed" | "name_taken" | "email_taken" | "already_member" | "last_admin" | "already_revoked" | "not_revoked" | "webhook_disabled" | "invite_invalid" | "invite_email_mismatch" | "payload_too_large" | "unsupported_media_type" | "invalid_registry" | "credentials_missing" | "ambient_disabled" | "rate_limited" | "internal" | "network";
                 /** @description What went wrong and what to do, written for a person. */
                 message: string;
                 /** @description For invalid_input: each field (dot path) with what to fix. */
@@ -1382,6 +1927,102 @@ export interface components {
             /** @enum {string} */
             role: "ADMIN" | "MEMBER" | "VIEWER";
             expiresInDays: number | null;
+        };
+        WebhookEndpointList: {
+            data: components["schemas"]["WebhookEndpoint"][];
+        };
+        WebhookEndpoint: {
+            id: string;
+            url: string;
+            description: string;
+            eventTypes: ("registry.failing" | "registry.recovered" | "registry.unsafe" | "registry.stale" | "customer.license_expiring" | "customer.license_expired" | "customer.pulls_denied" | "api_token.expiring" | "webhook.disabled")[];
+            enabled: boolean;
+            /** @description Why the portal disabled it (3 days of failed deliveries); null when a person did or it is enabled. */
+            disabledReason: string | null;
+            /** Format: date-time */
+            failingSince: string | null;
+            /**
+             * Format: date-time
+             * @description During a secret rotation: until when the previous secret also signs.
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreatedWebhookEndpointResponse: {
+            data: {
+                endpoint: components["schemas"]["WebhookEndpoint"];
+                /** @description whsec_…: the signing secret, in this response only. Verify requests with a Standard Webhooks library. */
+                secret: string;
+            };
+        };
+        WebhookEndpointInput: {
+            url: string;
+            /** @default  */
+            description: string;
+            eventTypes: ("registry.failing" | "registry.recovered" | "registry.unsafe" | "registry.stale" | "customer.license_expiring" | "customer.license_expired" | "customer.pulls_denied" | "api_token.expiring" | "webhook.disabled")[];
+            /** @default true */
+            enabled: boolean;
+        };
+        WebhookEndpointResponse: {
+            data: components["schemas"]["WebhookEndpoint"];
+        };
+        UpdatedWebhookEndpointResponse: {
+            data: components["schemas"]["WebhookEndpoint"];
+        };
+        WebhookDeliveryList: {
+            data: components["schemas"]["WebhookDelivery"][];
+        };
+        WebhookDelivery: {
+            id: string;
+            /** @description msg_…: the webhook-id header. */
+            eventId: string;
+            eventType: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            attemptCount: number;
+            /** Format: date-time */
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            attempts: {
+                id: string;
+                /** Format: date-time */
+                startedAt: string;
+                durationMs: number;
+                responseStatus: number | null;
+                error: string | null;
+                requestHeaders: {
+                    [key: string]: string;
+                };
+                requestBody: string;
+                /** @description The first KiB of the answer. */
+                responseBody: string;
+            }[];
+        };
+        ResentWebhookDeliveryResponse: {
+            data: {
+                deliveryId: string;
+            };
+        };
+        RotatedWebhookSecretResponse: {
+            data: {
+                /** @description whsec_…: the signing secret, in this response only. Verify requests with a Standard Webhooks library. */
+                secret: string;
+                /** Format: date-time */
+                previousSecretExpiresAt: string | null;
+            };
+        };
+        RotateWebhookSecretInput: {
+            /** @default 24 */
+            overlapHours: number;
+        };
+        WebhookTestEventResponse: {
+            data: {
+                eventId: string;
+            };
         };
     };
     responses: never;
@@ -3750,6 +4391,1012 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointList"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointInput"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookEndpointResponse"];
+                };
+            };
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large. Codes: payload_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointResponse"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    url: string;
+                    /** @default  */
+                    description?: string;
+                    eventTypes: ("registry.failing" | "registry.recovered" | "registry.unsafe" | "registry.stale" | "customer.license_expiring" | "customer.license_expired" | "customer.pulls_denied" | "api_token.expiring" | "webhook.disabled")[];
+                    /** @default true */
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdatedWebhookEndpointResponse"];
+                };
+            };
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large. Codes: payload_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no content. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resendWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResentWebhookDeliveryResponse"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It clashes with an existing object. Codes: webhook_disabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateWebhookSecretInput"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedWebhookSecretResponse"];
+                };
+            };
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large. Codes: payload_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sendWebhookTestEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookTestEventResponse"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It clashes with an existing object. Codes: webhook_disabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhook_registry_failing: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description msg_…: the event's ID, the same on retries and resends; deduplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of id.timestamp.body> per Standard Webhooks; two, space-separated, during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistryFailingEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_registry_recovered: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description msg_…: the event's ID, the same on retries and resends; deduplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of id.timestamp.body> per Standard Webhooks; two, space-separated, during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistryRecoveredEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_registry_unsafe: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description msg_…: the event's ID, the same on retries and resends; deduplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of id.timestamp.body> per Standard Webhooks; two, space-separated, during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistryUnsafeEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_registry_stale: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description msg_…: the event's ID, the same on retries and resends; deduplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of id.timestamp.body> per Standard Webhooks; two, space-separated, during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistryStaleEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_customer_license_expiring: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description msg_…: the event's ID, the same on retries and resends; deduplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of id.timestamp.body> per Standard Webhooks; two, space-separated, during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerLicenseExpiringEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_customer_license_expired: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description msg_…: the event's ID, the same on retries and resends; deduplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of id.timestamp.body> per Standard Webhooks; two, space-separated, during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerLicenseExpiredEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_customer_pulls_denied: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description msg_…: the event's ID, the same on retries and resends; deduplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of id.timestamp.body> per Standard Webhooks; two, space-separated, during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerPullsDeniedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_api_token_expiring: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description msg_…: the event's ID, the same on retries and resends; deduplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of id.timestamp.body> per Standard Webhooks; two, space-separated, during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiTokenExpiringEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_webhook_disabled: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description msg_…: the event's ID, the same on retries and resends; deduplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of id.timestamp.body> per Standard Webhooks; two, space-separated, during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookDisabledEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_webhook_test: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description msg_…: the event's ID, the same on retries and resends; deduplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of id.timestamp.body> per Standard Webhooks; two, space-separated, during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookTestEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
