@@ -25,6 +25,7 @@ function createPrismaClient() {
       oidcSigningKey: { encryptedPrivateKey: true },
       customer: { encryptedLicense: true },
       apiToken: { tokenHash: true },
+      webhookEndpoint: { encryptedSecret: true, encryptedPreviousSecret: true },
     },
   });
 }

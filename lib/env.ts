@@ -27,6 +27,16 @@ const httpUrl = z
   .url({ error: "must be an absolute URL such as https://portal.example.com" })
   .refine((value) => /^https?:\/\//.test(value), { error: "must start with http:// or https://" });
 
+// Comma-separated origins (scheme and host[:port]).
+const originList = z
+  .string()
+  .optional()
+  .superRefine((value, context) => {
+    for (const origin of (value ?? "").split(",").map((part) => part.trim()).filter(Boolean)) {
+      if (!/^https?:\/\/[^/?#]+$/.test(origin)) context.addIssue({ code: "custom", message: `must be a comma-separated list of origins such as http://localhost:4566 ("${origin}" is not one)` });
+    }
+  });
+
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
@@ -119,14 +129,19 @@ const EnvSchema = z
       .enum(["true", "false", "1", "0"], { error: "must be true or false" })
       .default("true")
       .transform((value) => value === "true" || value === "1"),
-    PROXY_ALLOWED_REDIRECT_ORIGINS: z
+    PROXY_ALLOWED_REDIRECT_ORIGINS: originList,
+    // Notifications (docs/notifications.md): origins where webhook endpoints
+    // may be http:// or private addresses (local mode and tests only).
+    WEBHOOK_ALLOWED_ORIGINS: originList,
+    SMTP_URL: z
       .string()
-      .optional()
-      .superRefine((value, context) => {
-        for (const origin of (value ?? "").split(",").map((part) => part.trim()).filter(Boolean)) {
-          if (!/^https?:\/\/[^/?#]+$/.test(origin)) context.addIssue({ code: "custom", message: `must be a comma-separated list of origins such as http://localhost:4566 ("${origin}" is not one)` });
-        }
-      }),
+      .regex(/^smtps?:\/\/[^\s]+$/, { error: "must be an smtp:// or smtps:// URL such as smtps://user:password@smtp.example.com:465" })
+      .optional(),
+    MAIL_FROM: z.string().min(3, { error: "must be an address such as Registry Portal <portal@example.com>" }).optional(),
+    NOTIFICATIONS_WORKER_ENABLED: z
+      .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+      .default("true")
+      .transform((value) => value === "true" || value === "1"),
   })
   .transform((env) => {
     const appUrl = (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "");

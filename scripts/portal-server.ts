@@ -23,6 +23,7 @@ import { buildTransportHeaders } from "@/lib/http/security-headers";
 import { serveIssuerDocument } from "@/lib/oidc/published-response";
 import { flushAccessLog } from "@/lib/proxy/access-log";
 import { handleProxyRequest } from "@/lib/proxy/handler";
+import { startNotificationWorker } from "@/lib/notifications/worker";
 import { startRetestScheduler } from "@/lib/registries/retest-scheduler";
 import { findProjectRoot } from "./lib/project-root";
 
@@ -64,6 +65,7 @@ warmKeySnapshot();
 server.listen(port, hostname, () => log.info({ listen: `${hostname ?? "all interfaces"}:${port}` }, "portal listening"));
 const metricsServer = env.METRICS_LISTEN ? await startMetricsServer(env.METRICS_LISTEN) : null;
 const retestScheduler = startRetestScheduler();
+const notificationWorker = startNotificationWorker();
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
@@ -71,7 +73,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     server.close();
     metricsServer?.close();
     retestScheduler.stop();
-    void Promise.all([app.close(), flushAccessLog()]).finally(() => process.exit(0));
+    void Promise.all([app.close(), flushAccessLog(), notificationWorker.stop()]).finally(() => process.exit(0));
     server.closeAllConnections();
   });
 }

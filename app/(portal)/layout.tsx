@@ -12,6 +12,8 @@ export default async function PortalLayout({ children }: { children: ReactNode }
     { href: "/apps", label: "Applications" },
     { href: "/team/members", label: "Members" },
     { href: "/team/audit", label: "Audit log" },
+    { href: "/team/webhooks", label: "Webhooks" },
+    { href: "/team/notifications", label: "Notifications" },
     ...(roleAtLeast(session.role, "ADMIN")
       ? [
           { href: "/team/identity-provider", label: "Identity provider" },

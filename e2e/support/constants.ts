@@ -1,6 +1,8 @@
 export type LocalAwsAccount = { accountId: string; accessKeyId: string; secretAccessKey: string };
 
 export const E2E_PORT = Number(process.env.E2E_PORT || 3100);
+/** The webhook receiver e2e/notifications.spec.ts starts; the portal may post to it (WEBHOOK_ALLOWED_ORIGINS). */
+export const E2E_WEBHOOK_RECEIVER_PORT = E2E_PORT + 1000;
 
 /** The local AWS's accounts: the registry's, and another for cross-account cases. */
 export const E2E_AWS_ACCOUNTS: LocalAwsAccount[] = [

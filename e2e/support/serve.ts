@@ -12,7 +12,7 @@ import { applyMigrations } from "@/lib/db/migrations";
 import { PORTAL_SERVER_COMMAND } from "../../scripts/lib/portal-server-command";
 import { startLocalAws } from "../../tools/local-aws/local-aws";
 import { E2E_ENVIRONMENT_FILE, E2E_PORTAL_LOG_FILE, type E2eEnvironment } from "./environment";
-import { E2E_AWS_ACCOUNTS, E2E_FIXTURE_IMAGE, E2E_PORT } from "./constants";
+import { E2E_AWS_ACCOUNTS, E2E_FIXTURE_IMAGE, E2E_PORT, E2E_WEBHOOK_RECEIVER_PORT } from "./constants";
 import { startProviderRegistries } from "./provider-registries";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -70,6 +70,8 @@ const next = spawn(...PORTAL_SERVER_COMMAND, {
     REGISTRY_RETEST_ENABLED: "false",
     // The local AWS's layer storage (ECR's pre-signed redirects) is on its other loopback name.
     PROXY_ALLOWED_REDIRECT_ORIGINS: `http://localhost:${new URL(localAws.url).port}`,
+    // The notifications spec's webhook receiver, on loopback.
+    WEBHOOK_ALLOWED_ORIGINS: `http://127.0.0.1:${E2E_WEBHOOK_RECEIVER_PORT}`,
     // No ambient AWS credentials leak into the portal from the test machine.
     AWS_ACCESS_KEY_ID: "",
     AWS_SECRET_ACCESS_KEY: "",

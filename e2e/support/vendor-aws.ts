@@ -7,6 +7,8 @@ import {
   CreateOpenIDConnectProviderCommand,
   CreateRoleCommand,
   CreateUserCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
   IAMClient,
   PutRolePolicyCommand,
   PutUserPolicyCommand,
@@ -61,6 +63,12 @@ export class VendorAws {
 
   async updateTrustPolicy(roleName: string, trustPolicy: string): Promise<void> {
     await this.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trustPolicy }));
+  }
+
+  /** Deletes a role as a vendor would by mistake: its inline pull policy first (IAM refuses otherwise), then the role. */
+  async deleteRole(roleName: string): Promise<void> {
+    await this.iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: "PortalEcrPull" })).catch(() => undefined);
+    await this.iam.send(new DeleteRoleCommand({ RoleName: roleName }));
   }
 
   /** An IAM user with an access key, allowed to pull unless `pullPolicy` is false. */

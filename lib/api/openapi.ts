@@ -11,6 +11,7 @@ import { MAX_API_BODY_BYTES } from "@/lib/api/request-body";
 import { ZApiError } from "@/lib/api/schemas";
 import { getEnv } from "@/lib/env";
 import { ERROR_CODE_INFO, errorCodeToHttpStatus, type ErrorCode } from "@/lib/http/error-codes";
+import { registerWebhookEvents } from "@/lib/notifications/openapi-webhooks";
 import { ROLE_LABEL } from "@/lib/teams/roles";
 
 export const API_BASE_PATH = "/api/v1";
@@ -133,6 +134,7 @@ export function buildOpenApiDocument() {
     description: "An API token (rp_…). Team admins create tokens under Team → API tokens. Browser session cookies are not accepted.",
   });
   for (const endpoint of API_ENDPOINTS) register(registry, endpoint);
+  registerWebhookEvents(registry);
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
     info: {

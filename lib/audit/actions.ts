@@ -26,8 +26,16 @@ export const AUDIT_ACTIONS = [
   "api_token.created",
   "api_token.revoked",
   "api.request",
+  "webhook.created",
+  "webhook.updated",
+  "webhook.deleted",
+  "webhook.secret_rotated",
+  "webhook.test_sent",
+  "webhook.delivery_resent",
+  "webhook.disabled",
+  "notifications.preferences_changed",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_TARGET_TYPES = ["team", "user", "invite", "application", "registry", "customer", "api_token"] as const;
+export const AUDIT_TARGET_TYPES = ["team", "user", "invite", "application", "registry", "customer", "api_token", "webhook"] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];

@@ -28,6 +28,14 @@ const ACTION_TEXT: Record<string, string> = {
   "api_token.created": "Created an API token",
   "api_token.revoked": "Revoked an API token",
   "api.request": "Called the API",
+  "webhook.created": "Added a webhook endpoint",
+  "webhook.updated": "Changed a webhook endpoint",
+  "webhook.deleted": "Removed a webhook endpoint",
+  "webhook.secret_rotated": "Rotated a webhook signing secret",
+  "webhook.test_sent": "Sent a webhook test event",
+  "webhook.delivery_resent": "Resent a webhook delivery",
+  "webhook.disabled": "Disabled a failing webhook endpoint",
+  "notifications.preferences_changed": "Changed email notification preferences",
 };
 
 const TARGET_TEXT: Record<string, string> = {
@@ -38,6 +46,7 @@ const TARGET_TEXT: Record<string, string> = {
   registry: "Registry",
   customer: "Customer",
   api_token: "API token",
+  webhook: "Webhook endpoint",
 };
 
 export function describeAction(action: string): string {

@@ -20,12 +20,13 @@ interface EventTarget {
 
 export async function resolveAuditTargets(teamId: string, events: readonly EventTarget[]): Promise<Map<string, AuditTargetLink>> {
   const idsOf = (type: AuditTargetType) => [...new Set(events.filter((event) => event.targetType === type && event.targetId).map((event) => event.targetId!))];
-  const [registries, customers, applications, users, tokens, firstApp] = await Promise.all([
+  const [registries, customers, applications, users, tokens, webhooks, firstApp] = await Promise.all([
     prisma.registry.findMany({ where: { teamId, id: { in: idsOf("registry") } }, select: { id: true, name: true, hostname: true } }),
     prisma.customer.findMany({ where: { teamId, id: { in: idsOf("customer") } }, select: { id: true, name: true, application: { select: { slug: true } } } }),
     prisma.application.findMany({ where: { teamId, id: { in: idsOf("application") } }, select: { id: true, name: true, slug: true } }),
     prisma.membership.findMany({ where: { teamId, userId: { in: idsOf("user") } }, select: { user: { select: { id: true, name: true, email: true } } } }),
     prisma.apiToken.findMany({ where: { teamId, id: { in: idsOf("api_token") } }, select: { id: true, name: true, revokedAt: true } }),
+    prisma.webhookEndpoint.findMany({ where: { teamId, id: { in: idsOf("webhook") } }, select: { id: true, url: true } }),
     // Registries belong to the team; their page is reached through any application.
     idsOf("registry").length > 0 ? prisma.application.findFirst({ where: { teamId }, orderBy: { createdAt: "asc" }, select: { slug: true } }) : null,
   ]);
@@ -35,6 +36,7 @@ export async function resolveAuditTargets(teamId: string, events: readonly Event
   for (const application of applications) found.set(`application:${application.id}`, { label: application.name, href: `/apps/${application.slug}` });
   for (const { user } of users) found.set(`user:${user.id}`, { label: `${user.name} (${user.email})`, href: `/team/members?q=${encodeURIComponent(user.email)}` });
   for (const token of tokens) found.set(`api_token:${token.id}`, { label: token.name, href: "/team/api-tokens" });
+  for (const webhook of webhooks) found.set(`webhook:${webhook.id}`, { label: webhook.url, href: `/team/webhooks/${webhook.id}` });
 
   const links = new Map<string, AuditTargetLink>();
   for (const event of events) {
@@ -52,7 +54,7 @@ export async function resolveAuditTargets(teamId: string, events: readonly Event
 function recordedName(metadata: unknown): string | null {
   if (!metadata || typeof metadata !== "object") return null;
   const record = metadata as Record<string, unknown>;
-  for (const key of ["name", "registry", "customer", "email", "hostname"]) {
+  for (const key of ["name", "registry", "customer", "email", "hostname", "url"]) {
     if (typeof record[key] === "string" && record[key] !== "") return record[key];
   }
   return null;

@@ -17,6 +17,7 @@ export const ERROR_CODE_INFO = {
   already_revoked: { status: 409, meaning: "The customer’s license is already revoked." },
   not_revoked: { status: 409, meaning: "The customer’s license is not revoked, so there is nothing to restore." },
   idempotency_key_in_progress: { status: 409, meaning: "A request with this Idempotency-Key is still running; retry after the `Retry-After` header’s seconds to get its answer." },
+  webhook_disabled: { status: 409, meaning: "The webhook endpoint is disabled; enable it first." },
   invite_invalid: { status: 410, meaning: "The invite link is unknown, used, revoked or expired." },
   invite_email_mismatch: { status: 403, meaning: "The invite was sent to another email address." },
   precondition_failed: { status: 412, meaning: "The object changed since the ETag sent in If-Match: read it again, then retry with its new ETag. Nothing was changed." },

@@ -6,6 +6,7 @@ import "server-only";
 // batch is logged and dropped.
 import { prisma } from "@/lib/db";
 import { log } from "@/lib/log";
+import { isDeniedStatus, noteDeniedPulls } from "@/lib/notifications/pulls-denied";
 
 export interface PullEventInput {
   teamId: string;
@@ -66,6 +67,9 @@ async function writeBatches(): Promise<void> {
     try {
       await insertBatch(batch);
       accessLogStats.written += batch.length;
+      // Customers being refused (customer.pulls_denied), checked after the write, off the pull path.
+      const denied = batch.filter((event) => event.customerId && isDeniedStatus(event.status)).map((event) => ({ teamId: event.teamId, customerId: event.customerId! }));
+      if (denied.length > 0) await noteDeniedPulls(denied);
     } catch (error) {
       accessLogStats.failedBatches++;
       accessLogStats.dropped += batch.length;

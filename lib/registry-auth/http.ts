@@ -1,6 +1,7 @@
 import "server-only";
 // The registry login's HTTP requests (/v2/, token realms, Entra ID, ACR's
-// exchange, manifest HEADs in the Test). Never an open door into the
+// exchange, manifest HEADs in the Test) and webhook deliveries
+// (lib/notifications): every request to an address a user typed. Never an open door into the
 // portal's network: a URL must be https:// on a public address, checked in
 // the socket's DNS lookup (so DNS rebinding is refused at connect time),
 // unless its origin is one the operator trusts (lib/registry-auth/endpoints).
@@ -57,6 +58,8 @@ export interface AuthHttpRequest {
   headers?: Record<string, string>;
   /** application/x-www-form-urlencoded fields (POST). */
   form?: Record<string, string>;
+  /** A raw body (POST), its content-type in `headers`. */
+  body?: string;
   signal: AbortSignal;
   trustedOrigins: ReadonlySet<string>;
   /** The most bytes of the body read (the rest is discarded). */
@@ -93,8 +96,8 @@ function requestOnce(url: URL, init: AuthHttpRequest): Promise<AuthHttpResponse>
   const { trusted } = checkUpstreamUrl(url, init.trustedOrigins);
   const secure = url.protocol === "https:";
   const agent = secure ? (trusted ? agents.https : agents.httpsPublic) : agents.http;
-  const body = init.form ? new URLSearchParams(init.form).toString() : undefined;
-  const headers = { ...init.headers, ...(body !== undefined ? { "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) } : {}) };
+  const body = init.form ? new URLSearchParams(init.form).toString() : init.body;
+  const headers = { ...init.headers, ...(init.form ? { "content-type": "application/x-www-form-urlencoded" } : {}), ...(body !== undefined ? { "content-length": String(Buffer.byteLength(body)) } : {}) };
   const maxBytes = init.maxBodyBytes ?? DEFAULT_MAX_BODY;
   return new Promise((resolve, reject) => {
     const request = (secure ? https.request : http.request)(url, { method: init.method, headers, agent, signal: init.signal }, (response) => {

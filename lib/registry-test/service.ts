@@ -23,6 +23,7 @@ import { runRegistryTest, type RegistryTestRun, type RegistryTestTarget } from "
 import { parseImageReference, type ImageReference, type TRegistryTestInput } from "@/lib/registry-test/schema";
 import type { RegistryTestResult, StepResult } from "@/lib/registry-test/steps";
 import { recordTestTelemetry } from "@/lib/registry-test/telemetry";
+import { recordRegistryTestEvent } from "@/lib/notifications/registry-events";
 
 export class RateLimitedError extends UserFacingError {
   constructor(readonly retryAfterSeconds: number) {
@@ -82,7 +83,7 @@ export async function prepareRegistryTest(
   const slot = await claimTestSlot(team.id, actor, { id: registry.id, label: registryLabel(registry) }, new Date(), trigger);
   if (!slot.ok) throw new RateLimitedError(slot.retryAfterSeconds);
 
-  return { run: (onStep) => runAndRecord(team, registry, target, slot.auditEventId, image, onStep) };
+  return { run: (onStep) => runAndRecord(team, registry, target, slot.auditEventId, image, onStep, trigger) };
 }
 
 type PreparedTarget = { kind: "ecr"; target: RegistryTestTarget } | { kind: "oci"; provider: RegistryProviderModule; hostname: string; credentials: RegistryCredentials };
@@ -114,6 +115,7 @@ async function runAndRecord(
   auditEventId: string,
   image: ImageReference | undefined,
   onStep: ((step: StepResult) => void) | undefined,
+  trigger: TestTrigger,
 ): Promise<RegistryTestRun> {
   const run =
     prepared.kind === "ecr"
@@ -128,7 +130,7 @@ async function runAndRecord(
       : await runOciRegistryTest(prepared, { endpoints: getAuthEndpoints(), ...(image ? { image } : {}), ...(onStep ? { onStep } : {}) });
   const target = prepared.kind === "ecr" ? prepared.target : null;
   recordTestTelemetry({ teamId: team.id, registryId: registry.id, authType: registry.authType, hostname: registry.hostname }, run.result);
-  await persistOutcome(team.id, registry, target, auditEventId, run.result, image);
+  await persistOutcome(team.id, registry, target, auditEventId, run.result, image, trigger);
   return run;
 }
 
@@ -138,8 +140,8 @@ async function runAndRecord(
  * writes are retried in the background until it returns; if the process ends
  * first, finishInterruptedTests() marks the event failed later.
  */
-async function persistOutcome(teamId: string, registry: RegistryView, target: RegistryTestTarget | null, auditEventId: string, result: RegistryTestResult, image: ImageReference | undefined): Promise<void> {
-  const write = () => writeOutcome(teamId, registry, target, auditEventId, result, image);
+async function persistOutcome(teamId: string, registry: RegistryView, target: RegistryTestTarget | null, auditEventId: string, result: RegistryTestResult, image: ImageReference | undefined, trigger: TestTrigger): Promise<void> {
+  const write = () => writeOutcome(teamId, registry, target, auditEventId, result, image, trigger);
   try {
     await write();
   } catch (error) {
@@ -164,7 +166,7 @@ async function retryInBackground(write: () => Promise<void>, fields: Record<stri
   log.error(fields, "registry test outcome could not be recorded; the audit event will be finished as failed");
 }
 
-async function writeOutcome(teamId: string, registry: RegistryView, target: RegistryTestTarget | null, auditEventId: string, result: RegistryTestResult, image: ImageReference | undefined): Promise<void> {
+async function writeOutcome(teamId: string, registry: RegistryView, target: RegistryTestTarget | null, auditEventId: string, result: RegistryTestResult, image: ImageReference | undefined, trigger: TestTrigger): Promise<void> {
   const now = new Date(result.startedAt);
   const failedStep = result.steps.find((step) => step.status === "failed");
   // The proxy uses an IAM registry only with a passed negative check for its current role (lib/proxy/role-safety.ts).
@@ -172,17 +174,23 @@ async function writeOutcome(teamId: string, registry: RegistryView, target: Regi
   const negativeCheckRecord =
     target?.authType !== "iam_role" ? {} : negativeCheck?.status === "passed" ? { negativeCheckRoleArn: target.role.arn, negativeCheckPassedAt: now } : result.verdict === "unsafe" ? { negativeCheckPassedAt: null } : {};
   // Only the registry as it was tested: an edit made meanwhile reset its status and wins.
-  await prisma.registry.updateMany({
-    where: { id: registry.id, teamId, updatedAt: registry.updatedAt },
-    data: {
-      testStatus: result.verdict,
-      lastTestedAt: now,
-      ...(result.verdict === "verified" ? { verifiedAt: now, failingSince: null, lastTestError: null } : { failingSince: registry.testStatus === "failing" || registry.testStatus === "unsafe" ? registry.failingSince ?? now : now, lastTestError: result.headline }),
-      lastTestResult: JSON.parse(JSON.stringify(result)),
-      ...negativeCheckRecord,
-      // A test is not a change of the registry: "Last changed" and an open edit form stay as they are.
-      updatedAt: registry.updatedAt,
-    },
+  // The notification (a change of verdict) is written with the result, or not at all.
+  await prisma.$transaction(async (tx) => {
+    // The status as stored now (another test may have finished meanwhile) decides the event, so a retried write sends none twice.
+    const [before] = await tx.$queryRaw<{ testStatus: string; failingSince: Date | null }[]>`SELECT "testStatus", "failingSince" FROM "Registry" WHERE id = ${registry.id} AND "teamId" = ${teamId} FOR UPDATE`;
+    const stored = await tx.registry.updateMany({
+      where: { id: registry.id, teamId, updatedAt: registry.updatedAt },
+      data: {
+        testStatus: result.verdict,
+        lastTestedAt: now,
+        ...(result.verdict === "verified" ? { verifiedAt: now, failingSince: null, lastTestError: null } : { failingSince: registry.testStatus === "failing" || registry.testStatus === "unsafe" ? registry.failingSince ?? now : now, lastTestError: result.headline }),
+        lastTestResult: JSON.parse(JSON.stringify(result)),
+        ...negativeCheckRecord,
+        // A test is not a change of the registry: "Last changed" and an open edit form stay as they are.
+        updatedAt: registry.updatedAt,
+      },
+    });
+    if (stored.count === 1 && before) await recordRegistryTestEvent(tx, teamId, { ...registry, ...before }, result, trigger);
   });
   await recordAuditOutcome(teamId, auditEventId, { outcome: result.verdict, ...(failedStep ? { failedStep: failedStep.title } : {}), ...(image ? { image: `${image.repository}:${image.reference}` } : {}) });
 }

@@ -11,8 +11,9 @@ import * as pullActivity from "@/lib/api/endpoints/pull-activity";
 import * as registries from "@/lib/api/endpoints/registries";
 import * as registryTests from "@/lib/api/endpoints/registry-tests";
 import * as tokens from "@/lib/api/endpoints/tokens";
+import * as webhooks from "@/lib/api/endpoints/webhooks";
 
-const MODULES = [applications, registries, registryTests, oidc, customers, pullActivity, auditEvents, tokens];
+const MODULES = [applications, registries, registryTests, oidc, customers, pullActivity, auditEvents, tokens, webhooks];
 
 function isEndpoint(value: unknown): value is ApiEndpoint {
   return typeof value === "object" && value !== null && "spec" in value && "handler" in value;

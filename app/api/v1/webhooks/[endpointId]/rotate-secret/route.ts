@@ -1,0 +1,4 @@
+import { rotateWebhookSecretEndpoint } from "@/lib/api/endpoints/webhooks";
+
+export const dynamic = "force-dynamic";
+export const POST = rotateWebhookSecretEndpoint.handler;

@@ -1,0 +1,31 @@
+import "server-only";
+// The outbox: an event is one row written with the same transaction client
+// as the change that caused it, so it exists exactly when the change does and
+// the request never waits for a delivery. The worker (worker.ts) fans it out.
+import { randomBytes } from "node:crypto";
+import { prisma } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { NotificationEventType } from "@/lib/notifications/event-types";
+import type { EventData } from "@/lib/notifications/payloads";
+
+type OutboxClient = Pick<typeof prisma, "notificationEvent">;
+
+/** msg_ and 22 base64url characters: the Standard Webhooks message ID. */
+export function newEventId(): string {
+  return `msg_${randomBytes(16).toString("base64url")}`;
+}
+
+export interface RecordEventOptions {
+  /** Deliver to this endpoint only, and send no email (webhook.test). */
+  endpointId?: string;
+  now?: Date;
+}
+
+export async function recordNotificationEvent<T extends NotificationEventType>(client: OutboxClient, teamId: string, type: T, data: EventData<T>, options: RecordEventOptions = {}): Promise<string> {
+  const id = newEventId();
+  await client.notificationEvent.create({
+    data: { id, teamId, type, payload: data as unknown as Prisma.InputJsonValue, endpointId: options.endpointId ?? null, createdAt: options.now ?? new Date() },
+    select: { id: true },
+  });
+  return id;
+}

@@ -1,0 +1,16 @@
+// One portal process's notification worker and nothing else, for the
+// exactly-once test and the benchmark: `tsx --conditions=react-server
+// test/support/notification-worker-process.ts` with DATABASE_URL and the
+// portal's variables set. Prints "ready", stops on SIGTERM, and reports its
+// CPU time on stdout as JSON when it stops.
+import { startNotificationWorker } from "@/lib/notifications/worker";
+
+const worker = startNotificationWorker({ pollMs: Number(process.env.NOTIFICATION_TEST_POLL_MS ?? 500) });
+process.stdout.write("ready\n");
+process.on("SIGTERM", () => {
+  void worker.stop().then(() => {
+    const usage = process.cpuUsage();
+    process.stdout.write(`${JSON.stringify({ cpuMs: (usage.user + usage.system) / 1000 })}\n`);
+    process.exit(0);
+  });
+});
