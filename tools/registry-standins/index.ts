@@ -6,5 +6,7 @@ export { startGhcrStandIn, GHCR_SERVICE, type GhcrToken } from "./ghcr";
 export { startGitlabStandIn, GITLAB_SERVICE, type GitlabToken } from "./gitlab";
 export { startHarborStandIn, HARBOR_SERVICE, type HarborAccount } from "./harbor";
 export { createServiceAccountKey, startGoogleStandIn, type GoogleServiceAccount, type ServiceAccountKeyFile } from "./google";
+export { GoogleFederation, STS_ERRORS as GOOGLE_STS_ERRORS, GET_ACCESS_TOKEN_DENIED } from "./google-federation";
+export { applyGcloudScript } from "./gcloud";
 export { startQuayStandIn, type QuayRobot } from "./quay";
 export { startStandIn, type StandIn, type StandInOptions } from "./stand-in";
