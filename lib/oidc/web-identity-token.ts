@@ -1,6 +1,8 @@
 import "server-only";
-// Short-lived tokens that AWS STS exchanges for temporary credentials
-// (AssumeRoleWithWebIdentity). Only server code mints; no endpoint returns one.
+// Short-lived tokens that a cloud exchanges for temporary credentials (AWS
+// STS AssumeRoleWithWebIdentity by default; the audience names another, e.g.
+// a Google workload identity provider). Only server code mints; no endpoint
+// returns one.
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import { prisma } from "@/lib/db";
@@ -21,10 +23,10 @@ export interface MintedToken {
 }
 
 /** A token whose subject is the team's public ID. */
-export async function mintWebIdentityToken(input: { teamId: string; purpose: TokenPurpose; extraClaims?: Record<string, string | number | boolean>; now?: Date }): Promise<MintedToken> {
+export async function mintWebIdentityToken(input: { teamId: string; purpose: TokenPurpose; audience?: string; extraClaims?: Record<string, string | number | boolean>; now?: Date }): Promise<MintedToken> {
   const team = await prisma.team.findUnique({ where: { id: input.teamId }, select: { publicId: true } });
   if (!team) throw new Error("cannot mint a token for a team that does not exist");
-  return signToken(team.publicId, input.purpose, input.extraClaims, input.now);
+  return signToken(team.publicId, input.purpose, input.audience ?? STS_AUDIENCE, input.extraClaims, input.now);
 }
 
 /**
@@ -32,13 +34,14 @@ export async function mintWebIdentityToken(input: { teamId: string; purpose: Tok
  * check proves a role refuses it. Nothing can choose the subject, so this
  * cannot mint a token for another team.
  */
-export async function mintStrangerToken(purpose: TokenPurpose, now = new Date()): Promise<MintedToken> {
-  return signToken(generateTeamPublicId(), purpose, {}, now);
+export async function mintStrangerToken(purpose: TokenPurpose, now = new Date(), audience: string = STS_AUDIENCE): Promise<MintedToken> {
+  return signToken(generateTeamPublicId(), purpose, audience, {}, now);
 }
 
 async function signToken(
   subject: string,
   purpose: TokenPurpose,
+  audience: string,
   extraClaims: Record<string, string | number | boolean> = {},
   now = new Date(),
 ): Promise<MintedToken> {
@@ -49,7 +52,7 @@ async function signToken(
     ...Object.fromEntries(Object.entries(extraClaims).filter(([name]) => !RESERVED_CLAIMS.has(name))),
     iss: getIssuer().url,
     sub: subject,
-    aud: STS_AUDIENCE,
+    aud: audience,
     iat,
     nbf: iat - NOT_BEFORE_SKEW_SECONDS,
     exp: iat + TOKEN_LIFETIME_SECONDS,

@@ -32,7 +32,7 @@ export interface RegistryAuthorization {
   grantedActions: string[] | null;
 }
 
-export type AuthStage = "ping" | "token" | "exchange" | "entra";
+export type AuthStage = "ping" | "token" | "exchange" | "entra" | "google-sts" | "google-iam";
 
 /** The registry, its token server, ACR's exchange or Entra ID refused; carries their answer unchanged. */
 export class RegistryAuthError extends Error {

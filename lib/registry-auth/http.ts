@@ -35,6 +35,8 @@ export interface AuthHttpRequest {
   headers?: Record<string, string>;
   /** application/x-www-form-urlencoded fields (POST). */
   form?: Record<string, string>;
+  /** A JSON body (POST), e.g. Google's IAM Credentials API. */
+  json?: unknown;
   signal: AbortSignal;
   trustedOrigins: ReadonlySet<string>;
   /** The most bytes of the body read (the rest is discarded). */
@@ -71,8 +73,9 @@ function requestOnce(url: URL, init: AuthHttpRequest): Promise<AuthHttpResponse>
   const { trusted } = checkUpstreamUrl(url, init.trustedOrigins);
   const secure = url.protocol === "https:";
   const agent = secure ? (trusted ? agents.https : agents.httpsPublic) : agents.http;
-  const body = init.form ? new URLSearchParams(init.form).toString() : undefined;
-  const headers = { ...init.headers, ...(body !== undefined ? { "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) } : {}) };
+  const body = init.form ? new URLSearchParams(init.form).toString() : init.json !== undefined ? JSON.stringify(init.json) : undefined;
+  const contentType = init.form ? "application/x-www-form-urlencoded" : "application/json";
+  const headers = { ...init.headers, ...(body !== undefined ? { "content-type": contentType, "content-length": String(Buffer.byteLength(body)) } : {}) };
   const maxBytes = init.maxBodyBytes ?? DEFAULT_MAX_BODY;
   return new Promise((resolve, reject) => {
     const request = (secure ? https.request : http.request)(url, { method: init.method, headers, agent, signal: init.signal }, (response) => {
@@ -106,6 +109,11 @@ export function errorOfBody(body: string): { code?: string; message?: string } {
   }
   if (!value || typeof value !== "object") return {};
   const v = value as { errors?: { code?: unknown; message?: unknown }[]; error?: unknown; error_description?: unknown; details?: unknown; message?: unknown };
+  // Google APIs: { error: { code: 403, message, status: "PERMISSION_DENIED" } }.
+  if (v.error && typeof v.error === "object") {
+    const google = v.error as { message?: unknown; status?: unknown };
+    return { ...(typeof google.status === "string" ? { code: google.status } : {}), ...(typeof google.message === "string" ? { message: google.message.slice(0, 500) } : {}) };
+  }
   const first = Array.isArray(v.errors) ? v.errors[0] : undefined;
   const code = typeof first?.code === "string" ? first.code : typeof v.error === "string" ? v.error : undefined;
   const message =

@@ -12,7 +12,7 @@ export type CallFailure =
       code?: string;
       message?: string;
       /** Who answered (OCI providers): the registry's /v2/ API, its token server, ACR's exchange or Entra ID. */
-      stage?: "ping" | "token" | "exchange" | "entra" | "manifest";
+      stage?: "ping" | "token" | "exchange" | "entra" | "google-sts" | "google-iam" | "manifest";
       /** The Bearer challenge's error parameter, e.g. insufficient_scope. */
       challengeError?: string;
     }

@@ -142,7 +142,7 @@ function describeLogin(scheme: "basic" | "bearer" | null, realm: string | null, 
 }
 
 /** HEAD of the manifest; on a refusal the same GET carries the registry's error code and message. */
-async function headOciManifest(baseUrl: string, authorization: string | null, image: ImageReference, endpoints: AuthEndpoints, signal: AbortSignal): Promise<{ digest: string | null; mediaType: string | null }> {
+export async function headOciManifest(baseUrl: string, authorization: string | null, image: ImageReference, endpoints: AuthEndpoints, signal: AbortSignal): Promise<{ digest: string | null; mediaType: string | null }> {
   const url = new URL(`${baseUrl}/v2/${image.repository}/manifests/${encodeURIComponent(image.reference)}`);
   const headers = { accept: MANIFEST_MEDIA_TYPES.join(", "), ...(authorization ? { authorization } : {}) };
   const head = await authHttpRequest(url, { method: "HEAD", headers, signal, trustedOrigins: endpoints.trustedOrigins });
@@ -185,7 +185,7 @@ function header(value: string | string[] | undefined): string | null {
   return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
 }
 
-function toOciFailure(error: unknown): CallFailure {
+export function toOciFailure(error: unknown): CallFailure {
   if (error instanceof RegistryAuthError) {
     return {
       kind: "registry",
