@@ -148,7 +148,7 @@ export async function runGoogleFederatedTest(target: GoogleFederatedTestTarget, 
    * by the registry for the image's repository. Admitted everywhere: unsafe.
    */
   async function checkStrangerRefused(signal: AbortSignal): Promise<{ value: true; detail: string }> {
-    const stranger = await mintStrangerToken("registry-test", new Date(), audience);
+    const stranger = await mintStrangerToken("registry-test", audience);
     const subject = stranger.claims.sub;
     const refusedBy = async <T>(call: () => Promise<T>): Promise<{ refused: true; detail: string } | { refused: false; value: T }> => {
       try {
