@@ -166,7 +166,7 @@ export const ZApiTestResult = z
     durationMs: z.number(),
     steps: z.array(
       z.object({
-        id: z.enum(["sign-token", "caller-identity", "assume-role", "negative-check", "ecr-token", "credential-exchange", "google-sts", "google-impersonation", "registry-login", "registry-token", "manifest"]),
+        id: z.enum(["sign-token", "caller-identity", "assume-role", "negative-check", "ecr-token", "credential-exchange", "registry-login", "registry-token", "manifest"]),
         title: z.string(),
         status: z.enum(["pending", "running", "passed", "failed", "skipped"]),
         detail: z.string().optional(),

@@ -59,7 +59,7 @@ describe("the setup", () => {
   });
 
   it("grants impersonation and the reader role to the service account when one is set", () => {
-    const setup = buildGoogleSetup({ ...input, settings: { ...SETTINGS, serviceAccountEmail: "portal-pull@acme-prod.iam.gserviceaccount.com" } });
+    const setup = buildGoogleSetup({ ...input, settings: { ...SETTINGS, serviceAccount: "portal-pull@acme-prod.iam.gserviceaccount.com" } });
     expect(setup.commands.map((command) => command.id)).toEqual(["create-pool", "create-provider", "grant-impersonation", "grant-reader-to-service-account"]);
     expect(setup.commands[2]!.command).toContain("--role=roles/iam.workloadIdentityUser");
     expect(setup.commands[3]!.command).toContain('--member="serviceAccount:portal-pull@acme-prod.iam.gserviceaccount.com"');

@@ -12,7 +12,7 @@ export interface GoogleFederationSettings {
   poolId: string;
   providerId: string;
   /** The service account to impersonate, when the vendor's policy requires one. */
-  serviceAccountEmail?: string | undefined;
+  serviceAccount?: string | undefined;
 }
 
 export const GOOGLE_STS_HOST = "sts.googleapis.com";
@@ -30,7 +30,7 @@ export const GOOGLE_FIELD_MESSAGES = {
   projectNumber: "Project number must be the project's number (6 to 20 digits, shown on the Google Cloud console's dashboard, or: gcloud projects describe <project-id> --format='value(projectNumber)'), not its ID.",
   poolId: "Pool ID must be 4 to 32 lower-case letters, digits or hyphens, and must not start with gcp-, e.g. vendor-portal.",
   providerId: "Provider ID must be 4 to 32 lower-case letters, digits or hyphens, and must not start with gcp-, e.g. vendor-portal-oidc.",
-  serviceAccountEmail: "Service account must be an email like portal-pull@my-project.iam.gserviceaccount.com, or empty to grant the pool's principal directly.",
+  serviceAccount: "Service account must be an email like portal-pull@my-project.iam.gserviceaccount.com, or empty to grant the pool's principal directly.",
 } as const;
 
 const ID = /^[a-z0-9-]{4,32}$/;
@@ -51,7 +51,17 @@ export function parseServiceAccountEmail(input: string): ParseResult<string | un
   if (value === "") return { ok: true, value: undefined };
   return /^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/.test(value)
     ? { ok: true, value }
-    : { ok: false, message: GOOGLE_FIELD_MESSAGES.serviceAccountEmail };
+    : { ok: false, message: GOOGLE_FIELD_MESSAGES.serviceAccount };
+}
+
+/** The stored settings as Google's, or null while any required value is missing or malformed. */
+export function googleSettingsOf(settings: { projectNumber?: string | undefined; poolId?: string | undefined; providerId?: string | undefined; serviceAccount?: string | undefined }): GoogleFederationSettings | null {
+  const project = parseProjectNumber(settings.projectNumber ?? "");
+  const pool = parseFederationId(settings.poolId ?? "", "poolId");
+  const provider = parseFederationId(settings.providerId ?? "", "providerId");
+  const account = parseServiceAccountEmail(settings.serviceAccount ?? "");
+  if (!project.ok || !pool.ok || !provider.ok || !account.ok) return null;
+  return { projectNumber: project.value, poolId: pool.value, providerId: provider.value, ...(account.value ? { serviceAccount: account.value } : {}) };
 }
 
 function poolPath(settings: Pick<GoogleFederationSettings, "projectNumber" | "poolId">): string {
@@ -108,7 +118,7 @@ export interface GoogleSetupCommand {
 
 export interface GoogleSetup {
   /** The values the commands use (typed or placeholders). */
-  values: { projectNumber: string; poolId: string; providerId: string; serviceAccountEmail: string | null; location: string; repository: string; audience: string; principal: string };
+  values: { projectNumber: string; poolId: string; providerId: string; serviceAccount: string | null; location: string; repository: string; audience: string; principal: string };
   commands: GoogleSetupCommand[];
   /** Terraform JSON (main.tf.json) that creates the same. */
   terraform: string;
@@ -121,14 +131,14 @@ export function buildGoogleSetup(input: GoogleSetupInput): GoogleSetup {
   const projectNumber = input.settings.projectNumber || "<project-number>";
   const poolId = input.settings.poolId || DEFAULT_POOL_ID;
   const providerId = input.settings.providerId || DEFAULT_PROVIDER_ID;
-  const serviceAccountEmail = input.settings.serviceAccountEmail || null;
+  const serviceAccount = input.settings.serviceAccount || null;
   const location = artifactRegistryLocation(input.hostname) ?? "<location>";
   const repository = artifactRegistryRepository(input.image)?.repository ?? "<repository>";
   const settings = { projectNumber, poolId, providerId };
   const principal = subjectPrincipal(settings, input.subject);
   const condition = subjectCondition(input.subject);
   const project = `--project=${projectNumber}`;
-  const readerMember = serviceAccountEmail ? `serviceAccount:${serviceAccountEmail}` : principal;
+  const readerMember = serviceAccount ? `serviceAccount:${serviceAccount}` : principal;
 
   const commands: GoogleSetupCommand[] = [
     {
@@ -149,13 +159,13 @@ export function buildGoogleSetup(input: GoogleSetupInput): GoogleSetup {
         `  --attribute-condition="${condition}"`,
       ].join("\n"),
     },
-    ...(serviceAccountEmail
+    ...(serviceAccount
       ? ([
           {
             id: "grant-impersonation",
             title: "Let your team's subject impersonate the service account",
             body: "Workload Identity User on the service account, for your team's principal only.",
-            command: `gcloud iam service-accounts add-iam-policy-binding ${serviceAccountEmail} ${project} \\\n  --role=${ROLE_WORKLOAD_IDENTITY_USER} \\\n  --member="${principal}"`,
+            command: `gcloud iam service-accounts add-iam-policy-binding ${serviceAccount} ${project} \\\n  --role=${ROLE_WORKLOAD_IDENTITY_USER} \\\n  --member="${principal}"`,
           },
           {
             id: "grant-reader-to-service-account",
@@ -190,14 +200,14 @@ export function buildGoogleSetup(input: GoogleSetupInput): GoogleSetup {
       vendor_portal_reader: { project: projectNumber, location, repository, role: ROLE_ARTIFACT_REGISTRY_READER, member: readerMember },
     },
   };
-  if (serviceAccountEmail) {
+  if (serviceAccount) {
     resources.google_service_account_iam_member = {
-      vendor_portal_impersonation: { service_account_id: `projects/${projectNumber}/serviceAccounts/${serviceAccountEmail}`, role: ROLE_WORKLOAD_IDENTITY_USER, member: principal },
+      vendor_portal_impersonation: { service_account_id: `projects/${projectNumber}/serviceAccounts/${serviceAccount}`, role: ROLE_WORKLOAD_IDENTITY_USER, member: principal },
     };
   }
 
   return {
-    values: { projectNumber, poolId, providerId, serviceAccountEmail, location, repository, audience: workloadIdentityProviderName(settings), principal },
+    values: { projectNumber, poolId, providerId, serviceAccount, location, repository, audience: workloadIdentityProviderName(settings), principal },
     commands,
     terraform: `${JSON.stringify({ resource: resources }, null, 2)}\n`,
     uploadedJwks: {

@@ -104,6 +104,10 @@ function explainAnswer(step: StepId, failure: Extract<CallFailure, { kind: "regi
     if (status === 401 || status === 403) return { ...provider.terms.wrongCredentials, setupStep: "credential" };
     if (status === 404) return { summary: `${context.hostname} has no registry API (GET /v2/ answered 404).`, fix: `Check the hostname: the registry's API must answer at https://${context.hostname}/v2/.`, setupStep: "registry" };
   }
+  if (context.federation && (step === "registry-token" || step === "manifest") && (status === 401 || status === 403)) {
+    const found = provider.federation?.diagnoseRegistry?.({ stage, httpStatus: status, code: failure.code, message: failure.message, repository: context.repository }, { hostname: context.hostname, ...context.federation });
+    if (found) return { ...found, setupStep: "credential" };
+  }
   if (step === "registry-token") {
     // The code alone says little (GitLab answers DENIED "access forbidden" to a token without read_registry): read the message.
     const message = failure.message ?? "";

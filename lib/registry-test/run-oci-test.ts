@@ -224,7 +224,7 @@ function describeLogin(scheme: "basic" | "bearer" | null, realm: string | null, 
 }
 
 /** HEAD of the manifest; on a refusal the same GET carries the registry's error code and message. */
-export async function headOciManifest(baseUrl: string, authorization: string | null, image: ImageReference, endpoints: AuthEndpoints, signal: AbortSignal): Promise<{ digest: string | null; mediaType: string | null }> {
+async function headOciManifest(baseUrl: string, authorization: string | null, image: ImageReference, endpoints: AuthEndpoints, signal: AbortSignal): Promise<{ digest: string | null; mediaType: string | null }> {
   const url = new URL(`${baseUrl}/v2/${image.repository}/manifests/${encodeURIComponent(image.reference)}`);
   const headers = { accept: MANIFEST_MEDIA_TYPES.join(", "), ...(authorization ? { authorization } : {}) };
   const head = await authHttpRequest(url, { method: "HEAD", headers, signal, trustedOrigins: endpoints.trustedOrigins });
@@ -267,7 +267,7 @@ function header(value: string | string[] | undefined): string | null {
   return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
 }
 
-export function toOciFailure(error: unknown): CallFailure {
+function toOciFailure(error: unknown): CallFailure {
   if (error instanceof RegistryAuthError) {
     return {
       kind: "registry",

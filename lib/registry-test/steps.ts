@@ -3,18 +3,7 @@
 // a secret or temporary credentials.
 import type { SetupStep } from "@/lib/aws/setup-commands";
 
-export type StepId =
-  | "sign-token"
-  | "caller-identity"
-  | "assume-role"
-  | "negative-check"
-  | "ecr-token"
-  | "credential-exchange"
-  | "google-sts"
-  | "google-impersonation"
-  | "registry-login"
-  | "registry-token"
-  | "manifest";
+export type StepId = "sign-token" | "caller-identity" | "assume-role" | "negative-check" | "ecr-token" | "credential-exchange" | "registry-login" | "registry-token" | "manifest";
 
 export type StepStatus = "pending" | "running" | "passed" | "failed" | "skipped";
 
@@ -68,8 +57,6 @@ export const STEP_TITLES: Record<StepId, string> = {
   "negative-check": "Check the role refuses other teams' tokens",
   "ecr-token": "Get an ECR login token (GetAuthorizationToken)",
   "credential-exchange": "Exchange the service principal's secret (Entra ID, then the registry's /oauth2/exchange)",
-  "google-sts": "Exchange the token at Google STS (workload identity federation)",
-  "google-impersonation": "Impersonate the service account (IAM Credentials generateAccessToken)",
   "registry-login": "Log in to the registry (GET /v2/)",
   "registry-token": "Get a pull token for the repository",
   manifest: "Find the image (HEAD manifest)",

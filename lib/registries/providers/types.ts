@@ -164,6 +164,13 @@ export interface FederationRefusal {
   message?: string | undefined;
 }
 
+/** What to say and fix; `snippet` is a command or JSON that applies the fix, shown copyable. */
+export interface FederationAdvice {
+  summary: string;
+  fix: string;
+  snippet?: string;
+}
+
 /**
  * Keyless federation: the registry trusts the portal's own issuer, so no
  * secret is stored. The pure half lives on the provider module (shared with
@@ -182,9 +189,15 @@ export interface ProviderFederation {
   /** The Test's exchange step, e.g. "Exchange the portal's token at Entra ID, then at the registry". */
   exchangeTitle: string;
   /** The cloud's refusal in its own terms, its code shown unchanged by the caller; null: the generic wording. */
-  diagnoseExchange(refusal: FederationRefusal, context: { hostname: string; subject: string; settings: FederationSettings }): { summary: string; fix: string } | null;
+  diagnoseExchange(refusal: FederationRefusal, context: { hostname: string; subject: string; settings: FederationSettings }): FederationAdvice | null;
+  /**
+   * The registry's refusal of the exchanged credential (no pull permission),
+   * in the cloud's terms (e.g. the IAM member to grant); null or absent: the
+   * provider's `terms`.
+   */
+  diagnoseRegistry?(refusal: FederationRefusal & { repository?: string | undefined }, context: { hostname: string; subject: string; settings: FederationSettings }): FederationAdvice | null;
   /** Said when the cloud accepted a token for a stranger subject (the federation does not pin the team's subject). */
-  unsafe(context: { stranger: string; subject: string; settings: FederationSettings }): { summary: string; fix: string };
+  unsafe(context: { stranger: string; subject: string; settings: FederationSettings }): FederationAdvice;
   setupGuide(values: FederationSetupValues): FederationSetupGuide;
 }
 

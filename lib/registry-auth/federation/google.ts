@@ -12,8 +12,10 @@ import {
   GOOGLE_IAM_CREDENTIALS_HOST,
   GOOGLE_STS_HOST,
   workloadIdentityProviderName,
+  googleSettingsOf,
   type GoogleFederationSettings,
 } from "@/lib/gcp/workload-identity";
+import type { FederationExchange } from "@/lib/registry-auth/federation/types";
 import { RegistryProtocolError, refusal, type RegistryLoginCredential } from "@/lib/registry-auth/client";
 import { resolveAuthUrl, type AuthEndpoints } from "@/lib/registry-auth/endpoints";
 import { authHttpRequest } from "@/lib/registry-auth/http";
@@ -78,11 +80,22 @@ export function accessTokenLogin(token: GoogleAccessToken): RegistryLoginCredent
 }
 
 /** The exchange from the portal's token to the registry login, with impersonation when a service account is set. */
-export async function obtainGoogleFederatedLogin(settings: GoogleFederationSettings, subjectToken: string, endpoints: AuthEndpoints, signal: AbortSignal): Promise<{ credential: RegistryLoginCredential; expiresAt: number }> {
-  const federated = await exchangeAtGoogleSts(settings, subjectToken, endpoints, signal);
-  const token = settings.serviceAccountEmail ? await impersonateServiceAccount(settings.serviceAccountEmail, federated, endpoints, signal) : federated;
-  return { credential: accessTokenLogin(token), expiresAt: token.expiresAt };
-}
+export const googleFederationExchange: FederationExchange = {
+  async exchange({ token, settings, endpoints, signal }) {
+    const google = googleSettingsOf(settings);
+    if (!google) throw new RegistryProtocolError("the registry's project number, pool ID or provider ID is missing or malformed; edit the registry");
+    const federated = await exchangeAtGoogleSts(google, token, endpoints, signal);
+    if (!google.serviceAccount) {
+      return { credential: accessTokenLogin(federated), expiresAt: federated.expiresAt, detail: `Google STS accepted the token through ${google.poolId}/${google.providerId} and issued a federated access token (used as oauth2accesstoken).` };
+    }
+    const impersonated = await impersonateServiceAccount(google.serviceAccount, federated, endpoints, signal);
+    return {
+      credential: accessTokenLogin(impersonated),
+      expiresAt: impersonated.expiresAt,
+      detail: `Google STS accepted the token through ${google.poolId}/${google.providerId}; acting as ${google.serviceAccount} (generateAccessToken).`,
+    };
+  },
+};
 
 function parseObject(body: string): Record<string, unknown> | null {
   try {

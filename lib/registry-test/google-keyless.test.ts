@@ -1,4 +1,5 @@
-// The keyless Google Test against the Google stand-in (STS, IAM Credentials,
+// The keyless Google Test (the shared keyless Test with Google's federation)
+// against the Google stand-in (STS, IAM Credentials,
 // Artifact Registry in front of a real registry) over real HTTP, with the
 // portal's issuer served over HTTP from a real Postgres: the stand-in fetches
 // its live discovery document and JWKS for every exchange. Every setup is
@@ -10,7 +11,8 @@ import { prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { buildGoogleSetup, type GoogleFederationSettings } from "@/lib/gcp/workload-identity";
 import { trustedOriginsOf, type AuthEndpoints } from "@/lib/registry-auth/endpoints";
-import { runGoogleFederatedTest } from "@/lib/registry-test/run-google-federated-test";
+import { PROVIDERS } from "@/lib/registries/providers";
+import { runOciRegistryTest } from "@/lib/registry-test/run-oci-test";
 import type { RegistryTestResult, StepId } from "@/lib/registry-test/steps";
 import { pointIssuerAt, startTestIssuer, type TestIssuer } from "@/test/support/issuer-server";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
@@ -54,9 +56,13 @@ afterAll(async () => {
 });
 
 /** A fresh pool and provider per test, so tests never share federation state. */
-function freshSettings(serviceAccountEmail?: string): GoogleFederationSettings {
+function freshSettings(serviceAccount?: string): GoogleFederationSettings {
   unique += 1;
-  return { projectNumber: PROJECT_NUMBER, poolId: `portal-pool-${unique}`, providerId: `portal-oidc-${unique}`, ...(serviceAccountEmail ? { serviceAccountEmail } : {}) };
+  return { projectNumber: PROJECT_NUMBER, poolId: `portal-pool-${unique}`, providerId: `portal-oidc-${unique}`, ...(serviceAccount ? { serviceAccount } : {}) };
+}
+
+function target(settings: GoogleFederationSettings) {
+  return { provider: PROVIDERS.google, hostname: HOST, teamId: team.id, credentials: { authType: "federated" as const, settings } };
 }
 
 function setupFor(settings: GoogleFederationSettings, subject = team.publicId) {
@@ -68,7 +74,7 @@ async function apply(commands: string[]) {
 }
 
 async function run(settings: GoogleFederationSettings, image = { repository: IMAGE, reference: "1.0" }): Promise<RegistryTestResult> {
-  return (await runGoogleFederatedTest({ teamId: team.id, teamPublicId: team.publicId, hostname: HOST, settings }, { endpoints: via, issuerUrl: getEnv().OIDC_ISSUER_URL, image })).result;
+  return (await runOciRegistryTest(target(settings), { endpoints: via, image })).result;
 }
 
 function failedStep(result: RegistryTestResult, id: StepId) {
@@ -125,7 +131,7 @@ describe("diagnoses in Google's terms, with Google's error text unchanged", () =
   it("says the attribute condition rejected the team's subject when it names another subject, and its fix turns the Test green", async () => {
     const settings = freshSettings();
     await apply(setupFor(settings, "someone-else").commands.map((command) => command.command));
-    const diagnosis = failedStep(await run(settings), "google-sts");
+    const diagnosis = failedStep(await run(settings), "credential-exchange");
     expect(diagnosis.summary).toBe(`The provider's attribute condition rejected your team's subject ${team.publicId}.`);
     expect(diagnosis.awsCode).toBe("unauthorized_client");
     expect(diagnosis.awsMessage).toBe(STS_ERRORS.conditionRejected);
@@ -139,7 +145,7 @@ describe("diagnoses in Google's terms, with Google's error text unchanged", () =
     const settings = freshSettings();
     const [pool, provider, grant] = setupFor(settings).commands.map((command) => command.command);
     await apply([pool!, `${provider} --allowed-audiences=https://example.com/other`, grant!]);
-    const diagnosis = failedStep(await run(settings), "google-sts");
+    const diagnosis = failedStep(await run(settings), "credential-exchange");
     expect(diagnosis.summary).toContain("expects another audience");
     expect(diagnosis.awsCode).toBe("invalid_grant");
     expect(diagnosis.awsMessage).toBe(STS_ERRORS.audienceMismatch(`//iam.googleapis.com/projects/${PROJECT_NUMBER}/locations/global/workloadIdentityPools/${settings.poolId}/providers/${settings.providerId}`));
@@ -159,13 +165,13 @@ describe("diagnoses in Google's terms, with Google's error text unchanged", () =
 
   it("says the pool or provider is missing, disabled or deleted", async () => {
     const settings = freshSettings();
-    const missing = failedStep(await run(settings), "google-sts");
+    const missing = failedStep(await run(settings), "credential-exchange");
     expect(missing.summary).toContain(`no enabled workload identity provider ${settings.poolId}/${settings.providerId} in project ${PROJECT_NUMBER}`);
     expect(missing.awsCode).toBe("invalid_target");
     expect(missing.awsMessage).toBe(STS_ERRORS.poolOrProviderGone);
     await apply(setupFor(settings).commands.map((command) => command.command));
     federation.pools.get(settings.poolId)!.disabled = true;
-    expect(failedStep(await run(settings), "google-sts").awsCode).toBe("invalid_target");
+    expect(failedStep(await run(settings), "credential-exchange").awsCode).toBe("invalid_target");
   });
 
   it("says impersonation was refused without roles/iam.workloadIdentityUser", async () => {
@@ -173,7 +179,7 @@ describe("diagnoses in Google's terms, with Google's error text unchanged", () =
     const settings = freshSettings(email);
     const commands = setupFor(settings).commands.filter((command) => command.id !== "grant-impersonation").map((command) => command.command);
     await apply(commands);
-    const diagnosis = failedStep(await run(settings), "google-impersonation");
+    const diagnosis = failedStep(await run(settings), "credential-exchange");
     expect(diagnosis.summary).toBe(`Google refused to let your team's principal impersonate ${email}.`);
     expect(diagnosis.awsCode).toBe("PERMISSION_DENIED");
     expect(diagnosis.awsMessage).toBe(GET_ACCESS_TOKEN_DENIED);
@@ -187,8 +193,8 @@ describe("diagnoses in Google's terms, with Google's error text unchanged", () =
     pointIssuerAt("http://127.0.0.1:9/oidc");
     try {
       await apply(setupFor(settings).commands.map((command) => command.command));
-      const diagnosis = failedStep(await run(settings), "google-sts");
-      expect(diagnosis.summary).toBe("Google could not fetch the portal's discovery document or keys from http://127.0.0.1:9/oidc.");
+      const diagnosis = failedStep(await run(settings), "credential-exchange");
+      expect(diagnosis.summary).toBe("Google could not fetch the portal's discovery document or keys.");
       expect(diagnosis.fix).toContain("--jwk-json-path");
       expect(diagnosis.awsMessage).toBe(STS_ERRORS.issuerUnreachable);
     } finally {
@@ -200,7 +206,7 @@ describe("diagnoses in Google's terms, with Google's error text unchanged", () =
     const settings = freshSettings();
     const commands = setupFor(settings).commands.map((command) => command.command.replace(`--issuer-uri="${issuer.url}"`, '--issuer-uri="https://issuer.example.com/oidc"'));
     await apply(commands);
-    const diagnosis = failedStep(await run(settings), "google-sts");
+    const diagnosis = failedStep(await run(settings), "credential-exchange");
     expect(diagnosis.summary).toContain("trusts another issuer");
     await apply([diagnosis.snippet!]);
     expectGreen(await run(settings));
@@ -218,7 +224,7 @@ describe("the negative check", () => {
     expect(result.verdict).toBe("unsafe");
     const check = result.steps.find((step) => step.id === "negative-check")!;
     expect(check.status).toBe("failed");
-    expect(check.diagnosis!.summary).toMatch(/^Unsafe: Google let a token for \S+, which is not your team, pull from the registry/);
+    expect(check.diagnosis!.summary).toMatch(/^Unsafe: Google accepted a token for \S+, which is not your team\./);
     expect(result.steps.filter((step) => ["registry-login", "registry-token", "manifest"].includes(step.id)).every((step) => step.status === "skipped")).toBe(true);
   });
 
@@ -228,14 +234,14 @@ describe("the negative check", () => {
     await apply([pool!, provider!.replace(/ \\\n\s*--attribute-condition="[^"]*"/, ""), grant!]);
     const result = await run(settings);
     expectGreen(result);
-    expect(result.steps.find((step) => step.id === "negative-check")!.detail).toContain("refused it");
+    expect(result.steps.find((step) => step.id === "negative-check")!.detail).toContain(`${HOST} refused a token for another subject`);
   });
 
   it("is unsafe when STS admits a stranger and no image is given to prove the registry refuses it", async () => {
     const settings = freshSettings();
     const [pool, provider, grant] = setupFor(settings).commands.map((command) => command.command);
     await apply([pool!, provider!.replace(/ \\\n\s*--attribute-condition="[^"]*"/, ""), grant!]);
-    const result = (await runGoogleFederatedTest({ teamId: team.id, teamPublicId: team.publicId, hostname: HOST, settings }, { endpoints: via, issuerUrl: getEnv().OIDC_ISSUER_URL })).result;
+    const result = (await runOciRegistryTest(target(settings), { endpoints: via })).result;
     expect(result.verdict).toBe("unsafe");
   });
 });
