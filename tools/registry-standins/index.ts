@@ -1,6 +1,6 @@
 // Provider-shaped stand-ins for the registry tests: each fronts a reference
 // registry and answers its provider's token endpoints. See README.md.
-export { startAzureStandIn, ACR_AAD_AUDIENCE, type AcrToken, type AzureStandIn, type EntraApplication } from "./azure";
+export { startAzureStandIn, ACR_AAD_AUDIENCE, AZURE_TOKEN_EXCHANGE_AUDIENCE, type AcrToken, type AzureStandIn, type EntraApplication, type FederatedCredential } from "./azure";
 export { startDockerHubStandIn, DOCKER_HUB_RATE_LIMIT, DOCKER_HUB_SERVICE, type DockerHubAccount } from "./docker-hub";
 export { startGhcrStandIn, GHCR_SERVICE, type GhcrToken } from "./ghcr";
 export { startGitlabStandIn, GITLAB_SERVICE, type GitlabToken } from "./gitlab";
@@ -10,3 +10,4 @@ export { GoogleFederation, STS_ERRORS as GOOGLE_STS_ERRORS, GET_ACCESS_TOKEN_DEN
 export { applyGcloudScript } from "./gcloud";
 export { startQuayStandIn, type QuayRobot } from "./quay";
 export { startStandIn, type StandIn, type StandInOptions } from "./stand-in";
+export { audiencesOf, readUnverifiedClaims, verifyWithLiveIssuer, type OidcVerification } from "./oidc-verifier";
