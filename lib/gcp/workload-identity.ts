@@ -133,7 +133,9 @@ export function buildGoogleSetup(input: GoogleSetupInput): GoogleSetup {
   const providerId = input.settings.providerId || DEFAULT_PROVIDER_ID;
   const serviceAccount = input.settings.serviceAccount || null;
   const location = artifactRegistryLocation(input.hostname) ?? "<location>";
-  const repository = artifactRegistryRepository(input.image)?.repository ?? "<repository>";
+  const knownRepository = artifactRegistryRepository(input.image)?.repository;
+  const repository = knownRepository ?? "<repository>";
+  const replaceRepository = knownRepository ? "" : " Replace <repository> with the repository's ID (the middle part of an image name <project-id>/<repository>/<image>).";
   const settings = { projectNumber, poolId, providerId };
   const principal = subjectPrincipal(settings, input.subject);
   const condition = subjectCondition(input.subject);
@@ -170,7 +172,7 @@ export function buildGoogleSetup(input: GoogleSetupInput): GoogleSetup {
           {
             id: "grant-reader-to-service-account",
             title: "Let the service account read the repository",
-            body: "Artifact Registry Reader on the repository.",
+            body: `Artifact Registry Reader on the repository.${replaceRepository}`,
             command: `gcloud artifacts repositories add-iam-policy-binding ${repository} ${project} --location=${location} \\\n  --role=${ROLE_ARTIFACT_REGISTRY_READER} \\\n  --member="${readerMember}"`,
           },
         ] as const)
@@ -178,7 +180,7 @@ export function buildGoogleSetup(input: GoogleSetupInput): GoogleSetup {
           {
             id: "grant-reader",
             title: "Let your team's principal read the repository",
-            body: "Artifact Registry Reader on the repository, for exactly your team's subject (not the whole pool).",
+            body: `Artifact Registry Reader on the repository, for exactly your team's subject (not the whole pool).${replaceRepository}`,
             command: `gcloud artifacts repositories add-iam-policy-binding ${repository} ${project} --location=${location} \\\n  --role=${ROLE_ARTIFACT_REGISTRY_READER} \\\n  --member="${readerMember}"`,
           },
         ] as const)),

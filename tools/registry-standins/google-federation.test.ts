@@ -8,6 +8,7 @@ import { generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestIssuer, type TestIssuer } from "../local-aws/test-issuer";
 import { startGoogleStandIn } from "./google";
+import { applyGcloudScript } from "./gcloud";
 import { GET_ACCESS_TOKEN_DENIED, GoogleFederation, STS_ERRORS } from "./google-federation";
 import type { StandIn } from "./stand-in";
 import { basic, headManifest, skopeoInspect } from "./test-helpers";
@@ -138,5 +139,35 @@ describe("IAM Credentials and Artifact Registry", () => {
     const token = await fetch(`${gar.url}/v2/token?service=${gar.hostname}&scope=repository:acme-prod/images/app:pull`, { headers: { Authorization: basic("oauth2accesstoken", accessToken) } });
     expect(token.status).toBe(200);
     expect((await headManifest(gar, "acme-prod/images/app", "1.0", ((await token.json()) as { token: string }).token)).status).toBe(200);
+  });
+});
+
+describe("gcloud commands applied to the stand-in", () => {
+  it("applies the commands' values, and refuses a wrong project, location or flag as gcloud would", async () => {
+    const project = new GoogleFederation("acme-prod", "111122223333");
+    const apply = (script: string) => applyGcloudScript(script, { federation: project, location: "europe-west1" });
+    await apply(`gcloud iam workload-identity-pools create cli-pool --project=111122223333 --location=global --display-name="Vendor portal"`);
+    await apply(
+      [
+        "gcloud iam workload-identity-pools providers create-oidc cli-oidc --project=111122223333 --location=global \\",
+        "  --workload-identity-pool=cli-pool \\",
+        `  --issuer-uri="${issuer.url}" \\`,
+        '  --attribute-mapping="google.subject=assertion.sub" \\',
+        `  --attribute-condition="assertion.sub=='team_x'"`,
+      ].join("\n"),
+    );
+    expect(project.provider("cli-pool", "cli-oidc")).toMatchObject({ issuerUri: issuer.url, attributeCondition: "assertion.sub=='team_x'" });
+    await expect(apply("gcloud iam workload-identity-pools create other --project=999999999999 --location=global")).rejects.toThrow("NOT_FOUND: project 999999999999");
+    await expect(apply(`gcloud artifacts repositories add-iam-policy-binding images --project=111122223333 --location=us-central1 --role=roles/artifactregistry.reader --member="serviceAccount:a@b.iam.gserviceaccount.com"`)).rejects.toThrow(/NOT_FOUND: repository images in us-central1/);
+    await expect(apply("gcloud iam workload-identity-pools create other-pool --project=111122223333 --location=global --colour=blue")).rejects.toThrow("unrecognized arguments: --colour");
+  });
+
+  it("POSTed to the stand-in's /_stand-in/gcloud, for specs in another process", async () => {
+    const response = await fetch(`${gar.url}/_stand-in/gcloud`, { method: "POST", body: "gcloud iam workload-identity-pools create posted-pool --project=123456789012 --location=global" });
+    expect(response.status).toBe(200);
+    expect(federation.pools.has("posted-pool")).toBe(true);
+    const refused = await fetch(`${gar.url}/_stand-in/gcloud`, { method: "POST", body: "gcloud iam workload-identity-pools create posted-pool --project=123456789012 --location=global" });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toContain("ALREADY_EXISTS");
   });
 });

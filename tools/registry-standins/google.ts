@@ -13,6 +13,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { parseScope, grantAccess, type AccessRule } from "../reference-registry/access";
+import { readBody } from "../reference-registry/token-issuer";
+import { applyGcloudScript } from "./gcloud";
 import type { GoogleFederation } from "./google-federation";
 import { basicCredentials, sendJson, startStandIn, type StandIn } from "./stand-in";
 
@@ -96,6 +98,19 @@ export async function startGoogleStandIn(options: { hostname?: string; serviceAc
             {
               match: (path: string) => /^\/v1\/projects\/[^/]+\/serviceAccounts\/[^/]+:generateAccessToken$/.test(path),
               handler: (request: IncomingMessage, response: ServerResponse, url: URL) => federation.handleGenerateAccessToken(request, response, url.pathname),
+            },
+            {
+              // Test support: the gcloud commands a page shows, applied to this project (for specs in another process).
+              match: "/_stand-in/gcloud",
+              async handler(request: IncomingMessage, response: ServerResponse) {
+                if (request.method !== "POST") return sendJson(response, 405, { error: "POST the commands" });
+                try {
+                  await applyGcloudScript(await readBody(request), { federation, location: hostname.replace(/-docker\.pkg\.dev$/, "") });
+                  sendJson(response, 200, { applied: true });
+                } catch (error) {
+                  sendJson(response, 400, { error: error instanceof Error ? error.message : String(error) });
+                }
+              },
             },
           ]
         : []),
