@@ -6,6 +6,6 @@ export { startGhcrStandIn, GHCR_SERVICE, type GhcrToken } from "./ghcr";
 export { startGitlabStandIn, GITLAB_SERVICE, type GitlabToken } from "./gitlab";
 export { startHarborStandIn, HARBOR_SERVICE, type HarborAccount } from "./harbor";
 export { createServiceAccountKey, startGoogleStandIn, type GoogleServiceAccount, type ServiceAccountKeyFile } from "./google";
-export { startQuayStandIn, type QuayRobot } from "./quay";
+export { startQuayStandIn, type QuayFederationEntry, type QuayRobot, type QuayStandIn } from "./quay";
 export { startStandIn, type StandIn, type StandInOptions } from "./stand-in";
 export { audiencesOf, readUnverifiedClaims, verifyWithLiveIssuer, type OidcVerification } from "./oidc-verifier";
