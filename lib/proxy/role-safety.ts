@@ -70,9 +70,6 @@ export async function ensureRegistrySafe(registry: RoleSafetyState, repository?:
   }
 }
 
-/** The IAM-only name the proxy used before keyless registries; kept for callers outside the proxy's request path. */
-export const ensureRoleSafe = ensureRegistrySafe;
-
 function notCleared(registry: RoleSafetyState): ProxyError {
   return new ProxyError("DENIED", registry.authType === "iam_role" ? NOT_CLEARED_ROLE : NOT_CLEARED_FEDERATION);
 }

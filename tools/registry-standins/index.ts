@@ -8,6 +8,6 @@ export { startHarborStandIn, HARBOR_SERVICE, type HarborAccount } from "./harbor
 export { createServiceAccountKey, startGoogleStandIn, type GoogleServiceAccount, type ServiceAccountKeyFile } from "./google";
 export { GoogleFederation, STS_ERRORS as GOOGLE_STS_ERRORS, GET_ACCESS_TOKEN_DENIED } from "./google-federation";
 export { applyGcloudScript } from "./gcloud";
-export { startQuayStandIn, type QuayRobot } from "./quay";
+export { startQuayStandIn, type QuayFederationEntry, type QuayRobot, type QuayStandIn } from "./quay";
 export { startStandIn, type StandIn, type StandInOptions } from "./stand-in";
 export { audiencesOf, readUnverifiedClaims, verifyWithLiveIssuer, type OidcVerification } from "./oidc-verifier";

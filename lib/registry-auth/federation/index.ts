@@ -10,12 +10,14 @@ import type { ProviderFederation, RegistryProvider, RegistryProviderModule } fro
 import { authorize, logIn, pullScope, RegistryAuthError, type RegistryLoginCredential } from "@/lib/registry-auth/client";
 import { azureFederation } from "@/lib/registry-auth/federation/azure";
 import { googleFederationExchange } from "@/lib/registry-auth/federation/google";
+import { quayFederation } from "@/lib/registry-auth/federation/quay";
 import type { FederationExchange, FederationExchangeInput, FederationExchangeResult } from "@/lib/registry-auth/federation/types";
 
 /** The server half of each provider's `federation`, by provider (providers-federation.test.ts checks both halves exist together). */
 export const FEDERATION_EXCHANGES: Partial<Record<RegistryProvider, FederationExchange>> = {
   azure: azureFederation,
   google: googleFederationExchange,
+  quay: quayFederation,
 };
 
 export interface KeylessProvider {
