@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   buildGoogleSetup,
+  issuerUnreachableFromGoogle,
   GOOGLE_FIELD_MESSAGES,
   parseFederationId,
   parseProjectNumber,
@@ -74,5 +75,20 @@ describe("the setup", () => {
     expect(setup.uploadedJwks.command).toContain('curl -fsS "http://localhost:3000/oidc/jwks" > portal-jwks.json');
     expect(setup.uploadedJwks.command).toContain("--jwk-json-path=portal-jwks.json");
     expect(setup.uploadedJwks.note).toContain("does not follow the portal's key rotation");
+  });
+});
+
+describe("an issuer Google cannot reach", () => {
+  it("is any issuer that is not public https", () => {
+    expect(issuerUnreachableFromGoogle("https://portal.example.com/oidc")).toBe(false);
+    for (const url of ["http://portal.example.com/oidc", "https://localhost:3000/oidc", "https://127.0.0.1/oidc", "https://10.1.2.3/oidc", "https://192.168.1.5/oidc", "https://172.20.0.1/oidc", "https://portal.internal/oidc"]) {
+      expect(issuerUnreachableFromGoogle(url), url).toBe(true);
+    }
+  });
+
+  it("says so in the provider step and points to the uploaded keys", () => {
+    const body = (issuerUrl: string) => buildGoogleSetup({ issuerUrl, subject: "team_abc", hostname: "europe-west1-docker.pkg.dev", settings: SETTINGS }).commands[1]!.body;
+    expect(body("http://127.0.0.1:3000/oidc")).toContain("Google cannot fetch its keys: create the provider with the uploaded keys instead");
+    expect(body("https://portal.example.com/oidc")).not.toContain("cannot fetch");
   });
 });

@@ -126,6 +126,23 @@ export interface GoogleSetup {
   uploadedJwks: { command: string; note: string };
 }
 
+/**
+ * Whether Google, on the public internet, cannot fetch the issuer's documents:
+ * not https, or a loopback, private or link-local host. Then only the
+ * provider's uploaded JWKS works.
+ */
+export function issuerUnreachableFromGoogle(issuerUrl: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(issuerUrl);
+  } catch {
+    return true;
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (url.protocol !== "https:") return true;
+  return host === "localhost" || host.endsWith(".localhost") || host.endsWith(".internal") || host.endsWith(".local") || /^(?:127|10)\.|^192\.168\.|^172\.(?:1[6-9]|2\d|3[01])\.|^169\.254\.|^::1$|^f[cd][0-9a-f]{2}:/i.test(host);
+}
+
 /** The setup, shown before anything exists in Google: gcloud commands that paste, and Terraform JSON. */
 export function buildGoogleSetup(input: GoogleSetupInput): GoogleSetup {
   const projectNumber = input.settings.projectNumber || "<project-number>";
@@ -152,7 +169,9 @@ export function buildGoogleSetup(input: GoogleSetupInput): GoogleSetup {
     {
       id: "create-provider",
       title: "Trust the portal's issuer, for your team only",
-      body: `The provider trusts tokens the portal signs. The attribute condition admits only your team's subject (${input.subject}); without it, any team of this portal could use your registry.`,
+      body: `The provider trusts tokens the portal signs. The attribute condition admits only your team's subject (${input.subject}); without it, any team of this portal could use your registry.${
+        issuerUnreachableFromGoogle(input.issuerUrl) ? ` This portal's issuer (${input.issuerUrl}) is not a public https address, so Google cannot fetch its keys: create the provider with the uploaded keys instead (the last step).` : ""
+      }`,
       command: [
         `gcloud iam workload-identity-pools providers create-oidc ${providerId} ${project} --location=global \\`,
         `  --workload-identity-pool=${poolId} \\`,
