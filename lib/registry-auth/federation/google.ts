@@ -16,7 +16,7 @@ import {
   type GoogleFederationSettings,
 } from "@/lib/gcp/workload-identity";
 import type { FederationExchange } from "@/lib/registry-auth/federation/types";
-import { RegistryProtocolError, refusal, type RegistryLoginCredential } from "@/lib/registry-auth/client";
+import { RegistryProtocolError, refusal, requestIdOf, type RegistryLoginCredential } from "@/lib/registry-auth/client";
 import { resolveAuthUrl, type AuthEndpoints } from "@/lib/registry-auth/endpoints";
 import { authHttpRequest } from "@/lib/registry-auth/http";
 
@@ -28,6 +28,8 @@ export interface GoogleAccessToken {
   accessToken: string;
   /** Epoch milliseconds. */
   expiresAt: number;
+  /** A request ID header, if Google's answer carried one (it documents none). */
+  requestId?: string;
 }
 
 /** STS token exchange: the portal's signed token for a federated access token of the pool's principal. */
@@ -52,7 +54,8 @@ export async function exchangeAtGoogleSts(settings: GoogleFederationSettings, su
   const token = body?.access_token;
   if (typeof token !== "string" || token === "" || /[\s"]/.test(token)) throw new RegistryProtocolError("Google STS answered 200 without an access_token");
   const expiresIn = typeof body?.expires_in === "number" && body.expires_in > 0 ? body.expires_in : 3600;
-  return { accessToken: token, expiresAt: now + expiresIn * 1000 };
+  const requestId = requestIdOf(response);
+  return { accessToken: token, expiresAt: now + expiresIn * 1000, ...(requestId ? { requestId } : {}) };
 }
 
 /** IAM Credentials generateAccessToken: the federated token for the service account's access token. */
@@ -71,7 +74,8 @@ export async function impersonateServiceAccount(email: string, federated: Google
   const token = body?.accessToken;
   if (typeof token !== "string" || token === "" || /[\s"]/.test(token)) throw new RegistryProtocolError("IAM Credentials answered 200 without an accessToken");
   const expireTime = typeof body?.expireTime === "string" ? Date.parse(body.expireTime) : NaN;
-  return { accessToken: token, expiresAt: Number.isFinite(expireTime) ? expireTime : now + 3600_000 };
+  const requestId = requestIdOf(response);
+  return { accessToken: token, expiresAt: Number.isFinite(expireTime) ? expireTime : now + 3600_000, ...(requestId ? { requestId } : {}) };
 }
 
 /** The registry login an access token gives: Basic `oauth2accesstoken` with the token as the password. */
@@ -86,12 +90,14 @@ export const googleFederationExchange: FederationExchange = {
     if (!google) throw new RegistryProtocolError("the registry's project number, pool ID or provider ID is missing or malformed; edit the registry");
     const federated = await exchangeAtGoogleSts(google, token, endpoints, signal);
     if (!google.serviceAccount) {
-      return { credential: accessTokenLogin(federated), expiresAt: federated.expiresAt, detail: `Google STS accepted the token through ${google.poolId}/${google.providerId} and issued a federated access token (used as oauth2accesstoken).` };
+      return { credential: accessTokenLogin(federated), expiresAt: federated.expiresAt, ...(federated.requestId ? { requestId: federated.requestId } : {}), detail: `Google STS accepted the token through ${google.poolId}/${google.providerId} and issued a federated access token (used as oauth2accesstoken).` };
     }
     const impersonated = await impersonateServiceAccount(google.serviceAccount, federated, endpoints, signal);
+    const requestId = impersonated.requestId ?? federated.requestId;
     return {
       credential: accessTokenLogin(impersonated),
       expiresAt: impersonated.expiresAt,
+      ...(requestId ? { requestId } : {}),
       detail: `Google STS accepted the token through ${google.poolId}/${google.providerId}; acting as ${google.serviceAccount} (generateAccessToken).`,
     };
   },
