@@ -16,7 +16,7 @@ async function mintForNewTeam() {
   const { mintWebIdentityToken } = await import("@/lib/oidc/web-identity-token");
   const { prisma } = await import("@/lib/db");
   const team = await prisma.team.findUniqueOrThrow({ where: { id: vendor.teamId } });
-  return { minted: await mintWebIdentityToken({ teamId: vendor.teamId, purpose: "issuer-check" }), publicId: team.publicId };
+  return { minted: await mintWebIdentityToken({ teamId: vendor.teamId, purpose: "issuer-check", audience: "sts.amazonaws.com" }), publicId: team.publicId };
 }
 
 test.describe("OpenID Connect issuer", () => {

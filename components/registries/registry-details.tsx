@@ -46,9 +46,18 @@ export function RegistryDetails({ registry }: { registry: RegistryView }) {
           {registry.roleArn}
         </Item>
       )}
-      {registry.username && <Item label="Username" mono>{registry.username}</Item>}
+      {registry.username && (
+        <Item label={registry.authType === "federated" ? "Robot account" : "Username"} mono>
+          {registry.username}
+        </Item>
+      )}
       {registry.tenantId && <Item label="Tenant ID" mono>{registry.tenantId}</Item>}
       {registry.clientId && <Item label="Client ID" mono>{registry.clientId}</Item>}
+      {registry.projectNumber && <Item label="Project number" mono>{registry.projectNumber}</Item>}
+      {registry.poolId && <Item label="Workload identity pool" mono>{registry.poolId}</Item>}
+      {registry.providerId && <Item label="Workload identity provider" mono>{registry.providerId}</Item>}
+      {registry.serviceAccount && <Item label="Service account impersonated" mono>{registry.serviceAccount}</Item>}
+      {registry.authType === "federated" && <Item label="Stored secret">None: the portal signs in with its own identity</Item>}
       {registry.serviceAccountEmail && (
         <Item label="Service account" mono>
           {registry.serviceAccountEmail}

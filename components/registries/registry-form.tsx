@@ -48,7 +48,25 @@ export interface RegistryFormContext {
 /** What the edit form starts from: no secret, only its masked form (key ID, token ends, the JSON key's account). */
 export type EditableRegistry = Pick<
   RegistryView,
-  "id" | "provider" | "name" | "hostname" | "authType" | "roleArn" | "accessKeyIdMasked" | "username" | "secretMasked" | "tenantId" | "clientId" | "serviceAccountEmail" | "privateKeyId" | "flavor" | "allApplications"
+  | "id"
+  | "provider"
+  | "name"
+  | "hostname"
+  | "authType"
+  | "roleArn"
+  | "accessKeyIdMasked"
+  | "username"
+  | "secretMasked"
+  | "tenantId"
+  | "clientId"
+  | "projectNumber"
+  | "poolId"
+  | "providerId"
+  | "serviceAccount"
+  | "serviceAccountEmail"
+  | "privateKeyId"
+  | "flavor"
+  | "allApplications"
 > & { applicationIds: string[] };
 
 /** How the stored secret is shown in the edit form, or null when none is stored. */
@@ -109,6 +127,10 @@ export function EditRegistryForm({ registry, ...context }: RegistryFormContext &
     username: registry.username ?? "",
     tenantId: registry.tenantId ?? "",
     clientId: registry.clientId ?? "",
+    projectNumber: registry.projectNumber ?? "",
+    poolId: registry.poolId ?? "",
+    providerId: registry.providerId ?? "",
+    serviceAccount: registry.serviceAccount ?? "",
     flavor: registry.flavor ?? "other",
     allApplications: registry.allApplications,
     applicationIds: registry.applicationIds,
@@ -127,7 +149,7 @@ export function EditRegistryForm({ registry, ...context }: RegistryFormContext &
   async function onSubmit(values: TUpdateRegistryInput) {
     const result = await callAction(updateRegistryAction, values);
     if (!result.ok) return showActionError(form, result.error, REGISTRY_FORM_FIELDS);
-    const replaced = hasStoredKey && values.replaceAccessKey && values.authType !== "anonymous" && values.authType !== "iam_role" && values.authType !== "ambient";
+    const replaced = hasStoredKey && values.replaceAccessKey && values.authType !== "anonymous" && values.authType !== "iam_role" && values.authType !== "ambient" && values.authType !== "federated";
     form.reset({ ...values, accessKeyId: "", secretAccessKey: "", password: "", jsonKey: "", clientSecret: "", replaceAccessKey: !hasStoredKey });
     toast.success(replaced ? "Registry saved with the new secret" : "Registry saved");
     router.refresh();
@@ -236,7 +258,7 @@ function RegistryFormFields({ form, context, keptKey }: { form: UseFormReturn<TC
         />
       </FormSection>
 
-      {provider === "ecr" ? <EcrFields form={form} context={context} keptKey={keptKey} /> : <ProviderCredentialFields form={form} provider={PROVIDERS[provider]} keptKey={keptKey} />}
+      {provider === "ecr" ? <EcrFields form={form} context={context} keptKey={keptKey} /> : <ProviderCredentialFields form={form} provider={PROVIDERS[provider]} keptKey={keptKey} oidc={context.oidc} />}
 
       <FormSection title="App access">
         <Controller

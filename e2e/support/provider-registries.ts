@@ -10,6 +10,7 @@ import {
   startDockerHubStandIn,
   startGhcrStandIn,
   startGitlabStandIn,
+  GoogleFederation,
   startGoogleStandIn,
   startHarborStandIn,
   startQuayStandIn,
@@ -31,6 +32,8 @@ export interface E2eProviderRegistry {
   image: string;
   /** A repository of the same registry the credential may not pull. */
   forbiddenImage?: string;
+  /** Google: the stand-in's workload identity federation (keyless), set up by POSTing gcloud commands to `<gcloudUrl>`. */
+  keyless?: { projectNumber: string; gcloudUrl: string };
 }
 
 export interface ProviderRegistries {
@@ -74,12 +77,14 @@ export async function startProviderRegistries(): Promise<ProviderRegistries> {
     registries.push({ key: "gitlab", provider: "gitlab", hostname: "registry.gitlab.com", authType: "basic", fields: { username: "gitlab+deploy-token-42", password: "gldt-e2eDeployToken0000000001" }, secret: "gldt-e2eDeployToken0000000001", image: "acme/app/backend:1.0" });
 
     const { account, keyFile } = createServiceAccountKey({ projectId: "acme-prod", name: "portal-puller", access: [{ repository: "acme-prod/images/*", actions: ["pull"] }] });
-    const google = await startGoogleStandIn({ hostname: "europe-west1-docker.pkg.dev", serviceAccounts: [account] });
+    const googleProject = new GoogleFederation("acme-prod", "246813579024");
+    const google = await startGoogleStandIn({ hostname: "europe-west1-docker.pkg.dev", serviceAccounts: [account], federation: googleProject });
     closers.push(() => google.close());
     await google.push("acme-prod/images/app", "1.0");
     registryOverrides.push(`europe-west1-docker.pkg.dev=${google.url}`);
+    authOverrides.push(`sts.googleapis.com=${google.url}`, `iamcredentials.googleapis.com=${google.url}`);
     const jsonKey = JSON.stringify(keyFile, null, 2);
-    registries.push({ key: "google", provider: "google", hostname: "europe-west1-docker.pkg.dev", authType: "json_key", fields: { jsonKey }, secret: keyFile.private_key.split("\n")[1]!, image: "acme-prod/images/app:1.0" });
+    registries.push({ key: "google", provider: "google", hostname: "europe-west1-docker.pkg.dev", authType: "json_key", fields: { jsonKey }, secret: keyFile.private_key.split("\n")[1]!, image: "acme-prod/images/app:1.0", keyless: { projectNumber: googleProject.projectNumber, gcloudUrl: `${google.url}/_stand-in/gcloud` } });
 
     const tenantId = "7f3c2a10-58d1-4c9e-9b7a-1d2e3f4a5b6c";
     const clientId = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";

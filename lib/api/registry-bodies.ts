@@ -11,12 +11,16 @@ const FIELD_DESCRIPTIONS: Record<CredentialField, string> = {
   secretAccessKey: "Secret access key (write-only).",
   roleArn: "IAM Authentication: the role's name or full ARN.",
   roleAccountId: "The role's account when it is not the registry's (a role name only).",
-  username: "The username, robot or token name.",
+  username: "The username, robot or token name (Quay keyless: the robot account, organisation+name).",
   password: "The password or token (write-only, never returned).",
   jsonKey: "The service account's JSON key file, as text (write-only, never returned).",
-  tenantId: "The Entra ID tenant (directory) ID.",
-  clientId: "The application (client) ID.",
+  tenantId: "The Entra ID tenant (directory) ID (service principal, or keyless: the tenant of the app or managed identity with the federated credential).",
+  clientId: "The application (client) ID (keyless: of the app registration or user-assigned managed identity with the federated credential).",
   clientSecret: "The client secret's value (write-only, never returned).",
+  projectNumber: "Google keyless: the project number (digits) of the workload identity pool's project.",
+  poolId: "Google keyless: the workload identity pool ID.",
+  providerId: "Google keyless: the pool's OIDC provider ID.",
+  serviceAccount: "Google keyless, optional: the service account to impersonate (name@project.iam.gserviceaccount.com).",
 };
 
 function variant(provider: RegistryProviderModule, extra: z.ZodRawShape) {

@@ -109,6 +109,10 @@ export const ZApiProviderGuide = z
     steps: z.array(z.object({ title: z.string(), body: z.string(), command: z.string().optional() })).meta({ description: "Where to create the credential, in the provider's terms, with CLI commands where the provider has them." }),
     minimumPermission: z.string(),
     pullScope: z.string().meta({ description: "The token scope (or permission) a pull needs." }),
+    artefacts: z
+      .array(z.object({ title: z.string(), fileName: z.string(), text: z.string(), description: z.string() }))
+      .optional()
+      .meta({ description: "Keyless registries: one-click alternatives to the commands (Terraform JSON), with the portal's issuer and the team's subject filled in." }),
   })
   .meta({ id: "RegistryProviderGuide" });
 
@@ -121,10 +125,14 @@ export const ZApiRegistry = z
     authType: z.enum(REGISTRY_AUTH_TYPES),
     roleArn: z.string().nullable().meta({ description: "IAM Authentication: the role the portal assumes." }),
     accessKeyIdMasked: z.string().nullable().meta({ description: "Access key: the key ID, masked. The secret is never returned." }),
-    username: z.string().nullable().meta({ description: "Username and token (basic): the username, robot or token name. The token is never returned." }),
+    username: z.string().nullable().meta({ description: "Username and token (basic): the username, robot or token name. The token is never returned. Quay keyless: the robot account." }),
     secretMasked: z.string().nullable().meta({ description: "Username and token, service principal: the stored secret's well-known prefix and last characters (e.g. ghp_…WXYZ), to recognise it." }),
-    tenantId: z.string().nullable().meta({ description: "Azure service principal: the tenant (directory) ID." }),
-    clientId: z.string().nullable().meta({ description: "Azure service principal: the application (client) ID." }),
+    tenantId: z.string().nullable().meta({ description: "Azure service principal or keyless: the tenant (directory) ID." }),
+    clientId: z.string().nullable().meta({ description: "Azure service principal or keyless: the application (client) ID of the app or managed identity." }),
+    projectNumber: z.string().nullable().meta({ description: "Google keyless: the workload identity pool's project number." }),
+    poolId: z.string().nullable().meta({ description: "Google keyless: the workload identity pool ID." }),
+    providerId: z.string().nullable().meta({ description: "Google keyless: the pool's OIDC provider ID." }),
+    serviceAccount: z.string().nullable().meta({ description: "Google keyless: the service account impersonated, if any." }),
     serviceAccountEmail: z.string().nullable().meta({ description: "Google JSON key: the service account's email. The key is never returned." }),
     projectId: z.string().nullable().meta({ description: "Google JSON key: the key's project." }),
     privateKeyId: z.string().nullable().meta({ description: "Google JSON key: the key's ID, to find it under the service account's Keys." }),

@@ -7,7 +7,7 @@ import type { CliEndpoints } from "@/lib/aws/setup-commands";
 
 export type LocalEndpoints = CliEndpoints & { sts: string };
 
-function isLoopback(url: string): boolean {
+export function isLoopbackUrl(url: string): boolean {
   try {
     const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
     return host === "localhost" || host.endsWith(".localhost") || /^127\.\d+\.\d+\.\d+$/.test(host) || host === "::1";
@@ -19,7 +19,7 @@ function isLoopback(url: string): boolean {
 /** The local AWS's endpoints, or null when the portal talks to real AWS. */
 export function localAwsEndpoints(env: { AWS_ENDPOINT_URL_STS?: string | undefined; AWS_ENDPOINT_URL_ECR?: string | undefined }): LocalEndpoints | null {
   const sts = env.AWS_ENDPOINT_URL_STS;
-  if (!sts || !isLoopback(sts)) return null;
-  const ecr = env.AWS_ENDPOINT_URL_ECR && isLoopback(env.AWS_ENDPOINT_URL_ECR) ? env.AWS_ENDPOINT_URL_ECR : sts;
+  if (!sts || !isLoopbackUrl(sts)) return null;
+  const ecr = env.AWS_ENDPOINT_URL_ECR && isLoopbackUrl(env.AWS_ENDPOINT_URL_ECR) ? env.AWS_ENDPOINT_URL_ECR : sts;
   return { iam: sts, sts, ecr };
 }

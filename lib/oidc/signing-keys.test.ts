@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
+import { STS_AUDIENCE } from "@/lib/aws/trust-policy";
 import { prisma } from "@/lib/db";
 import { currentKey, keyState } from "@/lib/oidc/key-lifecycle";
 import { getKeySnapshot, invalidateKeySnapshot } from "@/lib/oidc/key-cache";
@@ -24,7 +25,7 @@ async function jwksAt(now: number): Promise<JSONWebKeySet> {
 async function mintAt(now: number) {
   invalidateKeySnapshot();
   await getKeySnapshot(now);
-  return mintStrangerToken("registry-test", new Date(now));
+  return mintStrangerToken("registry-test", STS_AUDIENCE, new Date(now));
 }
 
 describe("issuer signing keys (real Postgres)", () => {

@@ -1,10 +1,14 @@
 import "server-only";
-// Short-lived tokens that AWS STS exchanges for temporary credentials
-// (AssumeRoleWithWebIdentity). Only server code mints; no endpoint returns one.
+// Short-lived tokens the clouds exchange for credentials: AWS STS
+// (AssumeRoleWithWebIdentity, audience sts.amazonaws.com), and the keyless
+// federations of the other providers, each with the audience its cloud expects
+// (lib/registries/providers/<provider>.ts `federation.audience`). One signer
+// for every audience; the caller always names it. Only server code mints; no
+// endpoint returns one.
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import { prisma } from "@/lib/db";
-import { getIssuer, STS_AUDIENCE } from "@/lib/oidc/issuer";
+import { getIssuer } from "@/lib/oidc/issuer";
 import { getKeySnapshot } from "@/lib/oidc/key-cache";
 import { SIGNING_ALGORITHM, TOKEN_LIFETIME_SECONDS } from "@/lib/oidc/lifecycle-policy";
 import { generateTeamPublicId } from "@/lib/teams/public-id";
@@ -20,11 +24,11 @@ export interface MintedToken {
   claims: { iss: string; sub: string; aud: string; iat: number; nbf: number; exp: number; jti: string; purpose: TokenPurpose };
 }
 
-/** A token whose subject is the team's public ID. */
-export async function mintWebIdentityToken(input: { teamId: string; purpose: TokenPurpose; extraClaims?: Record<string, string | number | boolean>; now?: Date }): Promise<MintedToken> {
+/** A token whose subject is the team's public ID, for `audience` (sts.amazonaws.com for AWS, the cloud's own elsewhere). */
+export async function mintWebIdentityToken(input: { teamId: string; purpose: TokenPurpose; audience: string; extraClaims?: Record<string, string | number | boolean>; now?: Date }): Promise<MintedToken> {
   const team = await prisma.team.findUnique({ where: { id: input.teamId }, select: { publicId: true } });
   if (!team) throw new Error("cannot mint a token for a team that does not exist");
-  return signToken(team.publicId, input.purpose, input.extraClaims, input.now);
+  return signToken(team.publicId, input.purpose, input.audience, input.extraClaims, input.now);
 }
 
 /**
@@ -32,24 +36,26 @@ export async function mintWebIdentityToken(input: { teamId: string; purpose: Tok
  * check proves a role refuses it. Nothing can choose the subject, so this
  * cannot mint a token for another team.
  */
-export async function mintStrangerToken(purpose: TokenPurpose, now = new Date()): Promise<MintedToken> {
-  return signToken(generateTeamPublicId(), purpose, {}, now);
+export async function mintStrangerToken(purpose: TokenPurpose, audience: string, now = new Date()): Promise<MintedToken> {
+  return signToken(generateTeamPublicId(), purpose, audience, {}, now);
 }
 
 async function signToken(
   subject: string,
   purpose: TokenPurpose,
+  audience: string,
   extraClaims: Record<string, string | number | boolean> = {},
   now = new Date(),
 ): Promise<MintedToken> {
   const snapshot = await getKeySnapshot(now.getTime());
   if (!snapshot.signing) throw new Error("the issuer has no current signing key");
+  if (audience.trim() === "") throw new Error("a web identity token needs an audience");
   const iat = Math.floor(now.getTime() / 1000);
   const claims = {
     ...Object.fromEntries(Object.entries(extraClaims).filter(([name]) => !RESERVED_CLAIMS.has(name))),
     iss: getIssuer().url,
     sub: subject,
-    aud: STS_AUDIENCE,
+    aud: audience,
     iat,
     nbf: iat - NOT_BEFORE_SKEW_SECONDS,
     exp: iat + TOKEN_LIFETIME_SECONDS,

@@ -206,7 +206,7 @@ export interface AuthorizedRepository {
     authType: string;
     settings: unknown;
     updatedAt: Date;
-    negativeCheckRoleArn: string | null;
+    negativeCheckTarget: string | null;
     negativeCheckPassedAt: Date | null;
   };
 }
@@ -260,7 +260,7 @@ async function loadServingRegistry(customer: LicensedCustomer, hostname: string)
       OR: [{ allApplications: true }, { applications: { some: { applicationId: customer.applicationId } } }],
     },
     orderBy: { createdAt: "asc" },
-    select: { id: true, teamId: true, provider: true, hostname: true, authType: true, settings: true, updatedAt: true, negativeCheckRoleArn: true, negativeCheckPassedAt: true, team: { select: { publicId: true } } },
+    select: { id: true, teamId: true, provider: true, hostname: true, authType: true, settings: true, updatedAt: true, negativeCheckTarget: true, negativeCheckPassedAt: true, team: { select: { publicId: true } } },
   });
   if (!registry) return null;
   const { team, ...rest } = registry;

@@ -21,7 +21,7 @@ import type { AuthorizedRepository } from "@/lib/proxy/auth";
 import { DISTRIBUTION_HEADERS, ProxyError } from "@/lib/proxy/errors";
 import { BlobCacheFill, blobCacheEnabled, openCachedBlob, type CachedBlob } from "@/lib/proxy/blob-cache";
 import { forgetBlobLocation, knownBlobLocation, rememberBlobLocation, type BlobKey } from "@/lib/proxy/blob-locations";
-import { ensureRoleSafe } from "@/lib/proxy/role-safety";
+import { ensureRegistrySafe } from "@/lib/proxy/role-safety";
 import { callRegistry, trustedOrigins, unreachable, upstreamFailure } from "@/lib/proxy/upstream";
 import { checkUpstreamUrl, discard, requestUpstream } from "@/lib/proxy/upstream-http";
 
@@ -105,8 +105,8 @@ export async function serveBlob(target: AuthorizedRepository, digest: string, me
   const origins = trustedOrigins();
   const blobKey: BlobKey = { registryId: target.registry.id, version: target.registry.updatedAt.toISOString(), repository: target.upstreamRepository, digest };
   const known = method === "GET" && !redirectMode ? knownBlobLocation(blobKey) : null;
-  // A role found unsafe since is refused at once, known location or not.
-  if (known && target.registry.authType === "iam_role") await ensureRoleSafe(target.registry);
+  // A role or federation found unsafe since is refused at once, known location or not.
+  if (known) await ensureRegistrySafe(target.registry, target.upstreamRepository);
   let upstream = known ? await fromKnownLocation(known, blobKey, forwarded, origins) : null;
   let location = known;
   if (upstream) record.upstreamStatus = upstream.statusCode ?? null;

@@ -16,7 +16,7 @@ import type { AuthorizedRepository } from "@/lib/proxy/auth";
 import { DISTRIBUTION_HEADERS, ProxyError } from "@/lib/proxy/errors";
 import { askOnce, freshAnswer, knownBody, rememberAnswer, type AnswerKey } from "@/lib/proxy/fresh-manifests";
 import { cachedManifest, lastKnownTag, MAX_CACHED_MANIFEST_BYTES, rememberManifest, rememberTag, type CachedManifest } from "@/lib/proxy/manifest-cache";
-import { ensureRoleSafe } from "@/lib/proxy/role-safety";
+import { ensureRegistrySafe } from "@/lib/proxy/role-safety";
 import { callRegistry, upstreamFailure } from "@/lib/proxy/upstream";
 import { readBody, UpstreamRefusedError } from "@/lib/proxy/upstream-http";
 import { MANIFEST_MEDIA_TYPES } from "@/lib/registry-test/registry-http";
@@ -38,8 +38,8 @@ export async function serveManifest(target: AuthorizedRepository, reference: str
   let fetched: Fetched | undefined;
   try {
     if (window > 0) {
-      // A role found unsafe since is refused at once, fresh answer or not (callRegistry checks it otherwise).
-      if (target.registry.authType === "iam_role") await ensureRoleSafe(target.registry);
+      // A role or federation found unsafe since is refused at once, fresh answer or not (callRegistry checks it otherwise).
+      await ensureRegistrySafe(target.registry, target.upstreamRepository);
       if (serveFresh(answerKey, window, method, response, record)) return;
       // One request asks the registry; the others asking the same meanwhile wait for its answer.
       const asked = await askOnce(answerKey, async () => {

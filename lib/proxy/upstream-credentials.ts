@@ -11,20 +11,22 @@ import "server-only";
 // Every other provider logs in through lib/registry-auth (its token flow,
 // after the Azure exchange where there is one), with one token per
 // repository (the pull scope), cached the same way. The Azure exchange
-// (Entra ID, then ACR's refresh token) is made once per registry and shared
-// by its repositories' token requests until the refresh token expires.
-import { decodeJwt } from "jose";
+// (Entra ID, then ACR's refresh token) and a keyless federation's exchange
+// (the portal's token for the cloud's audience) are made once per registry
+// with single-flight and shared by its repositories' token requests; a
+// keyless credential is renewed in the background at half its lifetime.
 import type { EcrHostname } from "@/lib/aws/ecr-hostname";
 import { assumeRoleWithWebIdentity, createEcrClient, createStsClient, getEcrLogin } from "@/lib/aws/clients";
 import { buildRoleSessionName } from "@/lib/aws/role-session-name";
+import { STS_AUDIENCE } from "@/lib/aws/trust-policy";
 import { log } from "@/lib/log";
 import { mintWebIdentityToken } from "@/lib/oidc/web-identity-token";
 import { loadRegistryCredentials } from "@/lib/registries/credentials";
 import type { RegistryProviderModule } from "@/lib/registries/providers";
-import { authorize, discoverChallenge, pullScope, type RegistryAuthTarget, type RegistryLoginCredential } from "@/lib/registry-auth/client";
-import { directLoginCredential, obtainLoginCredential } from "@/lib/registry-auth/credentials";
+import { authorize, discoverChallenge, pullScope, type RegistryAuthTarget } from "@/lib/registry-auth/client";
+import { directLoginCredential, obtainLoginCredential, type ExchangedLoginCredential } from "@/lib/registry-auth/credentials";
 import { getAuthEndpoints } from "@/lib/registry-auth/endpoints";
-import { TokenCache, type CachedLogin } from "@/lib/registry-auth/token-cache";
+import { TokenCache } from "@/lib/registry-auth/token-cache";
 import { registryBaseUrl } from "@/lib/registry-test/endpoints";
 import { decodeEcrAuthorizationToken } from "@/lib/registry-test/registry-http";
 import { getTestEndpoints } from "@/lib/registry-test/service";
@@ -69,14 +71,8 @@ export const credentialStats = { exchanges: 0 };
 
 const ociLogins = new TokenCache<UpstreamLogin>();
 
-/** A registry's login credential after its exchange (ACR's refresh token), shared by its repositories. */
-interface ExchangedCredential extends CachedLogin {
-  credential: RegistryLoginCredential;
-}
-const exchangedCredentials = new TokenCache<ExchangedCredential>();
-/** ACR refresh tokens last 3 hours; one whose expiry cannot be read is kept for 1. */
-const REFRESH_TOKEN_MAX_MS = 3 * 60 * 60_000;
-const REFRESH_TOKEN_UNKNOWN_MS = 60 * 60_000;
+/** A registry's login credential after its exchange (ACR's refresh token, a keyless federation's credential), shared by its repositories. */
+const exchangedCredentials = new TokenCache<ExchangedLoginCredential>();
 
 /** The registry's login for a repository, from the cache or from one shared exchange. */
 export async function getUpstreamLogin(registry: UpstreamRegistry, now = Date.now(), repository = ""): Promise<UpstreamLogin> {
@@ -140,13 +136,12 @@ async function ociLogin(registry: UpstreamRegistry, repository: string): Promise
   const baseUrl = registryBaseUrl(registry.provider.apiHostname(registry.hostname), endpoints.registryOverrides);
   const direct = directLoginCredential(credentials);
   const registryKey = `${registry.id}|${registry.version}`;
+  // Keyless credentials are renewed at half-life in the background (refreshAt), while this one stays in use.
   const exchanged = direct
     ? null
-    : await exchangedCredentials.get(registryKey, async () => {
-        const obtainedAt = Date.now();
-        const credential = await obtainLoginCredential(credentials, { hostname: registry.hostname, baseUrl }, endpoints, signal);
-        return { credential, obtainedAt, expiresAt: exchangedCredentialExpiry(credential, obtainedAt) };
-      });
+    : await exchangedCredentials.get(registryKey, () =>
+        obtainLoginCredential(credentials, { hostname: registry.hostname, baseUrl, provider: registry.provider, teamId: registry.teamId, purpose: "registry-pull" }, endpoints, signal),
+      );
   const target: RegistryAuthTarget = { baseUrl, credential: direct ?? exchanged!.credential, endpoints };
   let authorization;
   try {
@@ -173,7 +168,7 @@ async function exchange(registry: UpstreamRegistry): Promise<UpstreamLogin> {
   let sessionExpiresAt = Number.POSITIVE_INFINITY;
   let ecr;
   if (credentials.authType === "iam_role") {
-    const minted = await mintWebIdentityToken({ teamId: registry.teamId, purpose: "registry-pull" });
+    const minted = await mintWebIdentityToken({ teamId: registry.teamId, purpose: "registry-pull", audience: STS_AUDIENCE });
     const session = await assumeRoleWithWebIdentity(
       createStsClient(hostname, endpoints.sts),
       { roleArn: credentials.roleArn, sessionName: buildRoleSessionName(registry.teamPublicId, registry.id), webIdentityToken: minted.token, durationSeconds: SESSION_SECONDS },
@@ -197,18 +192,6 @@ async function exchange(registry: UpstreamRegistry): Promise<UpstreamLogin> {
     obtainedAt,
     expiresAt: Math.min(tokenExpiresAt, sessionExpiresAt),
   };
-}
-
-/** When an exchanged credential stops being used: the refresh token's own expiry (read, not verified: it is ACR's), at most 3 hours. */
-function exchangedCredentialExpiry(credential: RegistryLoginCredential, obtainedAt: number): number {
-  if (credential.kind !== "refresh_token") return obtainedAt + REFRESH_TOKEN_UNKNOWN_MS;
-  try {
-    const { exp } = decodeJwt(credential.refreshToken);
-    if (typeof exp === "number") return Math.min(exp * 1000, obtainedAt + REFRESH_TOKEN_MAX_MS);
-  } catch {
-    // Not a JWT: ACR does not promise one.
-  }
-  return obtainedAt + REFRESH_TOKEN_UNKNOWN_MS;
 }
 
 function errorName(error: unknown): string {

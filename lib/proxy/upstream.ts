@@ -9,7 +9,7 @@ import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import type { AuthorizedRepository } from "@/lib/proxy/auth";
 import { ProxyError } from "@/lib/proxy/errors";
-import { ensureRoleSafe } from "@/lib/proxy/role-safety";
+import { ensureRegistrySafe } from "@/lib/proxy/role-safety";
 import { getUpstreamLogin, invalidateUpstreamLogin, type UpstreamLogin, type UpstreamRegistry } from "@/lib/proxy/upstream-credentials";
 import { PROVIDERS, REGISTRY_PROVIDERS, type RegistryProvider, type RegistryProviderModule } from "@/lib/registries/providers";
 import { RegistryAuthError } from "@/lib/registry-auth/client";
@@ -54,7 +54,7 @@ export function upstreamRegistryOf(target: AuthorizedRepository): UpstreamRegist
  */
 export async function callRegistry(target: AuthorizedRepository, path: string, method: "GET" | "HEAD", headers: Record<string, string>): Promise<UpstreamAnswer> {
   const registry = upstreamRegistryOf(target);
-  if (registry.authType === "iam_role") await ensureRoleSafe(target.registry);
+  await ensureRegistrySafe(target.registry, target.upstreamRepository);
   const origins = trustedOrigins();
   const timeoutMs = getEnv().PROXY_UPSTREAM_TIMEOUT_MS;
   for (let attempt = 1; ; attempt++) {

@@ -10,7 +10,8 @@ import { getDataSecretBox } from "@/lib/crypto/data-secret-box";
 import { prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { UserFacingError } from "@/lib/http/result";
-import { parseRegistrySettings } from "@/lib/registries/settings";
+import type { FederationSettings } from "@/lib/registries/providers/types";
+import { federationSettingsOf, parseRegistrySettings } from "@/lib/registries/settings";
 
 export interface AccessKeyCredentials {
   accessKeyId: string;
@@ -65,7 +66,9 @@ export type RegistryCredentials =
   | { authType: "basic"; username: string; password: string }
   | { authType: "anonymous" }
   | { authType: "json_key"; jsonKey: string }
-  | { authType: "service_principal"; tenantId: string; clientId: string; clientSecret: string };
+  | { authType: "service_principal"; tenantId: string; clientId: string; clientSecret: string }
+  /** Keyless: nothing secret; the portal's own token is exchanged (lib/registry-auth/federation). */
+  | { authType: "federated"; settings: FederationSettings };
 
 const MISSING: Record<string, string> = {
   access_key: "This registry has no access key stored. Edit it and enter an access key ID and secret access key.",
@@ -124,6 +127,8 @@ export async function loadRegistryCredentials(teamId: string, registryId: string
       if (!("clientSecret" in stored) || !settings.tenantId || !settings.clientId) throw wrongShape();
       return { authType: "service_principal", tenantId: settings.tenantId, clientId: settings.clientId, clientSecret: stored.clientSecret };
     }
+    case "federated":
+      return { authType: "federated", settings: federationSettingsOf(settings) };
     default:
       throw new Error(`registry ${registry.id} has an unknown auth type`);
   }
@@ -131,3 +136,4 @@ export async function loadRegistryCredentials(teamId: string, registryId: string
 
 export const AMBIENT_DISABLED_MESSAGE =
   "This portal does not offer its own AWS identity to teams (ALLOW_AMBIENT_AWS_CREDENTIALS is off). Choose Access key or IAM Authentication.";
+

@@ -40,7 +40,7 @@ const ZRegistryFields = z.object({
     .string()
     .max(300, { error: "That is too long for a hostname. Enter the registry's hostname, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com or registry.example.com." })
     .transform((value) => cleanHostnameInput(value).hostname),
-  authType: z.enum(REGISTRY_AUTH_TYPES, { error: "Choose how the portal authenticates: access key or IAM Authentication (Amazon ECR), username and token, service account key, service principal, or anonymous." }),
+  authType: z.enum(REGISTRY_AUTH_TYPES, { error: "Choose how the portal authenticates: keyless (the portal's identity), access key or IAM Authentication (Amazon ECR), username and token, service account key, service principal, or anonymous." }),
   accessKeyId: z.string().trim().max(128, { error: MESSAGES.accessKeyId }),
   secretAccessKey: z.string().trim().max(128, { error: MESSAGES.secretAccessKey }),
   /** IAM Authentication: the role's name (e.g. PortalEcrPull, in roleAccountId or the registry's account) or its full ARN. */
@@ -57,6 +57,11 @@ const ZRegistryFields = z.object({
   tenantId: credentialField(256, "The tenant ID is too long."),
   clientId: credentialField(64, "The client ID is too long."),
   clientSecret: credentialField(1024, "The client secret is too long (1024 characters at most)."),
+  /** Google keyless (Workload Identity Federation): the project number, pool and provider IDs, and optionally a service account to impersonate. */
+  projectNumber: credentialField(32, "The project number is too long."),
+  poolId: credentialField(64, "The pool ID is too long (32 characters at most)."),
+  providerId: credentialField(64, "The provider ID is too long (32 characters at most)."),
+  serviceAccount: credentialField(256, "The service account is too long."),
   /** Harbor, Nexus, JFrog or other OCI registry: shapes the setup guide only. */
   flavor: z.enum(GENERIC_FLAVORS, { error: "Choose Harbor, Nexus, JFrog or Other." }),
   allApplications: z.boolean({ error: "Choose which applications may use this registry." }),
@@ -81,6 +86,10 @@ const OPTIONAL_FIELDS = {
   tenantId: orEmpty(ZRegistryFields.shape.tenantId),
   clientId: orEmpty(ZRegistryFields.shape.clientId),
   clientSecret: orEmpty(ZRegistryFields.shape.clientSecret),
+  projectNumber: orEmpty(ZRegistryFields.shape.projectNumber),
+  poolId: orEmpty(ZRegistryFields.shape.poolId),
+  providerId: orEmpty(ZRegistryFields.shape.providerId),
+  serviceAccount: orEmpty(ZRegistryFields.shape.serviceAccount),
   flavor: ZRegistryFields.shape.flavor.optional().transform((value) => value ?? "other"),
 };
 
@@ -130,13 +139,13 @@ export type TUpdateRegistryInput = z.infer<typeof ZUpdateRegistryInput>;
 export const ZUpdateRegistryForm = ZRegistryFields.extend(ZUpdateFields).superRefine((value, ctx) => checkRegistry(value, ctx, value.replaceAccessKey));
 
 /** Empty values of every provider's credential fields, for forms and API clients that fill in one provider's. */
-export const EMPTY_CREDENTIAL_FIELDS = { accessKeyId: "", secretAccessKey: "", roleArn: "", username: "", password: "", jsonKey: "", tenantId: "", clientId: "", clientSecret: "", flavor: "other" } as const;
+export const EMPTY_CREDENTIAL_FIELDS = { accessKeyId: "", secretAccessKey: "", roleArn: "", username: "", password: "", jsonKey: "", tenantId: "", clientId: "", clientSecret: "", projectNumber: "", poolId: "", providerId: "", serviceAccount: "", flavor: "other" } as const;
 
 export const ZDeleteRegistryInput = z.object({ registryId: z.string().min(1).max(64) });
 export type TDeleteRegistryInput = z.infer<typeof ZDeleteRegistryInput>;
 
 /** The fields of the registry form, in the order errors are focused. */
-export const REGISTRY_FORM_FIELDS = ["provider", "name", "hostname", "authType", "accessKeyId", "secretAccessKey", "roleArn", "roleAccountId", "username", "password", "jsonKey", "tenantId", "clientId", "clientSecret", "flavor", "applicationIds"] as const;
+export const REGISTRY_FORM_FIELDS = ["provider", "name", "hostname", "authType", "accessKeyId", "secretAccessKey", "roleArn", "roleAccountId", "username", "password", "jsonKey", "tenantId", "clientId", "clientSecret", "projectNumber", "poolId", "providerId", "serviceAccount", "flavor", "applicationIds"] as const;
 
 /** Test status written by the Test (lib/registry-test); see RegistryStatus in service.ts. */
 export const REGISTRY_TEST_STATUSES = ["never", "verified", "failing", "unsafe"] as const;

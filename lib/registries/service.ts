@@ -13,7 +13,7 @@ import { keysetQuery, toPage, type Page, type PageRequest } from "@/lib/db/pagin
 import { Prisma } from "@/lib/generated/prisma/client";
 import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
 import { AMBIENT_DISABLED_MESSAGE, encryptRegistrySecret, type RegistrySecret } from "@/lib/registries/credentials";
-import { parseProviderHostname, type GenericFlavor } from "@/lib/registries/providers";
+import { parseProviderHostname, PROVIDERS, type GenericFlavor } from "@/lib/registries/providers";
 import { parseServiceAccountKey } from "@/lib/registries/providers/google";
 import { AUTH_TYPE_LABEL, PROVIDER_LABEL, type RegistryAuthType, type RegistryProvider, type RegistryTestStatus, type TCreateRegistryInput, type TUpdateRegistryInput } from "@/lib/registries/schema";
 import { maskAccessKeyId, maskSecret, parseRegistrySettings, type RegistrySettings } from "@/lib/registries/settings";
@@ -65,13 +65,18 @@ export interface RegistryView {
   roleArn: string | null;
   /** Access key: the masked key ID (AKIA…WXYZ); the secret is set whenever this is. */
   accessKeyIdMasked: string | null;
-  /** Username + token: the username; the token is set whenever this is. */
+  /** Username + token: the username; the token is set whenever this is. Quay keyless: the robot (org+name). */
   username: string | null;
   /** Username + token, service principal: the stored secret, masked (ghp_…WXYZ). */
   secretMasked: string | null;
-  /** Azure service principal: tenant and application (client) ID. */
+  /** Azure service principal or keyless federated credential: tenant and application (client) ID. */
   tenantId: string | null;
   clientId: string | null;
+  /** Google keyless (Workload Identity Federation): where the portal's token is exchanged, and the account impersonated if any. */
+  projectNumber: string | null;
+  poolId: string | null;
+  providerId: string | null;
+  serviceAccount: string | null;
   /** Google: the service account and key the stored JSON key belongs to. */
   serviceAccountEmail: string | null;
   projectId: string | null;
@@ -108,10 +113,14 @@ function toView(row: RegistryRow): RegistryView {
     authType: row.authType as RegistryAuthType,
     roleArn: row.authType === "iam_role" ? (settings.roleArn ?? null) : null,
     accessKeyIdMasked: row.authType === "access_key" ? (settings.accessKeyIdMasked ?? null) : null,
-    username: row.authType === "basic" ? (settings.username ?? null) : null,
+    username: row.authType === "basic" || row.authType === "federated" ? (settings.username ?? null) : null,
     secretMasked: row.authType === "basic" || row.authType === "service_principal" ? (settings.secretMasked ?? null) : null,
-    tenantId: row.authType === "service_principal" ? (settings.tenantId ?? null) : null,
-    clientId: row.authType === "service_principal" ? (settings.clientId ?? null) : null,
+    tenantId: row.authType === "service_principal" || row.authType === "federated" ? (settings.tenantId ?? null) : null,
+    clientId: row.authType === "service_principal" || row.authType === "federated" ? (settings.clientId ?? null) : null,
+    projectNumber: row.authType === "federated" ? (settings.projectNumber ?? null) : null,
+    poolId: row.authType === "federated" ? (settings.poolId ?? null) : null,
+    providerId: row.authType === "federated" ? (settings.providerId ?? null) : null,
+    serviceAccount: row.authType === "federated" ? (settings.serviceAccount ?? null) : null,
     serviceAccountEmail: row.authType === "json_key" ? (settings.serviceAccountEmail ?? null) : null,
     projectId: row.authType === "json_key" ? (settings.projectId ?? null) : null,
     privateKeyId: row.authType === "json_key" ? (settings.privateKeyId ?? null) : null,
@@ -333,13 +342,30 @@ export async function updateRegistry(teamId: string, actor: AuditActor, input: T
   if (value.authType === "iam_role" && value.roleArn !== existing.roleArn) changed.push("role ARN");
   if (value.authType === "basic" && input.username.trim() !== existing.username) changed.push("username");
   if (value.authType === "service_principal" && (input.tenantId.trim() !== existing.tenantId || input.clientId.trim() !== existing.clientId)) changed.push("service principal");
+  if (value.authType === "federated" && FEDERATION_KEYS.some((key) => (settings[key] ?? null) !== (existing[key] ?? null))) changed.push("federation");
   if (value.provider === "generic" && input.flavor !== existing.flavor) changed.push("flavor");
   const existingAppIds = existing.allApplications ? [] : existing.applications.map((application) => application.id).sort();
   const appAccessChanged = value.allApplications !== existing.allApplications || value.applicationIds.slice().sort().join() !== existingAppIds.join();
   if (appAccessChanged) changed.push("app access");
   const connectionChanged = replacingKey || changed.some((field) => field !== "name" && field !== "app access" && field !== "flavor");
-  const before: AuditedRegistry = { name: existing.name, provider: existing.provider, hostname: existing.hostname, authType: existing.authType, roleArn: existing.roleArn, username: existing.username, tenantId: existing.tenantId, clientId: existing.clientId, flavor: existing.flavor };
-  const after: AuditedRegistry = { name: value.name, provider: value.provider, hostname: value.hostname, authType: value.authType, roleArn: value.roleArn, username: value.authType === "basic" ? input.username.trim() : null, tenantId: value.authType === "service_principal" ? input.tenantId.trim() : null, clientId: value.authType === "service_principal" ? input.clientId.trim().toLowerCase() : null, flavor: value.provider === "generic" ? input.flavor : null };
+  const before: AuditedRegistry = {
+    name: existing.name,
+    provider: existing.provider,
+    hostname: existing.hostname,
+    authType: existing.authType,
+    roleArn: existing.roleArn,
+    ...Object.fromEntries(FEDERATION_KEYS.map((key) => [key, existing[key]])),
+    flavor: existing.flavor,
+  } as AuditedRegistry;
+  const after: AuditedRegistry = {
+    name: value.name,
+    provider: value.provider,
+    hostname: value.hostname,
+    authType: value.authType,
+    roleArn: value.roleArn,
+    ...Object.fromEntries(FEDERATION_KEYS.map((key) => [key, settings[key] ?? null])),
+    flavor: value.provider === "generic" ? input.flavor : null,
+  } as AuditedRegistry;
   const changes = auditChanges(before, after, AUDITED_REGISTRY_FIELDS);
 
   try {
@@ -409,8 +435,15 @@ interface AuditedRegistry {
   username: string | null;
   tenantId: string | null;
   clientId: string | null;
+  projectNumber: string | null;
+  poolId: string | null;
+  providerId: string | null;
+  serviceAccount: string | null;
   flavor: GenericFlavor | null;
 }
+
+/** The non-secret settings that say who the portal is at the registry (username, app, pool…), audited and compared on edit. */
+const FEDERATION_KEYS = ["username", "tenantId", "clientId", "projectNumber", "poolId", "providerId", "serviceAccount"] as const;
 
 // App access is recorded by appAccessMetadata (names, not IDs); the access key
 // by its own "registry.secret_replaced" event with the masked key ID.
@@ -423,6 +456,10 @@ const AUDITED_REGISTRY_FIELDS: AuditedField<AuditedRegistry>[] = [
   { label: "Username", value: (registry) => registry.username },
   { label: "Tenant ID", value: (registry) => registry.tenantId },
   { label: "Client ID", value: (registry) => registry.clientId },
+  { label: "Project number", value: (registry) => registry.projectNumber },
+  { label: "Workload identity pool", value: (registry) => registry.poolId },
+  { label: "Workload identity provider", value: (registry) => registry.providerId },
+  { label: "Service account", value: (registry) => registry.serviceAccount },
   { label: "Registry product", value: (registry) => registry.flavor },
 ];
 
@@ -463,6 +500,17 @@ function settingsOf(input: TCreateRegistryInput, roleArn: string | null, secret:
       return { username: input.username.trim(), ...flavor, ...(secret && "password" in secret ? { secretMasked: maskSecret(secret.password) } : {}) };
     case "service_principal":
       return { tenantId: input.tenantId.trim(), clientId: input.clientId.trim().toLowerCase(), ...(secret && "clientSecret" in secret ? { secretMasked: maskSecret(secret.clientSecret) } : {}) };
+    case "federated": {
+      // Only the fields the provider's keyless type has; IDs as the clouds print them (GUIDs in lower case).
+      const spec = PROVIDERS[input.provider].authTypes.find((candidate) => candidate.id === "federated");
+      const values: RegistrySettings = {};
+      for (const field of spec?.fields ?? []) {
+        if (!(FEDERATION_KEYS as readonly string[]).includes(field.name)) continue;
+        const value = input[field.name as (typeof FEDERATION_KEYS)[number]].trim();
+        if (value !== "") values[field.name as (typeof FEDERATION_KEYS)[number]] = field.name === "tenantId" || field.name === "clientId" ? value.toLowerCase() : value;
+      }
+      return values;
+    }
     case "json_key": {
       const key = secret && "jsonKey" in secret ? parseServiceAccountKey(secret.jsonKey) : null;
       return key?.ok ? { serviceAccountEmail: key.value.clientEmail, projectId: key.value.projectId, privateKeyId: key.value.privateKeyId } : {};

@@ -1,20 +1,25 @@
 // A registry's non-secret, provider-specific settings (the `settings` JSON
 // column). Pure. Unknown keys are dropped, so an old row never breaks a page.
 import { z } from "zod";
-import { GENERIC_FLAVORS } from "@/lib/registries/providers/types";
+import { GENERIC_FLAVORS, type FederationSettings } from "@/lib/registries/providers/types";
 
 export const ZRegistrySettings = z.object({
   /** ECR IAM Authentication: the role the portal assumes. */
   roleArn: z.string().optional(),
   /** ECR access key: the key ID masked (AKIA…WXYZ), so pages show it without decrypting. */
   accessKeyIdMasked: z.string().optional(),
-  /** Username + token: the username (Docker ID, robot org+name, deploy token user, ACR token name). */
+  /** Username + token: the username (Docker ID, robot org+name, deploy token user, ACR token name); Quay keyless: the robot. */
   username: z.string().optional(),
   /** Username + token, client secret: the secret masked (ghp_…WXYZ), to recognise which one is stored. */
   secretMasked: z.string().optional(),
-  /** Azure service principal. */
+  /** Azure service principal or keyless federated credential. */
   tenantId: z.string().optional(),
   clientId: z.string().optional(),
+  /** Google keyless (Workload Identity Federation). */
+  projectNumber: z.string().optional(),
+  poolId: z.string().optional(),
+  providerId: z.string().optional(),
+  serviceAccount: z.string().optional(),
   /** Google: what the JSON key says about itself (the key is encrypted). */
   serviceAccountEmail: z.string().optional(),
   projectId: z.string().optional(),
@@ -43,4 +48,10 @@ export function maskSecret(secret: string): string {
   if (secret.length < 20) return `…${secret.slice(-2)}`;
   const prefix = /^[a-z]{2,8}(?:_[a-z]{2,4})?[_-]/.exec(secret)?.[0] ?? "";
   return `${prefix}…${secret.slice(-4)}`;
+}
+
+/** The settings a keyless federation reads (never a secret: there is none). */
+export function federationSettingsOf(settings: RegistrySettings): FederationSettings {
+  const { tenantId, clientId, username, projectNumber, poolId, providerId, serviceAccount } = settings;
+  return { tenantId, clientId, username, projectNumber, poolId, providerId, serviceAccount };
 }

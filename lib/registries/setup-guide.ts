@@ -27,6 +27,8 @@ export interface OidcSetupValues {
   localEndpoints?: (CliEndpoints & { sts?: string }) | null;
   /** The operator's S3 copy of the CloudFormation template, for the quick-create link. */
   cloudFormationTemplateUrl?: string | null;
+  /** Keyless guides in local mode: the stand-ins' endpoints by real host (lib/registries/oidc-setup.ts). */
+  keylessLocalEndpoints?: Record<string, string>;
 }
 
 /** The permissions an IAM role or user needs to pull from the registry. */

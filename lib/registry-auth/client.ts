@@ -32,7 +32,8 @@ export interface RegistryAuthorization {
   grantedActions: string[] | null;
 }
 
-export type AuthStage = "ping" | "token" | "exchange" | "entra";
+/** Who refused: the registry's /v2/, its token server, ACR's exchange, Entra ID, or a keyless federation's token endpoint (Quay); Google's STS and IAM Credentials. */
+export type AuthStage = "ping" | "token" | "exchange" | "entra" | "federation" | "google-sts" | "google-iam";
 
 /** The registry, its token server, ACR's exchange or Entra ID refused; carries their answer unchanged. */
 export class RegistryAuthError extends Error {
@@ -43,6 +44,8 @@ export class RegistryAuthError extends Error {
     readonly registryMessage?: string,
     /** The challenge's error parameter (e.g. insufficient_scope). */
     readonly challengeError?: string,
+    /** The request ID the service answered with (x-ms-request-id, Entra's trace ID, x-request-id). */
+    readonly requestId?: string,
   ) {
     super(`${stage} answered ${status}${code ? ` ${code}` : ""}`);
     this.name = "RegistryAuthError";
@@ -130,7 +133,19 @@ export function basicHeader(username: string, password: string): string {
 export function refusal(stage: AuthStage, response: AuthHttpResponse): RegistryAuthError {
   const { code, message } = errorOfBody(response.body);
   const challengeError = parseWwwAuthenticate(headerOf(response, "www-authenticate")).find((challenge) => challenge.scheme === "bearer" && challenge.error);
-  return new RegistryAuthError(stage, response.status, code, message, challengeError?.scheme === "bearer" ? challengeError.error : undefined);
+  return new RegistryAuthError(stage, response.status, code, message, challengeError?.scheme === "bearer" ? challengeError.error : undefined, requestIdOf(response));
+}
+
+/** The request ID a cloud answered with, for the vendor to quote to its support. */
+export function requestIdOf(response: AuthHttpResponse): string | undefined {
+  const header = headerOf(response, "x-ms-request-id") ?? headerOf(response, "x-request-id") ?? headerOf(response, "request-id");
+  if (header) return header.slice(0, 128);
+  try {
+    const traceId = (JSON.parse(response.body) as { trace_id?: unknown }).trace_id;
+    return typeof traceId === "string" ? traceId.slice(0, 128) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function headerOf(response: AuthHttpResponse, name: string): string | undefined {

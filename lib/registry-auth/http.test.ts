@@ -128,3 +128,26 @@ describe("TokenCache", () => {
     expect((await cache.get("r|v|repo", obtain, 0)).n).toBe(3);
   });
 });
+
+describe("TokenCache with refreshAt", () => {
+  it("renews in the background from refreshAt on, handing out the current login meanwhile, with one request however many callers", async () => {
+    const cache = new TokenCache<{ obtainedAt: number; expiresAt: number; refreshAt: number; n: number }>();
+    let calls = 0;
+    let release: () => void = () => undefined;
+    const obtain = async () => {
+      calls++;
+      if (calls > 1) await new Promise<void>((resolve) => (release = resolve));
+      return { obtainedAt: 0, expiresAt: 3_600_000, refreshAt: 1_800_000, n: calls };
+    };
+    const first = await cache.get("k", obtain, 0);
+    expect(await cache.get("k", obtain, 1_799_999)).toBe(first);
+    expect(calls).toBe(1);
+    // Past half-life: the same login comes back at once, and one renewal starts.
+    const during = await Promise.all(Array.from({ length: 10 }, () => cache.get("k", obtain, 1_800_000)));
+    expect(during.every((login) => login === first)).toBe(true);
+    expect(calls).toBe(2);
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect((await cache.get("k", obtain, 1_800_001)).n).toBe(2);
+  });
+});

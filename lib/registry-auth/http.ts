@@ -60,6 +60,8 @@ export interface AuthHttpRequest {
   form?: Record<string, string>;
   /** A raw body (POST), its content-type in `headers`. */
   body?: string;
+  /** A JSON body (POST), e.g. Google's IAM Credentials API. */
+  json?: unknown;
   signal: AbortSignal;
   trustedOrigins: ReadonlySet<string>;
   /** The most bytes of the body read (the rest is discarded). */
@@ -96,8 +98,10 @@ function requestOnce(url: URL, init: AuthHttpRequest): Promise<AuthHttpResponse>
   const { trusted } = checkUpstreamUrl(url, init.trustedOrigins);
   const secure = url.protocol === "https:";
   const agent = secure ? (trusted ? agents.https : agents.httpsPublic) : agents.http;
-  const body = init.form ? new URLSearchParams(init.form).toString() : init.body;
-  const headers = { ...init.headers, ...(init.form ? { "content-type": "application/x-www-form-urlencoded" } : {}), ...(body !== undefined ? { "content-length": String(Buffer.byteLength(body)) } : {}) };
+  // A form or JSON body sets its own content-type; a raw body's is in `headers`.
+  const body = init.form ? new URLSearchParams(init.form).toString() : init.json !== undefined ? JSON.stringify(init.json) : init.body;
+  const contentType = init.form ? { "content-type": "application/x-www-form-urlencoded" } : init.json !== undefined ? { "content-type": "application/json" } : {};
+  const headers = { ...init.headers, ...contentType, ...(body !== undefined ? { "content-length": String(Buffer.byteLength(body)) } : {}) };
   const maxBytes = init.maxBodyBytes ?? DEFAULT_MAX_BODY;
   return new Promise((resolve, reject) => {
     const request = (secure ? https.request : http.request)(url, { method: init.method, headers, agent, signal: init.signal }, (response) => {
@@ -131,6 +135,11 @@ export function errorOfBody(body: string): { code?: string; message?: string } {
   }
   if (!value || typeof value !== "object") return {};
   const v = value as { errors?: { code?: unknown; message?: unknown }[]; error?: unknown; error_description?: unknown; details?: unknown; message?: unknown };
+  // Google APIs: { error: { code: 403, message, status: "PERMISSION_DENIED" } }.
+  if (v.error && typeof v.error === "object") {
+    const google = v.error as { message?: unknown; status?: unknown };
+    return { ...(typeof google.status === "string" ? { code: google.status } : {}), ...(typeof google.message === "string" ? { message: google.message.slice(0, 500) } : {}) };
+  }
   const first = Array.isArray(v.errors) ? v.errors[0] : undefined;
   const code = typeof first?.code === "string" ? first.code : typeof v.error === "string" ? v.error : undefined;
   const message =

@@ -11,8 +11,8 @@ export type CallFailure =
       httpStatus: number;
       code?: string;
       message?: string;
-      /** Who answered (OCI providers): the registry's /v2/ API, its token server, ACR's exchange or Entra ID. */
-      stage?: "ping" | "token" | "exchange" | "entra" | "manifest";
+      /** Who answered (OCI providers): the registry's /v2/ API, its token server, ACR's exchange, Entra ID or a keyless federation's token endpoint. */
+      stage?: "ping" | "token" | "exchange" | "entra" | "federation" | "google-sts" | "google-iam" | "manifest";
       /** The Bearer challenge's error parameter, e.g. insufficient_scope. */
       challengeError?: string;
     }

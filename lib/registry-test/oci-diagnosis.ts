@@ -2,7 +2,7 @@
 // means, in the provider's own terms (lib/registries/providers/<id>.ts
 // `terms`), with the registry's, token server's or Entra ID's code and
 // message shown unchanged. Pure.
-import type { RegistryProviderModule } from "@/lib/registries/providers/types";
+import type { FederationSettings, RegistryProviderModule } from "@/lib/registries/providers/types";
 import type { CallFailure } from "@/lib/registry-test/failure";
 import type { Diagnosis, StepId } from "@/lib/registry-test/steps";
 
@@ -14,6 +14,8 @@ export interface OciDiagnosisContext {
   repository?: string;
   /** Some tags of the repository, when the image's tag was not found in it. */
   knownTags?: string[];
+  /** Keyless registries: the team's subject and the federation's settings, for the cloud's diagnoses. */
+  federation?: { subject: string; settings: FederationSettings };
 }
 
 type Found = Omit<Diagnosis, "awsCode" | "awsMessage">;
@@ -62,6 +64,20 @@ function explain(step: StepId, failure: CallFailure, context: OciDiagnosisContex
   }
 }
 
+/** A keyless exchange refused: the provider's diagnosis of its cloud's code, or what the cloud said. */
+function explainFederationRefusal(failure: Extract<CallFailure, { kind: "registry" }>, context: OciDiagnosisContext, provider: RegistryProviderModule): Found {
+  const federation = context.federation!;
+  const found = provider.federation?.diagnoseExchange({ stage: failure.stage, httpStatus: failure.httpStatus, code: failure.code, message: failure.message }, { hostname: context.hostname, ...federation });
+  if (found) return { ...found, setupStep: "credential" };
+  if (failure.httpStatus === 429) return { summary: `${provider.label} is rate-limiting the portal's exchange (429).`, fix: "Wait a few minutes and test again.", setupStep: null };
+  if (failure.httpStatus >= 500) return { summary: `${provider.label}'s token exchange is failing (${failure.httpStatus}).`, fix: "This is the cloud's answer unchanged; try again later and check the provider's status page.", setupStep: "registry" };
+  return {
+    summary: `${provider.label} refused the portal's token (${failure.httpStatus}${failure.code ? ` ${failure.code}` : ""}).`,
+    fix: `Check the federation against the setup guide: the issuer, the subject ${federation.subject} and the audience must match exactly.`,
+    setupStep: "credential",
+  };
+}
+
 function where(step: StepId, failure: CallFailure, context: OciDiagnosisContext): string {
   const stage = failure.kind === "registry" ? failure.stage : undefined;
   if (stage === "entra" || (step === "credential-exchange" && stage !== "exchange")) return "Microsoft Entra ID";
@@ -72,6 +88,7 @@ function where(step: StepId, failure: CallFailure, context: OciDiagnosisContext)
 function explainAnswer(step: StepId, failure: Extract<CallFailure, { kind: "registry" }>, context: OciDiagnosisContext, provider: RegistryProviderModule): Found {
   const { httpStatus: status, stage } = failure;
   const repository = context.repository ?? "the repository";
+  if (context.federation && step === "credential-exchange") return explainFederationRefusal(failure, context, provider);
   if (stage === "entra") return explainEntra(failure);
   if (stage === "exchange") {
     return {
@@ -86,6 +103,10 @@ function explainAnswer(step: StepId, failure: Extract<CallFailure, { kind: "regi
   if (step === "registry-login" || (stage === "token" && step !== "registry-token" && step !== "manifest")) {
     if (status === 401 || status === 403) return { ...provider.terms.wrongCredentials, setupStep: "credential" };
     if (status === 404) return { summary: `${context.hostname} has no registry API (GET /v2/ answered 404).`, fix: `Check the hostname: the registry's API must answer at https://${context.hostname}/v2/.`, setupStep: "registry" };
+  }
+  if (context.federation && (step === "registry-token" || step === "manifest") && (status === 401 || status === 403)) {
+    const found = provider.federation?.diagnoseRegistry?.({ stage, httpStatus: status, code: failure.code, message: failure.message, repository: context.repository }, { hostname: context.hostname, ...context.federation });
+    if (found) return { ...found, setupStep: "credential" };
   }
   if (step === "registry-token") {
     // The code alone says little (GitLab answers DENIED "access forbidden" to a token without read_registry): read the message.

@@ -1,13 +1,17 @@
 import "server-only";
 // The Test of a registry that speaks the OCI token flow (every provider but
 // ECR), step by step like the ECR Test: the credential exchange where there
-// is one (Azure service principal), the /v2/ login, a token with the
-// repository's pull scope, and the manifest HEAD when an image is given.
+// is one (Azure service principal; keyless: the portal's token signed for the
+// cloud, the exchange, and the negative check that a stranger subject is
+// refused), the /v2/ login, a token with the repository's pull scope, and the
+// manifest HEAD when an image is given.
 // Every request goes through lib/registry-auth (public https:// destinations
 // only, unless the operator overrides them).
+import { UserFacingError } from "@/lib/http/result";
 import type { RegistryCredentials } from "@/lib/registries/credentials";
-import type { RegistryProviderModule } from "@/lib/registries/providers/types";
-import { authorize, logIn, pullScope, RegistryAuthError, RegistryProtocolError, type RegistryAuthTarget, type RegistryAuthorization } from "@/lib/registry-auth/client";
+import type { FederationSettings, RegistryProviderModule } from "@/lib/registries/providers/types";
+import { authorize, logIn, pullScope, RegistryAuthError, RegistryProtocolError, type RegistryAuthTarget, type RegistryAuthorization, type RegistryLoginCredential } from "@/lib/registry-auth/client";
+import { keylessProvider, mintFederationToken, runNegativeCheck, type KeylessProvider } from "@/lib/registry-auth/federation";
 import { directLoginCredential, obtainLoginCredential } from "@/lib/registry-auth/credentials";
 import type { AuthEndpoints } from "@/lib/registry-auth/endpoints";
 import { authHttpRequest, errorOfBody, UnsafeUrlError } from "@/lib/registry-auth/http";
@@ -18,13 +22,15 @@ import { diagnoseOci, type OciDiagnosisContext } from "@/lib/registry-test/oci-d
 import { MANIFEST_MEDIA_TYPES } from "@/lib/registry-test/registry-http";
 import type { RegistryTestRun } from "@/lib/registry-test/run-test";
 import type { ImageReference } from "@/lib/registry-test/schema";
-import { STEP_TITLES, type RegistryTestResult, type StepId, type StepResult } from "@/lib/registry-test/steps";
+import { STEP_TITLES, type Diagnosis, type RegistryTestResult, type StepId, type StepResult } from "@/lib/registry-test/steps";
 
 export interface OciTestTarget {
   provider: RegistryProviderModule;
   /** The registry's validated hostname, as stored. */
   hostname: string;
   credentials: RegistryCredentials;
+  /** The team whose token a keyless exchange presents (required for the "federated" auth type). */
+  teamId?: string;
 }
 
 export interface RunOciTestOptions {
@@ -33,6 +39,13 @@ export interface RunOciTestOptions {
   onStep?: (step: StepResult) => void;
   callTimeoutMs?: number;
   testTimeoutMs?: number;
+}
+
+/** The cloud accepted a token for a stranger subject: carries its own diagnosis. */
+class UnsafeFederationError extends Error {
+  constructor(readonly diagnosis: Diagnosis) {
+    super(diagnosis.summary);
+  }
 }
 
 /** The token granted no pull on the repository (read from the token's access claim). */
@@ -53,9 +66,13 @@ export async function runOciRegistryTest(target: OciTestTarget, options: RunOciT
   const context: OciDiagnosisContext = { provider, hostname, ...(image ? { image: imageText!, repository: image.repository } : {}) };
   const baseUrl = registryBaseUrl(provider.apiHostname(hostname), options.endpoints.registryOverrides);
   const needsExchange = directLoginCredential(credentials) === null;
+  const keyless = credentials.authType === "federated" ? keylessProvider(provider) : null;
+  if (credentials.authType === "federated" && !keyless) throw new UserFacingError("invalid_registry", `${provider.label} does not offer keyless authentication. Edit the registry and choose another auth type.`);
 
-  const ids: StepId[] = [...(needsExchange ? (["credential-exchange"] as const) : []), "registry-login", "registry-token", "manifest"];
-  const steps = new Map<StepId, StepResult>(ids.map((id) => [id, { id, title: titleOf(id, image), status: "pending" }]));
+  const ids: StepId[] = keyless
+    ? ["sign-token", "credential-exchange", "negative-check", "registry-login", "registry-token", "manifest"]
+    : [...(needsExchange ? (["credential-exchange"] as const) : []), "registry-login", "registry-token", "manifest"];
+  const steps = new Map<StepId, StepResult>(ids.map((id) => [id, { id, title: titleOf(id, image, provider, keyless !== null), status: "pending" }]));
   const update = (id: StepId, patch: Partial<StepResult>) => {
     const next = { ...steps.get(id)!, ...patch };
     steps.set(id, next);
@@ -65,30 +82,81 @@ export async function runOciRegistryTest(target: OciTestTarget, options: RunOciT
   for (const pending of steps.values()) options.onStep?.(pending);
   let externalMs = 0;
 
-  async function step<T>(id: StepId, call: (signal: AbortSignal) => Promise<{ value: T; detail: string }>): Promise<T | null> {
+  async function step<T>(id: StepId, call: (signal: AbortSignal) => Promise<{ value: T; detail: string; requestId?: string | undefined }>): Promise<T | null> {
     update(id, { status: "running" });
     const began = performance.now();
     try {
       const outcome = await withCallLimits(limits, call);
-      update(id, { status: "passed", durationMs: Math.round(performance.now() - began), detail: outcome.detail });
+      update(id, { status: "passed", durationMs: Math.round(performance.now() - began), detail: outcome.detail, ...(outcome.requestId ? { requestId: outcome.requestId } : {}) });
       return outcome.value;
     } catch (error) {
       if (error instanceof ManifestNotFoundError) context.knownTags = error.tags;
-      update(id, { status: "failed", durationMs: Math.round(performance.now() - began), diagnosis: diagnoseOci(id, toOciFailure(error), context) });
+      if (error instanceof UnsafeFederationError) {
+        update(id, { status: "failed", durationMs: Math.round(performance.now() - began), diagnosis: error.diagnosis });
+        return null;
+      }
+      const requestId = error instanceof RegistryAuthError ? error.requestId : undefined;
+      update(id, { status: "failed", durationMs: Math.round(performance.now() - began), diagnosis: diagnoseOci(id, toOciFailure(error), context), ...(requestId ? { requestId } : {}) });
       return null;
     } finally {
       externalMs += performance.now() - began;
     }
   }
 
+  let sentClaims: RegistryTestResult["sentClaims"];
+  let unsafe = false;
+
+  /** Keyless: sign for the cloud's audience, exchange, then prove a stranger subject is refused. */
+  async function federatedCredential(keyless: KeylessProvider, settings: FederationSettings): Promise<RegistryLoginCredential | null> {
+    const exchangeTarget = { hostname, baseUrl, settings, endpoints: options.endpoints };
+    const minted = await step("sign-token", async () => {
+      if (!target.teamId) throw new Error("a keyless test needs the team");
+      const token = await mintFederationToken(keyless, target.teamId, exchangeTarget, "registry-test");
+      return { value: token, detail: `Subject ${token.claims.sub}, audience ${token.claims.aud}, valid for 5 minutes, key ${token.kid}` };
+    });
+    if (!minted) {
+      skip(["credential-exchange", "negative-check", "registry-login", "registry-token", "manifest"], "Skipped: no token.");
+      return null;
+    }
+    sentClaims = { iss: minted.claims.iss, aud: minted.claims.aud, sub: minted.claims.sub };
+    context.federation = { subject: minted.claims.sub, settings };
+    const exchanged = await step("credential-exchange", async (signal) => {
+      const result = await keyless.exchange.exchange({ ...exchangeTarget, signal, token: minted.token });
+      return { value: result.credential, detail: result.detail, requestId: result.requestId };
+    });
+    if (!exchanged) {
+      skip(["negative-check", "registry-login", "registry-token", "manifest"], "Skipped: the exchange failed.");
+      return null;
+    }
+    const refused = await step("negative-check", async (signal) => {
+      const outcome = await runNegativeCheck(keyless, { ...exchangeTarget, signal }, "registry-test", image?.repository);
+      if (!outcome.refused) {
+        unsafe = true;
+        throw new UnsafeFederationError({ ...keyless.federation.unsafe({ stranger: outcome.stranger, subject: minted.claims.sub, settings }), setupStep: "credential" });
+      }
+      const answer = [outcome.status, outcome.code, outcome.message].filter(Boolean).join(" ");
+      return { value: true, detail: `${outcome.at === "exchange" ? provider.label : hostname} refused a token for another subject (${outcome.stranger}): ${answer}`, requestId: outcome.requestId };
+    });
+    if (!refused) {
+      skip(["registry-login", "registry-token", "manifest"], unsafe ? `Skipped: ${provider.label} trusts other teams of this portal. Fix the federation first.` : "Skipped: the check that the federation refuses other teams did not finish.");
+      return null;
+    }
+    return exchanged;
+  }
+
   await (async () => {
-    const credential = needsExchange
-      ? await step("credential-exchange", async (signal) => ({
-          value: await obtainLoginCredential(credentials, { hostname, baseUrl }, options.endpoints, signal),
-          detail: "Entra ID issued a token for the service principal and the registry exchanged it for a refresh token.",
-        }))
-      : directLoginCredential(credentials);
-    if (!credential) return skip(["registry-login", "registry-token", "manifest"], "Skipped: the credential exchange failed.");
+    const credential = keyless && credentials.authType === "federated"
+      ? await federatedCredential(keyless, credentials.settings)
+      : needsExchange
+        ? await step("credential-exchange", async (signal) => {
+            const exchanged = await obtainLoginCredential(credentials, { hostname, baseUrl, provider, teamId: target.teamId ?? "", purpose: "registry-test" }, options.endpoints, signal);
+            return { value: exchanged.credential, detail: exchanged.detail, requestId: exchanged.requestId };
+          })
+        : directLoginCredential(credentials);
+    if (!credential) {
+      if (!keyless) skip(["registry-login", "registry-token", "manifest"], "Skipped: the credential exchange failed.");
+      return;
+    }
     const authTarget: RegistryAuthTarget = { baseUrl, credential, endpoints: options.endpoints };
 
     const login = await step("registry-login", async (signal) => {
@@ -120,18 +188,32 @@ export async function runOciRegistryTest(target: OciTestTarget, options: RunOciT
 
   const finalSteps = ids.map((id) => steps.get(id)!);
   const failed = finalSteps.find((s) => s.status === "failed");
+  const verdict = unsafe ? "unsafe" : failed ? "failing" : "verified";
   const result: RegistryTestResult = {
-    verdict: failed ? "failing" : "verified",
-    headline: failed ? `"${failed.title}" failed: ${failed.diagnosis?.summary ?? "see the step for details"}` : `The credentials work and ${provider.label} accepts them${image ? `; ${imageText} can be pulled` : ""}.`,
+    verdict,
+    headline:
+      verdict === "unsafe"
+        ? `${provider.label} trusts every team of this portal: ${failed?.diagnosis?.summary ?? "the federation does not pin your team's subject"}`
+        : failed
+          ? `"${failed.title}" failed: ${failed.diagnosis?.summary ?? "see the step for details"}`
+          : keyless
+            ? `${provider.label} accepts the portal's token for your team and refuses other teams${image ? `; ${imageText} can be pulled` : ""}.`
+            : `The credentials work and ${provider.label} accepts them${image ? `; ${imageText} can be pulled` : ""}.`,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - start),
     steps: finalSteps,
+    ...(sentClaims ? { sentClaims } : {}),
   };
   return { result, externalMs: Math.round(externalMs) };
 }
 
-function titleOf(id: StepId, image: ImageReference | undefined): string {
+function titleOf(id: StepId, image: ImageReference | undefined, provider: RegistryProviderModule, keyless: boolean): string {
   if (id === "registry-token" && image) return `Get a pull token for ${image.repository} (scope ${pullScope(image.repository)})`;
+  if (keyless && provider.federation) {
+    if (id === "sign-token") return `Sign the portal's token for ${provider.label}`;
+    if (id === "credential-exchange") return provider.federation.exchangeTitle;
+    if (id === "negative-check") return `Check ${provider.label} refuses other teams' tokens`;
+  }
   return STEP_TITLES[id];
 }
 

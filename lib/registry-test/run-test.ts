@@ -9,7 +9,7 @@ import type { RoleArn } from "@/lib/aws/arn";
 import { createEcrClient, createStsClient, type AwsCredentials } from "@/lib/aws/clients";
 import type { EcrHostname } from "@/lib/aws/ecr-hostname";
 import { buildRoleSessionName } from "@/lib/aws/role-session-name";
-import { buildSubConditionFix, formatPolicyJson } from "@/lib/aws/trust-policy";
+import { buildSubConditionFix, formatPolicyJson, STS_AUDIENCE } from "@/lib/aws/trust-policy";
 import { mintStrangerToken, mintWebIdentityToken } from "@/lib/oidc/web-identity-token";
 import { diagnose, type DiagnosisContext } from "@/lib/registry-test/diagnosis";
 import { registryBaseUrl, type TestEndpoints } from "@/lib/registry-test/endpoints";
@@ -159,7 +159,7 @@ export async function runRegistryTest(target: RegistryTestTarget, options: RunRe
 
   if (target.authType === "iam_role") {
     const minted = await step("sign-token", async () => {
-      const token = await mintWebIdentityToken({ teamId: target.teamId, purpose: "registry-test" });
+      const token = await mintWebIdentityToken({ teamId: target.teamId, purpose: "registry-test", audience: STS_AUDIENCE });
       return { value: token, detail: `Subject ${token.claims.sub}, audience ${token.claims.aud}, valid for 5 minutes, key ${token.kid}` };
     }, "local");
     if (minted) sentClaims = { iss: minted.claims.iss, aud: minted.claims.aud, sub: minted.claims.sub };
@@ -191,7 +191,7 @@ export async function runRegistryTest(target: RegistryTestTarget, options: RunRe
       for (const id of ["negative-check", "ecr-token", "registry-login", "manifest"] as const) skip(id, "Skipped: the role could not be assumed.");
     } else {
       const refused = await step("negative-check", async (signal) => {
-        const stranger = await mintStrangerToken("registry-test");
+        const stranger = await mintStrangerToken("registry-test", STS_AUDIENCE);
         const strangerSubject = stranger.claims.sub;
         try {
           await assume(stranger.token, signal);

@@ -78,7 +78,7 @@ export async function prepareRegistryTest(
   }
   const credentials = await loadRegistryCredentials(team.id, registryId);
   if (!credentials) throw NOT_FOUND();
-  const target = provider.login.kind === "ecr" ? ecrTarget(team, registryId, registry.hostname, credentials) : ({ kind: "oci", provider, hostname: hostname.value, credentials } as const);
+  const target = provider.login.kind === "ecr" ? ecrTarget(team, registryId, registry.hostname, credentials) : ({ kind: "oci", provider, hostname: hostname.value, credentials, teamId: team.id } as const);
 
   const slot = await claimTestSlot(team.id, actor, { id: registry.id, label: registryLabel(registry) }, new Date(), trigger);
   if (!slot.ok) throw new RateLimitedError(slot.retryAfterSeconds);
@@ -86,7 +86,7 @@ export async function prepareRegistryTest(
   return { run: (onStep) => runAndRecord(team, registry, target, slot.auditEventId, image, onStep, trigger) };
 }
 
-type PreparedTarget = { kind: "ecr"; target: RegistryTestTarget } | { kind: "oci"; provider: RegistryProviderModule; hostname: string; credentials: RegistryCredentials };
+type PreparedTarget = { kind: "ecr"; target: RegistryTestTarget } | { kind: "oci"; provider: RegistryProviderModule; hostname: string; credentials: RegistryCredentials; teamId: string };
 
 function ecrTarget(team: { id: string; publicId: string }, registryId: string, storedHostname: string, credentials: RegistryCredentials): PreparedTarget {
   const hostname = parseEcrHostname(storedHostname);
@@ -128,9 +128,8 @@ async function runAndRecord(
           ...(onStep ? { onStep } : {}),
         })
       : await runOciRegistryTest(prepared, { endpoints: getAuthEndpoints(), ...(image ? { image } : {}), ...(onStep ? { onStep } : {}) });
-  const target = prepared.kind === "ecr" ? prepared.target : null;
   recordTestTelemetry({ teamId: team.id, registryId: registry.id, authType: registry.authType, hostname: registry.hostname }, run.result);
-  await persistOutcome(team.id, registry, target, auditEventId, run.result, image, trigger);
+  await persistOutcome(team.id, registry, negativeCheckTargetOf(prepared), auditEventId, run.result, image, trigger);
   return run;
 }
 
@@ -140,8 +139,8 @@ async function runAndRecord(
  * writes are retried in the background until it returns; if the process ends
  * first, finishInterruptedTests() marks the event failed later.
  */
-async function persistOutcome(teamId: string, registry: RegistryView, target: RegistryTestTarget | null, auditEventId: string, result: RegistryTestResult, image: ImageReference | undefined, trigger: TestTrigger): Promise<void> {
-  const write = () => writeOutcome(teamId, registry, target, auditEventId, result, image, trigger);
+async function persistOutcome(teamId: string, registry: RegistryView, checkTarget: string | null, auditEventId: string, result: RegistryTestResult, image: ImageReference | undefined, trigger: TestTrigger): Promise<void> {
+  const write = () => writeOutcome(teamId, registry, checkTarget, auditEventId, result, image, trigger);
   try {
     await write();
   } catch (error) {
@@ -166,13 +165,23 @@ async function retryInBackground(write: () => Promise<void>, fields: Record<stri
   log.error(fields, "registry test outcome could not be recorded; the audit event will be finished as failed");
 }
 
-async function writeOutcome(teamId: string, registry: RegistryView, target: RegistryTestTarget | null, auditEventId: string, result: RegistryTestResult, image: ImageReference | undefined, trigger: TestTrigger): Promise<void> {
+/**
+ * What the negative check is recorded for: the role ARN (IAM), or the
+ * provider's federation target (keyless); null for registries without one.
+ */
+function negativeCheckTargetOf(prepared: PreparedTarget): string | null {
+  if (prepared.kind === "ecr") return prepared.target.authType === "iam_role" ? prepared.target.role.arn : null;
+  if (prepared.credentials.authType !== "federated") return null;
+  return prepared.provider.federation?.checkTarget({ hostname: prepared.hostname, settings: prepared.credentials.settings }) ?? null;
+}
+
+async function writeOutcome(teamId: string, registry: RegistryView, checkTarget: string | null, auditEventId: string, result: RegistryTestResult, image: ImageReference | undefined, trigger: TestTrigger): Promise<void> {
   const now = new Date(result.startedAt);
   const failedStep = result.steps.find((step) => step.status === "failed");
-  // The proxy uses an IAM registry only with a passed negative check for its current role (lib/proxy/role-safety.ts).
+  // The proxy uses an IAM or keyless registry only with a passed negative check for its current target (lib/proxy/role-safety.ts).
   const negativeCheck = result.steps.find((step) => step.id === "negative-check");
   const negativeCheckRecord =
-    target?.authType !== "iam_role" ? {} : negativeCheck?.status === "passed" ? { negativeCheckRoleArn: target.role.arn, negativeCheckPassedAt: now } : result.verdict === "unsafe" ? { negativeCheckPassedAt: null } : {};
+    checkTarget === null ? {} : negativeCheck?.status === "passed" ? { negativeCheckTarget: checkTarget, negativeCheckPassedAt: now } : result.verdict === "unsafe" ? { negativeCheckPassedAt: null } : {};
   // Only the registry as it was tested: an edit made meanwhile reset its status and wins.
   // The notification (a change of verdict) is written with the result, or not at all.
   await prisma.$transaction(async (tx) => {

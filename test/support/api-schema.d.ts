@@ -498,19 +498,27 @@ export interface components {
             name: string | null;
             hostname: string;
             /** @enum {string} */
-            authType: "access_key" | "iam_role" | "ambient" | "basic" | "anonymous" | "json_key" | "service_principal";
+            authType: "access_key" | "iam_role" | "ambient" | "basic" | "anonymous" | "json_key" | "service_principal" | "federated";
             /** @description IAM Authentication: the role the portal assumes. */
             roleArn: string | null;
             /** @description Access key: the key ID, masked. The secret is never returned. */
             accessKeyIdMasked: string | null;
-            /** @description Username and token (basic): the username, robot or token name. The token is never returned. */
+            /** @description Username and token (basic): the username, robot or token name. The token is never returned. Quay keyless: the robot account. */
             username: string | null;
             /** @description Username and token, service principal: the stored secret's well-known prefix and last characters (e.g. ghp_…WXYZ), to recognise it. */
             secretMasked: string | null;
-            /** @description Azure service principal: the tenant (directory) ID. */
+            /** @description Azure service principal or keyless: the tenant (directory) ID. */
             tenantId: string | null;
-            /** @description Azure service principal: the application (client) ID. */
+            /** @description Azure service principal or keyless: the application (client) ID of the app or managed identity. */
             clientId: string | null;
+            /** @description Google keyless: the workload identity pool's project number. */
+            projectNumber: string | null;
+            /** @description Google keyless: the workload identity pool ID. */
+            poolId: string | null;
+            /** @description Google keyless: the pool's OIDC provider ID. */
+            providerId: string | null;
+            /** @description Google keyless: the service account impersonated, if any. */
+            serviceAccount: string | null;
             /** @description Google JSON key: the service account's email. The key is never returned. */
             serviceAccountEmail: string | null;
             /** @description Google JSON key: the key's project. */
@@ -689,6 +697,13 @@ export interface components {
             minimumPermission: string;
             /** @description The token scope (or permission) a pull needs. */
             pullScope: string;
+            /** @description Keyless registries: one-click alternatives to the commands (Terraform JSON), with the portal's issuer and the team's subject filled in. */
+            artefacts?: {
+                title: string;
+                fileName: string;
+                text: string;
+                description: string;
+            }[];
         };
         RegistryResponse: {
             data: components["schemas"]["Registry"];
@@ -738,7 +753,7 @@ export interface components {
              * @enum {string}
              */
             authType: "basic";
-            /** @description The username, robot or token name. */
+            /** @description The username, robot or token name (Quay keyless: the robot account, organisation+name). */
             username?: string;
             /** @description The password or token (write-only, never returned). */
             password?: string;
@@ -761,7 +776,7 @@ export interface components {
              * @enum {string}
              */
             authType: "basic";
-            /** @description The username, robot or token name. */
+            /** @description The username, robot or token name (Quay keyless: the robot account, organisation+name). */
             username?: string;
             /** @description The password or token (write-only, never returned). */
             password?: string;
@@ -784,7 +799,7 @@ export interface components {
              * @enum {string}
              */
             authType: "basic";
-            /** @description The username, robot or token name. */
+            /** @description The username, robot or token name (Quay keyless: the robot account, organisation+name). */
             username?: string;
             /** @description The password or token (write-only, never returned). */
             password?: string;
@@ -807,7 +822,7 @@ export interface components {
              * @enum {string}
              */
             authType: "basic";
-            /** @description The username, robot or token name. */
+            /** @description The username, robot or token name (Quay keyless: the robot account, organisation+name). */
             username?: string;
             /** @description The password or token (write-only, never returned). */
             password?: string;
@@ -851,13 +866,13 @@ export interface components {
              * @enum {string}
              */
             authType: "service_principal" | "basic";
-            /** @description The Entra ID tenant (directory) ID. */
+            /** @description The Entra ID tenant (directory) ID (service principal, or keyless: the tenant of the app or managed identity with the federated credential). */
             tenantId?: string;
-            /** @description The application (client) ID. */
+            /** @description The application (client) ID (keyless: of the app registration or user-assigned managed identity with the federated credential). */
             clientId?: string;
             /** @description The client secret's value (write-only, never returned). */
             clientSecret?: string;
-            /** @description The username, robot or token name. */
+            /** @description The username, robot or token name (Quay keyless: the robot account, organisation+name). */
             username?: string;
             /** @description The password or token (write-only, never returned). */
             password?: string;
@@ -880,7 +895,7 @@ export interface components {
              * @enum {string}
              */
             authType: "basic" | "anonymous";
-            /** @description The username, robot or token name. */
+            /** @description The username, robot or token name (Quay keyless: the robot account, organisation+name). */
             username?: string;
             /** @description The password or token (write-only, never returned). */
             password?: string;
@@ -939,7 +954,7 @@ export interface components {
              * @enum {string}
              */
             authType: "basic";
-            /** @description The username, robot or token name. */
+            /** @description The username, robot or token name (Quay keyless: the robot account, organisation+name). */
             username?: string;
             /** @description The password or token (write-only, never returned). */
             password?: string;
@@ -964,7 +979,7 @@ export interface components {
              * @enum {string}
              */
             authType: "basic";
-            /** @description The username, robot or token name. */
+            /** @description The username, robot or token name (Quay keyless: the robot account, organisation+name). */
             username?: string;
             /** @description The password or token (write-only, never returned). */
             password?: string;
@@ -989,7 +1004,7 @@ export interface components {
              * @enum {string}
              */
             authType: "basic";
-            /** @description The username, robot or token name. */
+            /** @description The username, robot or token name (Quay keyless: the robot account, organisation+name). */
             username?: string;
             /** @description The password or token (write-only, never returned). */
             password?: string;
@@ -1014,7 +1029,7 @@ export interface components {
              * @enum {string}
              */
             authType: "basic";
-            /** @description The username, robot or token name. */
+            /** @description The username, robot or token name (Quay keyless: the robot account, organisation+name). */
             username?: string;
             /** @description The password or token (write-only, never returned). */
             password?: string;
@@ -1062,13 +1077,13 @@ export interface components {
              * @enum {string}
              */
             authType: "service_principal" | "basic";
-            /** @description The Entra ID tenant (directory) ID. */
+            /** @description The Entra ID tenant (directory) ID (service principal, or keyless: the tenant of the app or managed identity with the federated credential). */
             tenantId?: string;
-            /** @description The application (client) ID. */
+            /** @description The application (client) ID (keyless: of the app registration or user-assigned managed identity with the federated credential). */
             clientId?: string;
             /** @description The client secret's value (write-only, never returned). */
             clientSecret?: string;
-            /** @description The username, robot or token name. */
+            /** @description The username, robot or token name (Quay keyless: the robot account, organisation+name). */
             username?: string;
             /** @description The password or token (write-only, never returned). */
             password?: string;
@@ -1093,7 +1108,7 @@ export interface components {
              * @enum {string}
              */
             authType: "basic" | "anonymous";
-            /** @description The username, robot or token name. */
+            /** @description The username, robot or token name (Quay keyless: the robot account, organisation+name). */
             username?: string;
             /** @description The password or token (write-only, never returned). */
             password?: string;

@@ -7,7 +7,7 @@ import { AssumeRoleWithWebIdentityCommand } from "@aws-sdk/client-sts";
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildPermissionsPolicy } from "@/lib/aws/permissions-policy";
-import { buildTrustPolicy, oidcProviderArn } from "@/lib/aws/trust-policy";
+import { buildTrustPolicy, oidcProviderArn, STS_AUDIENCE } from "@/lib/aws/trust-policy";
 import { signUp } from "@/lib/auth/service";
 import { prisma } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
@@ -64,7 +64,7 @@ afterAll(async () => {
 
 describe("tokens from the portal's issuer", () => {
   it("are accepted for the team the trust policy names, and the session can pull", async () => {
-    const minted = await mintWebIdentityToken({ teamId: victim.teamId, purpose: "registry-test" });
+    const minted = await mintWebIdentityToken({ teamId: victim.teamId, purpose: "registry-test", audience: STS_AUDIENCE });
     const result = await assume(minted.token);
     expect(result.SubjectFromWebIdentityToken).toBe(victim.publicId);
     expect(result.Provider).toBe(oidcProviderArn("aws", ACCOUNT_A.accountId, issuerUrl));
@@ -78,12 +78,12 @@ describe("tokens from the portal's issuer", () => {
   });
 
   it("are refused for another team's subject", async () => {
-    const minted = await mintWebIdentityToken({ teamId: attacker.teamId, purpose: "registry-test" });
+    const minted = await mintWebIdentityToken({ teamId: attacker.teamId, purpose: "registry-test", audience: STS_AUDIENCE });
     await expectAwsError(assume(minted.token), { code: "AccessDenied", message: "Not authorized to perform sts:AssumeRoleWithWebIdentity", status: 403 });
   });
 
   it("are refused when signed by a foreign key, under the issuer's kid or another", async () => {
-    const minted = await mintWebIdentityToken({ teamId: victim.teamId, purpose: "registry-test" });
+    const minted = await mintWebIdentityToken({ teamId: victim.teamId, purpose: "registry-test", audience: STS_AUDIENCE });
     const foreign = await generateKeyPair("RS256");
     const claims = decodeJwt(minted.token);
     const sameKid = await new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: decodeProtectedHeader(minted.token).kid!, typ: "JWT" }).sign(foreign.privateKey);
@@ -94,7 +94,7 @@ describe("tokens from the portal's issuer", () => {
 
   it("are refused once expired", async () => {
     const issuedAt = new Date(Date.now() - 10 * 60_000);
-    const minted = await mintWebIdentityToken({ teamId: victim.teamId, purpose: "registry-test", now: issuedAt });
+    const minted = await mintWebIdentityToken({ teamId: victim.teamId, purpose: "registry-test", audience: STS_AUDIENCE, now: issuedAt });
     await expectAwsError(assume(minted.token), {
       code: "ExpiredTokenException",
       message: new RegExp(`^Token expired: current date/time \\d{10} must be before the expiration date/time ${minted.claims.exp}$`),
@@ -103,7 +103,7 @@ describe("tokens from the portal's issuer", () => {
   });
 
   it("are refused with an audience other than sts.amazonaws.com", async () => {
-    const minted = await mintWebIdentityToken({ teamId: victim.teamId, purpose: "registry-test" });
+    const minted = await mintWebIdentityToken({ teamId: victim.teamId, purpose: "registry-test", audience: STS_AUDIENCE });
     const snapshot = await getKeySnapshot();
     const wrongAudience = await new SignJWT({ ...decodeJwt(minted.token), aud: "portal.example.com" })
       .setProtectedHeader({ alg: "RS256", kid: snapshot.signing!.kid, typ: "JWT" })

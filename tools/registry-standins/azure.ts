@@ -4,6 +4,12 @@
 //   `{ token_type, expires_in, ext_expires_in, access_token }` or Entra's
 //   error body with its AADSTS code (unknown tenant 90002, unknown application
 //   700016, wrong secret 7000215, expired secret 7000222, bad scope 70011).
+//   Workload identity federation: a client_assertion (jwt-bearer) is checked
+//   as Entra does (oidc-verifier.ts: signature against the issuer's live
+//   discovery document and JWKS, lifetime), then matched against the app's
+//   federated credentials: issuer (700211), audience (700212), subject
+//   (70021; a flexible credential's `claims['sub'] matches '…'` wildcard too),
+//   the issuer unreachable 50166, a bad signature 700027, expired 700024.
 //   The real host is login.microsoftonline.com: map it here with
 //   AUTH_ENDPOINT_OVERRIDES.
 // - Azure Container Registry (`<name>.azurecr.io`): challenges with
@@ -19,6 +25,7 @@ import { randomUUID } from "node:crypto";
 import type http from "node:http";
 import { generateKeyPair, jwtVerify, SignJWT } from "jose";
 import { grantAccess, type AccessRule } from "../reference-registry/access";
+import { audiencesOf, readUnverifiedClaims, verifyWithLiveIssuer } from "./oidc-verifier";
 import { basicCredentials, readForm, sendJson, startStandIn, type StandIn } from "./stand-in";
 
 export interface EntraApplication {
@@ -27,7 +34,25 @@ export interface EntraApplication {
   secrets: { value: string; expired?: boolean }[];
   /** The service principal's role on the registry: AcrPull (or more) grants pulls of every repository. */
   acrPull: boolean;
+  /** Workload identity federation: the app's (or managed identity's) federated identity credentials. */
+  federatedCredentials?: FederatedCredential[];
 }
+
+/**
+ * A federated identity credential: an exact issuer, subject and audiences;
+ * or a flexible one, whose subject is a claims-matching expression such as
+ * `claims['sub'] matches '*'` (the confused deputy: any subject of the issuer).
+ */
+export interface FederatedCredential {
+  name: string;
+  issuer: string;
+  subject?: string;
+  claimsMatchingExpression?: string;
+  audiences: string[];
+}
+
+export const AZURE_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+export const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 export interface AcrToken {
   username: string;
@@ -43,6 +68,8 @@ const ACR_UNAUTHORIZED = { errors: [{ code: "UNAUTHORIZED", message: "authentica
 export interface AzureStandIn extends StandIn {
   /** `<name>.azurecr.io`: the registry's hostname and service. */
   hostname: string;
+  /** Entra ID's state (apps, secrets, federated credentials, AcrPull): tests change it as the az commands would. */
+  applications: EntraApplication[];
 }
 
 export async function startAzureStandIn(options: { registryName: string; applications?: EntraApplication[]; tokens?: AcrToken[] }): Promise<AzureStandIn> {
@@ -72,6 +99,11 @@ export async function startAzureStandIn(options: { registryName: string; applica
           if (!application) {
             return entraError(response, 400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
           }
+          if (form.has("client_assertion") || form.has("client_assertion_type")) {
+            const refused = await checkFederatedAssertion(form, application);
+            if (refused) return entraError(response, refused.status, refused.error, refused.code, refused.message);
+            return issueAccessToken(form, tenant, clientId, response);
+          }
           const secret = application.secrets.find((candidate) => candidate.value === form.get("client_secret"));
           if (!secret) {
             return entraError(response, 401, "invalid_client", 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
@@ -79,18 +111,7 @@ export async function startAzureStandIn(options: { registryName: string; applica
           if (secret.expired) {
             return entraError(response, 401, "invalid_client", 7000222, `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`);
           }
-          const scope = form.get("scope") ?? "";
-          if (!scope) return entraError(response, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'scope'.");
-          if (!VALID_SCOPES.has(scope)) return entraError(response, 400, "invalid_scope", 70011, `The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`);
-          const accessToken = await new SignJWT({ tid: tenant, appid: clientId, oid: randomUUID(), idtyp: "app" })
-            .setProtectedHeader({ alg: "RS256", typ: "JWT" })
-            .setIssuer(`https://sts.windows.net/${tenant}/`)
-            .setAudience(scope.replace(/\/\.default$/, ""))
-            .setSubject(clientId)
-            .setIssuedAt()
-            .setExpirationTime("1h")
-            .sign(entraKey.privateKey);
-          sendJson(response, 200, { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: accessToken });
+          return issueAccessToken(form, tenant, clientId, response);
         },
       },
       {
@@ -153,11 +174,93 @@ export async function startAzureStandIn(options: { registryName: string; applica
     ],
   });
 
-  return Object.assign(standIn, { hostname });
+  /** The scope check and the app-only access token, after the client proved who it is. */
+  async function issueAccessToken(form: URLSearchParams, tenant: string, clientId: string, response: http.ServerResponse): Promise<void> {
+    const scope = form.get("scope") ?? "";
+    if (!scope) return entraError(response, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'scope'.");
+    if (!VALID_SCOPES.has(scope)) return entraError(response, 400, "invalid_scope", 70011, `The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`);
+    const accessToken = await new SignJWT({ tid: tenant, appid: clientId, oid: randomUUID(), idtyp: "app" })
+      .setProtectedHeader({ alg: "RS256", typ: "JWT" })
+      .setIssuer(`https://sts.windows.net/${tenant}/`)
+      .setAudience(scope.replace(/\/\.default$/, ""))
+      .setSubject(clientId)
+      .setIssuedAt()
+      .setExpirationTime("1h")
+      .sign(entraKey.privateKey);
+    sendJson(response, 200, { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: accessToken }, { "x-ms-request-id": randomUUID() });
+  }
+
+  return Object.assign(standIn, { hostname, applications });
+}
+
+interface EntraRefusal {
+  status: number;
+  error: string;
+  code: number;
+  message: string;
+}
+
+/**
+ * Workload identity federation as Entra ID checks a client assertion: the
+ * assertion type, a readable JWT, a federated credential with the token's
+ * issuer, the signature and lifetime against the issuer's live discovery
+ * document and JWKS, then the audience and the subject (exact, or a flexible
+ * credential's expression). Null when the assertion is accepted.
+ */
+async function checkFederatedAssertion(form: URLSearchParams, application: EntraApplication): Promise<EntraRefusal | null> {
+  if (form.get("client_assertion_type") !== JWT_BEARER) {
+    return { status: 400, error: "invalid_request", code: 50027, message: "Invalid client_assertion_type: only urn:ietf:params:oauth:client-assertion-type:jwt-bearer is supported." };
+  }
+  const assertion = form.get("client_assertion") ?? "";
+  const unverified = readUnverifiedClaims(assertion);
+  if (!unverified) return { status: 400, error: "invalid_request", code: 50027, message: "JWT token is invalid or malformed." };
+  const credentials = (application.federatedCredentials ?? []).filter((credential) => credential.issuer === unverified.iss);
+  if (credentials.length === 0) {
+    return { status: 400, error: "invalid_request", code: 700211, message: `No matching federated identity record found for presented assertion issuer '${unverified.iss}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation` };
+  }
+  const verified = await verifyWithLiveIssuer(assertion);
+  if (!verified.ok) {
+    switch (verified.reason) {
+      case "issuer-unreachable":
+        return { status: 400, error: "invalid_request", code: 50166, message: `Request to External OIDC endpoint failed. (${verified.detail})` };
+      case "expired":
+      case "not-yet-valid":
+        return { status: 401, error: "invalid_client", code: 700024, message: "Client assertion is not within its valid time range." };
+      case "signature":
+        return { status: 401, error: "invalid_client", code: 700027, message: "Client assertion failed signature validation." };
+      default:
+        return { status: 400, error: "invalid_request", code: 50027, message: "JWT token is invalid or malformed." };
+    }
+  }
+  const { claims } = verified;
+  const audiences = audiencesOf(claims);
+  const forAudience = credentials.filter((credential) => credential.audiences.some((audience) => audiences.includes(audience)));
+  if (forAudience.length === 0) {
+    return { status: 400, error: "invalid_request", code: 700212, message: `No matching federated identity record found for presented assertion audience '${audiences.join(",")}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation` };
+  }
+  if (!forAudience.some((credential) => subjectMatches(credential, claims.sub))) {
+    return {
+      status: 400,
+      error: "invalid_request",
+      code: 70021,
+      message: `No matching federated identity record found for presented assertion. Assertion Issuer: '${claims.iss}'. Assertion Subject: '${claims.sub}'. Assertion Audience: '${audiences.join(",")}'. https://learn.microsoft.com/entra/workload-id/workload-identity-federation`,
+    };
+  }
+  return null;
+}
+
+/** An exact subject, or a flexible credential's `claims['sub'] matches '<pattern>'` with * as wildcard. */
+function subjectMatches(credential: FederatedCredential, subject: string): boolean {
+  if (credential.subject !== undefined) return credential.subject === subject;
+  const pattern = /^claims\['sub'\] matches '([^']*)'$/.exec(credential.claimsMatchingExpression?.trim() ?? "")?.[1];
+  if (pattern === undefined) return false;
+  const regex = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  return regex.test(subject);
 }
 
 function entraError(response: http.ServerResponse, status: number, error: string, code: number, message: string): void {
   const traceId = randomUUID();
+  response.setHeader("x-ms-request-id", traceId);
   const correlationId = randomUUID();
   const timestamp = new Date().toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
   sendJson(response, status, {

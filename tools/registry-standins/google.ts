@@ -10,8 +10,12 @@
 // account may not make is refused at the token endpoint with 403 DENIED
 // `Permission "artifactregistry.repositories.downloadArtifacts" denied on
 // resource "projects/<p>/locations/<l>/repositories/<r>" (or it may not exist)`.
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { parseScope, grantAccess, type AccessRule } from "../reference-registry/access";
+import { readBody } from "../reference-registry/token-issuer";
+import { applyGcloudScript } from "./gcloud";
+import type { GoogleFederation } from "./google-federation";
 import { basicCredentials, sendJson, startStandIn, type StandIn } from "./stand-in";
 
 export interface GoogleServiceAccount {
@@ -72,24 +76,60 @@ function resourceName(hostname: string, repository: string): string {
   return `projects/${project}/locations/${location}/repositories/${rest.length > 0 || repo ? repo : ""}`;
 }
 
-export async function startGoogleStandIn(options: { hostname?: string; serviceAccounts: GoogleServiceAccount[] }): Promise<StandIn & { hostname: string }> {
+/**
+ * `federation`: a project with workload identity federation; the stand-in
+ * then also answers STS (`POST /v1/token`) and IAM Credentials
+ * (`…:generateAccessToken`), and its token endpoint takes `oauth2accesstoken`
+ * with an access token either issued, checked against the project's
+ * Artifact Registry Reader bindings.
+ */
+export async function startGoogleStandIn(options: { hostname?: string; serviceAccounts?: GoogleServiceAccount[]; federation?: GoogleFederation }): Promise<StandIn & { hostname: string }> {
+  const federation = options.federation;
+  const serviceAccounts = options.serviceAccounts ?? [];
   const hostname = options.hostname ?? "us-docker.pkg.dev";
   const standIn = await startStandIn({
     name: "google",
     service: hostname,
     realmPath: "/v2/token",
     routes: [
+      ...(federation
+        ? [
+            { match: "/v1/token", handler: (request: IncomingMessage, response: ServerResponse) => federation.handleStsToken(request, response) },
+            {
+              match: (path: string) => /^\/v1\/projects\/[^/]+\/serviceAccounts\/[^/]+:generateAccessToken$/.test(path),
+              handler: (request: IncomingMessage, response: ServerResponse, url: URL) => federation.handleGenerateAccessToken(request, response, url.pathname),
+            },
+            {
+              // Test support: the gcloud commands a page shows, applied to this project (for specs in another process).
+              match: "/_stand-in/gcloud",
+              async handler(request: IncomingMessage, response: ServerResponse) {
+                if (request.method !== "POST") return sendJson(response, 405, { error: "POST the commands" });
+                try {
+                  await applyGcloudScript(await readBody(request), { federation, location: hostname.replace(/-docker\.pkg\.dev$/, "") });
+                  sendJson(response, 200, { applied: true });
+                } catch (error) {
+                  sendJson(response, 400, { error: error instanceof Error ? error.message : String(error) });
+                }
+              },
+            },
+          ]
+        : []),
       {
         match: "/v2/token",
         async handler(request, response, url, context) {
           const scopes = url.searchParams.getAll("scope");
           const credentials = basicCredentials(request.headers.authorization);
-          let account: GoogleServiceAccount | undefined;
-          if (credentials) {
+          let account: { email: string; access: AccessRule[] } | undefined;
+          if (credentials?.username === "oauth2accesstoken") {
+            const principal = federation?.principalOf(credentials.password) ?? null;
+            // Artifact Registry's answer to an expired or unknown access token.
+            if (!principal) return sendJson(response, 401, unauthorized("failed authentication"));
+            account = { email: principal.kind === "service-account" ? principal.email : `${principal.poolId}/${principal.subject}`, access: federation!.readerAccess(principal) };
+          } else if (credentials) {
             let keyText = credentials.password;
             if (credentials.username === "_json_key_base64") keyText = Buffer.from(keyText, "base64").toString("utf8");
             else if (credentials.username !== "_json_key") return sendJson(response, 401, unauthorized(`Unsupported username "${credentials.username}": use _json_key with a service account key file, or oauth2accesstoken with an access token.`));
-            const checked = checkKeyFile(keyText, options.serviceAccounts);
+            const checked = checkKeyFile(keyText, serviceAccounts);
             if ("error" in checked) return sendJson(response, 401, unauthorized(checked.error));
             account = checked.account;
           }

@@ -2,8 +2,9 @@
 // The credential part of the registry form for every provider except Amazon
 // ECR (ecr-fields.tsx): the auth type, the provider's fields as its module
 // declares them (secrets write-only and masked; a stored one is kept unless
-// replaced), Harbor/Nexus/JFrog/Other for generic registries, and the
-// provider's setup guide, live from the hostname.
+// replaced; the keyless type first and marked recommended), Harbor/Nexus/
+// JFrog/Other for generic registries, and the provider's setup guide, live
+// from the hostname (keyless: with the portal's issuer and the team's subject).
 import { useId } from "react";
 import { useWatch, type UseFormReturn } from "react-hook-form";
 import type { KeptKey } from "@/components/registries/registry-form";
@@ -14,12 +15,17 @@ import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { GENERIC_FLAVORS, type FieldSpec, type GenericFlavor, type RegistryProviderModule } from "@/lib/registries/providers";
 import type { TCreateRegistryInput } from "@/lib/registries/schema";
+import type { OidcSetupValues } from "@/lib/registries/setup-guide";
 
 export const FLAVOR_LABEL: Record<GenericFlavor, string> = { harbor: "Harbor", nexus: "Sonatype Nexus", jfrog: "JFrog Artifactory", other: "Other OCI registry" };
 
-export function ProviderCredentialFields({ form, provider, keptKey }: { form: UseFormReturn<TCreateRegistryInput>; provider: RegistryProviderModule; keptKey: KeptKey | null }) {
+export function ProviderCredentialFields({ form, provider, keptKey, oidc }: { form: UseFormReturn<TCreateRegistryInput>; provider: RegistryProviderModule; keptKey: KeptKey | null; oidc: OidcSetupValues }) {
   const { errors } = form.formState;
-  const [authType, hostname, flavor] = useWatch({ control: form.control, name: ["authType", "hostname", "flavor"] });
+  const [authType, hostname, flavor, username, tenantId, clientId, projectNumber, poolId, providerId, serviceAccount] = useWatch({
+    control: form.control,
+    name: ["authType", "hostname", "flavor", "username", "tenantId", "clientId", "projectNumber", "poolId", "providerId", "serviceAccount"],
+  });
+  const keyless = { issuerUrl: oidc.issuerUrl, subject: oidc.subject, localEndpoints: oidc.keylessLocalEndpoints ?? {}, settings: { username, tenantId, clientId, projectNumber, poolId, providerId, serviceAccount } };
   const idPrefix = useId();
   const spec = provider.authTypes.find((candidate) => candidate.id === authType) ?? provider.authTypes[0]!;
   const plainFields = spec.fields.filter((field) => !field.secret);
@@ -49,7 +55,10 @@ export function ProviderCredentialFields({ form, provider, keptKey }: { form: Us
                 >
                   <input type="radio" value={type.id} aria-describedby={`${idPrefix}-${type.id}-hint`} className="mt-0.5 accent-indigo-600" {...form.register("authType")} />
                   <span>
-                    <span className="block font-medium">{type.label}</span>
+                    <span className="block font-medium">
+                      {type.label}
+                      {type.recommended && <span className="ml-2 rounded bg-emerald-100 px-1.5 py-0.5 text-xs font-medium text-emerald-800 dark:bg-emerald-900/60 dark:text-emerald-200">Recommended</span>}
+                    </span>
                     <span id={`${idPrefix}-${type.id}-hint`} aria-hidden="true" className="block text-xs text-zinc-600 dark:text-zinc-400">
                       {type.hint}
                     </span>
@@ -110,7 +119,7 @@ export function ProviderCredentialFields({ form, provider, keptKey }: { form: Us
       </FormSection>
 
       <FormSection title={`Set up ${provider.label}`}>
-        <ProviderSetupGuide providerId={provider.id} hostname={hostname} flavor={flavor} />
+        <ProviderSetupGuide providerId={provider.id} hostname={hostname} flavor={flavor} authType={authType} keyless={keyless} />
       </FormSection>
     </>
   );

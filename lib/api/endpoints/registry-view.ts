@@ -48,6 +48,17 @@ function setupOf(registry: RegistryView, context: RegistryContext): z.input<type
   return { ...none, permissionsPolicy: buildRegistryPermissionsPolicy(hostname.value, "registry") };
 }
 
+/** The provider's guide; for a keyless registry its federation's, with the issuer and the team's subject. */
+function guideOf(registry: RegistryView, context: RegistryContext) {
+  const provider = PROVIDERS[registry.provider];
+  if (registry.authType === "federated" && provider.federation) {
+    const { username, tenantId, clientId, projectNumber, poolId, providerId, serviceAccount } = registry;
+    const settings = Object.fromEntries(Object.entries({ username, tenantId, clientId, projectNumber, poolId, providerId, serviceAccount }).filter(([, value]) => value !== null));
+    return provider.federation.setupGuide({ issuerUrl: context.oidc.issuerUrl, subject: context.oidc.subject, hostname: registry.hostname, settings, localEndpoints: context.oidc.keylessLocalEndpoints ?? {} });
+  }
+  return provider.setupGuide({ hostname: registry.hostname, ...(registry.flavor ? { flavor: registry.flavor } : {}) });
+}
+
 export function toApiRegistry(registry: RegistryView, context: RegistryContext): z.input<typeof ZApiRegistry> {
   return {
     id: registry.id,
@@ -61,6 +72,10 @@ export function toApiRegistry(registry: RegistryView, context: RegistryContext):
     secretMasked: registry.secretMasked,
     tenantId: registry.tenantId,
     clientId: registry.clientId,
+    projectNumber: registry.projectNumber,
+    poolId: registry.poolId,
+    providerId: registry.providerId,
+    serviceAccount: registry.serviceAccount,
     serviceAccountEmail: registry.serviceAccountEmail,
     projectId: registry.projectId,
     privateKeyId: registry.privateKeyId,
@@ -75,7 +90,7 @@ export function toApiRegistry(registry: RegistryView, context: RegistryContext):
     status: { kind: registry.status.kind, label: registry.status.label, since: registry.status.since?.toISOString() ?? null, explanation: registry.status.explanation },
     oidc: registry.authType === "iam_role" ? toApiOidcValues(context.provider, context.oidc.subject) : null,
     setup: setupOf(registry, context),
-    guide: PROVIDERS[registry.provider].setupGuide({ hostname: registry.hostname, ...(registry.flavor ? { flavor: registry.flavor } : {}) }),
+    guide: guideOf(registry, context),
     createdAt: registry.createdAt.toISOString(),
     updatedAt: registry.updatedAt.toISOString(),
   };

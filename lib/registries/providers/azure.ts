@@ -1,7 +1,11 @@
-// Azure Container Registry (<name>.azurecr.io): a service principal whose
-// Entra ID token is exchanged at the registry's /oauth2/exchange for a refresh
-// token, or an ACR token (repository-scoped username + password).
+// Azure Container Registry (<name>.azurecr.io): keyless, a federated
+// identity credential that trusts the portal's token (azure-federation.ts);
+// a service principal whose Entra ID token is exchanged at the registry's
+// /oauth2/exchange for a refresh token; or an ACR token (repository-scoped
+// username + password).
 import { basicAuthType, checkBasicCredentials } from "@/lib/registries/providers/basic-auth";
+import { azureFederation } from "@/lib/registries/providers/azure-federation";
+import { federatedAuthType } from "@/lib/registries/providers/federated";
 import { fail } from "@/lib/registries/providers/hostname";
 import type { FieldIssue, RegistryProviderModule } from "@/lib/registries/providers/types";
 
@@ -22,10 +26,17 @@ export const ACR_ENTRA_SCOPE = "https://containerregistry.azure.net/.default";
 export const azureProvider: RegistryProviderModule = {
   id: "azure",
   label: "Azure Container Registry",
-  description: "<name>.azurecr.io, with a service principal (AcrPull) or an ACR token.",
+  description: "<name>.azurecr.io, keyless (a federated credential), with a service principal (AcrPull) or an ACR token.",
   hostnamePlaceholder: "myregistry.azurecr.io",
   hostnameHelp: "The registry's login server, from the registry's Overview in the Azure portal.",
   authTypes: [
+    federatedAuthType({
+      hint: "A federated credential on an app registration or managed identity trusts the portal's own token; nothing secret is stored. Needs AcrPull.",
+      fields: [
+        { name: "tenantId", label: "Tenant (directory) ID", help: "From Microsoft Entra ID > Overview, e.g. 72f988bf-86f1-41af-91ab-2d7cd011db47.", placeholder: "00000000-0000-0000-0000-000000000000", secret: false },
+        { name: "clientId", label: "Client ID", help: "The Application (client) ID of the app registration, or the client ID of the user-assigned managed identity, with the federated credential.", placeholder: "00000000-0000-0000-0000-000000000000", secret: false },
+      ],
+    }),
     {
       id: "service_principal",
       label: "Service principal",
@@ -60,7 +71,7 @@ export const azureProvider: RegistryProviderModule = {
     const tenant = values.tenantId.trim();
     if (!GUID.test(tenant) && !TENANT_DOMAIN.test(tenant)) issues.push({ field: "tenantId", message: "Enter the tenant (directory) ID, a GUID like 72f988bf-86f1-41af-91ab-2d7cd011db47 (or the tenant's domain, e.g. contoso.onmicrosoft.com)." });
     if (!GUID.test(values.clientId.trim())) issues.push({ field: "clientId", message: "Enter the application (client) ID, a GUID like 00000000-0000-0000-0000-000000000000, from App registrations > the app > Overview." });
-    if (needsSecret) {
+    if (needsSecret && values.authType === "service_principal") {
       if (values.clientSecret === "") issues.push({ field: "clientSecret", message: "Enter the client secret's Value (not its Secret ID)." });
       else if (GUID.test(values.clientSecret.trim())) issues.push({ field: "clientSecret", message: "This looks like the secret's ID; enter its Value, which Azure shows once when the secret is created." });
       else if (values.clientSecret.length > 1024 || /[\r\n]/.test(values.clientSecret)) issues.push({ field: "clientSecret", message: "The client secret must be one line of at most 1024 characters." });
@@ -84,10 +95,11 @@ export const azureProvider: RegistryProviderModule = {
     };
   },
   login: { kind: "oci", exchange: "entra-acr" },
+  federation: azureFederation,
   terms: {
     credential: "credential",
     wrongCredentials: { summary: "Azure Container Registry refused the credentials.", fix: "Check the token name and password (ACR token), or that the service principal's secret has not expired (App registrations > Certificates & secrets)." },
-    noPullPermission: (repository) => ({ summary: `The identity may not pull ${repository}.`, fix: "Give the service principal the AcrPull role on the registry (Access control (IAM) > Add role assignment), or add the repository to the ACR token's scope map with content/read." }),
+    noPullPermission: (repository) => ({ summary: `The identity may not pull ${repository}.`, fix: "Give the app, managed identity or service principal the AcrPull role on the registry (Access control (IAM) > Add role assignment), or add the repository to the ACR token's scope map with content/read." }),
     unknownRepository: (repository) => ({ summary: `The registry has no repository ${repository}.`, fix: "Check the repository name as listed under the registry's Repositories." }),
   },
 };

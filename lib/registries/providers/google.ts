@@ -1,9 +1,22 @@
 // Google Artifact Registry (<region>-docker.pkg.dev) and Container Registry
-// (gcr.io): a service account's JSON key, presented as `_json_key`. The key
-// is validated as the JSON Google issues; only its email, project and key ID
-// are kept readable, the key itself is encrypted and never shown again.
+// (gcr.io). Keyless first: Workload Identity Federation trusts the portal's
+// issuer (lib/gcp; the exchange is lib/registry-auth/federation/google.ts).
+// Or a service account's JSON key, presented as `_json_key`: validated as the
+// JSON Google issues; only its email, project and key ID are kept readable,
+// the key itself is encrypted and never shown again.
+import { diagnoseGoogleRefusal, unsafeFederationAdvice } from "@/lib/gcp/federation-diagnosis";
+import {
+  buildGoogleSetup,
+  googleSettingsOf,
+  parseFederationId,
+  parseProjectNumber,
+  parseServiceAccountEmail,
+  ROLE_ARTIFACT_REGISTRY_READER,
+  workloadIdentityProviderName,
+} from "@/lib/gcp/workload-identity";
+import { federatedAuthType } from "@/lib/registries/providers/federated";
 import { fail } from "@/lib/registries/providers/hostname";
-import type { FieldIssue, RegistryProviderModule } from "@/lib/registries/providers/types";
+import type { FederationRefusal, FieldIssue, ProviderFederation, RegistryProviderModule } from "@/lib/registries/providers/types";
 import type { ParseResult } from "@/lib/parse-result";
 
 const ARTIFACT_REGISTRY = /^[a-z]+(?:-[a-z]+\d*)?-docker\.pkg\.dev$/;
@@ -39,13 +52,78 @@ export function parseServiceAccountKey(text: string): ParseResult<ServiceAccount
   return { ok: true, value: { clientEmail: key.client_email as string, projectId: key.project_id as string, privateKeyId: key.private_key_id as string } };
 }
 
+/** Google's stage names on a refusal: STS, IAM Credentials, or the registry. */
+function whereOf(refusal: FederationRefusal): "sts" | "iam" | "registry" {
+  return refusal.stage === "google-iam" ? "iam" : refusal.stage === "google-sts" || refusal.stage === "federation" ? "sts" : "registry";
+}
+
+const googleFederation: ProviderFederation = {
+  audience: ({ settings }) => {
+    const google = googleSettingsOf(settings);
+    return google ? workloadIdentityProviderName(google) : "//iam.googleapis.com/projects/<project-number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>";
+  },
+  checkTarget: ({ settings }) => {
+    const google = googleSettingsOf(settings);
+    return google ? `google:${workloadIdentityProviderName(google)}${google.serviceAccount ? `|${google.serviceAccount}` : ""}` : null;
+  },
+  exchangeTitle: "Exchange the portal's token at Google STS (workload identity federation)",
+  diagnoseExchange: (refusal, { hostname, subject, settings }) => {
+    const google = googleSettingsOf(settings);
+    return google ? diagnoseGoogleRefusal({ where: whereOf(refusal), status: refusal.httpStatus, code: refusal.code, message: refusal.message }, { settings: google, subject, hostname }) : null;
+  },
+  diagnoseRegistry: (refusal, { hostname, subject, settings }) => {
+    const google = googleSettingsOf(settings);
+    if (!google || refusal.httpStatus !== 403) return null;
+    return diagnoseGoogleRefusal({ where: "registry", status: refusal.httpStatus, code: refusal.code, message: refusal.message, repository: refusal.repository }, { settings: google, subject, hostname });
+  },
+  unsafe: ({ stranger, subject, settings }) => {
+    const google = googleSettingsOf(settings);
+    return google
+      ? unsafeFederationAdvice(google, subject, stranger)
+      : { summary: `Unsafe: Google accepted a token for ${stranger}, which is not your team.`, fix: "Add the attribute condition assertion.sub=='<your subject>' to the provider." };
+  },
+  setupGuide: ({ issuerUrl, subject, hostname, settings, repository, localEndpoints }) => {
+    const setup = buildGoogleSetup({ issuerUrl, subject, hostname, settings: { projectNumber: settings.projectNumber, poolId: settings.poolId, providerId: settings.providerId, serviceAccount: settings.serviceAccount }, image: repository });
+    const localSts = localEndpoints["sts.googleapis.com"];
+    return {
+      steps: [
+        ...setup.commands.map((command, index) => ({
+          title: command.title,
+          body: index === 0 && localSts ? `${command.body} (This portal runs against a local Google stand-in: it exchanges tokens at ${localSts}.)` : command.body,
+          command: command.command,
+        })),
+        { title: "If Google cannot reach this portal: the provider with uploaded keys", body: `Instead of step 2, for a local or private portal. ${setup.uploadedJwks.note}`, command: setup.uploadedJwks.command },
+      ],
+      minimumPermission: `${ROLE_ARTIFACT_REGISTRY_READER} on the repository for ${setup.values.serviceAccount ? `serviceAccount:${setup.values.serviceAccount} (and roles/iam.workloadIdentityUser on it for your team's principal)` : setup.values.principal}.`,
+      pullScope: `repository:${repository ?? "<project>/<repository>/<image>"}:pull`,
+      artefacts: [{ title: "Terraform (main.tf.json)", fileName: "vendor-portal-google.tf.json", text: setup.terraform, description: "The same pool, provider and binding, for Terraform's Google provider." }],
+    };
+  },
+};
+
+const FEDERATION_HELP = {
+  projectNumber: "The project's number (digits) from the console's dashboard, or gcloud projects describe <project-id> --format='value(projectNumber)'.",
+  poolId: "The workload identity pool the setup creates (4–32 lower-case letters, digits, hyphens).",
+  providerId: "The pool's OIDC provider that trusts this portal.",
+  serviceAccount: "Optional: a service account to impersonate, for policies that grant registries to service accounts only. Leave empty to grant your team's principal directly.",
+};
+
 export const googleProvider: RegistryProviderModule = {
   id: "google",
   label: "Google Artifact Registry",
-  description: "Artifact Registry (<region>-docker.pkg.dev) or Container Registry (gcr.io), with a service account key.",
+  description: "Artifact Registry (<region>-docker.pkg.dev) or Container Registry (gcr.io), keyless through workload identity federation, or with a service account key.",
   hostnamePlaceholder: "us-central1-docker.pkg.dev",
   hostnameHelp: "The repository's location host, e.g. europe-west1-docker.pkg.dev, or gcr.io / eu.gcr.io.",
   authTypes: [
+    federatedAuthType({
+      hint: "Google trusts the portal's identity through Workload Identity Federation. No key is created or stored (works where iam.disableServiceAccountKeyCreation forbids keys).",
+      fields: [
+        { name: "projectNumber", label: "Project number", help: FEDERATION_HELP.projectNumber, placeholder: "123456789012", secret: false },
+        { name: "poolId", label: "Pool ID", help: FEDERATION_HELP.poolId, placeholder: "vendor-portal", secret: false },
+        { name: "providerId", label: "Provider ID", help: FEDERATION_HELP.providerId, placeholder: "vendor-portal-oidc", secret: false },
+        { name: "serviceAccount", label: "Service account (optional)", help: FEDERATION_HELP.serviceAccount, placeholder: "portal-pull@my-project.iam.gserviceaccount.com", secret: false },
+      ],
+    }),
     {
       id: "json_key",
       label: "Service account JSON key",
@@ -65,6 +143,18 @@ export const googleProvider: RegistryProviderModule = {
   },
   apiHostname: (hostname) => hostname,
   checkCredentials(values, needsSecret) {
+    if (values.authType === "federated") {
+      const issues: FieldIssue[] = [];
+      const project = parseProjectNumber(values.projectNumber);
+      if (!project.ok) issues.push({ field: "projectNumber", message: project.message });
+      const pool = parseFederationId(values.poolId, "poolId");
+      if (!pool.ok) issues.push({ field: "poolId", message: pool.message });
+      const provider = parseFederationId(values.providerId, "providerId");
+      if (!provider.ok) issues.push({ field: "providerId", message: provider.message });
+      const account = parseServiceAccountEmail(values.serviceAccount);
+      if (!account.ok) issues.push({ field: "serviceAccount", message: account.message });
+      return issues;
+    }
     if (!needsSecret) return [];
     const parsed = parseServiceAccountKey(values.jsonKey);
     const issues: FieldIssue[] = [];
@@ -90,6 +180,7 @@ export const googleProvider: RegistryProviderModule = {
     };
   },
   login: { kind: "oci" },
+  federation: googleFederation,
   terms: {
     credential: "service account key",
     wrongCredentials: { summary: "Google refused the service account key.", fix: "The key may be disabled or deleted, or its service account disabled (IAM & Admin > Service accounts > the account > Keys). Create a new JSON key and paste it here." },

@@ -7,6 +7,7 @@ import { ghcrProvider } from "@/lib/registries/providers/ghcr";
 import { gitlabProvider } from "@/lib/registries/providers/gitlab";
 import { googleProvider } from "@/lib/registries/providers/google";
 import { quayProvider } from "@/lib/registries/providers/quay";
+import { FEDERATED_LABEL } from "@/lib/registries/providers/federated";
 import { REGISTRY_PROVIDERS, type RegistryAuthType, type RegistryProvider, type RegistryProviderModule } from "@/lib/registries/providers/types";
 import type { ParseResult } from "@/lib/parse-result";
 
@@ -56,6 +57,7 @@ export const AUTH_TYPE_LABEL: Record<RegistryAuthType, string> = {
   anonymous: "Anonymous",
   json_key: "Service account key",
   service_principal: "Service principal",
+  federated: FEDERATED_LABEL,
 };
 
 export const PROVIDER_LABEL = Object.fromEntries(PROVIDER_LIST.map((provider) => [provider.id, provider.label])) as Record<RegistryProvider, string>;

@@ -1,16 +1,24 @@
-// Quay (quay.io and self-hosted Red Hat Quay): a robot account org+name and
-// its token.
+// Quay (quay.io and self-hosted Red Hat Quay): a robot account org+name,
+// keyless through its federation (quay-federation.ts) or with its token.
 import { basicAuthType, checkBasicCredentials } from "@/lib/registries/providers/basic-auth";
+import { federatedAuthType } from "@/lib/registries/providers/federated";
 import { parseRegistryHostname } from "@/lib/registries/providers/hostname";
+import { quayFederation } from "@/lib/registries/providers/quay-federation";
 import type { RegistryProviderModule } from "@/lib/registries/providers/types";
+
+const ROBOT_NAME = /^[a-z0-9][a-z0-9._-]*\+[a-z0-9][a-z0-9_]*$/;
 
 export const quayProvider: RegistryProviderModule = {
   id: "quay",
   label: "Quay",
-  description: "quay.io or your own Red Hat Quay, with a robot account.",
+  description: "quay.io or your own Red Hat Quay, keyless (robot federation) or with a robot token.",
   hostnamePlaceholder: "quay.io",
   hostnameHelp: "quay.io, or your Quay's hostname (with :port if not 443).",
   authTypes: [
+    federatedAuthType({
+      hint: "The robot's federation trusts the portal's own token for your team; no robot token is stored. Needs Read on the repositories.",
+      fields: [{ name: "username", label: "Robot account", help: "The robot's full name, organisation+name, e.g. acme+portal.", placeholder: "acme+portal", secret: false }],
+    }),
     basicAuthType({
       label: "Robot account",
       hint: "A robot account (org+name) and its token, with Read on the repositories.",
@@ -25,10 +33,10 @@ export const quayProvider: RegistryProviderModule = {
   parseHostname: (input) => parseRegistryHostname(input, "quay.io or quay.example.com"),
   apiHostname: (hostname) => hostname,
   checkCredentials: (values, needsSecret) =>
-    checkBasicCredentials(values, needsSecret, {
+    checkBasicCredentials(values, needsSecret && values.authType === "basic", {
       username: "robot account",
       password: "robot token",
-      usernamePattern: { pattern: /^[a-z0-9][a-z0-9._-]*\+[a-z0-9][a-z0-9_]*$/, message: "Enter the robot account as organisation+name, e.g. acme+portal (lower case, as Quay shows it)." },
+      usernamePattern: { pattern: ROBOT_NAME, message: "Enter the robot account as organisation+name, e.g. acme+portal (lower case, as Quay shows it)." },
     }),
   setupGuide: ({ hostname, repository }) => ({
     steps: [
@@ -40,6 +48,7 @@ export const quayProvider: RegistryProviderModule = {
     pullScope: `repository:${repository ?? "<organisation>/<repository>"}:pull`,
   }),
   login: { kind: "oci" },
+  federation: quayFederation,
   terms: {
     credential: "robot token",
     wrongCredentials: { summary: "Quay refused the robot account and token.", fix: "Check the robot name (organisation+name) and copy its token again from Robot Accounts; a regenerated token replaces the old one." },

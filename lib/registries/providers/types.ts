@@ -7,7 +7,7 @@ import type { ParseResult } from "@/lib/parse-result";
 export const REGISTRY_PROVIDERS = ["ecr", "docker-hub", "ghcr", "quay", "gitlab", "google", "azure", "generic"] as const;
 export type RegistryProvider = (typeof REGISTRY_PROVIDERS)[number];
 
-export const REGISTRY_AUTH_TYPES = ["access_key", "iam_role", "ambient", "basic", "anonymous", "json_key", "service_principal"] as const;
+export const REGISTRY_AUTH_TYPES = ["access_key", "iam_role", "ambient", "basic", "anonymous", "json_key", "service_principal", "federated"] as const;
 export type RegistryAuthType = (typeof REGISTRY_AUTH_TYPES)[number];
 
 /** Harbor, Nexus, JFrog and any other OCI registry are one provider ("generic"); the flavor only shapes the guide. */
@@ -15,7 +15,21 @@ export const GENERIC_FLAVORS = ["harbor", "nexus", "jfrog", "other"] as const;
 export type GenericFlavor = (typeof GENERIC_FLAVORS)[number];
 
 /** The form's credential fields (names of the registry input; see lib/registries/schema.ts). */
-export type CredentialField = "accessKeyId" | "secretAccessKey" | "roleArn" | "roleAccountId" | "username" | "password" | "jsonKey" | "tenantId" | "clientId" | "clientSecret";
+export type CredentialField =
+  | "accessKeyId"
+  | "secretAccessKey"
+  | "roleArn"
+  | "roleAccountId"
+  | "username"
+  | "password"
+  | "jsonKey"
+  | "tenantId"
+  | "clientId"
+  | "clientSecret"
+  | "projectNumber"
+  | "poolId"
+  | "providerId"
+  | "serviceAccount";
 
 export interface FieldSpec {
   name: CredentialField;
@@ -34,6 +48,8 @@ export interface AuthTypeSpec {
   label: string;
   hint: string;
   fields: FieldSpec[];
+  /** Shown first and marked recommended (keyless: nothing secret is stored). */
+  recommended?: boolean;
 }
 
 /** One step of a provider's setup guide; `command` is shown as a copyable block. */
@@ -66,6 +82,10 @@ export interface ProviderFieldValues {
   tenantId: string;
   clientId: string;
   clientSecret: string;
+  projectNumber: string;
+  poolId: string;
+  providerId: string;
+  serviceAccount: string;
 }
 
 export interface FieldIssue {
@@ -89,6 +109,98 @@ export type ProviderLogin =
   /** The OCI token flow (lib/registry-auth), optionally after an exchange of the stored secret. */
   | { kind: "oci"; exchange?: "entra-acr" };
 
+/**
+ * The non-secret values a keyless federation is configured with, as stored in
+ * the registry's settings: Azure tenantId + clientId, Quay username (the
+ * robot org+name), Google projectNumber + poolId + providerId (+ serviceAccount).
+ */
+export interface FederationSettings {
+  tenantId?: string | undefined;
+  clientId?: string | undefined;
+  username?: string | undefined;
+  projectNumber?: string | undefined;
+  poolId?: string | undefined;
+  providerId?: string | undefined;
+  serviceAccount?: string | undefined;
+}
+
+/** What a keyless setup guide fills in: the portal's issuer, the team's subject, and local stand-in endpoints. */
+export interface FederationSetupValues {
+  issuerUrl: string;
+  /** The team's public ID: the `sub` of every token the portal signs for it. */
+  subject: string;
+  hostname: string;
+  settings: FederationSettings;
+  repository?: string | undefined;
+  /**
+   * Local mode: the real hosts the portal is pointed elsewhere on this machine
+   * (REGISTRY_ENDPOINT_OVERRIDES and AUTH_ENDPOINT_OVERRIDES on loopback), by
+   * host, e.g. { "login.microsoftonline.com": "http://127.0.0.1:4010" }. The
+   * commands then carry those endpoints. Empty against the real clouds.
+   */
+  localEndpoints: Record<string, string>;
+}
+
+/** One-click artefact of a keyless setup (Terraform JSON). */
+export interface FederationArtefact {
+  title: string;
+  fileName: string;
+  text: string;
+  description: string;
+}
+
+export interface FederationSetupGuide extends ProviderSetupGuide {
+  artefacts: FederationArtefact[];
+}
+
+/** A refusal by the cloud during the exchange, as the Test and the diagnosis see it. */
+export interface FederationRefusal {
+  /** Who answered: "entra" (Entra ID), "exchange" (ACR's /oauth2/exchange), "federation" (Quay's, Google STS), "token"/"ping" (the registry). */
+  stage?: string | undefined;
+  httpStatus: number;
+  /** The cloud's code (e.g. invalid_client, UNAUTHORIZED). */
+  code?: string | undefined;
+  /** The cloud's message, unchanged (e.g. "AADSTS70021: No matching federated identity record found …"). */
+  message?: string | undefined;
+}
+
+/** What to say and fix; `snippet` is a command or JSON that applies the fix, shown copyable. */
+export interface FederationAdvice {
+  summary: string;
+  fix: string;
+  snippet?: string;
+}
+
+/**
+ * Keyless federation: the registry trusts the portal's own issuer, so no
+ * secret is stored. The pure half lives on the provider module (shared with
+ * the browser); the exchange itself is the provider's server module in
+ * lib/registry-auth/federation/<provider>.ts (see docs/providers.md).
+ */
+export interface ProviderFederation {
+  /** The `aud` of the portal's token for this cloud (never sts.amazonaws.com outside AWS). */
+  audience(input: { hostname: string; settings: FederationSettings }): string;
+  /**
+   * What a passed negative check is recorded for: any change of it (another
+   * app, robot or pool) means the check must pass again before the proxy uses
+   * the registry. Null when the settings are incomplete.
+   */
+  checkTarget(input: { hostname: string; settings: FederationSettings }): string | null;
+  /** The Test's exchange step, e.g. "Exchange the portal's token at Entra ID, then at the registry". */
+  exchangeTitle: string;
+  /** The cloud's refusal in its own terms, its code shown unchanged by the caller; null: the generic wording. */
+  diagnoseExchange(refusal: FederationRefusal, context: { hostname: string; subject: string; settings: FederationSettings }): FederationAdvice | null;
+  /**
+   * The registry's refusal of the exchanged credential (no pull permission),
+   * in the cloud's terms (e.g. the IAM member to grant); null or absent: the
+   * provider's `terms`.
+   */
+  diagnoseRegistry?(refusal: FederationRefusal & { repository?: string | undefined }, context: { hostname: string; subject: string; settings: FederationSettings }): FederationAdvice | null;
+  /** Said when the cloud accepted a token for a stranger subject (the federation does not pin the team's subject). */
+  unsafe(context: { stranger: string; subject: string; settings: FederationSettings }): FederationAdvice;
+  setupGuide(values: FederationSetupValues): FederationSetupGuide;
+}
+
 export interface RegistryProviderModule {
   id: RegistryProvider;
   label: string;
@@ -110,4 +222,6 @@ export interface RegistryProviderModule {
   setupGuide(input: { hostname: string; repository?: string; flavor?: GenericFlavor }): ProviderSetupGuide;
   login: ProviderLogin;
   terms: ProviderTerms;
+  /** Present when the provider offers the keyless auth type ("federated"). */
+  federation?: ProviderFederation;
 }

@@ -20,7 +20,7 @@ import { getEnv } from "@/lib/env";
 import { proxyHost } from "@/lib/proxy/proxy-reference";
 import { getRegistryOidcSetup } from "@/lib/registries/oidc-setup";
 import { PROVIDERS } from "@/lib/registries/providers";
-import { iamRoleClearedForPulls } from "@/lib/registries/pull-readiness";
+import { registryClearedForPulls } from "@/lib/registries/pull-readiness";
 import { getRegistry, registryLabel, registryServesApplication } from "@/lib/registries/service";
 import { buildRegistrySetupGuide } from "@/lib/registries/setup-guide";
 import { getLastTestResult } from "@/lib/registry-test/service";
@@ -50,7 +50,7 @@ export default async function RegistryPage({ params, searchParams }: Props) {
   const canEdit = roleAtLeast(session.role, "MEMBER");
   const [{ provider, oidc, local }, applications] = await Promise.all([getRegistryOidcSetup(session.team.publicId), canEdit ? listApplications(session.team.id) : []]);
   const label = registryLabel(registry);
-  const [lastTestResult, roleCleared] = await Promise.all([getLastTestResult(session.team.id, registry.id), iamRoleClearedForPulls(session.team.id, registry)]);
+  const [lastTestResult, roleCleared] = await Promise.all([getLastTestResult(session.team.id, registry.id), registryClearedForPulls(session.team.id, registry)]);
   const guide = registry.authType === "iam_role" ? buildRegistrySetupGuide({ hostname: registry.hostname, roleArn: registry.roleArn ?? "", oidc, scope: "registry" }) : null;
   const setupSteps = guide?.ok ? guide.steps.map((step, index) => ({ id: step.id, label: `Step ${index + 1}: ${step.title}` })) : [];
   const initialTab = typeof tab === "string" && (TABS as readonly string[]).includes(tab) ? tab : "overview";
@@ -74,7 +74,26 @@ export default async function RegistryPage({ params, searchParams }: Props) {
         </Card>
       ) : (
         <Card title={`Set up ${PROVIDERS[registry.provider].label}`}>
-          <ProviderSetupGuide providerId={registry.provider} hostname={registry.hostname} flavor={registry.flavor ?? undefined} />
+          <ProviderSetupGuide
+            providerId={registry.provider}
+            hostname={registry.hostname}
+            flavor={registry.flavor ?? undefined}
+            authType={registry.authType}
+            keyless={{
+              issuerUrl: oidc.issuerUrl,
+              subject: oidc.subject,
+              localEndpoints: oidc.keylessLocalEndpoints ?? {},
+              settings: {
+                username: registry.username ?? undefined,
+                tenantId: registry.tenantId ?? undefined,
+                clientId: registry.clientId ?? undefined,
+                projectNumber: registry.projectNumber ?? undefined,
+                poolId: registry.poolId ?? undefined,
+                providerId: registry.providerId ?? undefined,
+                serviceAccount: registry.serviceAccount ?? undefined,
+              },
+            }}
+          />
         </Card>
       )}
     </div>
@@ -96,7 +115,9 @@ export default async function RegistryPage({ params, searchParams }: Props) {
         <div className="space-y-3">
           {roleCleared === false && (
             <Alert tone="warning" title="Customers cannot pull from this registry yet">
-              Run Test until it shows that the role refuses other teams&apos; tokens: the portal only uses an IAM role that cannot be assumed on behalf of another team.
+              {registry.authType === "federated"
+                ? "Run Test until it shows that the keyless federation refuses other teams' tokens: the portal only uses a federation pinned to your team's subject."
+                : "Run Test until it shows that the role refuses other teams' tokens: the portal only uses an IAM role that cannot be assumed on behalf of another team."}
             </Alert>
           )}
           {!registryServesApplication(registry, application.id) && (
@@ -145,6 +166,10 @@ export default async function RegistryPage({ params, searchParams }: Props) {
             secretMasked: registry.secretMasked,
             tenantId: registry.tenantId,
             clientId: registry.clientId,
+            projectNumber: registry.projectNumber,
+            poolId: registry.poolId,
+            providerId: registry.providerId,
+            serviceAccount: registry.serviceAccount,
             serviceAccountEmail: registry.serviceAccountEmail,
             privateKeyId: registry.privateKeyId,
             flavor: registry.flavor,
