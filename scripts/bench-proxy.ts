@@ -1,26 +1,35 @@
-// `npm run bench:proxy`: the pull path's figures on loopback against the
-// local AWS. Three processes besides Postgres: the local AWS (its registry
-// endpoint is the reference: the same blobs pulled directly, with an ECR
-// login, following its layer redirect), the proxy (scripts/lib/
-// proxy-bench-server.ts: the production server's pre-Next.js mount), and
-// this script, the load generator, which alternates reference and subject
-// over BENCH_ROUNDS rounds (default 3). A second reference, a bare pass-through
-// (scripts/lib/passthrough-bench-server.ts, its own process: no auth, no
-// hashing), shows what any process in the path costs on this machine. Reports: one 256 MiB blob; 200 blobs
-// of 64 KiB at 16 concurrent clients; the proxy's RSS growth while it
-// streams a 1 GiB blob; warm manifest HEAD latency at 50 concurrent clients;
+// `npm run bench:proxy`: the pull path of the server that ships, measured
+// from outside beside the reference registry. Processes on loopback, each
+// its own process tree: the local AWS (its ECR registry endpoint is the
+// upstream of everything, and pulled directly it is the "direct" reference);
+// the portal exactly as `npm start` runs it (npm, the supervisor with its
+// embedded PostgreSQL, the front process and the Next.js process); Debian's
+// docker-registry (the CNCF reference registry) in pull-through mode
+// (proxy.remoteurl) in front of the same upstream (reached through an
+// instance of the pass-through that adds the ECR login, see
+// passthrough-bench-server.ts), warm (its storage already
+// holds the blobs) and, once per round, cold (a fresh instance with empty
+// storage); a bare node:http pass-through (scripts/lib/passthrough-bench-
+// server.ts: the least any process in the path can cost); and this script,
+// the load generator, which alternates the targets over BENCH_ROUNDS rounds
+// (default 3) and checks the sha256 of every blob it receives. CPU per unit
+// of work is read from /proc for each target's whole process tree (user +
+// system), which stays comparable on a busy machine where wall clock does
+// not. Reports one 256 MiB blob; 200 blobs of 64 KiB at 16 clients; warm
+// manifest HEAD latency at 50 clients; resident memory of every process of
+// the portal's tree idle, and of the front process while it streams 1 GiB;
 // and the upstream calls made by 100 concurrent cold pulls. A benchmark, not
-// a test: it prints figures. BENCH_PROXY_BLOB_CACHE=1 turns the proxy's blob
-// cache on; BENCH_PROXY_CPU_PROF=<dir> writes the proxy's CPU profile there.
+// a test: it prints figures (docs/measurements.md). BENCH_PROXY_BLOB_CACHE=1
+// turns the portal's blob cache on (the warm-up fills it; the cold pull of
+// each round finds it emptied).
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
-import { applyMigrations } from "@/lib/db/migrations";
+import { findRunningEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 
 const ROUNDS = Math.max(2, Number(process.env.BENCH_ROUNDS || 3));
 const MiB = 1024 * 1024;
@@ -28,48 +37,55 @@ const REGION = "us-east-1";
 const ACCOUNT = { accountId: "111111111111", accessKeyId: "AKIABENCHPROXY000001", secretAccessKey: "benchProxySecretKey000000000000000000001" };
 const root = path.resolve(import.meta.dirname, "..");
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const cacheOn = process.env.BENCH_PROXY_BLOB_CACHE === "1";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-bench-proxy-"));
 fs.chmodSync(dataDir, 0o755);
-const database = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), database: "portal_bench" });
-await applyMigrations(database.url);
-const [awsPort, proxyPort, passthroughPort] = [await freePort(), await freePort(), await freePort()];
+const [awsPort, portalPort, passthroughPort, peerPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
 const awsUrl = `http://127.0.0.1:${awsPort}`;
-const proxyUrl = `http://127.0.0.1:${proxyPort}`;
+const portalUrl = `http://127.0.0.1:${portalPort}`;
+const blobCacheDir = path.join(dataDir, "blob-cache");
 const env: Record<string, string> = {
-  DATABASE_URL: database.url,
+  DATA_DIR: path.join(dataDir, "portal"),
   NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
   DATA_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-  APP_URL: proxyUrl,
-  PROXY_URL: proxyUrl,
-  OIDC_ISSUER_URL: `${proxyUrl}/oidc`,
+  PORT: String(portalPort),
+  LISTEN_HOST: "127.0.0.1",
+  APP_URL: portalUrl,
+  PROXY_URL: portalUrl,
+  OIDC_ISSUER_URL: `${portalUrl}/oidc`,
   AWS_ENDPOINT_URL_STS: awsUrl,
   AWS_ENDPOINT_URL_ECR: awsUrl,
   REGISTRY_ENDPOINT_OVERRIDES: `*=${awsUrl}/_registry/{hostname}`,
   PROXY_ALLOWED_REDIRECT_ORIGINS: `http://localhost:${awsPort}`,
   // The benchmark makes thousands of requests with one license in a minute.
   PROXY_RATE_LIMIT_PER_MINUTE: "100000000",
-  NODE_ENV: "production",
+  REGISTRY_RETEST_ENABLED: "false",
+  NEXT_TELEMETRY_DISABLED: "1",
   LOG_LEVEL: "warn",
-  // BENCH_PROXY_BLOB_CACHE=1: the proxy keeps verified blobs on disk (PROXY_BLOB_CACHE_DIR); the 256 MiB and
-  // 64 KiB blobs fit (round 1 fills the cache, later rounds read it), the 1 GiB blob is above a quarter and streams.
-  ...(process.env.BENCH_PROXY_BLOB_CACHE === "1" ? { PROXY_BLOB_CACHE_DIR: path.join(dataDir, "blob-cache"), PROXY_BLOB_CACHE_MAX_MB: "2048" } : {}),
+  // The 256 MiB and 64 KiB blobs fit; the 1 GiB blob is above a quarter of the cache and streams.
+  ...(cacheOn ? { PROXY_BLOB_CACHE_DIR: blobCacheDir, PROXY_BLOB_CACHE_MAX_MB: "2048" } : {}),
 };
-Object.assign(process.env, env);
-
+const { NODE_OPTIONS: _ignored, DATABASE_URL: _notOurs, ...inherited } = process.env;
 const children: ChildProcess[] = [];
-const { resetEnvCache } = await import("@/lib/env");
-resetEnvCache();
-const { getLifecyclePolicy } = await import("@/lib/oidc/lifecycle-policy");
-const { maintainSigningKeys } = await import("@/lib/oidc/signing-keys");
-await maintainSigningKeys(getLifecyclePolicy(), new Date());
+let portal: ChildProcess | undefined;
 
 try {
   await startChild("local AWS", ["tools/local-aws/cli.ts", "--port", String(awsPort), "--account", `${ACCOUNT.accountId}:${ACCOUNT.accessKeyId}:${ACCOUNT.secretAccessKey}`], /Local AWS .* on /);
   const awsPid = children.at(-1)!.pid!;
-  // BENCH_PROXY_CPU_PROF=<dir>: the proxy process writes a V8 CPU profile there when it exits.
-  const profile = process.env.BENCH_PROXY_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROXY_CPU_PROF)}`] : [];
-  const proxyPid = Number((await startChild("proxy", [...profile, "--conditions=react-server", "scripts/lib/proxy-bench-server.ts"], /^READY \d+ (\d+)/m, { PORT: String(proxyPort) }))[1]);
+
+  // The portal as `npm start` runs it (the production build must exist: `npm run build`).
+  console.log("Starting the portal with `npm start` (embedded PostgreSQL)…");
+  portal = spawn("npm", ["start"], { cwd: root, env: { ...inherited, ...env }, stdio: ["ignore", "inherit", "inherit"] });
+  await waitUntil(async () => (await fetch(`${portalUrl}/api/health`)).ok, "the portal's /api/health", 300_000);
+  const portalPid = portal.pid!;
+  const database = await findRunningEmbeddedPostgres(path.join(env.DATA_DIR!, "postgres"), "portal");
+  if (!database?.url) throw new Error("the portal's embedded PostgreSQL server was not found");
+  Object.assign(process.env, env, { DATABASE_URL: database.url, NODE_ENV: "production" });
+  const { resetEnvCache } = await import("@/lib/env");
+  resetEnvCache();
+  await sleep(5_000);
+  const idleMemory = treeMemory(portalPid);
 
   // The vendor's side, through the portal's own services: OIDC provider, role, IAM registry (tested), customer.
   const { VendorAws, trustPolicyJson } = await import("@/e2e/support/vendor-aws");
@@ -83,16 +99,15 @@ try {
   const { createCustomer } = await import("@/lib/customers/service");
   const { GetAuthorizationTokenCommand } = await import("@aws-sdk/client-ecr");
   const vendor = new VendorAws(awsUrl, ACCOUNT);
-  await vendor.createProvider(`${proxyUrl}/oidc`);
+  await vendor.createProvider(`${portalUrl}/oidc`);
   const { userId, teamId } = await signUp({ name: "Bench", email: "bench@example.com", password: "a long enough passphrase", teamName: "Bench" });
   const team = await prisma.team.findUniqueOrThrow({ where: { id: teamId }, select: { id: true, publicId: true } });
   const actor = { userId, email: "bench@example.com" };
   const application = await createApplication(team.id, actor, { name: "Bench" });
   const hostname = `${ACCOUNT.accountId}.dkr.ecr.${REGION}.amazonaws.com`;
-  const roleArn = await vendor.createRole("BenchProxy", trustPolicyJson({ accountId: ACCOUNT.accountId, issuerUrl: `${proxyUrl}/oidc`, sub: team.publicId }));
+  const roleArn = await vendor.createRole("BenchProxy", trustPolicyJson({ accountId: ACCOUNT.accountId, issuerUrl: `${portalUrl}/oidc`, sub: team.publicId }));
   const registry = await createRegistry(team.id, actor, ZCreateRegistryInput.parse({ provider: "ecr", name: "", hostname, authType: "iam_role", accessKeyId: "", secretAccessKey: "", roleArn, allApplications: true, applicationIds: [] }));
-  // Warm the proxy process's issuer documents first: the local AWS gives them 5 s, as STS does.
-  for (const document of ["/oidc/.well-known/openid-configuration", "/oidc/jwks"]) await (await fetch(`${proxyUrl}${document}`)).arrayBuffer();
+  for (const document of ["/oidc/.well-known/openid-configuration", "/oidc/jwks"]) await (await fetch(`${portalUrl}${document}`)).arrayBuffer();
   const tested = await testRegistry(team, actor, registry.id, {});
   if (tested.result.verdict !== "verified") throw new Error(`benchmark setup is wrong: ${tested.result.headline}`);
   const { licenseId } = await createCustomer(team.id, actor, ZCreateCustomerInput.parse({ applicationId: application.id, name: "Bench customer", email: "", expiresOn: "" }));
@@ -105,96 +120,180 @@ try {
   const proxyName = (repository: string) => `proxy/${application.slug}/${hostname}/${repository}`;
   const token = await proxyToken(licenseId, [proxyName("bench/big"), proxyName("bench/small")]);
   const ecrLogin = (await vendor.ecr(REGION).send(new GetAuthorizationTokenCommand({}))).authorizationData![0]!.authorizationToken!;
-  const subject = { label: "proxy", base: `${proxyUrl}/v2`, auth: `Bearer ${token}`, name: proxyName };
-  const reference = { label: "direct", base: `${awsUrl}/_registry/${hostname}/v2`, auth: `Basic ${ecrLogin}`, name: (repository: string) => repository };
   const passthroughPid = Number((await startChild("pass-through", ["scripts/lib/passthrough-bench-server.ts"], /^READY \d+ (\d+)/m, { PORT: String(passthroughPort), BENCH_PASSTHROUGH_UPSTREAM: `${awsUrl}/_registry/${hostname}` }))[1]);
-  const passthrough = { label: "passthrough", base: `http://127.0.0.1:${passthroughPort}/v2`, auth: `Basic ${ecrLogin}`, name: (repository: string) => repository };
+  // The peer's way to the same upstream: its own pass-through adding the ECR login (not counted in the peer's CPU; only its cold pulls use it).
+  const peerUpstreamPort = await freePort();
+  await startChild("peer's upstream", ["scripts/lib/passthrough-bench-server.ts"], /^READY \d+ (\d+)/m, { PORT: String(peerUpstreamPort), BENCH_PASSTHROUGH_UPSTREAM: `${awsUrl}/_registry/${hostname}`, BENCH_PASSTHROUGH_AUTHORIZATION: `Basic ${ecrLogin}` });
+  const peerUpstream = `http://127.0.0.1:${peerUpstreamPort}`;
+  const peer = await startPeer(peerPort, peerUpstream);
 
-  // Cold: a fresh proxy process has no upstream login; 100 concurrent pulls must share one exchange.
+  type Target = { label: string; base: string; auth: string | undefined; name: (repository: string) => string; pid: () => number };
+  const subject: Target = { label: "portal", base: `${portalUrl}/v2`, auth: `Bearer ${token}`, name: proxyName, pid: () => portalPid };
+  const direct: Target = { label: "direct", base: `${awsUrl}/_registry/${hostname}/v2`, auth: `Basic ${ecrLogin}`, name: (repository) => repository, pid: () => awsPid };
+  const passthrough: Target = { label: "pass-through", base: `http://127.0.0.1:${passthroughPort}/v2`, auth: `Basic ${ecrLogin}`, name: (repository) => repository, pid: () => passthroughPid };
+  const peerWarm: Target = { label: "peer (warm)", base: `http://127.0.0.1:${peerPort}/v2`, auth: undefined, name: (repository) => repository, pid: () => peer.pid! };
+  const targets = [direct, passthrough, peerWarm, subject];
+
+  // Cold: a fresh portal has no upstream login; 100 concurrent pulls must share one exchange.
   const before = await control<Record<string, number>>("/_local/calls", {});
-  const cold = await Promise.all(Array.from({ length: 100 }, () => head(`${subject.base}/${subject.name("bench/small")}/manifests/1`, subject.auth)));
+  const cold = await Promise.all(Array.from({ length: 100 }, () => head(`${subject.base}/${subject.name("bench/small")}/manifests/1`, subject.auth!)));
   const after = await control<Record<string, number>>("/_local/calls", {});
   const delta = (key: string) => (after[key] ?? 0) - (before[key] ?? 0);
   console.log(`\nCold single-flight: 100 concurrent manifest HEADs (${cold.filter((status) => status === 200).length} x 200) caused ${delta("sts:AssumeRoleWithWebIdentity")} AssumeRoleWithWebIdentity and ${delta("ecr:GetAuthorizationToken")} GetAuthorizationToken (target: 1 and 1)`);
 
-  type Target = typeof subject;
-  const results: Record<string, Record<string, number[]>> = { "256 MiB blob (MiB/s)": { direct: [], passthrough: [], proxy: [] }, "200 x 64 KiB, 16 clients (MiB/s)": { direct: [], passthrough: [], proxy: [] } };
-  const heads: Record<string, number[][]> = { direct: [], passthrough: [], proxy: [] };
-  // CPU seconds of the proxy process per unit of work: unlike wall-clock figures, barely affected by other load on the machine.
-  const proxyCpu: Record<string, number[]> = { "ms per 256 MiB blob": [], "ms per 64 KiB blob": [], "ms per manifest HEAD": [] };
-  const upstreamCpu: Record<string, number[]> = { "ms per 256 MiB blob": [], "ms per 64 KiB blob": [], "ms per manifest HEAD": [] };
-  const passthroughCpu: Record<string, number[]> = { "ms per 256 MiB blob": [], "ms per 64 KiB blob": [], "ms per manifest HEAD": [] };
-  const measureCpu = async <T>(target: Target, key: string, units: number, work: () => Promise<T>): Promise<T> => {
-    const [proxyBefore, awsBefore, passthroughBefore] = [cpuMs(proxyPid), cpuMs(awsPid), cpuMs(passthroughPid)];
-    const result = await work();
-    if (target === subject) proxyCpu[key]!.push((cpuMs(proxyPid) - proxyBefore) / units);
-    else if (target === passthrough) passthroughCpu[key]!.push((cpuMs(passthroughPid) - passthroughBefore) / units);
-    else upstreamCpu[key]!.push((cpuMs(awsPid) - awsBefore) / units);
-    return result;
+  type Measure = "256 MiB" | "256 MiB cold" | "64 KiB x 200, 16 clients" | "manifest HEAD, 50 clients";
+  const speed = new Map<string, number[]>();
+  const cpu = new Map<string, number[]>();
+  const heads = new Map<string, number[][]>();
+  const push = (map: Map<string, number[]>, key: string, value: number) => map.set(key, [...(map.get(key) ?? []), value]);
+  const measure = async (target: Target, what: Measure, units: number, work: () => Promise<number>) => {
+    const cpuBefore = treeCpuMs(target.pid());
+    const rolesBefore = target === subject ? treeCpuByRole(target.pid()) : {};
+    const started = performance.now();
+    const bytes = await work();
+    const seconds = (performance.now() - started) / 1000;
+    push(cpu, `${target.label}|${what}`, (treeCpuMs(target.pid()) - cpuBefore) / units);
+    if (target === subject) for (const [role, ms] of Object.entries(treeCpuByRole(target.pid()))) push(cpu, `portal: ${role}|${what}`, (ms - (rolesBefore[role] ?? 0)) / units);
+    if (bytes > 0) push(speed, `${target.label}|${what}`, bytes / MiB / seconds);
   };
-  // Warm-up, not measured: every target's first pulls (JIT, connections, the proxy's blob locations) before round 1.
-  for (const target of [reference, passthrough, subject]) {
-    await download(`${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth);
-    await Promise.all(small.layerDigests.slice(0, 32).map((digest) => download(`${target.base}/${target.name("bench/small")}/blobs/${digest}`, target.auth)));
+  const pullSmall = async (target: Target) => {
+    const queue = [...small.layerDigests];
+    let total = 0;
+    await Promise.all(Array.from({ length: 16 }, async () => {
+      for (let digest = queue.shift(); digest; digest = queue.shift()) {
+        const bytes = await download(`${target.base}/${target.name("bench/small")}/blobs/${digest}`, target.auth, digest);
+        total += bytes;
+      }
+    }));
+    if (total !== 200 * 64 * 1024) throw new Error(`${target.label}: got ${total} bytes of the small blobs`);
+    return total;
+  };
+
+  // Warm-up, not measured: every target's first pulls (JIT, connections, storage locations, the peer's storage, the portal's cache).
+  for (const target of targets) {
+    await download(`${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth, blob256);
+    await pullSmall(target);
+    await headLatencies(`${target.base}/${target.name("bench/small")}/manifests/1`, target.auth, 10, 100);
   }
   for (let round = 0; round < ROUNDS; round++) {
+    console.log(`round ${round + 1} of ${ROUNDS}…`);
     // Tokens last 5 minutes, and a round on a busy machine may take longer.
     subject.auth = `Bearer ${await proxyToken(licenseId, [proxyName("bench/big"), proxyName("bench/small")])}`;
-    const order: Target[] = round % 2 === 0 ? [reference, passthrough, subject] : [subject, passthrough, reference];
-    for (const target of order) {
-      const started = performance.now();
-      const bytes = await measureCpu(target, "ms per 256 MiB blob", 1, () => download(`${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth));
-      if (bytes !== 256 * MiB) throw new Error(`${target.label}: got ${bytes} bytes of the 256 MiB blob`);
-      results["256 MiB blob (MiB/s)"]![target.label]!.push(256 / ((performance.now() - started) / 1000));
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
+    for (const target of order) await measure(target, "256 MiB", 1, () => download(`${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth, blob256));
+    // Cold: the peer with empty storage (a fresh instance); the portal with its cache emptied (with the cache off every pull is cold).
+    for (const coldTarget of round % 2 === 0 ? ["peer", "portal"] : ["portal", "peer"]) {
+      if (coldTarget === "peer") {
+        const fresh = await startPeer(await freePort(), peerUpstream);
+        const target: Target = { ...peerWarm, label: "peer (cold)", base: `http://127.0.0.1:${fresh.port}/v2`, pid: () => fresh.pid! };
+        await measure(target, "256 MiB cold", 1, () => download(`${target.base}/bench/big/blobs/${blob256}`, undefined, blob256));
+        await stopProcess(fresh);
+      } else {
+        if (cacheOn) fs.rmSync(blobCacheDir, { recursive: true, force: true });
+        await measure(subject, "256 MiB cold", 1, () => download(`${subject.base}/${subject.name("bench/big")}/blobs/${blob256}`, subject.auth, blob256));
+      }
     }
+    for (const target of order) await measure(target, "64 KiB x 200, 16 clients", 200, () => pullSmall(target));
     for (const target of order) {
-      const queue = [...small.layerDigests];
-      const started = performance.now();
-      let total = 0;
-      await measureCpu(target, "ms per 64 KiB blob", 200, () => Promise.all(Array.from({ length: 16 }, async () => {
-        for (let digest = queue.shift(); digest; digest = queue.shift()) {
-          const bytes = await download(`${target.base}/${target.name("bench/small")}/blobs/${digest}`, target.auth);
-          total += bytes;
-        }
-      })));
-      if (total !== 200 * 64 * 1024) throw new Error(`${target.label}: got ${total} bytes of the small blobs`);
-      results["200 x 64 KiB, 16 clients (MiB/s)"]![target.label]!.push(total / MiB / ((performance.now() - started) / 1000));
+      await measure(target, "manifest HEAD, 50 clients", 2000, async () => {
+        heads.set(target.label, [...(heads.get(target.label) ?? []), await headLatencies(`${target.base}/${target.name("bench/small")}/manifests/1`, target.auth, 50, 2000)]);
+        return 0;
+      });
     }
-    for (const target of order) heads[target.label]!.push(await measureCpu(target, "ms per manifest HEAD", 2000, () => headLatencies(`${target.base}/${target.name("bench/small")}/manifests/1`, target.auth, 50, 2000)));
   }
 
-  console.log(`\nThroughput, ${ROUNDS} rounds alternating direct (local AWS registry endpoint, its own process), a bare pass-through (its own process) and the proxy; median of rounds; proxy blob cache ${env.PROXY_BLOB_CACHE_DIR ? "ON (round 1 fills it, later rounds read it)" : "off (every pull streamed and hashed)"}:`);
-  for (const [label, byTarget] of Object.entries(results)) {
-    const [direct, bare, proxied] = [median(byTarget.direct!), median(byTarget.passthrough!), median(byTarget.proxy!)];
-    const rounds = (label: string) => byTarget[label]!.map((v) => v.toFixed(0)).join("/");
-    console.log(`  ${label.padEnd(36)} direct ${direct.toFixed(1).padStart(7)}  pass-through ${bare.toFixed(1).padStart(7)}  proxy ${proxied.toFixed(1).padStart(7)}  proxy/direct ${((proxied / direct) * 100).toFixed(0)}% (target >= 90%)  pass-through/direct ${((bare / direct) * 100).toFixed(0)}%  proxy/pass-through ${((proxied / bare) * 100).toFixed(0)}%   rounds: direct ${rounds("direct")}, pass-through ${rounds("passthrough")}, proxy ${rounds("proxy")}`);
-  }
-  for (const label of ["direct", "passthrough", "proxy"]) {
-    const all = heads[label]!.flat();
-    const p99s = heads[label]!.map((samples) => percentile(samples, 99));
-    console.log(`  Warm manifest HEAD, 50 clients, ${label.padEnd(6)} p50 ${percentile(all, 50).toFixed(1)} ms, p99 ${percentile(all, 99).toFixed(1)} ms (per round p99: ${p99s.map((v) => v.toFixed(1)).join("/")})${label === "proxy" ? " (target p99 < 20 ms)" : ""}`);
-  }
-
-  console.log("\nCPU time (user + system) per unit of work, median of rounds: the proxy process (subject rounds) and the pass-through process next to the local AWS process serving the direct pulls (reference rounds):");
-  for (const key of Object.keys(proxyCpu)) console.log(`  ${key.padEnd(22)} proxy ${median(proxyCpu[key]!).toFixed(2)} ms, pass-through ${median(passthroughCpu[key]!).toFixed(2)} ms, local AWS (direct) ${median(upstreamCpu[key]!).toFixed(2)} ms`);
-
+  // Memory: the front process's resident set while it streams 1 GiB to a client that reads as fast as it can.
   subject.auth = `Bearer ${await proxyToken(licenseId, [proxyName("bench/big")])}`;
-  // Memory: the proxy's resident set while it streams 1 GiB to a client that reads as fast as it can.
-  const baseline = rssMiB(proxyPid);
-  let peak = baseline;
-  const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(proxyPid))), 50);
+  const front = treePids(portalPid).find((pid) => commandOf(pid).includes("portal-proxy.mjs"));
+  let peak = front ? rssMiB(front) : 0;
+  const frontBefore = peak;
+  const sampler = setInterval(() => front && (peak = Math.max(peak, rssMiB(front))), 50);
   const started = performance.now();
-  const streamed = await download(`${subject.base}/${subject.name("bench/big")}/blobs/${blob1g}`, subject.auth);
+  await download(`${subject.base}/${subject.name("bench/big")}/blobs/${blob1g}`, subject.auth, blob1g);
   clearInterval(sampler);
-  if (streamed !== 1024 * MiB) throw new Error(`got ${streamed} bytes of the 1 GiB blob`);
-  console.log(`\nStreaming 1 GiB through the proxy (${(1024 / ((performance.now() - started) / 1000)).toFixed(0)} MiB/s): RSS ${baseline.toFixed(0)} MiB before, peak ${peak.toFixed(0)} MiB, growth ${(peak - baseline).toFixed(1)} MiB (target < 64 MiB)`);
-  console.log(`\nMachine: ${os.cpus().length} cores, load average ${os.loadavg().map((v) => v.toFixed(1)).join(" ")} (figures on a shared machine are indicative only).`);
+  const gibSpeed = 1024 / ((performance.now() - started) / 1000);
+  const loadedMemory = treeMemory(portalPid);
+
+  const med = (map: Map<string, number[]>, key: string) => median(map.get(key) ?? [NaN]);
+  const rounds = (map: Map<string, number[]>, key: string, digits: number) => (map.get(key) ?? []).map((value) => value.toFixed(digits)).join("/");
+  console.log(`\n## Pull path: ${ROUNDS} alternating rounds, portal blob cache ${cacheOn ? "ON (warm: the warm-up filled it)" : "off (every pull streamed and hashed)"}; every blob's sha256 checked by the client`);
+  console.log(`Machine: ${os.cpus().length} cores, load average ${os.loadavg().map((v) => v.toFixed(1)).join(" ")} at the end (a shared machine: wall-clock figures are noisy, CPU per unit is the stable measure).\n`);
+  console.log("| measure | portal MiB/s | portal CPU ms/unit | peer MiB/s | peer CPU ms/unit | CPU portal/peer | direct MiB/s | pass-through MiB/s | portal/direct speed | CPU ms/unit: direct (local AWS), pass-through |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  for (const what of ["256 MiB", "256 MiB cold", "64 KiB x 200, 16 clients"] as const) {
+    const peerLabel = what === "256 MiB cold" ? "peer (cold)" : "peer (warm)";
+    const key = (label: string) => `${label}|${what}`;
+    const ratio = med(cpu, key("portal")) / med(cpu, key(peerLabel));
+    const directSpeed = what === "256 MiB cold" ? med(speed, "direct|256 MiB") : med(speed, key("direct"));
+    console.log(
+      `| ${what}${what === "256 MiB cold" ? "" : ", peer warm"} | ${med(speed, key("portal")).toFixed(0)} (${rounds(speed, key("portal"), 0)}) | ${med(cpu, key("portal")).toFixed(what.startsWith("64") ? 2 : 0)} (${rounds(cpu, key("portal"), what.startsWith("64") ? 2 : 0)}) | ${med(speed, key(peerLabel)).toFixed(0)} | ${med(cpu, key(peerLabel)).toFixed(what.startsWith("64") ? 2 : 0)} (${rounds(cpu, key(peerLabel), what.startsWith("64") ? 2 : 0)}) | ${ratio.toFixed(2)}× | ${directSpeed.toFixed(0)} | ${what === "256 MiB cold" ? "" : med(speed, key("pass-through")).toFixed(0)} | ${((med(speed, key("portal")) / directSpeed) * 100).toFixed(0)}% | ${what === "256 MiB cold" ? "" : `${med(cpu, key("direct")).toFixed(what.startsWith("64") ? 2 : 0)}, ${med(cpu, key("pass-through")).toFixed(what.startsWith("64") ? 2 : 0)}`} |`,
+    );
+  }
+  console.log("\nThe portal's CPU per unit by process (median of rounds, ms):");
+  for (const what of ["256 MiB", "256 MiB cold", "64 KiB x 200, 16 clients", "manifest HEAD, 50 clients"] as const) {
+    const parts = [...cpu.keys()].filter((key) => key.startsWith("portal: ") && key.endsWith(`|${what}`)).map((key) => `${key.slice(8, key.indexOf("|"))} ${med(cpu, key).toFixed(what.startsWith("256") ? 0 : 2)}`);
+    console.log(`- ${what}: ${parts.join(", ")}`);
+  }
+  console.log("\n| manifest HEAD, 50 clients, 2000 requests per round | p50 ms | p99 ms (per round) | CPU ms per HEAD (per round) |");
+  console.log("|---|---|---|---|");
+  for (const target of targets) {
+    const samples = heads.get(target.label) ?? [];
+    const key = `${target.label}|manifest HEAD, 50 clients`;
+    console.log(`| ${target.label} | ${percentile(samples.flat(), 50).toFixed(1)} | ${percentile(samples.flat(), 99).toFixed(1)} (${samples.map((round) => percentile(round, 99).toFixed(0)).join("/")}) | ${med(cpu, key).toFixed(2)} (${rounds(cpu, key, 2)}) |`);
+  }
+  console.log("\n| memory, MiB | RSS idle | PSS idle | RSS after the benchmark | PSS after |");
+  console.log("|---|---|---|---|---|");
+  const cell = (value: number | undefined) => (value === undefined ? "-" : value.toFixed(0));
+  for (const role of new Set([...Object.keys(idleMemory), ...Object.keys(loadedMemory)])) console.log(`| ${role} | ${cell(idleMemory[role]?.rss)} | ${cell(idleMemory[role]?.pss)} | ${cell(loadedMemory[role]?.rss)} | ${cell(loadedMemory[role]?.pss)} |`);
+  const total = (memory: Record<string, { rss: number; pss: number }>, field: "rss" | "pss") => sum(Object.values(memory).map((entry) => entry[field]));
+  console.log(`| whole tree | ${total(idleMemory, "rss").toFixed(0)} | ${total(idleMemory, "pss").toFixed(0)} | ${total(loadedMemory, "rss").toFixed(0)} | ${total(loadedMemory, "pss").toFixed(0)} |`);
+  console.log(`| peer (docker-registry, warm) | | | ${rssMiB(peer.pid!).toFixed(0)} | ${pssMiB(peer.pid!).toFixed(0)} |`);
+  console.log(`\nStreaming 1 GiB through the portal (${gibSpeed.toFixed(0)} MiB/s): front process RSS ${frontBefore.toFixed(0)} MiB before, peak ${peak.toFixed(0)} MiB (target <= 100 MiB).`);
   await prisma.$disconnect();
 } finally {
-  for (const child of children) child.kill("SIGTERM");
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  await database.stop();
+  if (portal) await stopProcess(portal);
+  for (const child of children) await stopProcess(child);
   fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** docker-registry in pull-through mode (proxy.remoteurl) in front of the local AWS's registry endpoint. */
+async function startPeer(port: number, remoteUrl: string): Promise<ChildProcess & { port: number }> {
+  const storage = fs.mkdtempSync(path.join(dataDir, "peer-"));
+  const config = path.join(storage, "config.yml");
+  fs.writeFileSync(
+    config,
+    [
+      "version: 0.1",
+      "log:",
+      "  level: error",
+      "storage:",
+      "  cache:",
+      "    blobdescriptor: inmemory",
+      "  filesystem:",
+      `    rootdirectory: ${path.join(storage, "data")}`,
+      "http:",
+      `  addr: 127.0.0.1:${port}`,
+      "proxy:",
+      `  remoteurl: ${remoteUrl}`,
+      "",
+    ].join("\n"),
+  );
+  const child = Object.assign(spawn("docker-registry", ["serve", config], { stdio: ["ignore", "ignore", "inherit"], env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } }), { port });
+  children.push(child);
+  await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/v2/`)).ok, "docker-registry", 30_000);
+  return child;
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const force = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
 }
 
 function startChild(label: string, args: string[], ready: RegExp, extraEnv: Record<string, string> = {}): Promise<RegExpExecArray> {
@@ -226,13 +325,13 @@ async function control<T>(pathname: string, body: object): Promise<T> {
 
 async function proxyToken(licenseId: string, names: string[]): Promise<string> {
   const scopes = names.map((name) => `scope=${encodeURIComponent(`repository:${name}:pull`)}`).join("&");
-  const response = await fetch(`${proxyUrl}/v2/token?service=${new URL(proxyUrl).host}&${scopes}`, { headers: { authorization: `Basic ${Buffer.from(`${licenseId}:${licenseId}`).toString("base64")}` } });
+  const response = await fetch(`${portalUrl}/v2/token?service=${new URL(portalUrl).host}&${scopes}`, { headers: { authorization: `Basic ${Buffer.from(`${licenseId}:${licenseId}`).toString("base64")}` } });
   if (!response.ok) throw new Error(`token: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { token: string }).token;
 }
 
-/** GET, following redirects as registry clients do (without Authorization on another host); resolves with the byte count. */
-function download(url: string, authorization: string | undefined, hops = 0): Promise<number> {
+/** GET, following redirects as registry clients do (without Authorization on another host); resolves with the byte count once the body's sha256 matched `digest`. */
+function download(url: string, authorization: string | undefined, digest: string, hops = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     http
       .get(url, { agent, headers: authorization ? { authorization } : {} }, (response) => {
@@ -240,21 +339,32 @@ function download(url: string, authorization: string | undefined, hops = 0): Pro
         if (status >= 300 && status < 400 && response.headers.location && hops < 3) {
           response.resume();
           const next = new URL(response.headers.location, url);
-          return resolve(download(next.toString(), next.host === new URL(url).host ? authorization : undefined, hops + 1));
+          return resolve(download(next.toString(), next.host === new URL(url).host ? authorization : undefined, digest, hops + 1));
         }
-        if (status !== 200) return reject(new Error(`GET ${url}: ${status}`));
+        if (status !== 200) {
+          response.resume();
+          return reject(new Error(`GET ${url}: ${status}`));
+        }
+        const hash = createHash("sha256");
         let bytes = 0;
-        response.on("data", (chunk: Buffer) => (bytes += chunk.length));
-        response.once("end", () => resolve(bytes));
+        response.on("data", (chunk: Buffer) => {
+          bytes += chunk.length;
+          hash.update(chunk);
+        });
+        response.once("end", () => {
+          const actual = `sha256:${hash.digest("hex")}`;
+          if (actual !== digest) reject(new Error(`GET ${url}: the body's digest is ${actual}, not ${digest}`));
+          else resolve(bytes);
+        });
         response.once("error", reject);
       })
       .once("error", reject);
   });
 }
 
-function head(url: string, authorization: string): Promise<number> {
+function head(url: string, authorization: string | undefined): Promise<number> {
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: "HEAD", agent, headers: { authorization, accept: "application/vnd.oci.image.manifest.v1+json" } }, (response) => {
+    const request = http.request(url, { method: "HEAD", agent, headers: { ...(authorization ? { authorization } : {}), accept: "application/vnd.oci.image.manifest.v1+json" } }, (response) => {
       response.resume();
       response.once("end", () => resolve(response.statusCode ?? 0));
     });
@@ -263,7 +373,7 @@ function head(url: string, authorization: string): Promise<number> {
   });
 }
 
-async function headLatencies(url: string, authorization: string, clients: number, total: number): Promise<number[]> {
+async function headLatencies(url: string, authorization: string | undefined, clients: number, total: number): Promise<number[]> {
   const samples: number[] = [];
   let remaining = total;
   await Promise.all(Array.from({ length: clients }, async () => {
@@ -277,10 +387,97 @@ async function headLatencies(url: string, authorization: string, clients: number
   return samples;
 }
 
+/** A process and all its descendants (read from /proc). */
+function treePids(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+      children = children.concat(fs.readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number));
+    }
+  } catch {
+    return [];
+  }
+  return [pid, ...children.flatMap(treePids)];
+}
+
+function commandOf(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
+}
+
+/** CPU time of a process tree, in ms. */
+function treeCpuMs(pid: number): number {
+  return sum(treePids(pid).map((member) => {
+    try {
+      return cpuMs(member);
+    } catch {
+      return 0;
+    }
+  }));
+}
+
+function roleOf(pid: number): string {
+  const command = commandOf(pid);
+  return command.includes("portal-proxy.mjs") ? "front process (/v2/, OIDC)" : command.includes("portal-server.mjs") ? "Next.js process" : command.includes("dist/start.mjs") ? "supervisor (dist/start.mjs)" : /postgres/.test(command) ? "PostgreSQL (all its processes)" : /npm/.test(command) ? "npm" : `other: ${command.slice(0, 40)}`;
+}
+
+function treeCpuByRole(pid: number): Record<string, number> {
+  const roles: Record<string, number> = {};
+  for (const member of treePids(pid)) {
+    try {
+      roles[roleOf(member)] = (roles[roleOf(member)] ?? 0) + cpuMs(member);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return roles;
+}
+
+/** Resident memory of a process tree by role (the portal's: npm, supervisor, front, Next.js, PostgreSQL). */
+function treeMemory(pid: number): Record<string, { rss: number; pss: number }> {
+  const roles: Record<string, { rss: number; pss: number }> = {};
+  for (const member of treePids(pid)) {
+    const role = roleOf(member);
+    try {
+      const [rss, pss] = [rssMiB(member), pssMiB(member)];
+      roles[role] = { rss: (roles[role]?.rss ?? 0) + rss, pss: (roles[role]?.pss ?? 0) + pss };
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return roles;
+}
+
+async function waitUntil(probe: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`${what} did not answer within ${timeoutMs / 1000} s`);
+    await sleep(250);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
 /** utime + stime of a process, in ms (clock ticks of 10 ms). */
 function cpuMs(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Proportional set size: shared pages (PostgreSQL's shared buffers, the node binary) divided among the processes sharing them, so a tree's sum is what it really holds. */
+function pssMiB(pid: number): number {
+  const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  return Number(/^Pss:\s+(\d+) kB/m.exec(rollup)![1]) / 1024;
 }
 
 function rssMiB(pid: number): number {

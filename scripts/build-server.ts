@@ -2,7 +2,9 @@
 // server and the operator commands to plain JavaScript (esbuild; lib/ and the
 // @/ imports are bundled in, packages stay imports), and completes Next's
 // standalone output so that it runs by itself:
-//   .next/standalone/scripts/portal-server.mjs  the production server
+//   .next/standalone/scripts/portal.mjs         the production server: starts the two below
+//   .next/standalone/scripts/portal-proxy.mjs   its front process (public port, /v2/, OIDC documents)
+//   .next/standalone/scripts/portal-server.mjs  its Next.js process
 //   .next/standalone/node_modules               + every file the server imports
 //   .next/standalone/.next/static               the browser assets
 //   dist/*.mjs                                  npm start, db:migrate, data-key:re-encrypt, oidc:rotate
@@ -12,11 +14,12 @@ import { build } from "esbuild";
 // Next's own copy of @vercel/nft, the tracer that builds the standalone output.
 // @ts-expect-error: the compiled package ships without types
 import nft from "next/dist/compiled/@vercel/nft/index.js";
-import { COMPILED_SERVER, STANDALONE_DIR } from "./lib/portal-server-command";
+import { STANDALONE_DIR } from "./lib/portal-server-command";
 import { findProjectRoot } from "./lib/project-root";
 
 const root = findProjectRoot(import.meta.dirname);
 const COMMANDS = ["start", "db-migrate", "data-key-re-encrypt", "oidc-rotate"];
+const SERVERS = ["portal", "portal-proxy", "portal-server"];
 
 if (!fs.existsSync(path.join(STANDALONE_DIR, "package.json"))) {
   console.error('No standalone output: next.config.js must set output: "standalone".');
@@ -35,12 +38,12 @@ const shared = {
 } as const;
 
 const dist = path.join(root, "dist");
-await build({ ...shared, entryPoints: [...COMMANDS, "portal-server"].map((name) => path.join(root, "scripts", `${name}.ts`)), outdir: dist });
+await build({ ...shared, entryPoints: [...COMMANDS, ...SERVERS].map((name) => path.join(root, "scripts", `${name}.ts`)), outdir: dist });
 
 // Next traced what its own pages need; the server's own imports (pino, the
 // Prisma adapter, …) are traced here, from the repository's node_modules, and
 // copied in beside them.
-const { fileList } = (await (nft as { nodeFileTrace: (files: string[], options: object) => Promise<unknown> }).nodeFileTrace([path.join(dist, "portal-server.mjs")], {
+const { fileList } = (await (nft as { nodeFileTrace: (files: string[], options: object) => Promise<unknown> }).nodeFileTrace(SERVERS.map((name) => path.join(dist, `${name}.mjs`)), {
   base: root,
   conditions: ["react-server", "node", "import"],
   // Next.js traced itself when it built the standalone output.
@@ -58,9 +61,9 @@ for (const file of fileList) {
   copied++;
 }
 
-fs.mkdirSync(path.dirname(COMPILED_SERVER), { recursive: true });
-fs.renameSync(path.join(dist, "portal-server.mjs"), COMPILED_SERVER);
+fs.mkdirSync(path.join(STANDALONE_DIR, "scripts"), { recursive: true });
+for (const name of SERVERS) fs.renameSync(path.join(dist, `${name}.mjs`), path.join(STANDALONE_DIR, "scripts", `${name}.mjs`));
 fs.cpSync(path.join(root, ".next", "static"), path.join(STANDALONE_DIR, ".next", "static"), { recursive: true });
 if (fs.existsSync(path.join(root, "public"))) fs.cpSync(path.join(root, "public"), path.join(STANDALONE_DIR, "public"), { recursive: true });
 
-console.log(`compiled the production server into ${path.relative(root, COMPILED_SERVER)} (+${copied} traced files) and ${COMMANDS.length} commands into dist/`);
+console.log(`compiled the production server into ${path.relative(root, path.join(STANDALONE_DIR, "scripts"))}/{${SERVERS.join(",")}}.mjs (+${copied} traced files) and ${COMMANDS.length} commands into dist/`);

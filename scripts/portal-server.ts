@@ -2,10 +2,12 @@
 // issuer's discovery document and JWKS answered from memory before it (AWS
 // fetches them during every uncached AssumeRoleWithWebIdentity; see
 // `npm run bench:oidc`), and the registry proxy's /v2/ (lib/proxy). Every request runs in its own context (request ID,
-// then team and user) that every log line carries. Run by `npm start`, the
-// end-to-end tests and the benchmarks with the environment already prepared
-// (PORT, LISTEN_HOST, …); `npm run build` compiles it into Next's standalone
-// output (.next/standalone/scripts/portal-server.mjs).
+// then team and user) that every log line carries. `npm run build` compiles
+// it into Next's standalone output (.next/standalone/scripts/portal-server.mjs).
+// Normally it runs behind the front process (scripts/portal-proxy.ts, which
+// answers /v2/ and the OIDC documents itself): it then listens on the private
+// socket PORTAL_NEXT_SOCKET and takes the client address the front resolved.
+// Run alone with PORT, it serves everything in one process (docs/proxy.md).
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -17,7 +19,7 @@ import { runWithRequestContext } from "@/lib/http/request-context";
 import { log } from "@/lib/log";
 import { startMetricsServer } from "@/lib/metrics/server";
 import { warmKeySnapshot } from "@/lib/oidc/key-cache";
-import { stampClientAddress } from "@/lib/http/client-address";
+import { acceptStampedClientAddress, stampClientAddress } from "@/lib/http/client-address";
 import { refuseMalformedRequest } from "@/lib/http/request-guard";
 import { buildTransportHeaders } from "@/lib/http/security-headers";
 import { serveIssuerDocument } from "@/lib/oidc/published-response";
@@ -25,6 +27,7 @@ import { flushAccessLog } from "@/lib/proxy/access-log";
 import { handleProxyRequest } from "@/lib/proxy/handler";
 import { startNotificationWorker } from "@/lib/notifications/worker";
 import { startRetestScheduler } from "@/lib/registries/retest-scheduler";
+import { NEXT_SOCKET_ENV } from "./lib/next-socket";
 import { findProjectRoot } from "./lib/project-root";
 
 process.on("uncaughtException", (error) => {
@@ -35,6 +38,9 @@ process.on("unhandledRejection", (error) => log.error({ err: error }, "unhandled
 
 const env = getEnv();
 const { PORT: port, LISTEN_HOST: hostname, TRUST_PROXY: trustedProxies } = env;
+const behindFront = process.env[NEXT_SOCKET_ENV] || null;
+// Started by the supervisor, which is gone: so is this process.
+if (behindFront) process.on("disconnect", () => process.exit(0));
 const dir = findProjectRoot(import.meta.dirname);
 applyStandaloneConfig(dir);
 log.info({ config: describeConfiguration(env) }, "portal starting");
@@ -51,7 +57,9 @@ const server = http.createServer((request, response) =>
     observeRequest(request, response);
     for (const [name, value] of transportHeaders) response.setHeader(name, value);
     if (serveIssuerDocument(request, response)) return;
-    stampClientAddress(request.headers, request.socket.remoteAddress, trustedProxies);
+    // Behind the front, the socket is private to it and the front stamped the address.
+    if (behindFront) acceptStampedClientAddress(request.headers);
+    else stampClientAddress(request.headers, request.socket.remoteAddress, trustedProxies);
     if (handleProxyRequest(request, response)) return;
     if (refuseMalformedRequest(request, response)) return;
     void handle(request, response);
@@ -62,7 +70,13 @@ const server = http.createServer((request, response) =>
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
 warmKeySnapshot();
-server.listen(port, hostname, () => log.info({ listen: `${hostname ?? "all interfaces"}:${port}` }, "portal listening"));
+if (behindFront) {
+  // A socket file left by a previous run of this process (a crash) is taken over.
+  fs.rmSync(behindFront, { force: true });
+  server.listen(behindFront, () => log.info({ listen: "the front process's private socket" }, "portal listening"));
+} else {
+  server.listen(port, hostname, () => log.info({ listen: `${hostname ?? "all interfaces"}:${port}` }, "portal listening"));
+}
 const metricsServer = env.METRICS_LISTEN ? await startMetricsServer(env.METRICS_LISTEN) : null;
 const retestScheduler = startRetestScheduler();
 const notificationWorker = startNotificationWorker();

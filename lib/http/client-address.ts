@@ -33,6 +33,16 @@ export function stampClientAddress(headers: Record<string, string | string[] | u
   headers[CLIENT_ADDRESS_HEADER] = resolveClientAddress(socketAddress, headers["x-forwarded-for"], trustedProxies);
 }
 
+/**
+ * Behind the portal's front process (scripts/portal-proxy.ts), which stamped
+ * the header and alone can reach this process's socket: the header is kept.
+ */
+export function acceptStampedClientAddress(headers: Record<string, string | string[] | undefined>): void {
+  marker.portalResolvesClientAddress = true;
+  const stamped = headers[CLIENT_ADDRESS_HEADER];
+  if (typeof stamped !== "string" || stamped.length === 0) headers[CLIENT_ADDRESS_HEADER] = UNKNOWN_CLIENT_ADDRESS;
+}
+
 /** Reads the stamped address; "unknown" (one shared bucket) where no production server stamped it, e.g. `next dev`. */
 export function clientAddressFromHeaders(headers: Pick<Headers, "get">): string {
   if (!marker.portalResolvesClientAddress) return UNKNOWN_CLIENT_ADDRESS;

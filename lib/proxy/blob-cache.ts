@@ -10,10 +10,13 @@ import "server-only";
 // Only blobs of 1 MiB and more (smaller ones cost about as much to confirm
 // as to fetch). Bounded by PROXY_BLOB_CACHE_MAX_MB, least recently used first out; one
 // directory per process (its index is in this process's memory).
+// A hit is read into a few reused buffers and written from them, so it
+// allocates nothing per megabyte: its cost does not depend on how long the
+// process has run or how large its heap has grown (docs/proxy.md).
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { Transform, type TransformCallback } from "node:stream";
+import { Transform, type TransformCallback, type Writable } from "node:stream";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 
@@ -46,7 +49,8 @@ function current(): Cache | null {
   if (!dir) return null;
   if (cache?.dir !== dir || cache.maxMb !== maxMb) {
     const value: Cache = { dir, maxBytes: maxMb * 1024 * 1024, index: new Map(), total: 0, ready: Promise.resolve() };
-    value.ready = loadIndex(value);
+    // A directory that cannot be read leaves the cache empty; it never fails a pull.
+    value.ready = loadIndex(value).catch((error: unknown) => log.warn({ err: error instanceof Error ? error.message : "unknown" }, "proxy blob cache directory unreadable"));
     cache = { dir, maxMb, value };
   }
   return cache.value;
@@ -95,8 +99,70 @@ async function evict(value: Cache): Promise<void> {
 
 export interface CachedBlob {
   size: number;
-  stream(): fs.ReadStream;
+  /** Writes the whole file to the response (not ended), counting bytes as they go out; closes the file. */
+  send(response: Writable, counter: { bytes: number }): Promise<void>;
   close(): void;
+}
+
+/** Read size of a hit: large reads, few writes. */
+const SEND_BUFFER_BYTES = 512 * 1024;
+/** Buffers in flight per hit: one being read while the other is written. */
+const SEND_BUFFERS_PER_HIT = 2;
+/** Free buffers kept for the next hits (the rest are left to the garbage collector). */
+const MAX_FREE_SEND_BUFFERS = 16;
+const freeSendBuffers: Buffer[] = [];
+
+function takeSendBuffer(): Buffer {
+  return freeSendBuffers.pop() ?? Buffer.allocUnsafeSlow(SEND_BUFFER_BYTES);
+}
+
+function returnSendBuffer(buffer: Buffer): void {
+  if (freeSendBuffers.length < MAX_FREE_SEND_BUFFERS) freeSendBuffers.push(buffer);
+}
+
+/** For tests: buffers waiting for reuse. */
+export function freeSendBufferCount(): number {
+  return freeSendBuffers.length;
+}
+
+/**
+ * Reads the file into reused buffers and writes them out. A buffer goes back
+ * to the pool only when its write has completed (the socket no longer holds
+ * it); a write that never completes (the client went away) keeps its buffer
+ * out of the pool for good.
+ */
+async function sendFile(handle: fs.promises.FileHandle, size: number, response: Writable, counter: { bytes: number }): Promise<void> {
+  const inFlight: Promise<void>[] = [];
+  let position = 0;
+  while (position < size) {
+    if (inFlight.length >= SEND_BUFFERS_PER_HIT) await inFlight.shift();
+    if (response.destroyed) throw Object.assign(new Error("the client went away"), { code: "ERR_STREAM_PREMATURE_CLOSE" });
+    const buffer = takeSendBuffer();
+    let read: number;
+    try {
+      ({ bytesRead: read } = await handle.read(buffer, 0, Math.min(SEND_BUFFER_BYTES, size - position), position));
+    } catch (error) {
+      returnSendBuffer(buffer);
+      throw error;
+    }
+    if (read === 0) {
+      returnSendBuffer(buffer);
+      throw new Error("cached blob is shorter than its index entry");
+    }
+    position += read;
+    counter.bytes += read;
+    const written = new Promise<void>((resolve, reject) => {
+      response.write(read === buffer.length ? buffer : buffer.subarray(0, read), (error) => {
+        if (error) return reject(error);
+        returnSendBuffer(buffer);
+        resolve();
+      });
+    });
+    // Awaited below; a failure while an earlier write is awaited is not "unhandled".
+    written.catch(() => undefined);
+    inFlight.push(written);
+  }
+  await Promise.all(inFlight);
 }
 
 /** The cached blob, opened (so eviction cannot pull it away mid-read), or null. */
@@ -120,7 +186,7 @@ export async function openCachedBlob(key: CacheKey): Promise<CachedBlob | null> 
   value.index.set(file, size);
   return {
     size,
-    stream: () => handle.createReadStream({ highWaterMark: 1024 * 1024, autoClose: true }),
+    send: (response, counter) => sendFile(handle, size, response, counter).finally(() => handle.close().catch(() => undefined)),
     close: () => void handle.close().catch(() => undefined),
   };
 }

@@ -202,7 +202,14 @@ async function serveCachedBlob(cached: CachedBlob, digest: string, response: Ser
     "Cache-Control": "private, max-age=31536000, immutable",
   });
   // Verified when it was stored; counted, not hashed again.
-  await streamBody(cached.stream(), response, new DigestVerifier(null, record), record, null);
+  try {
+    await cached.send(response, record);
+    response.end();
+  } catch (error) {
+    record.abortedStatus = response.destroyed ? 499 : 502;
+    response.destroy();
+    throw new BlobStreamAborted((error as { code?: string }).code ?? "cache read error");
+  }
 }
 
 async function streamBody(upstream: Readable, response: ServerResponse, verifier: DigestVerifier, record: PullRecord, fill: BlobCacheFill | null): Promise<void> {

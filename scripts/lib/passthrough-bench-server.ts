@@ -3,6 +3,10 @@
 // registry endpoint: no license, no token, no hashing, no access log; it
 // follows the storage redirect itself (as the proxy does) and pipes the body.
 // Its own process, like the proxy. Prints "READY <port> <pid>".
+// With BENCH_PASSTHROUGH_AUTHORIZATION it adds that Authorization to requests
+// that carry none: the reference registry's pull-through mode reaches the
+// local AWS through such an instance (docker-registry 2.8 sends its upstream
+// credentials only to a token realm, and ECR asks for Basic).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -29,6 +33,7 @@ function forward(url: URL, method: string, headers: http.OutgoingHttpHeaders, re
 const server = http.createServer((request, response) => {
   const headers: http.OutgoingHttpHeaders = {};
   for (const name of ["authorization", "accept", "range"]) if (request.headers[name]) headers[name] = request.headers[name];
+  headers.authorization ??= process.env.BENCH_PASSTHROUGH_AUTHORIZATION || undefined;
   forward(new URL(`${upstream.pathname}${request.url ?? "/"}`, upstream), request.method ?? "GET", headers, response, 0);
 });
 server.listen(Number(process.env.PORT), "127.0.0.1", () => console.log(`READY ${(server.address() as AddressInfo).port} ${process.pid}`));

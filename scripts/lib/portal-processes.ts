@@ -1,0 +1,100 @@
+// The portal's two server processes, started side by side and restarted when
+// one stops unexpectedly: the front (scripts/portal-proxy.ts: the public
+// port, the pull path and the OIDC documents, no Next.js) and the Next.js
+// server (scripts/portal-server.ts: pages, actions, the API) behind it on a
+// private Unix socket. Used by `npm start` (scripts/start.ts) and by the
+// standalone entry point (scripts/portal.ts). Node built-ins only: the
+// process that runs this stays small. See docs/proxy.md.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { NEXT_SOCKET_ENV } from "./next-socket";
+
+export interface PortalProcessesOptions {
+  /** The two compiled servers, and the directory they run in. */
+  frontScript: string;
+  nextScript: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  log: (message: string) => void;
+}
+
+export interface PortalProcesses {
+  /** Process IDs of the running children (0 while one is being restarted). */
+  pids(): { front: number; next: number };
+  /** Stops both (SIGTERM, then SIGKILL after 10 s) and resolves once they have exited. */
+  stop(): Promise<void>;
+  /** Resolves with 1 when a process keeps failing at start-up and the portal gave up. */
+  failed: Promise<number>;
+}
+
+/** A process that stops this soon after starting failed to start (a configuration error, a port in use). */
+const EARLY_EXIT_MS = 10_000;
+const MAX_EARLY_EXITS = 3;
+const STOP_GRACE_MS = 10_000;
+
+interface Slot {
+  label: string;
+  script: string;
+  child: ChildProcess | null;
+  startedAt: number;
+  earlyExits: number;
+}
+
+export function startPortalProcesses(options: PortalProcessesOptions): PortalProcesses {
+  const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-"));
+  fs.chmodSync(socketDir, 0o700);
+  const env = { ...options.env, [NEXT_SOCKET_ENV]: path.join(socketDir, "next.sock") };
+  let stopping = false;
+  let giveUp: (code: number) => void = () => {};
+  const failed = new Promise<number>((resolve) => (giveUp = resolve));
+
+  const slots: Slot[] = [
+    { label: "front (public port, /v2/, OIDC documents)", script: options.frontScript, child: null, startedAt: 0, earlyExits: 0 },
+    { label: "Next.js", script: options.nextScript, child: null, startedAt: 0, earlyExits: 0 },
+  ];
+
+  const launch = (slot: Slot) => {
+    const child = spawn(process.execPath, ["--conditions=react-server", slot.script], { cwd: options.cwd, env, stdio: ["inherit", "inherit", "inherit", "ipc"] });
+    slot.child = child;
+    slot.startedAt = Date.now();
+    child.once("exit", (code, signal) => {
+      slot.child = null;
+      if (stopping) return;
+      const early = Date.now() - slot.startedAt < EARLY_EXIT_MS;
+      slot.earlyExits = early ? slot.earlyExits + 1 : 0;
+      if (slot.earlyExits >= MAX_EARLY_EXITS) {
+        options.log(`the ${slot.label} process failed ${MAX_EARLY_EXITS} times in a row at start-up (last: ${signal ?? `exit code ${code}`}); see its output above. Stopping.`);
+        giveUp(1);
+        return;
+      }
+      const delay = early ? 1000 * slot.earlyExits : 100;
+      options.log(`the ${slot.label} process stopped (${signal ?? `exit code ${code}`}): restarting it in ${delay} ms`);
+      setTimeout(() => !stopping && launch(slot), delay).unref();
+    });
+  };
+  for (const slot of slots) launch(slot);
+
+  return {
+    pids: () => ({ front: slots[0]!.child?.pid ?? 0, next: slots[1]!.child?.pid ?? 0 }),
+    failed,
+    async stop() {
+      stopping = true;
+      await Promise.all(slots.map((slot) => stopChild(slot.child)));
+      fs.rmSync(socketDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function stopChild(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
