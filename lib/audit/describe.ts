@@ -23,6 +23,11 @@ const ACTION_TEXT: Record<string, string> = {
   "customer.revoked": "Revoked a customer's license",
   "customer.restored": "Restored a customer's license",
   "customer.license_regenerated": "Regenerated a customer's license",
+  "customer.entitlements_updated": "Changed which images a customer may pull",
+  "channel.created": "Added a channel",
+  "channel.updated": "Changed a channel",
+  "channel.deleted": "Deleted a channel",
+  "application.customer_page_changed": "Switched the customer page on or off",
   "oidc.thumbprint_refreshed": "Refreshed the issuer certificate thumbprint",
   "api_token.created": "Created an API token",
   "api_token.revoked": "Revoked an API token",
@@ -36,6 +41,7 @@ const TARGET_TEXT: Record<string, string> = {
   application: "Application",
   registry: "Registry",
   customer: "Customer",
+  channel: "Channel",
   api_token: "API token",
 };
 

@@ -5,6 +5,7 @@ import "server-only";
 import type { ServerResponse } from "node:http";
 import type { PullRecord } from "@/lib/proxy/access-log";
 import type { AuthorizedRepository } from "@/lib/proxy/auth";
+import { entitledTags } from "@/lib/proxy/entitlement-checks";
 import { DISTRIBUTION_HEADERS, ProxyError } from "@/lib/proxy/errors";
 import { callRegistry, upstreamFailure } from "@/lib/proxy/upstream";
 import { readBody } from "@/lib/proxy/upstream-http";
@@ -26,7 +27,8 @@ export async function serveTags(target: AuthorizedRepository, query: URLSearchPa
   } catch {
     throw new ProxyError("UNKNOWN", "The vendor's registry sent a tag list the proxy could not read.", {}, 200);
   }
-  const body = Buffer.from(JSON.stringify({ name: target.name, tags }));
+  // A tag-restricted license sees only its tags (a page may then hold fewer than n).
+  const body = Buffer.from(JSON.stringify({ name: target.name, tags: entitledTags(target, tags) }));
   const link = typeof upstream.headers.link === "string" ? nextPageLink(upstream.headers.link, target.name) : undefined;
   record.bytes = body.length;
   response.writeHead(200, { ...DISTRIBUTION_HEADERS, "Content-Type": "application/json; charset=utf-8", "Content-Length": body.length, ...(link ? { Link: link } : {}) });
