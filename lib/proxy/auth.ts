@@ -116,6 +116,11 @@ function loadCustomer(teamId: string, customerId: string): Promise<PullCustomer 
   return value;
 }
 
+/** A customer as the proxy sees it (state, license hash, entitlements), from the same 2-second cache: the customer's page reads images with it. */
+export function pullCustomer(teamId: string, customerId: string): Promise<PullCustomer | null> {
+  return loadCustomer(teamId, customerId);
+}
+
 /** For tests: forget cached customers. */
 export function clearCustomerCache(): void {
   customerCache.clear();

@@ -18,6 +18,7 @@ import { requireSession } from "@/lib/auth/session";
 import { dockerLoginCommand, imagePullSecretYaml, pullSecretName } from "@/lib/customers/pull-instructions";
 import { dateFromExpiry } from "@/lib/customers/schema";
 import { getCustomer, getCustomerLicense } from "@/lib/customers/service";
+import { customerPageUrl, isCustomerPageEnabled } from "@/lib/customer-portal/settings";
 import { ruleRegistryOptions } from "@/lib/entitlements/registry-options";
 import { getCustomerEntitlements, listChannels } from "@/lib/entitlements/service";
 import { proxyHost } from "@/lib/proxy/proxy-reference";
@@ -44,7 +45,7 @@ export default async function CustomerPage({ params }: Props) {
   if (!application || !customer || customer.applicationId !== application.id) notFound();
   const canEdit = roleAtLeast(session.role, "MEMBER");
   const host = proxyHost();
-  const [licenseId, totals, registries, repositories, entitlements, channels, ruleRegistries] = await Promise.all([
+  const [licenseId, totals, registries, repositories, entitlements, channels, ruleRegistries, customerPageEnabled] = await Promise.all([
     canEdit ? getCustomerLicense(session.team.id, customer.id) : null,
     customerDailyTotals(session.team.id, customer.id),
     listRegistries(session.team.id),
@@ -52,6 +53,7 @@ export default async function CustomerPage({ params }: Props) {
     getCustomerEntitlements(session.team.id, customer.id),
     listChannels(session.team.id, application.id),
     ruleRegistryOptions(session.team.id, application.id),
+    isCustomerPageEnabled(session.team.id, application.id),
   ]);
   if (!entitlements) notFound();
   const credentials = { proxyHost: host, username: licenseId ?? LICENSE_PLACEHOLDER, password: licenseId ?? LICENSE_PLACEHOLDER };
@@ -91,6 +93,15 @@ export default async function CustomerPage({ params }: Props) {
             pullSecretYaml={imagePullSecretYaml(credentials, secretName)}
             pullSecretName={secretName}
           />
+          <p className="mt-6 text-sm text-zinc-600 dark:text-zinc-400">
+            {customerPageEnabled ? (
+              <>
+                {customer.name} can also sign in at <span className="font-mono">{customerPageUrl()}</span> with the license ID to see its images, pulls and air-gap downloads.
+              </>
+            ) : (
+              "The customer page is switched off for this application (Customers tab)."
+            )}
+          </p>
         </Card>
 
         <Card title="Images this customer may pull" description="The proxy checks every manifest, tag list and layer request against this, and applies a change within 2 seconds.">
