@@ -1,7 +1,7 @@
 // The production HTTP server: Next.js's request handler, with the OIDC
 // issuer's discovery document and JWKS answered from memory before it (AWS
 // fetches them during every uncached AssumeRoleWithWebIdentity; see
-// `npm run bench:oidc`), and the registry proxy's /v2/ (lib/proxy). Every request runs in its own context (request ID,
+// `npm run bench:oidc`), and the registry proxy's /v2/ (lib/proxy) and the customers' air-gap downloads (lib/airgap). Every request runs in its own context (request ID,
 // then team and user) that every log line carries. Run by `npm start`, the
 // end-to-end tests and the benchmarks with the environment already prepared
 // (PORT, LISTEN_HOST, …); `npm run build` compiles it into Next's standalone
@@ -21,6 +21,7 @@ import { stampClientAddress } from "@/lib/http/client-address";
 import { serveIssuerDocument } from "@/lib/oidc/published-response";
 import { flushAccessLog } from "@/lib/proxy/access-log";
 import { handleProxyRequest } from "@/lib/proxy/handler";
+import { handleAirGapRequest } from "@/lib/airgap/handler";
 import { startRetestScheduler } from "@/lib/registries/retest-scheduler";
 import { findProjectRoot } from "./lib/project-root";
 
@@ -46,6 +47,7 @@ const server = http.createServer((request, response) =>
     if (serveIssuerDocument(request, response)) return;
     stampClientAddress(request.headers, request.socket.remoteAddress, trustedProxies);
     if (handleProxyRequest(request, response)) return;
+    if (handleAirGapRequest(request, response)) return;
     void handle(request, response);
   }),
 );

@@ -1,4 +1,5 @@
 import { CustomerSignInForm, CustomerSignOutButton } from "@/components/customer-portal/sign-in-form";
+import { AirGapDownloadForm } from "@/components/customer-portal/airgap-download-form";
 import { CustomerImagesTable } from "@/components/customer-portal/customer-images-table";
 import { CustomerPullHistory } from "@/components/customer-portal/customer-pull-history";
 import { CenteredShell } from "@/components/layout/centered-shell";
@@ -31,6 +32,7 @@ export default async function CustomerPage() {
   const [licenseId, images, pulls] = await Promise.all([getCustomerLicense(customer.teamId, customer.id), listEntitledImages(customer.teamId, customer.id), customerPullHistory(customer.teamId, customer.id)]);
   const username = customer.email ?? licenseId;
   const secretName = pullSecretName(application.slug);
+  const choices = images.flatMap((image) => image.tags.filter((tag) => tag.digest).map((tag) => ({ value: `${image.name}:${tag.tag}@${tag.digest}`, label: `${image.name}:${tag.tag}` })));
 
   return (
     <main className="space-y-6">
@@ -77,6 +79,10 @@ export default async function CustomerPage() {
 
       <Card title="Images you may pull" description="As the registry answers your license now: the newest tags first, with their digests." flush={images.length > 0}>
         <CustomerImagesTable host={host} images={images} />
+      </Card>
+
+      <Card title="Air-gap downloads" description="For machines without access to the registry: an OCI image layout as a tar file, made on the fly from the images you choose.">
+        {choices.length > 0 ? <AirGapDownloadForm choices={choices} /> : <p className="text-sm text-zinc-600 dark:text-zinc-400">No image to download yet.</p>}
       </Card>
 
       <Card title="Your pulls, last 30 days" flush={pulls.length > 0}>

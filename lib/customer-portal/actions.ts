@@ -1,10 +1,13 @@
 "use server";
 import { cookies, headers } from "next/headers";
 import { revalidatePath } from "next/cache";
+import { ZAirGapSelection } from "@/lib/airgap/schema";
+import { prepareAirGapDownload, type PreparedDownload } from "@/lib/airgap/service";
 import { actorOf, requireActionSession } from "@/lib/auth/permissions";
 import { ZCustomerPageSettingInput, ZCustomerSignInInput } from "@/lib/customer-portal/schema";
 import { setCustomerPageEnabled, signInCustomer } from "@/lib/customer-portal/service";
-import { CUSTOMER_SESSION_COOKIE, customerCookieOptions, signCustomerSession } from "@/lib/customer-portal/session";
+import { CUSTOMER_SESSION_COOKIE, customerCookieOptions, getCustomerPortalSession, signCustomerSession } from "@/lib/customer-portal/session";
+import { UserFacingError } from "@/lib/http/result";
 import { clientAddressFromHeaders } from "@/lib/http/client-address";
 import { parseInput, runAction, type ActionResult } from "@/lib/http/result";
 
@@ -30,5 +33,14 @@ export async function setCustomerPageEnabledAction(input: unknown): Promise<Acti
     await setCustomerPageEnabled(session.team.id, actorOf(session), parseInput(ZCustomerPageSettingInput, input));
     revalidatePath("/apps", "layout");
     return null;
+  });
+}
+
+/** Plans the chosen images' archive and hands back its signed download link. */
+export async function prepareAirGapDownloadAction(input: unknown): Promise<ActionResult<PreparedDownload>> {
+  return runAction("prepareAirGapDownload", async () => {
+    const session = await getCustomerPortalSession();
+    if (!session) throw new UserFacingError("session_expired", "Your session has ended. Sign in again with your license.");
+    return prepareAirGapDownload(session.customer, parseInput(ZAirGapSelection, input));
   });
 }

@@ -58,12 +58,21 @@ export async function customerSessionFromToken(token: string | undefined): Promi
   } catch {
     return null;
   }
+  return loadCustomerSession(claims, { requirePage: true });
+}
+
+/**
+ * The customer a verified token names, while its license is the one the token
+ * was made for and is not revoked; with requirePage, only while the vendor
+ * has the customer page switched on.
+ */
+export async function loadCustomerSession(claims: { sub?: string; tid?: unknown; lh?: unknown }, options: { requirePage: boolean }): Promise<CustomerPortalSession | null> {
   if (typeof claims.sub !== "string" || typeof claims.tid !== "string") return null;
   const row = await prisma.customer.findFirst({
     where: { id: claims.sub, teamId: claims.tid },
     select: { id: true, teamId: true, applicationId: true, name: true, email: true, expiresAt: true, revokedAt: true, licenseHash: true, application: { select: { name: true, slug: true, customerPageEnabled: true } }, team: { select: { name: true } } },
   });
-  if (!row || row.licenseHash.slice(0, 16) !== claims.lh || row.revokedAt || !row.application.customerPageEnabled) return null;
+  if (!row || row.licenseHash.slice(0, 16) !== claims.lh || row.revokedAt || (options.requirePage && !row.application.customerPageEnabled)) return null;
   const { application, team, revokedAt, ...customer } = row;
   return { customer: { ...customer, state: licenseState({ revokedAt, expiresAt: customer.expiresAt }) }, application: { name: application.name, slug: application.slug }, vendor: { name: team.name } };
 }
