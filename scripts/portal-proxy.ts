@@ -19,6 +19,7 @@ import { warmKeySnapshot } from "@/lib/oidc/key-cache";
 import { serveIssuerDocument } from "@/lib/oidc/published-response";
 import { flushAccessLog } from "@/lib/proxy/access-log";
 import { handleProxyRequest } from "@/lib/proxy/handler";
+import { handleAirGapRequest } from "@/lib/airgap/handler";
 import { forwardToNext } from "./lib/forward-to-next";
 import { NEXT_SOCKET_ENV } from "./lib/next-socket";
 
@@ -48,6 +49,8 @@ const server = http.createServer((request, response) =>
     stampClientAddress(request.headers, request.socket.remoteAddress, trustedProxies);
     if (serveIssuerDocument(request, response)) return observeRequest(request, response);
     if (handleProxyRequest(request, response)) return observeRequest(request, response);
+    // The customers' air-gap archives are the pull path's bytes too: streamed here, outside Next.js's heap.
+    if (handleAirGapRequest(request, response)) return observeRequest(request, response);
     // Logged and counted by the Next.js process, which answers it.
     forwardToNext(nextSocket, request, response);
   }),

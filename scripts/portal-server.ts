@@ -1,7 +1,7 @@
 // The production HTTP server: Next.js's request handler, with the OIDC
 // issuer's discovery document and JWKS answered from memory before it (AWS
 // fetches them during every uncached AssumeRoleWithWebIdentity; see
-// `npm run bench:oidc`), and the registry proxy's /v2/ (lib/proxy). Every request runs in its own context (request ID,
+// `npm run bench:oidc`), the registry proxy's /v2/ (lib/proxy) and the customers' air-gap downloads (lib/airgap). Every request runs in its own context (request ID,
 // then team and user) that every log line carries. `npm run build` compiles
 // it into Next's standalone output (.next/standalone/scripts/portal-server.mjs).
 // Normally it runs behind the front process (scripts/portal-proxy.ts, which
@@ -26,6 +26,7 @@ import { serveIssuerDocument } from "@/lib/oidc/published-response";
 import { flushAccessLog } from "@/lib/proxy/access-log";
 import { handleProxyRequest } from "@/lib/proxy/handler";
 import { startNotificationWorker } from "@/lib/notifications/worker";
+import { handleAirGapRequest } from "@/lib/airgap/handler";
 import { startRetestScheduler } from "@/lib/registries/retest-scheduler";
 import { NEXT_SOCKET_ENV } from "./lib/next-socket";
 import { findProjectRoot } from "./lib/project-root";
@@ -61,6 +62,7 @@ const server = http.createServer((request, response) =>
     if (behindFront) acceptStampedClientAddress(request.headers);
     else stampClientAddress(request.headers, request.socket.remoteAddress, trustedProxies);
     if (handleProxyRequest(request, response)) return;
+    if (handleAirGapRequest(request, response)) return;
     if (refuseMalformedRequest(request, response)) return;
     void handle(request, response);
   }),

@@ -12,6 +12,7 @@ export function ApplicationNav({ slug }: { slug: string }) {
     { href: base, label: "Overview", exact: true },
     { href: `${base}/registries`, label: "Image Registries", exact: false },
     { href: `${base}/customers`, label: "Customers", exact: false },
+    { href: `${base}/channels`, label: "Channels", exact: false },
     { href: `${base}/pull-activity`, label: "Pull activity", exact: false },
   ];
   return (

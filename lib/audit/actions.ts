@@ -22,6 +22,11 @@ export const AUDIT_ACTIONS = [
   "customer.revoked",
   "customer.restored",
   "customer.license_regenerated",
+  "customer.entitlements_updated",
+  "channel.created",
+  "channel.updated",
+  "channel.deleted",
+  "application.customer_page_changed",
   "oidc.thumbprint_refreshed",
   "api_token.created",
   "api_token.revoked",
@@ -37,5 +42,5 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_TARGET_TYPES = ["team", "user", "invite", "application", "registry", "customer", "api_token", "webhook"] as const;
+export const AUDIT_TARGET_TYPES = ["team", "user", "invite", "application", "registry", "customer", "channel", "api_token", "webhook"] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];

@@ -31,3 +31,11 @@ describe("pull instructions", () => {
     expect(pullSecretName("a".repeat(62))).not.toMatch(/-$/);
   });
 });
+
+describe("the customer's own login commands", () => {
+  it("never put the license on the command line", async () => {
+    const { dockerLoginPromptCommand, dockerLoginFromFileCommand } = await import("@/lib/customers/pull-instructions");
+    expect(dockerLoginPromptCommand("proxy.example.com", "ops@acme.example")).toBe("docker login proxy.example.com --username ops@acme.example");
+    expect(dockerLoginFromFileCommand("proxy.example.com", null)).toBe('docker login proxy.example.com --username "$(cat license.txt)" --password-stdin < license.txt');
+  });
+});

@@ -13,6 +13,19 @@ export function dockerLoginCommand({ proxyHost, username, password }: PullCreden
   return `echo ${shellQuote(password)} | docker login ${proxyHost} --username ${shellQuote(username)} --password-stdin`;
 }
 
+/**
+ * The customer's own login commands, which keep the license out of shell
+ * history: Docker prompts for the password, or reads it from a file. The user
+ * name is the customer's email when it has one (the license otherwise).
+ */
+export function dockerLoginPromptCommand(proxyHost: string, username: string): string {
+  return `docker login ${proxyHost} --username ${shellQuote(username)}`;
+}
+
+export function dockerLoginFromFileCommand(proxyHost: string, email: string | null): string {
+  return `docker login ${proxyHost} --username ${email ? shellQuote(email) : '"$(cat license.txt)"'} --password-stdin < license.txt`;
+}
+
 /** The `.dockerconfigjson` document: {"auths":{"<host>":{"username","password","auth"}}}. */
 export function dockerConfigJson({ proxyHost, username, password }: PullCredentials): string {
   const auth = Buffer.from(`${username}:${password}`, "utf8").toString("base64");

@@ -11,9 +11,11 @@ import type { IncomingMessage } from "node:http";
 import { jwtVerify, SignJWT } from "jose";
 import { findCustomerByLicense, licenseState, type LicensedCustomer } from "@/lib/customers/license";
 import { prisma } from "@/lib/db";
+import { describeEntitlements, repositoryGrant, repositoryMatches, type Entitlements, type RepositoryGrant } from "@/lib/entitlements/match";
+import { ENTITLEMENT_FIELDS, loadEntitlements } from "@/lib/entitlements/service";
 import { getEnv } from "@/lib/env";
 import { ProxyError } from "@/lib/proxy/errors";
-import { parseProxyRepository } from "@/lib/proxy/proxy-reference";
+import { parseProxyRepository, type ProxyRepository } from "@/lib/proxy/proxy-reference";
 import { SlidingWindowLimiter } from "@/lib/proxy/rate-limit";
 
 export const PROXY_TOKEN_SECONDS = 300;
@@ -23,8 +25,11 @@ export const FAILED_LOGINS_PER_MINUTE = 10;
 /** How long a customer's state (revoked, expired, regenerated) may be served from memory. */
 const CUSTOMER_CACHE_MS = 2_000;
 
+/** A customer as the proxy knows it: the license's state, its hash (binding tokens) and its entitlements, at most 2 s old. */
+export type PullCustomer = LicensedCustomer & { licenseHash: string; entitlements: Entitlements };
+
 export interface PullIdentity {
-  customer: LicensedCustomer;
+  customer: PullCustomer;
   /** Repository names the bearer token grants pull on; null for Basic credentials (every name of the license's application). */
   grantedNames: ReadonlySet<string> | null;
 }
@@ -57,19 +62,19 @@ export function challengeHeader(repositoryName?: string, error?: "invalid_token"
   return { "WWW-Authenticate": `Bearer ${parts.join(",")}` };
 }
 
-/** The requested scopes this license may have: pull, on its own application's proxy names. Everything else is left out, as the spec asks. */
-export function grantableScopes(customer: LicensedCustomer, scopes: string[]): string[] {
+/** The requested scopes this license may have: pull, on its own application's proxy names its entitlements cover. Everything else is left out, as the spec asks. */
+export function grantableScopes(customer: PullCustomer, scopes: string[]): string[] {
   const granted = new Set<string>();
   for (const scope of scopes.flatMap((value) => value.split(" ")).filter(Boolean)) {
     const match = /^repository:([^:]+):([a-z,*]+)$/.exec(scope);
     if (!match || !match[2]!.split(",").some((action) => action === "pull" || action === "*")) continue;
     const parsed = parseProxyRepository(match[1]!);
-    if (parsed && parsed.appSlug === customer.applicationSlug) granted.add(match[1]!);
+    if (parsed && parsed.appSlug === customer.applicationSlug && mayBeEntitled(customer.entitlements, parsed)) granted.add(match[1]!);
   }
   return [...granted];
 }
 
-export async function issueProxyToken(customer: LicensedCustomer & { licenseHash: string }, names: string[], now = new Date()) {
+export async function issueProxyToken(customer: PullCustomer, names: string[], now = new Date()) {
   const { baseUrl, service } = proxyService();
   const issuedAt = Math.floor(now.getTime() / 1000);
   const token = await new SignJWT({
@@ -90,25 +95,30 @@ export async function issueProxyToken(customer: LicensedCustomer & { licenseHash
 }
 
 /** Customers by ID, for bearer tokens: a short in-memory cache so revocation takes effect within seconds. */
-const customerCache = new Map<string, { at: number; value: Promise<(LicensedCustomer & { licenseHash: string }) | null> }>();
+const customerCache = new Map<string, { at: number; value: Promise<PullCustomer | null> }>();
 
-function loadCustomer(teamId: string, customerId: string): Promise<(LicensedCustomer & { licenseHash: string }) | null> {
+function loadCustomer(teamId: string, customerId: string): Promise<PullCustomer | null> {
   const cached = customerCache.get(customerId);
   if (cached && Date.now() - cached.at < CUSTOMER_CACHE_MS) return cached.value;
   const value = prisma.customer
     .findFirst({
       where: { id: customerId, teamId },
-      select: { id: true, teamId: true, applicationId: true, name: true, email: true, expiresAt: true, revokedAt: true, licenseHash: true, application: { select: { slug: true } } },
+      select: { id: true, teamId: true, applicationId: true, name: true, email: true, expiresAt: true, revokedAt: true, licenseHash: true, application: { select: { slug: true } }, ...ENTITLEMENT_FIELDS },
     })
-    .then((row) => {
+    .then(async (row) => {
       if (!row) return null;
-      const { application, ...rest } = row;
-      return { ...rest, applicationSlug: application.slug };
+      const { application, allImages, imageRules, channels, ...rest } = row;
+      return { ...rest, applicationSlug: application.slug, entitlements: await loadEntitlements(teamId, { allImages, imageRules, channels }) };
     });
   value.catch(() => customerCache.delete(customerId));
   if (customerCache.size > 10_000) customerCache.clear();
   customerCache.set(customerId, { at: Date.now(), value });
   return value;
+}
+
+/** A customer as the proxy sees it (state, license hash, entitlements), from the same 2-second cache: the customer's page reads images with it. */
+export function pullCustomer(teamId: string, customerId: string): Promise<PullCustomer | null> {
+  return loadCustomer(teamId, customerId);
 }
 
 /** For tests: forget cached customers. */
@@ -117,7 +127,7 @@ export function clearCustomerCache(): void {
 }
 
 /** Basic credentials: user name the license ID or the customer's email, password the license ID. */
-export async function customerFromBasic(header: string): Promise<(LicensedCustomer & { licenseHash: string }) | null> {
+export async function customerFromBasic(header: string): Promise<PullCustomer | null> {
   const decoded = Buffer.from(header.replace(/^Basic\s+/i, ""), "base64").toString("utf8");
   const separator = decoded.indexOf(":");
   if (separator < 0) return null;
@@ -196,6 +206,8 @@ export function tooManyFailedLogins(retryAfterSeconds: number): ProxyError {
 export interface AuthorizedRepository {
   name: string;
   upstreamRepository: string;
+  /** The license's grant in this repository when it is limited to some tags; null when every tag (and digest) is allowed. */
+  grant?: (RepositoryGrant & { customerId: string }) | null;
   registry: {
     id: string;
     teamId: string;
@@ -225,11 +237,24 @@ export async function authorizeRepository(identity: PullIdentity, name: string):
   if (parsed.appSlug !== customer.applicationSlug || (identity.grantedNames && !identity.grantedNames.has(name))) {
     throw new ProxyError("DENIED", `Your license does not grant access to "${name}". It is for application "${customer.applicationSlug}": image names start with proxy/${customer.applicationSlug}/.`);
   }
+  // Refused before the registry lookup, so a restricted license learns nothing of registries its rules do not name.
+  if (!mayBeEntitled(customer.entitlements, parsed)) throw notEntitled(customer, name);
   const registry = await findServingRegistry(customer, parsed.upstreamHostname);
   if (!registry) {
     throw new ProxyError("NAME_UNKNOWN", `${parsed.upstreamHostname} is not a registry of application "${customer.applicationSlug}". Check the image name, or ask your vendor for the right one.`);
   }
-  return { name, upstreamRepository: parsed.repository, registry };
+  const grant = repositoryGrant(customer.entitlements, registry.id, parsed.repository);
+  if (!grant) throw notEntitled(customer, name);
+  return { name, upstreamRepository: parsed.repository, grant: grant.allTags ? null : { ...grant, customerId: customer.id }, registry };
+}
+
+/** Whether a rule of the license names this registry hostname and repository (the registry's ID is checked once it is known). */
+function mayBeEntitled(entitlements: Entitlements, parsed: ProxyRepository): boolean {
+  return entitlements.allImages || entitlements.rules.some((rule) => rule.registryHostname === parsed.upstreamHostname && repositoryMatches(rule.repository, parsed.repository));
+}
+
+function notEntitled(customer: PullCustomer, name: string): ProxyError {
+  return new ProxyError("DENIED", `Your license does not include ${name}. It allows ${describeEntitlements(customer.entitlements, customer.applicationSlug)}.`);
 }
 
 /** The registry lookups of the last few seconds, so a busy pull does not ask Postgres per request. */
@@ -277,7 +302,7 @@ export async function serveTokenRequest(
   url: URL,
   clientAddress: string,
   failedLogins: SlidingWindowLimiter,
-): Promise<{ customer: LicensedCustomer | null; body: object }> {
+): Promise<{ customer: PullCustomer | null; body: object }> {
   let authorization = request.headers.authorization;
   let scopes = url.searchParams.getAll("scope");
   if (request.method === "POST") {

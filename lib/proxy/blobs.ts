@@ -21,6 +21,7 @@ import type { AuthorizedRepository } from "@/lib/proxy/auth";
 import { DISTRIBUTION_HEADERS, ProxyError } from "@/lib/proxy/errors";
 import { BlobCacheFill, blobCacheEnabled, openCachedBlob, type CachedBlob } from "@/lib/proxy/blob-cache";
 import { forgetBlobLocation, knownBlobLocation, rememberBlobLocation, type BlobKey } from "@/lib/proxy/blob-locations";
+import { assertBlobEntitled } from "@/lib/proxy/entitlement-checks";
 import { ensureRegistrySafe } from "@/lib/proxy/role-safety";
 import { callRegistry, trustedOrigins, unreachable, upstreamFailure } from "@/lib/proxy/upstream";
 import { checkUpstreamUrl, discard, requestUpstream } from "@/lib/proxy/upstream-http";
@@ -85,6 +86,7 @@ export class DigestVerifier extends Transform {
 export async function serveBlob(target: AuthorizedRepository, digest: string, method: "GET" | "HEAD", requestHeaders: IncomingHttpHeaders, response: ServerResponse, record: PullRecord): Promise<void> {
   if (!BLOB_DIGEST.test(digest)) throw new ProxyError("BLOB_UNKNOWN", `"${digest}" is not a sha256 or sha512 digest.`);
   record.digest = digest;
+  await assertBlobEntitled(target, digest);
   const range = typeof requestHeaders.range === "string" ? requestHeaders.range : undefined;
   const forwarded: Record<string, string> = range && method === "GET" ? { range } : {};
   const redirectMode = getEnv().PROXY_BLOB_MODE === "redirect" && method === "GET";

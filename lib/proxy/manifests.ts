@@ -7,12 +7,15 @@ import "server-only";
 // that store, and a tag's last known digest for PROXY_STALE_TAG_SECONDS with
 // a Warning header. Within PROXY_MANIFEST_FRESH_SECONDS of the registry's last
 // answer for the same request, that answer is served from memory
-// (fresh-manifests.ts) without asking the registry again.
+// (fresh-manifests.ts) without asking the registry again. A tag-restricted
+// license is checked first (entitlement-checks.ts), and what a served
+// manifest names is recorded as reached before it is sent.
 import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import { getEnv } from "@/lib/env";
 import type { PullRecord } from "@/lib/proxy/access-log";
 import type { AuthorizedRepository } from "@/lib/proxy/auth";
+import { assertManifestEntitled, type ManifestReach } from "@/lib/proxy/entitlement-checks";
 import { DISTRIBUTION_HEADERS, ProxyError } from "@/lib/proxy/errors";
 import { askOnce, freshAnswer, knownBody, rememberAnswer, type AnswerKey } from "@/lib/proxy/fresh-manifests";
 import { cachedManifest, lastKnownTag, MAX_CACHED_MANIFEST_BYTES, rememberManifest, rememberTag, type CachedManifest } from "@/lib/proxy/manifest-cache";
@@ -30,6 +33,8 @@ export async function serveManifest(target: AuthorizedRepository, reference: str
   const byDigest = DIGEST_REFERENCE.test(reference);
   if (!byDigest && !TAG_REFERENCE.test(reference)) throw new ProxyError("MANIFEST_UNKNOWN", `"${reference}" is neither a tag nor a digest.`);
   if (byDigest) record.digest = reference;
+  // A tag-restricted license: the tag must be allowed, a digest reached through an allowed tag.
+  const reach = target.grant ? await assertManifestEntitled(target, reference, byDigest) : null;
   const key = { teamId: target.registry.teamId, registryId: target.registry.id, repository: target.upstreamRepository };
   const accept = requestHeaders.accept ?? MANIFEST_MEDIA_TYPES.join(", ");
   const window = getEnv().PROXY_MANIFEST_FRESH_SECONDS;
@@ -40,13 +45,13 @@ export async function serveManifest(target: AuthorizedRepository, reference: str
     if (window > 0) {
       // A role or federation found unsafe since is refused at once, fresh answer or not (callRegistry checks it otherwise).
       await ensureRegistrySafe(target.registry, target.upstreamRepository);
-      if (serveFresh(answerKey, window, method, response, record)) return;
+      if (await serveFresh(answerKey, window, method, response, record, reach)) return;
       // One request asks the registry; the others asking the same meanwhile wait for its answer.
       const asked = await askOnce(answerKey, async () => {
         fetched = await fetchManifest(target, reference, byDigest, method, accept, record);
         rememberFetched(answerKey, fetched);
       });
-      if (!asked && serveFresh(answerKey, window, method, response, record)) return;
+      if (!asked && (await serveFresh(answerKey, window, method, response, record, reach))) return;
     }
     if (!fetched) {
       fetched = await fetchManifest(target, reference, byDigest, method, accept, record);
@@ -56,11 +61,13 @@ export async function serveManifest(target: AuthorizedRepository, reference: str
     const fallback = await fallbackFor(error, key, reference, byDigest);
     if (!fallback) throw error;
     record.digest = fallback.manifest.digest;
+    await reach?.(fallback.manifest.digest, fallback.manifest.body);
     return send(response, method, fallback.manifest, fallback.warning);
   }
 
   if ("head" in fetched) {
     record.digest = fetched.headers["Docker-Content-Digest"] ?? record.digest;
+    if (record.digest) await reach?.(record.digest, null);
     response.writeHead(200, { ...DISTRIBUTION_HEADERS, ...fetched.headers });
     response.end();
     return;
@@ -68,6 +75,7 @@ export async function serveManifest(target: AuthorizedRepository, reference: str
   const { manifest } = fetched;
   record.digest = manifest.digest;
   record.bytes = manifest.body.length;
+  await reach?.(manifest.digest, manifest.body);
   rememberManifest(key, manifest);
   if (!byDigest) rememberTag(key, reference, manifest.digest);
   send(response, method, manifest);
@@ -111,11 +119,12 @@ function rememberFetched(key: AnswerKey, fetched: Fetched, at = Date.now()): voi
 }
 
 /** Answers from the registry's recent answer, without asking it again; false when there is none (or, for a GET, no body). */
-function serveFresh(key: AnswerKey, windowSeconds: number, method: "GET" | "HEAD", response: ServerResponse, record: PullRecord): boolean {
+async function serveFresh(key: AnswerKey, windowSeconds: number, method: "GET" | "HEAD", response: ServerResponse, record: PullRecord, reach: ManifestReach | null): Promise<boolean> {
   const answer = freshAnswer(key, windowSeconds);
   if (!answer) return false;
   if (method === "HEAD") {
     record.digest = answer.digest;
+    await reach?.(answer.digest, null);
     response.writeHead(200, { ...DISTRIBUTION_HEADERS, "Content-Type": answer.mediaType, "Content-Length": answer.length, "Docker-Content-Digest": answer.digest });
     response.end();
     return true;
@@ -124,6 +133,7 @@ function serveFresh(key: AnswerKey, windowSeconds: number, method: "GET" | "HEAD
   if (!manifest) return false;
   record.digest = manifest.digest;
   record.bytes = manifest.body.length;
+  await reach?.(manifest.digest, manifest.body);
   send(response, method, manifest);
   return true;
 }

@@ -5,11 +5,21 @@ import "server-only";
 import type { ServerResponse } from "node:http";
 import type { PullRecord } from "@/lib/proxy/access-log";
 import type { AuthorizedRepository } from "@/lib/proxy/auth";
+import { entitledTags } from "@/lib/proxy/entitlement-checks";
 import { DISTRIBUTION_HEADERS, ProxyError } from "@/lib/proxy/errors";
 import { callRegistry, upstreamFailure } from "@/lib/proxy/upstream";
 import { readBody } from "@/lib/proxy/upstream-http";
 
 export async function serveTags(target: AuthorizedRepository, query: URLSearchParams, response: ServerResponse, record: PullRecord): Promise<void> {
+  const { tags, link } = await fetchTagPage(target, query, record);
+  const body = Buffer.from(JSON.stringify({ name: target.name, tags }));
+  record.bytes = body.length;
+  response.writeHead(200, { ...DISTRIBUTION_HEADERS, "Content-Type": "application/json; charset=utf-8", "Content-Length": body.length, ...(link ? { Link: link } : {}) });
+  response.end(body);
+}
+
+/** One page of the repository's tags as the license may see them, with the next page's Link under the proxied name. */
+export async function fetchTagPage(target: AuthorizedRepository, query: URLSearchParams, record: Pick<PullRecord, "upstreamStatus">): Promise<{ tags: string[]; link: string | undefined }> {
   const passed = new URLSearchParams();
   const n = query.get("n");
   const last = query.get("last");
@@ -26,11 +36,9 @@ export async function serveTags(target: AuthorizedRepository, query: URLSearchPa
   } catch {
     throw new ProxyError("UNKNOWN", "The vendor's registry sent a tag list the proxy could not read.", {}, 200);
   }
-  const body = Buffer.from(JSON.stringify({ name: target.name, tags }));
   const link = typeof upstream.headers.link === "string" ? nextPageLink(upstream.headers.link, target.name) : undefined;
-  record.bytes = body.length;
-  response.writeHead(200, { ...DISTRIBUTION_HEADERS, "Content-Type": "application/json; charset=utf-8", "Content-Length": body.length, ...(link ? { Link: link } : {}) });
-  response.end(body);
+  // A tag-restricted license sees only its tags (a page may then hold fewer than n).
+  return { tags: entitledTags(target, tags), link };
 }
 
 function nextPageLink(link: string, name: string): string | undefined {

@@ -6,6 +6,7 @@ import type { ApiEndpoint } from "@/lib/api/endpoint";
 import * as applications from "@/lib/api/endpoints/applications";
 import * as auditEvents from "@/lib/api/endpoints/audit-events";
 import * as customers from "@/lib/api/endpoints/customers";
+import * as entitlements from "@/lib/api/endpoints/entitlements";
 import * as oidc from "@/lib/api/endpoints/oidc";
 import * as pullActivity from "@/lib/api/endpoints/pull-activity";
 import * as registries from "@/lib/api/endpoints/registries";
@@ -13,7 +14,7 @@ import * as registryTests from "@/lib/api/endpoints/registry-tests";
 import * as tokens from "@/lib/api/endpoints/tokens";
 import * as webhooks from "@/lib/api/endpoints/webhooks";
 
-const MODULES = [applications, registries, registryTests, oidc, customers, pullActivity, auditEvents, tokens, webhooks];
+const MODULES = [applications, registries, registryTests, oidc, customers, entitlements, pullActivity, auditEvents, tokens, webhooks];
 
 function isEndpoint(value: unknown): value is ApiEndpoint {
   return typeof value === "object" && value !== null && "spec" in value && "handler" in value;

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { CustomerPageSwitch } from "@/components/customer-portal/customer-page-switch";
 import { CustomerTable } from "@/components/customers/customer-table";
 import { ListFilters } from "@/components/lists/list-filters";
 import { Pager } from "@/components/lists/pager";
@@ -8,6 +9,7 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { getApplicationBySlug } from "@/lib/applications/service";
+import { customerPageUrl, isCustomerPageEnabled } from "@/lib/customer-portal/settings";
 import { requireSession } from "@/lib/auth/session";
 import { CUSTOMER_LIST_DEFAULTS, ZCustomerListQuery, type TCustomerListQuery } from "@/lib/customers/list-query";
 import { searchCustomers } from "@/lib/customers/service";
@@ -23,7 +25,7 @@ export default async function CustomersPage({ params, searchParams }: Props) {
   const application = await getApplicationBySlug(session.team.id, (await params).appSlug);
   if (!application) notFound();
   const query = ZCustomerListQuery.parse(firstValues(await searchParams));
-  const { items, page } = await searchCustomers(session.team.id, application.id, query);
+  const [{ items, page }, customerPageEnabled] = await Promise.all([searchCustomers(session.team.id, application.id, query), isCustomerPageEnabled(session.team.id, application.id)]);
   const canEdit = roleAtLeast(session.role, "MEMBER");
   const path = `/apps/${application.slug}/customers`;
   const href = (changes: Partial<TCustomerListQuery>) => listHref(path, query, CUSTOMER_LIST_DEFAULTS, changes);
@@ -81,6 +83,9 @@ export default async function CustomersPage({ params, searchParams }: Props) {
             action={addButton}
           />
         )}
+        <Card title="Customer page" description="Where each customer signs in with its license to see its images, login command, pulls and air-gap downloads.">
+          <CustomerPageSwitch applicationId={application.id} enabled={customerPageEnabled} pageUrl={customerPageUrl()} canEdit={canEdit} />
+        </Card>
       </div>
     </>
   );

@@ -6,6 +6,7 @@ import { RegenerateLicenseDialog, RestoreCustomerDialog, RevokeCustomerDialog } 
 import { CustomerStateBadge } from "@/components/customers/customer-state-badge";
 import { PullInstructions } from "@/components/customers/pull-instructions";
 import { CustomerImages } from "@/components/customers/customer-images";
+import { EntitlementsForm } from "@/components/entitlements/entitlements-form";
 import { DailyTotalsTable } from "@/components/pull-activity/daily-totals-table";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
@@ -17,6 +18,9 @@ import { requireSession } from "@/lib/auth/session";
 import { dockerLoginCommand, imagePullSecretYaml, pullSecretName } from "@/lib/customers/pull-instructions";
 import { dateFromExpiry } from "@/lib/customers/schema";
 import { getCustomer, getCustomerLicense } from "@/lib/customers/service";
+import { customerPageUrl, isCustomerPageEnabled } from "@/lib/customer-portal/settings";
+import { ruleRegistryOptions } from "@/lib/entitlements/registry-options";
+import { getCustomerEntitlements, listChannels } from "@/lib/entitlements/service";
 import { proxyHost } from "@/lib/proxy/proxy-reference";
 import { formatBytes } from "@/lib/pull-activity/format";
 import { customerDailyTotals, recentRepositories } from "@/lib/pull-activity/service";
@@ -41,12 +45,17 @@ export default async function CustomerPage({ params }: Props) {
   if (!application || !customer || customer.applicationId !== application.id) notFound();
   const canEdit = roleAtLeast(session.role, "MEMBER");
   const host = proxyHost();
-  const [licenseId, totals, registries, repositories] = await Promise.all([
+  const [licenseId, totals, registries, repositories, entitlements, channels, ruleRegistries, customerPageEnabled] = await Promise.all([
     canEdit ? getCustomerLicense(session.team.id, customer.id) : null,
     customerDailyTotals(session.team.id, customer.id),
     listRegistries(session.team.id),
     recentRepositories(session.team.id, application.id),
+    getCustomerEntitlements(session.team.id, customer.id),
+    listChannels(session.team.id, application.id),
+    ruleRegistryOptions(session.team.id, application.id),
+    isCustomerPageEnabled(session.team.id, application.id),
   ]);
+  if (!entitlements) notFound();
   const credentials = { proxyHost: host, username: licenseId ?? LICENSE_PLACEHOLDER, password: licenseId ?? LICENSE_PLACEHOLDER };
   const secretName = pullSecretName(application.slug);
   const servingHosts = registries.filter((registry) => registryServesApplication(registry, application.id)).map((registry) => registry.hostname);
@@ -83,6 +92,26 @@ export default async function CustomerPage({ params }: Props) {
             dockerLogin={dockerLoginCommand(credentials)}
             pullSecretYaml={imagePullSecretYaml(credentials, secretName)}
             pullSecretName={secretName}
+          />
+          <p className="mt-6 text-sm text-zinc-600 dark:text-zinc-400">
+            {customerPageEnabled ? (
+              <>
+                {customer.name} can also sign in at <span className="font-mono">{customerPageUrl()}</span> with the license ID to see its images, pulls and air-gap downloads.
+              </>
+            ) : (
+              "The customer page is switched off for this application (Customers tab)."
+            )}
+          </p>
+        </Card>
+
+        <Card title="Images this customer may pull" description="The proxy checks every manifest, tag list and layer request against this, and applies a change within 2 seconds.">
+          <EntitlementsForm
+            key={customer.updatedAt.toISOString()}
+            customerId={customer.id}
+            entitlements={entitlements}
+            registries={ruleRegistries}
+            channels={channels.map((channel) => ({ id: channel.id, name: channel.name }))}
+            canEdit={canEdit}
           />
         </Card>
 

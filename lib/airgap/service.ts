@@ -1,0 +1,34 @@
+import "server-only";
+// Preparing an air-gap download for the customer's page: the selection is
+// planned once (so the page can show the archive's size and what it holds,
+// and a refusal is explained before anything downloads), then handed back
+// as a signed link to the archive.
+import { airGapLink } from "@/lib/airgap/links";
+import { planArchive } from "@/lib/airgap/plan";
+import { airGapQuery, type TAirGapSelection } from "@/lib/airgap/schema";
+import { UserFacingError } from "@/lib/http/result";
+import { assertLicenseActive, pullCustomer } from "@/lib/proxy/auth";
+import { ProxyError } from "@/lib/proxy/errors";
+import { proxyHost } from "@/lib/proxy/proxy-reference";
+
+export interface PreparedDownload {
+  url: string;
+  size: number;
+  refs: string[];
+  expiresAt: Date;
+}
+
+export async function prepareAirGapDownload(customer: { id: string; teamId: string; licenseHash: string }, selection: TAirGapSelection): Promise<PreparedDownload> {
+  const pulling = await pullCustomer(customer.teamId, customer.id);
+  if (!pulling) throw new UserFacingError("not_found", "This license no longer exists.");
+  try {
+    assertLicenseActive(pulling, "DENIED");
+    const plan = await planArchive({ customer: pulling, grantedNames: null }, proxyHost(), selection);
+    const platform = selection.platform ? [selection.platform.os, selection.platform.architecture, selection.platform.variant].filter(Boolean).join("/") : undefined;
+    const link = await airGapLink(customer, airGapQuery(selection.images, platform));
+    return { url: link.url, size: plan.size, refs: plan.refs, expiresAt: link.expiresAt };
+  } catch (error) {
+    if (error instanceof ProxyError) throw new UserFacingError(error.code === "DENIED" ? "forbidden" : "invalid_input", error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,91 @@
+// Entitlements and channels through the REST API over real HTTP: the forms'
+// schemas answer field by field, roles and tenancy as for customers, and the
+// audit log records each change with the token as actor.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiToken } from "@/lib/api-tokens/service";
+import { signUp } from "@/lib/auth/service";
+import { prisma } from "@/lib/db";
+import { startApiServer, type ApiServer } from "@/test/support/api-server";
+
+let server: ApiServer;
+let counter = 0;
+
+beforeAll(async () => {
+  server = await startApiServer();
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+async function newTeam() {
+  const email = `entitlements-api-${process.pid}-${++counter}@example.com`;
+  const { userId, teamId } = await signUp({ name: "Vendor", email, password: "a long enough passphrase", teamName: `Entitlements ${counter}` });
+  const token = async (role: "MEMBER" | "VIEWER") => (await createApiToken(teamId, { userId, role: "ADMIN" }, { userId, email }, { name: `t-${role}-${counter}`, role, expiresInDays: null })).token;
+  return { teamId, member: await token("MEMBER"), viewer: await token("VIEWER") };
+}
+
+async function call(token: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${server.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : null };
+}
+
+async function setup() {
+  const team = await newTeam();
+  const application = (await call(team.member, "POST", "/applications", { name: "Licensed" })).json.data;
+  const registry = (
+    await call(team.member, "POST", "/registries", { provider: "generic", name: "", hostname: "registry.vendor.example", authType: "basic", username: "u", password: "p", accessKeyId: "", secretAccessKey: "", roleArn: "", allApplications: true, applicationIds: [] })
+  ).json.data;
+  const customer = (await call(team.member, "POST", `/applications/${application.id}/customers`, { name: "Acme", email: "", expiresOn: "" })).json.data;
+  return { team, application, registry, customer };
+}
+
+describe("entitlements and channels in the REST API", () => {
+  it("creates a channel, gives it to a customer with a rule of its own, and reads both back", async () => {
+    const { team, application, registry, customer } = await setup();
+    const channels = `/applications/${application.id}/channels`;
+    const created = await call(team.member, "POST", channels, { name: "Stable", rules: [{ registryId: registry.id, repository: "vendor/*", tags: ["stable"] }] });
+    expect(created.status).toBe(201);
+    expect(created.json.data).toMatchObject({ name: "Stable", customerCount: 0, rules: [{ registryId: registry.id, repository: "vendor/*", tags: ["stable"] }] });
+    expect((await call(team.member, "POST", channels, { name: "Stable", rules: [{ registryId: registry.id, repository: "x" }] })).status).toBe(409);
+
+    const path = `/applications/${application.id}/customers/${customer.id}/entitlements`;
+    expect((await call(team.viewer, "GET", path)).json.data).toEqual({ allImages: true, rules: [], channelIds: [] });
+    const body = { allImages: false, rules: [{ registryId: registry.id, repository: "vendor/enterprise-*", tags: ["1.*"] }], channelIds: [created.json.data.id] };
+    expect((await call(team.viewer, "PUT", path, body)).status).toBe(403);
+    const updated = await call(team.member, "PUT", path, body);
+    expect(updated.status).toBe(200);
+    expect(updated.json.data).toEqual(body);
+    expect((await call(team.viewer, "GET", `${channels}/${created.json.data.id}`)).json.data.customerCount).toBe(1);
+
+    const actions = (await prisma.auditEvent.findMany({ where: { teamId: team.teamId, action: { in: ["channel.created", "customer.entitlements_updated"] } }, orderBy: { createdAt: "asc" }, select: { action: true, actorTokenId: true } })).map((event) => event.action);
+    expect(actions).toEqual(["channel.created", "customer.entitlements_updated"]);
+
+    expect((await call(team.member, "DELETE", `${channels}/${created.json.data.id}`)).status).toBe(204);
+    expect((await call(team.member, "GET", path)).json.data.channelIds).toEqual([]);
+  });
+
+  it("names each bad field, and answers 404 for another team's customer, channel or registry", async () => {
+    const { team, application, registry, customer } = await setup();
+    const path = `/applications/${application.id}/customers/${customer.id}/entitlements`;
+    const bad = await call(team.member, "PUT", path, { allImages: false, rules: [{ registryId: registry.id, repository: "Vendor/App", tags: ["-x"] }], channelIds: [] });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.json.error.fields).sort()).toEqual(["rules.0.repository", "rules.0.tags.0"]);
+
+    const other = await setup();
+    expect((await call(other.team.member, "GET", path)).status).toBe(404);
+    expect((await call(other.team.member, "PUT", path, { allImages: true, rules: [], channelIds: [] })).status).toBe(404);
+    const foreignRule = await call(team.member, "PUT", path, { allImages: false, rules: [{ registryId: other.registry.id, repository: "a" }], channelIds: [] });
+    expect(foreignRule.status).toBe(400);
+    expect(foreignRule.json.error.fields).toHaveProperty(["rules.0.registryId"]);
+    const otherChannel = (await call(other.team.member, "POST", `/applications/${other.application.id}/channels`, { name: "Beta", rules: [{ registryId: other.registry.id, repository: "a" }] })).json.data;
+    expect((await call(team.member, "GET", `/applications/${application.id}/channels/${otherChannel.id}`)).status).toBe(404);
+    expect((await call(team.member, "PUT", path, { allImages: false, rules: [], channelIds: [otherChannel.id] })).status).toBe(400);
+    expect((await call(team.member, "DELETE", `/applications/${other.application.id}/channels/${otherChannel.id}`)).status).toBe(404);
+  });
+});
