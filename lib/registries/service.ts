@@ -199,6 +199,10 @@ function statusWhere(kind: RegistryStatusKind, staleBefore: Date): Prisma.Regist
       return { testStatus: "verified", lastTestedAt: { gte: staleBefore } };
     case "stale":
       return { testStatus: "verified", OR: [{ lastTestedAt: { lt: staleBefore } }, { lastTestedAt: null }] };
+    case "incomplete":
+      return { testStatus: "failing", verifiedAt: null };
+    case "failing":
+      return { testStatus: "failing", verifiedAt: { not: null } };
     default:
       return { testStatus: kind };
   }
