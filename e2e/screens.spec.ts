@@ -57,6 +57,7 @@ async function seed(vendor: Vendor) {
     ["customers", `${base}/customers`],
     ["customer-new", `${base}/customers/new`],
     ["pull-activity", `${base}/pull-activity`],
+    ["application-settings", `${base}/settings`],
     ["members", "/team/members"],
     ["audit", "/team/audit"],
     ["identity-provider", "/team/identity-provider"],

@@ -278,7 +278,10 @@ function StepRow({ step, setupSteps, explainedAbove }: { step: StepResult; setup
               )}
               {diagnosis.snippet && (
                 <div className="flex items-start gap-2">
-                  <pre className="min-w-0 flex-1 overflow-x-auto rounded bg-white/70 p-2 font-mono text-xs dark:bg-black/30">{diagnosis.snippet}</pre>
+                  {/* Focusable, so a snippet wider than a phone scrolls by keyboard too. */}
+                  <pre tabIndex={0} aria-label="The fix to copy" className="min-w-0 flex-1 overflow-x-auto rounded bg-white/70 p-2 font-mono text-xs dark:bg-black/30">
+                    {diagnosis.snippet}
+                  </pre>
                   <CopyButton value={diagnosis.snippet} label="Copy fix" />
                 </div>
               )}

@@ -48,6 +48,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
           ]}
           keep={{ targetId: query.targetId }}
           clearHref={filtered ? clear : undefined}
+          hidden={page.total < 10 && !filtered}
           childValues={[query.from, query.to]}
         >
           <div className="flex flex-col gap-1">
