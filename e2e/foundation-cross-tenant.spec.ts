@@ -6,6 +6,8 @@ import { recordServerActions, replayServerAction } from "./support/server-action
 import { applyServerEnvironment } from "./support/environment";
 
 test("team B cannot read, rename or delete team A's application", async ({ browser }) => {
+  // Two users, two contexts and replayed actions: more than a minute on a loaded machine.
+  test.setTimeout(120_000);
   const alice = await createVendor("alice");
   const bob = await createVendor("bob");
   const aliceContext = await signedInContext(browser, alice);

@@ -54,6 +54,8 @@ async function noHorizontalScroll(page: Page) {
 }
 
 test("the registries list filters by derived status, auth type and search, sorts and pages from the URL, with no clipped column at 1280 px", async ({ vendor, vendorPage: page }) => {
+  // Seeds 60 registries and filters through many navigations: more than a minute on a loaded machine.
+  test.setTimeout(120_000);
   await page.setViewportSize({ width: 1280, height: 900 });
   const application = await createTeamApplication(vendor, "Shop");
   await seedRegistries(vendor, 60);
