@@ -35,7 +35,7 @@ async function registry(teamId: string, actor: { userId: string; email: string }
 
 describe("getApplicationDashboard", () => {
   let world: Awaited<ReturnType<typeof vendor>>;
-  const ids: Record<string, string> = {};
+  const ids = {} as Record<"failing" | "incomplete" | "verified" | "unsafe" | "soon" | "later" | "open", string>;
 
   beforeAll(async () => {
     world = await vendor();
