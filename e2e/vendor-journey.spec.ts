@@ -146,10 +146,14 @@ test("IAM journey: next step after the application, role name first, one-click a
   await expect(checklist.getByRole("link", { name: "IAM identity providers in the AWS console" })).toHaveAttribute("href", "https://console.aws.amazon.com/iam/home#/identity_providers");
 
   // Save first (allowed), then run the checklist's commands exactly as copied.
+  // Save leads to the setup: the Setup tab, with a progress header that no Test has ticked yet.
   await page.getByRole("button", { name: "Save registry" }).click();
   await expect(page.getByRole("heading", { name: "Status and Test" })).toBeVisible();
-  await page.getByRole("tab", { name: "Setup" }).click();
   await expect(page).toHaveURL(/\?tab=setup$/);
+  await expect(page.getByRole("tab", { name: "Setup" })).toHaveAttribute("aria-selected", "true");
+  const progress = page.getByTestId("setup-progress");
+  await expect(progress.getByRole("listitem")).toHaveText([/Register the portal in AWS/, /Create the role/, /Allow pulls/, /Test/]);
+  await expect(progress.locator('[data-done="true"]')).toHaveCount(0);
   const setupPanel = page.getByRole("tabpanel", { name: "Setup" });
   await expect(setupPanel.getByText(/A local setup: every step works here/)).toBeVisible();
   const savedChecklist = page.getByRole("region", { name: "Setup checklist" });
@@ -184,6 +188,8 @@ test("IAM journey: next step after the application, role name first, one-click a
   await expect(verdict).not.toContainText("0.0 s");
   await expect(page.locator('[data-step="ecr-token"]')).toContainText(/Login token valid until \w{3} \d{1,2}, \d{4}/);
   await expect(page.getByRole("button", { name: "Test again" })).toBeVisible();
+  // Verified: what comes next is a customer.
+  await expect(page.getByTestId("registry-next").getByRole("link", { name: "Add a customer" })).toBeVisible();
 
   // Verified: Setup is collapsed; the tabs work by keyboard and survive a reload.
   await page.getByRole("tab", { name: "Overview" }).focus();

@@ -76,7 +76,8 @@ export function CreateRegistryForm(context: RegistryFormContext) {
     if (!result.ok) return showActionError(form, result.error, REGISTRY_FORM_FIELDS);
     toast.success("Registry saved");
     setLeaving(true);
-    router.push(`/apps/${context.appSlug}/registries/${result.data.registryId}`);
+    // A new registry has never passed: what comes next is its setup, then the Test.
+    router.push(`/apps/${context.appSlug}/registries/${result.data.registryId}?tab=setup`);
   }
 
   return (
