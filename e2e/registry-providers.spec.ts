@@ -12,7 +12,7 @@ import { recordServerActions, replayServerAction } from "./support/server-action
 import fs from "node:fs";
 
 const environment = readE2eEnvironment();
-const REGISTRY_PAGE = /\/registries\/(?!new\?)[\w-]+(\?tab=setup)?$/;
+const REGISTRY_PAGE = /\/registries\/(?!new\b)[\w-]+(\?tab=setup)?$/;
 
 async function providerModules() {
   applyServerEnvironment();
