@@ -6,6 +6,8 @@ import { recordServerActions, replayServerAction } from "./support/server-action
 import { applyServerEnvironment } from "./support/environment";
 
 test("team B cannot read, rename or delete team A's application", async ({ browser }) => {
+  // Two users, two contexts and replayed actions: more than a minute on a loaded machine.
+  test.setTimeout(120_000);
   const alice = await createVendor("alice");
   const bob = await createVendor("bob");
   const aliceContext = await signedInContext(browser, alice);
@@ -17,15 +19,17 @@ test("team B cannot read, rename or delete team A's application", async ({ brows
   await page.getByLabel("Application name").fill("Secret Product");
   await page.getByRole("button", { name: "Create application" }).click();
   await expect(page).toHaveURL(/\/apps\/secret-product$/);
+  await page.goto("/apps/secret-product/settings");
   await page.getByLabel("Application name").fill("Secret Product 2");
   await page.getByRole("button", { name: "Rename" }).click();
-  await expect(page.getByRole("heading", { name: "Secret Product 2" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Breadcrumb" })).toContainText("Secret Product 2");
   const rename = actions.at(-1)!;
 
   // By URL: the same slug under Bob's session is a 404, and shows nothing of Alice's.
   const bobPage = await bobContext.newPage();
   const response = await bobPage.goto("/apps/secret-product");
   expect(response?.status()).toBe(404);
+  expect((await bobPage.goto("/apps/secret-product/settings"))?.status()).toBe(404);
   await expect(bobPage.getByText("Secret Product")).toHaveCount(0);
 
   // By calling Alice's rename action with Bob's cookies and Alice's app ID.
@@ -43,6 +47,7 @@ test("team B cannot read, rename or delete team A's application", async ({ brows
   await page.getByLabel("Application name").fill("Throwaway");
   await page.getByRole("button", { name: "Create application" }).click();
   await expect(page).toHaveURL(/\/apps\/throwaway$/);
+  await page.goto("/apps/throwaway/settings");
   const throwaway = await prisma.application.findFirstOrThrow({ where: { teamId: alice.teamId, slug: "throwaway" } });
   await page.getByRole("button", { name: "Delete application" }).click();
   await page.getByRole("dialog").getByRole("textbox").fill("Throwaway");

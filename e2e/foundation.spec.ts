@@ -52,9 +52,16 @@ test("creates, renames and deletes an application, and the audit log records it"
   await expect(page).toHaveURL(/\/apps\/web-shop$/);
   await expect(page.getByRole("link", { name: "Image Registries" })).toBeVisible();
 
+  // The overview is a dashboard; rename and delete are under the application's Settings tab.
+  await expect(page.getByRole("heading", { name: "Needs attention" })).toBeVisible();
+  await page.getByRole("navigation", { name: "Application" }).getByRole("link", { name: "Settings" }).click();
+  await expect(page).toHaveURL(/\/apps\/web-shop\/settings$/);
   await page.getByLabel("Application name").fill("Web Shop Pro");
   await page.getByRole("button", { name: "Rename" }).click();
+  await page.getByRole("navigation", { name: "Application" }).getByRole("link", { name: "Overview" }).click();
   await expect(page.getByRole("heading", { name: "Web Shop Pro" })).toBeVisible();
+  await page.getByRole("navigation", { name: "Application" }).getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByRole("heading", { name: "Danger zone" })).toBeVisible();
 
   await page.getByRole("button", { name: "Delete application" }).click();
   const dialog = page.getByRole("dialog");

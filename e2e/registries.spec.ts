@@ -9,7 +9,7 @@ import { recordServerActions, replayServerAction } from "./support/server-action
 
 const HOSTNAME = "111111111111.dkr.ecr.eu-west-1.amazonaws.com";
 /** A registry's own page (not /registries/new). */
-const REGISTRY_PAGE = /\/registries\/(?!new$)[\w-]+$/;
+const REGISTRY_PAGE = /\/registries\/(?!new\b)[\w-]+(\?tab=setup)?$/;
 
 async function serverCode() {
   applyServerEnvironment();

@@ -12,7 +12,7 @@ import { recordServerActions, replayServerAction } from "./support/server-action
 import fs from "node:fs";
 
 const environment = readE2eEnvironment();
-const REGISTRY_PAGE = /\/registries\/(?!new$)[\w-]+$/;
+const REGISTRY_PAGE = /\/registries\/(?!new\b)[\w-]+(\?tab=setup)?$/;
 
 async function providerModules() {
   applyServerEnvironment();
@@ -122,7 +122,8 @@ test("a wrong token is refused by the provider and the Test says so in the provi
   // GHCR's own answer is shown unchanged next to the portal's explanation.
   await expect(page.getByText(/denied/).first()).toBeVisible();
   await expect(verdict).toBeVisible();
-  await expect(page.locator('[data-step="registry-login"]')).toContainText("GHCR refused the username and token.");
+  await expect(verdict).toContainText("GHCR refused the username and token.");
+  await expect(page.locator('[data-step="registry-login"]')).toHaveAttribute("data-status", "failed");
 });
 
 async function createEveryProviderRegistry(vendor: Vendor): Promise<{ id: string; registry: E2eProviderRegistry }[]> {

@@ -36,7 +36,17 @@ async function seed(vendor: Vendor) {
     }),
   );
   const base = `/apps/${application.slug}`;
+  const unnamed = await seedRegistryWithResult(vendor, "222222222222.dkr.ecr.eu-west-1.amazonaws.com", null);
+  const failed = await seedRegistryWithResult(vendor, "333333333333.dkr.ecr.eu-west-1.amazonaws.com", "failing");
+  const unsafe = await seedRegistryWithResult(vendor, "444444444444.dkr.ecr.eu-west-1.amazonaws.com", "unsafe");
+  const { createCustomer } = await import("@/lib/customers/service");
+  const { ZCreateCustomerInput: ZCustomer } = await import("@/lib/customers/schema");
+  const { customer } = await createCustomer(vendor.teamId, { userId: vendor.userId, email: vendor.email }, ZCustomer.parse({ applicationId: application.id, name: "Acme", email: "ops@acme.example", expiresOn: "" }));
   return [
+    ["registry-unnamed", `${base}/registries/${unnamed}?tab=overview`],
+    ["registry-failed-test", `${base}/registries/${failed}?tab=overview`],
+    ["registry-unsafe-test", `${base}/registries/${unsafe}?tab=overview`],
+    ["customer", `${base}/customers/${customer.id}`],
     ["applications", "/apps"],
     ["application", base],
     ["registries", `${base}/registries`],
@@ -47,11 +57,48 @@ async function seed(vendor: Vendor) {
     ["customers", `${base}/customers`],
     ["customer-new", `${base}/customers/new`],
     ["pull-activity", `${base}/pull-activity`],
+    ["application-settings", `${base}/settings`],
     ["members", "/team/members"],
     ["audit", "/team/audit"],
     ["identity-provider", "/team/identity-provider"],
     ["api-tokens", "/team/api-tokens"],
   ] as const;
+}
+
+/** An unnamed IAM registry, optionally with a stored Test result in the given state (as the Test writes it). */
+async function seedRegistryWithResult(vendor: Vendor, hostname: string, verdict: "failing" | "unsafe" | null): Promise<string> {
+  const [{ createRegistry }, { ZCreateRegistryInput }, { prisma }] = await Promise.all([import("@/lib/registries/service"), import("@/lib/registries/schema"), import("@/lib/db")]);
+  const registry = await createRegistry(
+    vendor.teamId,
+    { userId: vendor.userId, email: vendor.email },
+    ZCreateRegistryInput.parse({ provider: "ecr", name: "", hostname, authType: "iam_role", accessKeyId: "", secretAccessKey: "", roleArn: "PortalEcrPull", allApplications: true, applicationIds: [] }),
+  );
+  if (!verdict) return registry.id;
+  const now = new Date();
+  const failedStep = verdict === "failing" ? "assume-role" : "negative-check";
+  const diagnosis =
+    verdict === "failing"
+      ? { summary: "AWS refused to let the portal assume the role.", fix: "Create the role with the trust policy on this page.", setupStep: "role", awsCode: "AccessDenied", awsMessage: "Not authorized to perform sts:AssumeRoleWithWebIdentity" }
+      : { summary: "The role also trusts other teams' tokens.", fix: "Add the sub condition to the trust policy.", setupStep: "trust-policy", snippet: '{ "StringEquals": { "sub": "team_x" } }' };
+  const steps = ["sign-token", "assume-role", "negative-check"].map((id) => ({
+    id,
+    title: id,
+    status: id === failedStep ? "failed" : "passed",
+    durationMs: 120,
+    ...(id === failedStep ? { diagnosis } : {}),
+  }));
+  await prisma.registry.update({
+    where: { id: registry.id },
+    data: {
+      testStatus: verdict,
+      lastTestedAt: now,
+      failingSince: verdict === "failing" ? now : null,
+      verifiedAt: verdict === "failing" ? new Date(now.getTime() - 86_400_000) : null,
+      lastTestError: diagnosis.summary,
+      lastTestResult: { verdict, headline: diagnosis.summary, startedAt: now.toISOString(), durationMs: 360, steps },
+    },
+  });
+  return registry.id;
 }
 
 async function checkScreen(page: Page, testInfo: TestInfo, name: string) {

@@ -90,11 +90,25 @@ test("IAM journey: next step after the application, role name first, one-click a
   await expect(page.getByRole("radio", { name: /^IAM Authentication/ })).toBeChecked();
   await expect(page.getByText("Recommended")).toBeVisible();
   await expect(page.getByLabel("Role name")).toHaveValue("PortalEcrPull");
-  await page.getByRole("textbox", { name: "Hostname" }).fill(`https://${HOSTNAME}/${IMAGE}`);
-  await expect(page.getByRole("textbox", { name: "Hostname" })).toHaveValue(HOSTNAME);
-  await expect(page.getByTestId("hostname-cleaned")).toHaveText(`Removed https:// and the image ${E2E_FIXTURE_IMAGE.repository} and its tag ${E2E_FIXTURE_IMAGE.tag}: only the registry's hostname is needed here.`);
-  // Validation as the vendor types, once the field was left.
+  // A pasted image URI is cleaned at once, with a note saying what was removed.
+  const hostnameBox = page.getByRole("textbox", { name: "Hostname" });
+  await page.evaluate((text) => navigator.clipboard.writeText(text), `https://${HOSTNAME}/${IMAGE}`);
+  await hostnameBox.focus();
+  await page.keyboard.press("ControlOrMeta+V");
+  await expect(hostnameBox).toHaveValue(HOSTNAME);
+  const removedNote = `Removed https:// and the image ${E2E_FIXTURE_IMAGE.repository} and its tag ${E2E_FIXTURE_IMAGE.tag}: only the registry's hostname is needed here.`;
+  await expect(page.getByTestId("hostname-cleaned")).toHaveText(removedNote);
+  // Typed key by key, the path keeps its slashes until the field is left, then it is cleaned the same way.
+  await hostnameBox.fill("");
+  await expect(page.getByTestId("hostname-cleaned")).toHaveCount(0);
+  await hostnameBox.pressSequentially(`${HOSTNAME}/${IMAGE}`);
+  await expect(hostnameBox).toHaveValue(`${HOSTNAME}/${IMAGE}`);
+  await hostnameBox.blur();
+  await expect(hostnameBox).toHaveValue(HOSTNAME);
+  await expect(page.getByTestId("hostname-cleaned")).toHaveText(removedNote.replace("https:// and ", ""));
+  // Validation as the vendor types, once the field was left; the note goes once the field no longer holds what it describes.
   await page.getByRole("textbox", { name: "Hostname" }).fill(`${HOSTNAME}.example`);
+  await expect(page.getByTestId("hostname-cleaned")).toHaveCount(0);
   await page.getByRole("textbox", { name: "Hostname" }).blur();
   await expect(page.getByText(/continues past it/)).toBeVisible();
   await page.getByRole("textbox", { name: "Hostname" }).fill(HOSTNAME);
@@ -132,12 +146,16 @@ test("IAM journey: next step after the application, role name first, one-click a
   await expect(checklist.getByRole("link", { name: "IAM identity providers in the AWS console" })).toHaveAttribute("href", "https://console.aws.amazon.com/iam/home#/identity_providers");
 
   // Save first (allowed), then run the checklist's commands exactly as copied.
+  // Save leads to the setup: the Setup tab, with a progress header that no Test has ticked yet.
   await page.getByRole("button", { name: "Save registry" }).click();
   await expect(page.getByRole("heading", { name: "Status and Test" })).toBeVisible();
-  await page.getByRole("tab", { name: "Setup" }).click();
   await expect(page).toHaveURL(/\?tab=setup$/);
+  await expect(page.getByRole("tab", { name: "Setup" })).toHaveAttribute("aria-selected", "true");
+  const progress = page.getByTestId("setup-progress");
+  await expect(progress.getByRole("listitem")).toHaveText([/Register the portal in AWS/, /Create the role/, /Allow pulls/, /Test/]);
+  await expect(progress.locator('[data-done="true"]')).toHaveCount(0);
   const setupPanel = page.getByRole("tabpanel", { name: "Setup" });
-  await expect(setupPanel.getByText(/Local setup: these would stop real AWS/)).toBeVisible();
+  await expect(setupPanel.getByText(/A local setup: every step works here/)).toBeVisible();
   const savedChecklist = page.getByRole("region", { name: "Setup checklist" });
   const directory = await mkdtemp(path.join(os.tmpdir(), "vendor-cli-"));
   for (const number of [1, 2, 3]) {
@@ -170,6 +188,8 @@ test("IAM journey: next step after the application, role name first, one-click a
   await expect(verdict).not.toContainText("0.0 s");
   await expect(page.locator('[data-step="ecr-token"]')).toContainText(/Login token valid until \w{3} \d{1,2}, \d{4}/);
   await expect(page.getByRole("button", { name: "Test again" })).toBeVisible();
+  // Verified: what comes next is a customer.
+  await expect(page.getByTestId("registry-next").getByRole("link", { name: "Add a customer" })).toBeVisible();
 
   // Verified: Setup is collapsed; the tabs work by keyboard and survive a reload.
   await page.getByRole("tab", { name: "Overview" }).focus();
@@ -194,7 +214,15 @@ test("IAM journey: next step after the application, role name first, one-click a
   await expect(verdict).toBeFocused();
   const assume = page.locator('[data-step="assume-role"]');
   await expect(assume).toContainText("AccessDenied");
+  // What and how, once, at the top: the cause and the fix in the banner, with the button to the setup step.
   await expect(page.getByText(/the role does not exist, or its trust policy does not accept the portal's token/)).toHaveCount(1);
+  await expect(verdict.getByText(/the role does not exist, or its trust policy does not accept the portal's token/)).toBeVisible();
+  await expect(verdict).toContainText("Fix:");
+  await verdict.getByTestId("verdict-fix-link").click();
+  await expect(page.getByRole("tab", { name: "Setup" })).toHaveAttribute("aria-selected", "true");
+  await expect(page.locator("#setup-step-role")).toBeInViewport();
+  // The step row keeps the link too.
+  await page.getByRole("tab", { name: "Overview" }).click();
   await assume.getByRole("link", { name: /Step 2: Create the role with its trust policy/ }).click();
   await expect(page.getByRole("tab", { name: "Setup" })).toHaveAttribute("aria-selected", "true");
   await expect(page.locator("#setup-step-role")).toBeInViewport();

@@ -3,6 +3,7 @@ import { PortalNav, type NavItem } from "@/components/layout/portal-nav";
 import { ProductMark } from "@/components/layout/product-mark";
 import { TeamSwitcher } from "@/components/layout/team-switcher";
 import { UserMenu } from "@/components/layout/user-menu";
+import { isPortalOperator } from "@/lib/auth/operators";
 import { requireSession } from "@/lib/auth/session";
 import { ROLE_LABEL, roleAtLeast } from "@/lib/teams/roles";
 
@@ -21,6 +22,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
         ]
       : []),
     { href: "/api-reference", label: "API reference" },
+    ...(isPortalOperator(session.user.email) ? [{ href: "/operator", label: "Operator" }] : []),
   ];
 
   return (

@@ -4,7 +4,7 @@ import { usePathname } from "next/navigation";
 import { isActivePath } from "@/components/layout/portal-nav";
 import { cx } from "@/components/ui/cx";
 
-/** The application's sections: a column on wide screens, a tab row on narrow ones. */
+/** The application's sections as tabs under its header, so the content keeps the page's width. */
 export function ApplicationNav({ slug }: { slug: string }) {
   const pathname = usePathname();
   const base = `/apps/${slug}`;
@@ -14,10 +14,11 @@ export function ApplicationNav({ slug }: { slug: string }) {
     { href: `${base}/customers`, label: "Customers", exact: false },
     { href: `${base}/channels`, label: "Channels", exact: false },
     { href: `${base}/pull-activity`, label: "Pull activity", exact: false },
+    { href: `${base}/settings`, label: "Settings", exact: false },
   ];
   return (
-    <nav aria-label="Application" className="-mx-4 overflow-x-auto border-b border-zinc-200 px-4 sm:mx-0 sm:px-0 lg:w-48 lg:shrink-0 lg:border-b-0 dark:border-zinc-800">
-      <ul className="flex gap-1 lg:flex-col">
+    <nav aria-label="Application" className="-mx-4 overflow-x-auto border-b border-zinc-200 px-4 sm:mx-0 sm:px-0 dark:border-zinc-800">
+      <ul className="flex gap-1">
         {items.map((item) => {
           const active = isActivePath(pathname, item.href, item.exact);
           return (
@@ -26,10 +27,10 @@ export function ApplicationNav({ slug }: { slug: string }) {
                 href={item.href}
                 aria-current={active ? "page" : undefined}
                 className={cx(
-                  "block border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap lg:rounded-md lg:border-b-0",
+                  "-mb-px block border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap",
                   active
-                    ? "border-indigo-600 text-indigo-700 lg:bg-indigo-50 dark:border-indigo-400 dark:text-indigo-300 lg:dark:bg-indigo-950"
-                    : "border-transparent text-zinc-600 hover:text-zinc-900 lg:hover:bg-zinc-100 dark:text-zinc-400 dark:hover:text-zinc-100 lg:dark:hover:bg-zinc-800",
+                    ? "border-indigo-600 text-indigo-700 dark:border-indigo-400 dark:text-indigo-300"
+                    : "border-transparent text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100",
                 )}
               >
                 {item.label}

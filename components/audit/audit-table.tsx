@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { LocalTime } from "@/components/ui/local-time";
 import { TBody, THead, Table, Td, Th } from "@/components/ui/table";
-import { describeAction, describeActor, describeMetadata, describeTargetType } from "@/lib/audit/describe";
+import { describeAction, describeActor, describeMetadata, describeTargetType, type AuditNames } from "@/lib/audit/describe";
 import type { AuditTargetLink } from "@/lib/audit/targets";
 
 export interface AuditEventRow {
@@ -20,7 +20,7 @@ export interface AuditEventRow {
  * Audit events in the order given (newest first), each target a link to the
  * object (or its recorded name, marked as gone): a table from 768 px, cards below.
  */
-export function AuditTable({ events, targets }: { events: AuditEventRow[]; targets: Map<string, AuditTargetLink> }) {
+export function AuditTable({ events, targets, names }: { events: AuditEventRow[]; targets: Map<string, AuditTargetLink>; names: AuditNames }) {
   return (
     <>
       <div className="hidden md:block">
@@ -48,7 +48,7 @@ export function AuditTable({ events, targets }: { events: AuditEventRow[]; targe
                   <Target event={event} link={targets.get(event.id)} />
                 </Td>
                 <Td className="min-w-56 text-zinc-600 dark:text-zinc-400">
-                  <Details metadata={event.metadata} />
+                  <Details metadata={event.metadata} names={names} />
                 </Td>
               </tr>
             ))}
@@ -68,7 +68,7 @@ export function AuditTable({ events, targets }: { events: AuditEventRow[]; targe
               </p>
             )}
             <div className="text-xs text-zinc-600 dark:text-zinc-400">
-              <Details metadata={event.metadata} />
+              <Details metadata={event.metadata} names={names} />
             </div>
           </li>
         ))}
@@ -101,8 +101,8 @@ function Target({ event, link }: { event: AuditEventRow; link: AuditTargetLink |
   );
 }
 
-function Details({ metadata }: { metadata: unknown }) {
-  const details = describeMetadata(metadata);
+function Details({ metadata, names }: { metadata: unknown; names: AuditNames }) {
+  const details = describeMetadata(metadata, names);
   if (details.length === 0) return <NoValue label="No details" />;
   return (
     <ul>

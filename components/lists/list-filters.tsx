@@ -1,5 +1,8 @@
+"use client";
 import Link from "next/link";
-import { Button } from "@/components/ui/button";
+import { usePathname, useRouter } from "next/navigation";
+import { useEffect, useRef } from "react";
+import { cx } from "@/components/ui/cx";
 import { Input, Select } from "@/components/ui/input";
 
 export interface FilterSelect {
@@ -8,6 +11,11 @@ export interface FilterSelect {
   value: string;
   /** For a filter, the first option is "any" (value ""). */
   options: { value: string; label: string }[];
+  /**
+   * Only below 768 px, where the list is cards without column headers (the
+   * sort order); at larger widths the headers are the only sort control.
+   */
+  phoneOnly?: boolean;
 }
 
 export interface ListFiltersProps {
@@ -22,19 +30,61 @@ export interface ListFiltersProps {
   /** Extra fields (dates), and their current values (so the form shows new ones after a navigation). */
   children?: React.ReactNode;
   childValues?: string[];
+  /** Not shown at all: a short list with no filter set needs none (the caller decides). */
+  hidden?: boolean;
 }
 
+const SEARCH_DEBOUNCE_MS = 300;
+
 /**
- * A list's search and filters as a plain GET form: the URL is the state, so
- * it works before hydration, with the back button and as a shared link.
+ * A list's search and filters. They apply as they change: a choice at once,
+ * the search box once typing pauses. The URL is the state (the page's search
+ * parameters), so the back button and a shared link show the same list; it
+ * is still a plain GET form, so Enter in the search box works before
+ * hydration.
  */
-export function ListFilters({ label, search, selects, keep = {}, clearHref, children, childValues = [] }: ListFiltersProps) {
+export function ListFilters({ label, search, selects, keep = {}, clearHref, children, childValues = [], hidden = false }: ListFiltersProps) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const formRef = useRef<HTMLFormElement>(null);
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  if (hidden) return null;
   const id = label.toLowerCase().replace(/[^a-z0-9]+/g, "-");
   // The controls are uncontrolled (defaultValue): a client-side navigation to
   // other filters (Clear filters, a link) must remount them to show the new values.
   const state = JSON.stringify([search?.value, selects.map((select) => select.value), keep, childValues]);
+
+  // Every field of the form, empty ones left out; a new filter starts at page 1.
+  const apply = () => {
+    const form = formRef.current;
+    if (!form) return;
+    const params = new URLSearchParams();
+    for (const [name, value] of new FormData(form)) if (typeof value === "string" && value !== "") params.set(name, value);
+    const query = params.toString();
+    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+  };
+
   return (
-    <form key={state} role="search" aria-label={label} action="" className="flex flex-wrap items-end gap-3">
+    <form
+      ref={formRef}
+      key={state}
+      role="search"
+      aria-label={label}
+      action=""
+      className="flex flex-wrap items-end gap-3"
+      onSubmit={(event) => {
+        event.preventDefault();
+        clearTimeout(timer.current);
+        apply();
+      }}
+      onChange={(event) => {
+        clearTimeout(timer.current);
+        const target = event.target as unknown as HTMLInputElement;
+        if (target.type === "search" || target.type === "text") timer.current = setTimeout(apply, SEARCH_DEBOUNCE_MS);
+        else apply();
+      }}
+    >
       {search && (
         <div className="flex min-w-48 flex-1 flex-col gap-1 sm:max-w-xs">
           <label htmlFor={`${id}-q`} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
@@ -44,7 +94,7 @@ export function ListFilters({ label, search, selects, keep = {}, clearHref, chil
         </div>
       )}
       {selects.map((select) => (
-        <div key={select.name} className="flex flex-col gap-1">
+        <div key={select.name} className={cx("flex flex-col gap-1", select.phoneOnly && "md:hidden")}>
           <label htmlFor={`${id}-${select.name}`} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
             {select.label}
           </label>
@@ -59,16 +109,11 @@ export function ListFilters({ label, search, selects, keep = {}, clearHref, chil
       ))}
       {children}
       {Object.entries(keep).map(([name, value]) => (value === "" ? null : <input key={name} type="hidden" name={name} value={value} />))}
-      <div className="flex items-center gap-3">
-        <Button type="submit" variant="secondary" size="sm" className="h-9">
-          Apply
-        </Button>
-        {clearHref && (
-          <Link href={clearHref} className="text-sm text-indigo-700 hover:underline dark:text-indigo-300">
-            Clear filters
-          </Link>
-        )}
-      </div>
+      {clearHref && (
+        <Link href={clearHref} className="flex h-9 items-center text-sm text-indigo-700 underline dark:text-indigo-300">
+          Clear filters
+        </Link>
+      )}
     </form>
   );
 }

@@ -10,12 +10,15 @@ export function IssuerWarnings({ warnings, local = false }: { warnings: string[]
   return (
     <Alert
       tone={local ? "info" : "warning"}
-      title={local ? "Local setup: these would stop real AWS, not the local AWS this portal uses" : "AWS will not accept this issuer as configured"}
+      title={local ? "A local setup: every step works here" : "AWS will not accept this issuer as configured"}
     >
-      {local && (
+      {local ? (
         <p className="mb-1">
-          The portal&apos;s AWS endpoints point at a local AWS on this machine, which accepts this issuer. Fix these before pointing the portal at real AWS:
+          This portal works with a local stand-in for AWS, which accepts its issuer, so you can follow every step and run the Test here. Real AWS would refuse the issuer, for reasons the portal&apos;s operator
+          fixes:
         </p>
+      ) : (
+        <p className="mb-1">Tests will fail until the portal&apos;s operator fixes this; nothing on your side can work around it:</p>
       )}
       <ul className="list-disc space-y-1 pl-5">
         {warnings.map((warning) => (

@@ -14,7 +14,7 @@ export function RegistryDetails({ registry }: { registry: RegistryView }) {
       <Item label="Hostname" mono>
         {registry.hostname}
       </Item>
-      <Item label="Name">{registry.name ?? <span className="text-zinc-500">None</span>}</Item>
+      <Item label="Name">{registry.name ?? <span className="text-zinc-600 dark:text-zinc-400">None</span>}</Item>
       {host?.kind === "public" ? (
         <Item label="Registry">ECR Public (API in {host.apiRegion})</Item>
       ) : (

@@ -94,7 +94,8 @@ export function CreateRegistryForm(context: RegistryFormContext) {
     if (!result.ok) return showActionError(form, result.error, REGISTRY_FORM_FIELDS);
     toast.success("Registry saved");
     setLeaving(true);
-    router.push(`/apps/${context.appSlug}/registries/${result.data.registryId}`);
+    // A new registry has never passed: what comes next is its setup, then the Test.
+    router.push(`/apps/${context.appSlug}/registries/${result.data.registryId}?tab=setup`);
   }
 
   return (
@@ -196,12 +197,22 @@ export interface KeptKey {
 }
 
 /**
- * The hostname, cleaned as the vendor types or pastes: a URL or an image
- * reference becomes the hostname, with a note saying what was removed.
+ * The hostname, cleaned when the vendor pastes it or leaves the field (never
+ * while typing, so "host/vendor/app" typed key by key keeps its slashes until
+ * the vendor is done): a URL or an image reference becomes the hostname, with
+ * a note saying what was removed. The note goes as soon as it no longer
+ * applies (the field is edited, or the provider changes).
  */
 function HostnameField({ form, provider }: { form: UseFormReturn<TCreateRegistryInput>; provider: TCreateRegistryInput["provider"] }) {
-  const [removedNote, setRemovedNote] = useState<string | null>(null);
+  const [removedNote, setRemovedNote] = useState<{ note: string; provider: string } | null>(null);
   const field = form.register("hostname");
+  const clean = (target: HTMLInputElement) => {
+    const cleaned = cleanHostnameInput(target.value);
+    if (cleaned.removed.length === 0) return false;
+    target.value = cleaned.hostname;
+    setRemovedNote({ note: describeRemoved(cleaned) ?? "", provider });
+    return true;
+  };
   return (
     <div className="space-y-1.5">
       <TextField
@@ -213,21 +224,18 @@ function HostnameField({ form, provider }: { form: UseFormReturn<TCreateRegistry
         error={form.formState.errors.hostname?.message}
         {...field}
         onChange={(event) => {
-          const raw = event.target.value;
-          // Do not clean a scheme while it is still being typed ("https:/").
-          if (!/^[a-z][a-z0-9+.-]*:\/{0,2}$/i.test(raw.trim())) {
-            const cleaned = cleanHostnameInput(raw);
-            if (cleaned.removed.length > 0) {
-              event.target.value = cleaned.hostname;
-              setRemovedNote(describeRemoved(cleaned));
-            } else if (raw.trim() === "") setRemovedNote(null);
-          }
+          const pasted = (event.nativeEvent as InputEvent).inputType === "insertFromPaste";
+          if (!(pasted && clean(event.target))) setRemovedNote(null);
           return field.onChange(event);
         }}
+        onBlur={(event) => {
+          if (clean(event.target)) void field.onChange(event);
+          return field.onBlur(event);
+        }}
       />
-      {removedNote && (
+      {removedNote && removedNote.provider === provider && (
         <p role="status" className="text-xs text-indigo-700 dark:text-indigo-300" data-testid="hostname-cleaned">
-          {removedNote}
+          {removedNote.note}
         </p>
       )}
     </div>

@@ -5,12 +5,12 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { readRegistryTestEvents, startRegistryTest } from "@/components/registries/registry-test-stream";
 import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
+import { Button, buttonClassName } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { TextField } from "@/components/ui/field";
 import { LocalTime } from "@/components/ui/local-time";
 import { Spinner } from "@/components/ui/spinner";
-import { ZRegistryTestInput } from "@/lib/registry-test/schema";
+import { imageReferenceNote, ZRegistryTestInput } from "@/lib/registry-test/schema";
 import { formatDuration } from "@/lib/time/format";
 import type { RegistryTestResult, SetupStepRef, StepResult, StepStatus } from "@/lib/registry-test/steps";
 
@@ -124,7 +124,7 @@ export function RegistryTestPanel({ registryId, canTest, lastResult, setupSteps 
         >
           <TextField
             label="Image to check (optional)"
-            hint="repository:tag or repository@sha256:…, e.g. my-app/api:1.4.2"
+            hint={imageReferenceNote(image) ?? "repository:tag or repository@sha256:…, e.g. my-app/api:1.4.2 (no tag means latest)"}
             placeholder="my-app/api:1.4.2"
             value={image}
             onChange={(event) => setImage(event.target.value)}
@@ -146,11 +146,11 @@ export function RegistryTestPanel({ registryId, canTest, lastResult, setupSteps 
         </p>
       )}
       {formError && <Alert tone="error">{formError}</Alert>}
-      {result && <VerdictBanner ref={verdictRef} result={result} fresh={fresh} />}
+      {result && <VerdictBanner ref={verdictRef} result={result} fresh={fresh} setupSteps={setupSteps} />}
       {shownSteps.length > 0 && (
         <ol aria-label="Test steps" aria-live="polite" className="divide-y divide-zinc-200 rounded-md border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
           {shownSteps.map((step) => (
-            <StepRow key={step.id} step={step} setupSteps={setupSteps} />
+            <StepRow key={step.id} step={step} setupSteps={setupSteps} explainedAbove={result?.verdict === "failing" && step.id === firstDiagnosedStep(result)?.id} />
           ))}
         </ol>
       )}
@@ -171,16 +171,38 @@ export function RegistryTestPanel({ registryId, canTest, lastResult, setupSteps 
   );
 }
 
-function VerdictBanner({ result, fresh, ref }: { result: RegistryTestResult; fresh: boolean; ref: React.Ref<HTMLDivElement> }) {
+function VerdictBanner({ result, fresh, setupSteps, ref }: { result: RegistryTestResult; fresh: boolean; setupSteps: SetupStepLink[]; ref: React.Ref<HTMLDivElement> }) {
   const tone = result.verdict === "verified" ? "success" : result.verdict === "unsafe" ? "warning" : "error";
   const title = result.verdict === "verified" ? "Verified" : result.verdict === "unsafe" ? "Unsafe" : "Failed";
-  // A failing headline repeats its step's explanation: name the step instead.
-  const failed = result.verdict === "failing" ? result.steps.find((step) => step.diagnosis) : undefined;
+  // A failure says what and how once, at the top: the diagnosis's cause and
+  // the setup step that fixes it; its step row below keeps the detail and the
+  // cloud's own error.
+  const failed = result.verdict === "failing" ? firstDiagnosedStep(result) : undefined;
+  const fixLink = failed?.diagnosis ? setupLinkFor(failed.diagnosis.setupStep, setupSteps) : undefined;
   return (
     <div ref={ref} tabIndex={-1} data-testid="registry-test-verdict" data-verdict={result.verdict} className="scroll-mt-24 rounded-md outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">
       <Alert tone={tone} title={title}>
-        {/* The failure's explanation is shown once, at its step; the banner says which step. */}
-        <p>{failed ? <>At the step &ldquo;{failed.title}&rdquo;: what went wrong and how to fix it is shown there, below.</> : result.headline}</p>
+        {failed?.diagnosis ? (
+          <>
+            <p>
+              <span className="font-medium">{failed.diagnosis.summary}</span> <span className="opacity-80">(at &ldquo;{failed.title}&rdquo;)</span>
+            </p>
+            <p className="mt-1">
+              <span className="font-medium">Fix: </span>
+              {failed.diagnosis.fix}
+            </p>
+            {fixLink && (
+              <p className="mt-2">
+                {/* A plain link: the tabs open the Setup panel on hashchange, which client-side navigation would not fire. */}
+                <a href={`#setup-step-${fixLink.id}`} className={buttonClassName({ variant: "secondary" })} data-testid="verdict-fix-link">
+                  Go to {fixLink.label}
+                </a>
+              </p>
+            )}
+          </>
+        ) : (
+          <p>{result.headline}</p>
+        )}
         <p className="mt-1 text-xs opacity-80">
           {fresh ? "Just now" : <>Last tested <LocalTime value={result.startedAt} /></>} · took {formatDuration(result.durationMs)}
         </p>
@@ -189,13 +211,23 @@ function VerdictBanner({ result, fresh, ref }: { result: RegistryTestResult; fre
   );
 }
 
+/** The failed step whose cause and fix the banner shows. */
+function firstDiagnosedStep(result: RegistryTestResult): StepResult | undefined {
+  return result.steps.find((step) => step.diagnosis);
+}
+
+/** The registry page's setup step a diagnosis points at (the role is created with its trust policy in one step). */
+function setupLinkFor(setupStep: SetupStepRef | null, setupSteps: SetupStepLink[]): SetupStepLink | undefined {
+  const target = setupStep === "trust-policy" ? "role" : setupStep;
+  return target ? setupSteps.find((s) => s.id === target) : undefined;
+}
+
 const STATUS_TEXT: Record<StepStatus, string> = { pending: "Pending", running: "Running", passed: "Passed", failed: "Failed", skipped: "Skipped" };
 
-function StepRow({ step, setupSteps }: { step: StepResult; setupSteps: SetupStepLink[] }) {
+/** `explainedAbove`: the banner already says what failed and how to fix it; the row keeps the detail and the cloud's own error. */
+function StepRow({ step, setupSteps, explainedAbove }: { step: StepResult; setupSteps: SetupStepLink[]; explainedAbove: boolean }) {
   const diagnosis = step.diagnosis;
-  // The role is created with its trust policy in one step: a trust-policy fix points there.
-  const target = diagnosis?.setupStep === "trust-policy" ? "role" : diagnosis?.setupStep;
-  const setupLink = target ? setupSteps.find((s) => s.id === target) : undefined;
+  const setupLink = diagnosis ? setupLinkFor(diagnosis.setupStep, setupSteps) : undefined;
   return (
     <li className="px-4 py-3 text-sm" data-step={step.id} data-status={step.status}>
       <div className="flex items-start gap-3">
@@ -223,11 +255,15 @@ function StepRow({ step, setupSteps }: { step: StepResult; setupSteps: SetupStep
           {step.requestId && <p className="mt-0.5 font-mono text-xs text-zinc-500 dark:text-zinc-400">Request ID {step.requestId}</p>}
           {diagnosis && (
             <div className="mt-2 space-y-1.5 rounded-md bg-red-50 px-3 py-2 text-red-950 dark:bg-red-950/50 dark:text-red-50">
-              <p className="font-medium">{diagnosis.summary}</p>
-              <p>
-                <span className="font-medium">Fix: </span>
-                {diagnosis.fix}
-              </p>
+              {!explainedAbove && (
+                <>
+                  <p className="font-medium">{diagnosis.summary}</p>
+                  <p>
+                    <span className="font-medium">Fix: </span>
+                    {diagnosis.fix}
+                  </p>
+                </>
+              )}
               {diagnosis.setupStep && (
                 <p className="text-xs">
                   Points at:{" "}
@@ -242,7 +278,10 @@ function StepRow({ step, setupSteps }: { step: StepResult; setupSteps: SetupStep
               )}
               {diagnosis.snippet && (
                 <div className="flex items-start gap-2">
-                  <pre className="min-w-0 flex-1 overflow-x-auto rounded bg-white/70 p-2 font-mono text-xs dark:bg-black/30">{diagnosis.snippet}</pre>
+                  {/* Focusable, so a snippet wider than a phone scrolls by keyboard too. */}
+                  <pre tabIndex={0} aria-label="The fix to copy" className="min-w-0 flex-1 overflow-x-auto rounded bg-white/70 p-2 font-mono text-xs dark:bg-black/30">
+                    {diagnosis.snippet}
+                  </pre>
                   <CopyButton value={diagnosis.snippet} label="Copy fix" />
                 </div>
               )}

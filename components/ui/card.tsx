@@ -10,14 +10,16 @@ export interface CardProps {
   /** Remove the body padding, for tables that run edge to edge. */
   flush?: boolean;
   className?: string;
+  /** An anchor to link to the card (scroll-margin keeps it clear of the sticky header). */
+  id?: string;
   children?: ReactNode;
 }
 
 /** A bordered surface grouping related content. */
-export function Card({ title, description, actions, flush, className, children }: CardProps) {
+export function Card({ title, description, actions, flush, className, id, children }: CardProps) {
   const hasHeader = title || description || actions;
   return (
-    <section className={cx("overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900", className)}>
+    <section id={id} className={cx("scroll-mt-20 overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900", className)}>
       {hasHeader && (
         <div className="flex flex-wrap items-start justify-between gap-3 border-b border-zinc-200 px-4 py-3 sm:px-5 dark:border-zinc-800">
           <div className="min-w-0 space-y-0.5">

@@ -12,3 +12,6 @@ export const E2E_AWS_ACCOUNTS: LocalAwsAccount[] = [
 
 /** An image the e2e server pushes into the first account's registry at start. */
 export const E2E_FIXTURE_IMAGE = { region: "eu-west-1", repository: "vendor/app", tag: "1.0" };
+
+/** The one portal operator of the e2e server (OPERATOR_EMAILS); e2e/operator.spec.ts signs up with it. */
+export const E2E_OPERATOR_EMAIL = "operator@e2e.example.com";

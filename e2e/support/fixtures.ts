@@ -17,11 +17,11 @@ export interface Vendor {
 export const TEST_PASSWORD = "correct horse battery staple";
 
 /** A new user with their own team, of which they are the admin. */
-export async function createVendor(label = "vendor"): Promise<Vendor> {
+export async function createVendor(label = "vendor", email?: string): Promise<Vendor> {
   applyServerEnvironment();
   const { signUp } = await import("@/lib/auth/service");
   const unique = randomUUID().slice(0, 8);
-  const input = { name: `${label} ${unique}`, email: `${label}-${unique}@example.com`, password: TEST_PASSWORD, teamName: `${label} team ${unique}` };
+  const input = { name: `${label} ${unique}`, email: email ?? `${label}-${unique}@example.com`, password: TEST_PASSWORD, teamName: `${label} team ${unique}` };
   const { userId, teamId } = await signUp(input);
   return { ...input, userId, teamId };
 }

@@ -12,7 +12,7 @@ import { applyMigrations } from "@/lib/db/migrations";
 import { PORTAL_SERVER_COMMAND } from "../../scripts/lib/portal-server-command";
 import { startLocalAws } from "../../tools/local-aws/local-aws";
 import { E2E_ENVIRONMENT_FILE, E2E_PORTAL_LOG_FILE, type E2eEnvironment } from "./environment";
-import { E2E_AWS_ACCOUNTS, E2E_FIXTURE_IMAGE, E2E_PORT, E2E_WEBHOOK_RECEIVER_PORT } from "./constants";
+import { E2E_AWS_ACCOUNTS, E2E_FIXTURE_IMAGE, E2E_OPERATOR_EMAIL, E2E_PORT, E2E_WEBHOOK_RECEIVER_PORT } from "./constants";
 import { startProviderRegistries } from "./provider-registries";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -64,6 +64,7 @@ const next = spawn(...PORTAL_SERVER_COMMAND, {
     AUTH_ENDPOINT_OVERRIDES: providerRegistries.authOverrides.join(","),
     // As behind one reverse proxy: specs give each simulated client its own X-Forwarded-For address.
     TRUST_PROXY: "1",
+    OPERATOR_EMAILS: E2E_OPERATOR_EMAIL,
     // Specs seed registries in given states (stale, failing) and check what the
     // pages show; a re-test in the background would change them under the spec.
     // The scheduler itself is tested in lib/registries/retest-scheduler.test.ts.

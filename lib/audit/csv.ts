@@ -5,6 +5,7 @@ import "server-only";
 import { describeAction, describeActor, describeMetadata, describeTargetType } from "@/lib/audit/describe";
 import type { TAuditListQuery } from "@/lib/audit/list-query";
 import { auditEventBatches } from "@/lib/audit/service";
+import { resolveMetadataNames } from "@/lib/audit/targets";
 import { csvRow } from "@/lib/pull-activity/csv";
 
 export const AUDIT_CSV_HEADER = ["time_utc", "actor", "actor_user_id", "actor_token_id", "action", "action_description", "target_type", "target_id", "details"] as const;
@@ -12,6 +13,7 @@ export const AUDIT_CSV_HEADER = ["time_utc", "actor", "actor_user_id", "actor_to
 export async function* auditEventsCsv(teamId: string, query: TAuditListQuery): AsyncGenerator<string> {
   yield csvRow(AUDIT_CSV_HEADER);
   for await (const batch of auditEventBatches(teamId, query)) {
+    const names = await resolveMetadataNames(teamId, batch);
     yield batch
       .map((event) =>
         csvRow([
@@ -23,7 +25,7 @@ export async function* auditEventsCsv(teamId: string, query: TAuditListQuery): A
           describeAction(event.action),
           event.targetType ? describeTargetType(event.targetType) : null,
           event.targetId,
-          describeMetadata(event.metadata).join("; "),
+          describeMetadata(event.metadata, names).join("; "),
         ]),
       )
       .join("");

@@ -1,5 +1,6 @@
 // Audit events in plain words, for the audit log page and its CSV export. Pure.
 import { readAuditChanges } from "@/lib/audit/changes";
+import { AUTH_TYPE_LABEL, PROVIDER_LABEL } from "@/lib/registries/providers";
 import { ROLE_LABEL, type TeamRole } from "@/lib/teams/roles";
 
 const ACTION_TEXT: Record<string, string> = {
@@ -63,36 +64,54 @@ export function describeTargetType(targetType: string): string {
   return TARGET_TEXT[targetType] ?? targetType;
 }
 
+/** Names of the applications, registries and customers an event's metadata refers to by ID (lib/audit/targets.ts). */
+export type AuditNames = ReadonlyMap<string, string>;
+
 /**
  * The event's metadata as short lines: a from/to pair becomes "A → B", other
- * keys "Key: value". Roles are shown by their labels.
+ * keys "Key: value". Roles, providers and auth types are shown by their
+ * labels; an ID of an application, registry or customer by its name
+ * ("Application: Shop", not "Application id: cmx…").
  */
-export function describeMetadata(metadata: unknown): string[] {
+export function describeMetadata(metadata: unknown, names: AuditNames = new Map()): string[] {
   if (!metadata || typeof metadata !== "object" || Array.isArray(metadata)) return [];
   const changes = readAuditChanges(metadata);
   // "changes" (lib/audit/changes.ts) says the same as the older "changed" list, with values.
   const entries = Object.entries(metadata as Record<string, unknown>).filter(
     ([key, value]) => value !== null && value !== undefined && value !== "" && key !== "changes" && !(key === "changed" && changes.length > 0),
   );
-  const lines: string[] = changes.map((change) => ("changed" in change ? `${change.field}: changed` : `${change.field}: ${formatChangeValue(change.from)} → ${formatChangeValue(change.to)}`));
+  const lines: string[] = changes.map((change) =>
+    "changed" in change ? `${change.field}: changed` : `${change.field}: ${formatChangeValue(change.from, change.field)} → ${formatChangeValue(change.to, change.field)}`,
+  );
   const record = Object.fromEntries(entries);
   if ("from" in record && "to" in record) lines.push(`${formatValue(record.from)} → ${formatValue(record.to)}`);
   for (const [key, value] of entries) {
     if ((key === "from" || key === "to") && "from" in record && "to" in record) continue;
-    lines.push(`${humanize(key)}: ${formatValue(value)}`);
+    const reference = /^(.+?)Ids?$/.exec(key);
+    if (reference && (typeof value === "string" || Array.isArray(value))) {
+      const ids = Array.isArray(value) ? value : [value];
+      lines.push(`${humanize(reference[1]!)}: ${ids.map((id) => (typeof id === "string" ? (names.get(id) ?? "(deleted)") : formatValue(id))).join(", ")}`);
+    } else lines.push(`${humanize(key)}: ${formatValue(value, key)}`);
   }
   return lines;
 }
 
-function formatChangeValue(value: unknown): string {
+/** Labels for values that are codes: the provider ("ecr" → "Amazon ECR") and the auth type, by metadata key or change field. */
+const VALUE_LABELS: Record<string, Record<string, string>> = { provider: PROVIDER_LABEL, Provider: PROVIDER_LABEL, authType: AUTH_TYPE_LABEL, "Auth type": AUTH_TYPE_LABEL };
+
+function formatChangeValue(value: unknown, field: string): string {
   if (value === null || value === "" || (Array.isArray(value) && value.length === 0)) return "(none)";
-  return formatValue(value);
+  return formatValue(value, field);
 }
 
-function formatValue(value: unknown): string {
-  if (typeof value === "string") return value in ROLE_LABEL ? ROLE_LABEL[value as TeamRole] : value;
+function formatValue(value: unknown, key?: string): string {
+  if (typeof value === "string") {
+    const label = key ? VALUE_LABELS[key]?.[value] : undefined;
+    if (label) return label;
+    return value in ROLE_LABEL ? ROLE_LABEL[value as TeamRole] : value;
+  }
   if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (Array.isArray(value)) return value.map(formatValue).join(", ");
+  if (Array.isArray(value)) return value.map((item) => formatValue(item, key)).join(", ");
   return JSON.stringify(value);
 }
 

@@ -8,7 +8,7 @@ import { auditEventsCsv } from "@/lib/audit/csv";
 import { describeMetadata } from "@/lib/audit/describe";
 import { ZAuditListQuery } from "@/lib/audit/list-query";
 import { listAuditActors, recordAuditEvent, searchAuditEvents } from "@/lib/audit/service";
-import { resolveAuditTargets } from "@/lib/audit/targets";
+import { resolveAuditTargets, resolveMetadataNames } from "@/lib/audit/targets";
 import { signUp } from "@/lib/auth/service";
 import { prisma } from "@/lib/db";
 import { ZCreateRegistryInput, ZUpdateRegistryInput } from "@/lib/registries/schema";
@@ -55,6 +55,25 @@ beforeAll(async () => {
 });
 
 describe("audit log list", () => {
+  it("names the application, registry or customer an event refers to by ID, and providers and auth types by their labels", async () => {
+    const own = await signUp({ name: "Names", email: `audit-names-${unique()}@example.com`, password: "a long enough passphrase", teamName: "Names" });
+    const ownActor = { userId: own.userId, email: `audit-names-${unique()}@example.com` };
+    const shop = await createApplication(own.teamId, ownActor, { name: "Shop" });
+    const base = { provider: "ecr", name: "prod", hostname: "123456789012.dkr.ecr.eu-west-1.amazonaws.com", authType: "iam_role", accessKeyId: "", secretAccessKey: "", roleArn: "PortalEcrPull", allApplications: true, applicationIds: [] };
+    const kept = await createRegistry(own.teamId, ownActor, ZCreateRegistryInput.parse(base));
+    const gone = await createRegistry(own.teamId, ownActor, ZCreateRegistryInput.parse({ ...base, name: "gone" }));
+    await deleteRegistry(own.teamId, ownActor, gone.id);
+    await recordAuditEvent(own.teamId, ownActor, "customer.created", { type: "customer", id: "c1" }, { name: "Acme", applicationId: shop.id, registryIds: [kept.id, gone.id] });
+    await recordAuditEvent(own.teamId, ownActor, "registry.updated", { type: "registry", id: kept.id }, { provider: "ecr", changes: [{ field: "Auth type", from: "access_key", to: "iam_role" }] });
+    const { items } = await searchAuditEvents(own.teamId, query({}));
+    const names = await resolveMetadataNames(own.teamId, items);
+    const lines = items.flatMap((event) => describeMetadata(event.metadata, names));
+    expect(lines).toEqual(expect.arrayContaining(["Application: Shop", "Registry: prod, (deleted)", "Provider: Amazon ECR", "Auth type: Access key → IAM Authentication"]));
+    expect(lines.join("\n")).not.toContain(shop.id);
+    // Another team's IDs are never resolved.
+    expect((await resolveMetadataNames(otherTeamId, items)).size).toBe(0);
+  });
+
   it("records what an edit changed, before and after, and a replaced secret only as replaced", async () => {
     const { items } = await searchAuditEvents(teamId, query({ action: "registry.updated" }));
     expect(items).toHaveLength(1);

@@ -59,3 +59,31 @@ function recordedName(metadata: unknown): string | null {
   }
   return null;
 }
+
+/**
+ * Names of what events' metadata refers to by ID (applicationId, registryId,
+ * customerId, applicationIds…), within the team: the audit log shows names,
+ * never raw IDs. An ID no longer found is left out (shown as deleted).
+ */
+export async function resolveMetadataNames(teamId: string, events: readonly { metadata: unknown }[]): Promise<Map<string, string>> {
+  const ids = new Set<string>();
+  for (const { metadata } of events) {
+    if (!metadata || typeof metadata !== "object" || Array.isArray(metadata)) continue;
+    for (const [key, value] of Object.entries(metadata)) {
+      if (!/Ids?$/.test(key)) continue;
+      for (const id of Array.isArray(value) ? value : [value]) if (typeof id === "string" && id.length <= 64) ids.add(id);
+    }
+  }
+  const names = new Map<string, string>();
+  if (ids.size === 0) return names;
+  const inTeam = { teamId, id: { in: [...ids] } };
+  const [applications, registries, customers] = await Promise.all([
+    prisma.application.findMany({ where: inTeam, select: { id: true, name: true } }),
+    prisma.registry.findMany({ where: inTeam, select: { id: true, name: true, hostname: true } }),
+    prisma.customer.findMany({ where: inTeam, select: { id: true, name: true } }),
+  ]);
+  for (const application of applications) names.set(application.id, application.name);
+  for (const registry of registries) names.set(registry.id, registry.name ?? registry.hostname);
+  for (const customer of customers) names.set(customer.id, customer.name);
+  return names;
+}

@@ -12,7 +12,10 @@ export interface IssuerInfo {
   jwksUri: string;
   /** Path of the issuer on this server ("" for an issuer at the root). */
   pathname: string;
+  /** Why AWS would refuse the issuer, in a vendor's words (the operator fixes it). */
   warnings: string[];
+  /** The same, with the configuration to change, for the operator area only. */
+  operatorHints: string[];
 }
 
 export function getIssuer(): IssuerInfo {
@@ -27,21 +30,28 @@ export function describeIssuer(issuerUrl: string): IssuerInfo {
     discoveryUrl: `${issuerUrl}/.well-known/openid-configuration`,
     jwksUri: `${issuerUrl}/jwks`,
     pathname,
-    warnings: issuerWarnings(url),
+    warnings: issuerWarnings(url).map((warning) => warning.fact),
+    operatorHints: issuerWarnings(url).map((warning) => `${warning.fact} ${warning.operatorFix}`),
   };
 }
 
-/** Why AWS would refuse this issuer, in words a vendor's operator can act on. */
-export function issuerWarnings(url: URL): string[] {
-  const warnings: string[] = [];
+/** Why AWS would refuse this issuer: the fact (for vendors) and what the operator changes. */
+export function issuerWarnings(url: URL): { fact: string; operatorFix: string }[] {
+  const warnings: { fact: string; operatorFix: string }[] = [];
   if (url.protocol !== "https:") {
-    warnings.push(`The issuer ${url.origin} uses ${url.protocol}//: AWS IAM only accepts https:// OpenID Connect providers. Set APP_URL or OIDC_ISSUER_URL to the portal's public https:// address.`);
+    warnings.push({
+      fact: `The issuer ${url.origin} uses ${url.protocol}//: AWS IAM only accepts https:// OpenID Connect providers.`,
+      operatorFix: "Set APP_URL or OIDC_ISSUER_URL to the portal's public https:// address.",
+    });
   }
   if (url.port) {
-    warnings.push(`The issuer has a port (${url.port}): AWS IAM only accepts issuers on the default https port 443.`);
+    warnings.push({ fact: `The issuer has a port (${url.port}): AWS IAM only accepts issuers on the default https port 443.`, operatorFix: "Serve the issuer on port 443 (OIDC_ISSUER_URL without a port)." });
   }
   if (isPrivateHost(url.hostname)) {
-    warnings.push(`The issuer's host ${url.hostname} is not reachable from the internet, so AWS cannot fetch the discovery document and keys.`);
+    warnings.push({
+      fact: `The issuer's host ${url.hostname} is not reachable from the internet, so AWS cannot fetch the discovery document and keys.`,
+      operatorFix: "Publish the portal (or at least /oidc/) on a public host name and set OIDC_ISSUER_URL to it.",
+    });
   }
   return warnings;
 }

@@ -20,6 +20,7 @@ export interface OidcProviderInfo {
   subjectType: typeof SUBJECT_TYPE;
   thumbprint: ThumbprintInfo;
   warnings: string[];
+  operatorHints: string[];
 }
 
 export async function getOidcProviderInfo(options: { refreshThumbprint?: boolean } = {}): Promise<OidcProviderInfo> {
@@ -30,6 +31,7 @@ export async function getOidcProviderInfo(options: { refreshThumbprint?: boolean
     subjectType: SUBJECT_TYPE,
     thumbprint: await thumbprintInfo(issuer.jwksUri, options.refreshThumbprint ?? false),
     warnings: issuer.warnings,
+    operatorHints: issuer.operatorHints,
   };
 }
 

@@ -160,6 +160,16 @@ export async function listRegistries(teamId: string): Promise<RegistryView[]> {
   return rows.map(toView);
 }
 
+/** Every registry the application may use (its own and the team's shared ones), for its overview. */
+export async function registryViewsUsableBy(teamId: string, applicationId: string, now = new Date()): Promise<RegistryView[]> {
+  const rows = await prisma.registry.findMany({
+    where: { teamId, OR: [{ allApplications: true }, { applications: { some: { applicationId } } }] },
+    orderBy: [{ createdAt: "asc" }],
+    select: REGISTRY_FIELDS,
+  });
+  return rows.map((row) => ({ ...toView(row), status: registryStatusView(row, { now, staleAfterMs: registryStaleAfterMs() }) }));
+}
+
 /** One page of the team's registries, oldest first (the API's list). */
 export async function listRegistriesPage(teamId: string, page: PageRequest): Promise<Page<RegistryView>> {
   const query = keysetQuery(page, "asc");
@@ -210,6 +220,10 @@ function statusWhere(kind: RegistryStatusKind, staleBefore: Date): Prisma.Regist
       return { testStatus: "verified", lastTestedAt: { gte: staleBefore } };
     case "stale":
       return { testStatus: "verified", OR: [{ lastTestedAt: { lt: staleBefore } }, { lastTestedAt: null }] };
+    case "incomplete":
+      return { testStatus: "failing", verifiedAt: null };
+    case "failing":
+      return { testStatus: "failing", verifiedAt: { not: null } };
     default:
       return { testStatus: kind };
   }

@@ -34,9 +34,10 @@ describe("registryStatusView", () => {
     expect(view.explanation).toMatch(/^Stopped working/);
   });
 
-  it("does not call a registry that never worked one that stopped", () => {
+  it("calls a registry that never worked one whose setup is incomplete, not a failing one", () => {
     const view = registryStatusView({ ...untested, testStatus: "failing", lastTestedAt: ago(1), failingSince: ago(1), lastTestError: "No such role" }, options);
-    expect(view.workedUntil).toBeNull();
+    expect(view).toMatchObject({ kind: "incomplete", label: "Setup incomplete", tone: "neutral", since: ago(1), reason: "No such role", workedUntil: null });
     expect(view.explanation).not.toMatch(/Stopped/);
+    expect(view.explanation).toContain("Finish the setup");
   });
 });

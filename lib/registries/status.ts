@@ -9,16 +9,20 @@
 // - "verified": the last test passed, within the re-test interval;
 // - "stale": the last test passed, but longer ago than the re-test interval
 //   (the scheduled re-test is late, disabled, or the registry was not re-tested);
-// - "failing": the last test failed; `since` is the first failure of the
-//   streak, `reason` what the test said, `workedUntil` the last pass if any;
+// - "incomplete": the last test failed and the registry never passed: its
+//   setup is simply not finished yet, which is not an alarm (neutral);
+// - "failing": the last test failed after the registry had passed once;
+//   `since` is the first failure of the streak, `reason` what the test said,
+//   `workedUntil` the last pass;
 // - "unsafe": works, but the role also trusts other teams' tokens.
 
-export const REGISTRY_STATUS_KINDS = ["never", "changed", "verified", "stale", "failing", "unsafe"] as const;
+export const REGISTRY_STATUS_KINDS = ["never", "changed", "incomplete", "verified", "stale", "failing", "unsafe"] as const;
 export type RegistryStatusKind = (typeof REGISTRY_STATUS_KINDS)[number];
 
 export const REGISTRY_STATUS_LABEL: Record<RegistryStatusKind, string> = {
   never: "Never tested",
   changed: "Not tested since change",
+  incomplete: "Setup incomplete",
   verified: "Verified",
   stale: "Stale",
   failing: "Failing",
@@ -60,7 +64,7 @@ export interface StatusOptions {
   staleAfterMs: number;
 }
 
-const TONE: Record<RegistryStatusKind, RegistryStatusTone> = { never: "neutral", changed: "warning", verified: "success", stale: "warning", failing: "danger", unsafe: "warning" };
+const TONE: Record<RegistryStatusKind, RegistryStatusTone> = { never: "neutral", changed: "warning", incomplete: "neutral", verified: "success", stale: "warning", failing: "danger", unsafe: "warning" };
 
 function base(kind: RegistryStatusKind, registry: RegistryStatusFields) {
   return { kind, label: REGISTRY_STATUS_LABEL[kind], tone: TONE[kind], lastTestedAt: registry.lastTestedAt, reason: null, workedUntil: null } as const;
@@ -84,13 +88,22 @@ export function registryStatusView(registry: RegistryStatusFields, options: Stat
     }
     case "failing": {
       const workedUntil = registry.verifiedAt;
+      if (!workedUntil) {
+        return {
+          ...base("incomplete", registry),
+          since: registry.lastTestedAt,
+          sinceLabel: "last tested",
+          reason: registry.lastTestError,
+          explanation: `Not working yet: the setup is not finished${registry.lastTestError ? ` (${registry.lastTestError})` : ""}. Finish the setup, then run the Test again.`,
+        };
+      }
       return {
         ...base("failing", registry),
         since: registry.failingSince,
         sinceLabel: "failing since",
         reason: registry.lastTestError,
         workedUntil,
-        explanation: `${workedUntil ? "Stopped working: the" : "The"} last test failed${registry.lastTestError ? `: ${registry.lastTestError}` : "."}`,
+        explanation: `Stopped working: the last test failed${registry.lastTestError ? `: ${registry.lastTestError}` : "."}`,
       };
     }
     case "unsafe":

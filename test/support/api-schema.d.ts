@@ -561,7 +561,7 @@ export interface components {
             /** @description What the registry page shows: testStatus as of now. stale: the last passed test is older than the re-test interval; changed: not tested since its connection changed. */
             status: {
                 /** @enum {string} */
-                kind: "never" | "changed" | "verified" | "stale" | "failing" | "unsafe";
+                kind: "never" | "changed" | "incomplete" | "verified" | "stale" | "failing" | "unsafe";
                 label: string;
                 /**
                  * Format: date-time

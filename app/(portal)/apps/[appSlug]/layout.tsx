@@ -25,10 +25,8 @@ export default async function ApplicationLayout({ children, params }: { children
           <li className="truncate font-medium text-zinc-900 dark:text-zinc-100">{application.name}</li>
         </ol>
       </nav>
-      <div className="flex flex-col gap-6 lg:flex-row lg:gap-8">
-        <ApplicationNav slug={application.slug} />
-        <div className="min-w-0 flex-1">{children}</div>
-      </div>
+      <ApplicationNav slug={application.slug} />
+      <div className="min-w-0">{children}</div>
     </div>
   );
 }

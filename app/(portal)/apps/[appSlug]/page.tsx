@@ -1,14 +1,16 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { DeleteApplicationDialog } from "@/components/applications/delete-application-dialog";
-import { RenameApplicationForm } from "@/components/applications/rename-application-form";
+import Link from "next/link";
+import { PullChart } from "@/components/applications/pull-chart";
 import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { LocalTime } from "@/components/ui/local-time";
 import { PageHeader } from "@/components/ui/page-header";
+import { EXPIRING_SOON_DAYS, getApplicationDashboard, PULL_CHART_DAYS } from "@/lib/applications/dashboard";
 import { getApplicationNextSteps } from "@/lib/applications/next-steps";
 import { getApplicationBySlug } from "@/lib/applications/service";
 import { requireSession } from "@/lib/auth/session";
+import { formatBytes } from "@/lib/pull-activity/format";
+import { REGISTRY_STATUS_KINDS, REGISTRY_STATUS_LABEL } from "@/lib/registries/status";
 import { roleAtLeast } from "@/lib/teams/roles";
 
 type Props = { params: Promise<{ appSlug: string }> };
@@ -24,11 +26,14 @@ export default async function ApplicationOverviewPage({ params }: Props) {
   const application = await getApplicationBySlug(session.team.id, (await params).appSlug);
   if (!application) notFound();
   const canEdit = roleAtLeast(session.role, "MEMBER");
-  const next = canEdit ? await getApplicationNextSteps(session.team.id, application.id) : null;
+  const [next, dashboard] = await Promise.all([canEdit ? getApplicationNextSteps(session.team.id, application.id) : null, getApplicationDashboard(session.team.id, application)]);
+  const base = `/apps/${application.slug}`;
+  const totalPulls = dashboard.pulls.reduce((sum, day) => sum + day.pulls, 0);
+  const totalBytes = dashboard.pulls.reduce((sum, day) => sum + day.bytes, 0);
 
   return (
     <>
-      <PageHeader title={application.name} description="Overview of this application. Add the private registries its images live in under Image Registries." />
+      <PageHeader title={application.name} description="What this application's registries, customers and pulls look like now, and what needs doing." />
       <div className="space-y-6">
         {next && (next.needsRegistry || next.needsCustomer) && (
           <Card title="Next steps" description="What this application needs before customers can pull its images through the portal.">
@@ -52,36 +57,48 @@ export default async function ApplicationOverviewPage({ params }: Props) {
             </ol>
           </Card>
         )}
-        <Card title="Details">
-          <dl className="grid gap-4 text-sm sm:grid-cols-3">
-            <div>
-              <dt className="text-zinc-500 dark:text-zinc-400">Slug</dt>
-              <dd className="mt-1 font-mono break-all">{application.slug}</dd>
+        <div className="grid gap-4 sm:grid-cols-3">
+          <Card title="Registries">
+            <p className="text-2xl font-semibold" data-testid="dashboard-registries">{dashboard.registries.total}</p>
+            <ul className="mt-2 flex flex-wrap gap-1.5">
+              {REGISTRY_STATUS_KINDS.filter((kind) => dashboard.registries.byStatus[kind]).map((kind) => (
+                <li key={kind}>
+                  <Link href={`${base}/registries?status=${kind}`} className="text-sm text-indigo-700 underline dark:text-indigo-300">
+                    {dashboard.registries.byStatus[kind]} {REGISTRY_STATUS_LABEL[kind].toLowerCase()}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </Card>
+          <Card title="Customers">
+            <p className="text-2xl font-semibold" data-testid="dashboard-customers">{dashboard.customers.active} active</p>
+            <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">
+              {dashboard.customers.expiringSoon} expiring within {EXPIRING_SOON_DAYS} days · {dashboard.customers.expired} expired · {dashboard.customers.revoked} revoked
+            </p>
+          </Card>
+          <Card title={`Pulls, last ${PULL_CHART_DAYS} days`}>
+            <p className="text-2xl font-semibold" data-testid="dashboard-pulls">
+              {totalPulls} <span className="text-sm font-normal text-zinc-600 dark:text-zinc-400">· {formatBytes(totalBytes)}</span>
+            </p>
+            <div className="mt-2">
+              <PullChart days={dashboard.pulls} />
             </div>
-            <div>
-              <dt className="text-zinc-500 dark:text-zinc-400">Created</dt>
-              <dd className="mt-1">
-                <LocalTime value={application.createdAt.toISOString()} />
-              </dd>
-            </div>
-            <div>
-              <dt className="text-zinc-500 dark:text-zinc-400">Last changed</dt>
-              <dd className="mt-1">
-                <LocalTime value={application.updatedAt.toISOString()} />
-              </dd>
-            </div>
-          </dl>
+          </Card>
+        </div>
+        <Card title="Needs attention" description={dashboard.attention.length ? undefined : "Nothing: every registry works and no license expires within a week."}>
+          {dashboard.attention.length > 0 && (
+            <ul className="divide-y divide-zinc-200 text-sm dark:divide-zinc-800" data-testid="attention-list">
+              {dashboard.attention.map((item) => (
+                <li key={`${item.kind}-${item.href}`} className="flex flex-wrap items-center justify-between gap-3 py-2" data-kind={item.kind}>
+                  <span>{item.message}</span>
+                  <ButtonLink href={item.href} size="sm" variant="secondary">
+                    {item.action}
+                  </ButtonLink>
+                </li>
+              ))}
+            </ul>
+          )}
         </Card>
-        {canEdit && (
-          <>
-            <Card title="Rename application">
-              <RenameApplicationForm key={application.name} applicationId={application.id} name={application.name} />
-            </Card>
-            <Card title="Delete application" description="Removes the application and its registry access settings for everyone in the team." className="border-red-200 dark:border-red-900/60">
-              <DeleteApplicationDialog applicationId={application.id} name={application.name} />
-            </Card>
-          </>
-        )}
       </div>
     </>
   );

@@ -11,7 +11,7 @@ import { AUDIT_ACTIONS, AUDIT_TARGET_TYPES } from "@/lib/audit/actions";
 import { describeAction, describeTargetType } from "@/lib/audit/describe";
 import { AUDIT_LIST_DEFAULTS, ZAuditListQuery, type TAuditListQuery } from "@/lib/audit/list-query";
 import { listAuditActors, searchAuditEvents } from "@/lib/audit/service";
-import { resolveAuditTargets } from "@/lib/audit/targets";
+import { resolveAuditTargets, resolveMetadataNames } from "@/lib/audit/targets";
 import { requireSession } from "@/lib/auth/session";
 import { firstValues, listHref, type RawSearchParams } from "@/lib/lists/search-params";
 
@@ -21,7 +21,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
   const session = await requireSession();
   const query = ZAuditListQuery.parse(firstValues(await searchParams));
   const [{ items, page }, actors] = await Promise.all([searchAuditEvents(session.team.id, query), listAuditActors(session.team.id)]);
-  const targets = await resolveAuditTargets(session.team.id, items);
+  const [targets, names] = await Promise.all([resolveAuditTargets(session.team.id, items), resolveMetadataNames(session.team.id, items)]);
   const href = (changes: Partial<TAuditListQuery>) => listHref("/team/audit", query, AUDIT_LIST_DEFAULTS, changes);
   const filterQuery = listHref("", { ...query, page: 1 }, AUDIT_LIST_DEFAULTS);
   const filtered = query.actor !== "" || query.action !== "" || query.target !== "" || query.targetId !== "" || query.from !== "" || query.to !== "";
@@ -48,6 +48,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
           ]}
           keep={{ targetId: query.targetId }}
           clearHref={filtered ? clear : undefined}
+          hidden={page.total < 10 && !filtered}
           childValues={[query.from, query.to]}
         >
           <div className="flex flex-col gap-1">
@@ -73,7 +74,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
         )}
         {items.length > 0 ? (
           <Card flush>
-            <AuditTable events={items} targets={targets} />
+            <AuditTable events={items} targets={targets} names={names} />
             <Pager info={page} noun="events" hrefFor={(number) => href({ page: number })} />
           </Card>
         ) : filtered ? (

@@ -1,15 +1,11 @@
 import type { Metadata } from "next";
 import { IssuerWarnings } from "@/components/oidc/issuer-warnings";
-import { KeyHistoryTable } from "@/components/oidc/key-history-table";
 import { OidcValues } from "@/components/oidc/oidc-values";
-import { RefreshThumbprintButton } from "@/components/oidc/refresh-thumbprint-button";
-import { SigningKeysTable } from "@/components/oidc/signing-keys-table";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { PageHeader } from "@/components/ui/page-header";
 import { localAwsEndpoints } from "@/lib/aws/local-endpoints";
-import { isPortalOperator } from "@/lib/auth/operators";
 import { requireSession } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { getIdentityProviderOverview } from "@/lib/oidc/overview";
@@ -21,8 +17,8 @@ export default async function IdentityProviderPage() {
   if (session.role !== "ADMIN") {
     return <Alert tone="info" title="Only team admins can see this page">Ask an admin of {session.team.name} for the identity provider settings.</Alert>;
   }
-  const { provider, keys, history, caching } = await getIdentityProviderOverview();
-  const cacheMinutes = Math.round(caching.maxAgeSeconds / 60);
+  const { provider, history, caching } = await getIdentityProviderOverview();
+  const lastChange = history[0];
   return (
     <div className="space-y-6">
       <PageHeader
@@ -37,18 +33,19 @@ export default async function IdentityProviderPage() {
           the Test again after that time.
         </Alert>
       )}
-      <Card title="AWS OIDC configuration" description="Enter these in IAM → Identity providers → Add provider (OpenID Connect), and in your role's trust policy." actions={isPortalOperator(session.user.email) ? <RefreshThumbprintButton /> : undefined}>
+      <Card title="AWS OIDC configuration" description="Enter these in IAM → Identity providers → Add provider (OpenID Connect), and in your role's trust policy.">
         <OidcValues provider={provider} subject={session.team.publicId} />
       </Card>
-      <Card
-        title="Signing keys"
-        description={`RS256 keys. A next key is published at least a day before it signs; a retired key stays published until every token it signed has expired. AWS and other caches may keep the published keys for up to ${cacheMinutes} minutes (never past the next scheduled change), so after an emergency rotation AWS may refuse new tokens for up to ${cacheMinutes} minutes. The portal's operator rotates with npm run oidc:rotate (-- --next-now for a suspected leak, -- --emergency for a confirmed one).`}
-        flush
-      >
-        <SigningKeysTable keys={keys} />
-      </Card>
-      <Card title="Key history" description="Every signing key created, put into use, retired, removed or replaced in an emergency, for the whole portal, newest first." flush>
-        <KeyHistoryTable history={history} />
+      <Card title="Signing keys" description="The portal signs your team's tokens with RS256 keys it rotates on a schedule; AWS and the other clouds fetch them from the issuer by themselves, so nothing needs updating on your side.">
+        <p className="text-sm text-zinc-700 dark:text-zinc-300" data-testid="keys-last-changed">
+          {lastChange ? (
+            <>
+              The keys last changed <LocalTime value={lastChange.at} />.
+            </>
+          ) : (
+            "The keys have not changed since the portal was set up."
+          )}
+        </p>
       </Card>
     </div>
   );

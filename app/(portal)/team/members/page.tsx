@@ -39,10 +39,11 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
             search={{ label: "Search members", value: query.q, placeholder: "Name or email" }}
             selects={[
               { name: "role", label: "Role", value: query.role, options: [{ value: "", label: "Any role" }, ...(["ADMIN", "MEMBER", "VIEWER"] as const).map((role) => ({ value: role, label: ROLE_LABEL[role] }))] },
-              { name: "sort", label: "Sort by", value: query.sort, options: [{ value: "joined", label: "Joined" }, { value: "name", label: "Name" }, { value: "email", label: "Email" }] },
-              { name: "dir", label: "Order", value: query.dir, options: [{ value: "asc", label: "Ascending (A→Z, oldest first)" }, { value: "desc", label: "Descending (Z→A, newest first)" }] },
+              { name: "sort", label: "Sort by", phoneOnly: true, value: query.sort, options: [{ value: "joined", label: "Joined" }, { value: "name", label: "Name" }, { value: "email", label: "Email" }] },
+              { name: "dir", label: "Order", phoneOnly: true, value: query.dir, options: [{ value: "asc", label: "Ascending (A→Z, oldest first)" }, { value: "desc", label: "Descending (Z→A, newest first)" }] },
             ]}
             clearHref={filtered ? href({ q: "", role: "" }) : undefined}
+            hidden={page.total < 10 && !filtered}
           />
           <Card flush>
             {items.length > 0 ? (

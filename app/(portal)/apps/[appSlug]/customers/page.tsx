@@ -60,10 +60,11 @@ export default async function CustomersPage({ params, searchParams }: Props) {
                 { value: "revoked", label: "Revoked" },
               ],
             },
-            { name: "sort", label: "Sort by", value: query.sort, options: [{ value: "created", label: "Date added" }, { value: "name", label: "Name" }, { value: "expires", label: "Expiry" }] },
-            { name: "dir", label: "Order", value: query.dir, options: [{ value: "desc", label: "Descending (newest, Z→A)" }, { value: "asc", label: "Ascending (oldest, A→Z)" }] },
+            { name: "sort", label: "Sort by", phoneOnly: true, value: query.sort, options: [{ value: "created", label: "Date added" }, { value: "name", label: "Name" }, { value: "expires", label: "Expiry" }] },
+            { name: "dir", label: "Order", phoneOnly: true, value: query.dir, options: [{ value: "desc", label: "Descending (newest, Z→A)" }, { value: "asc", label: "Ascending (oldest, A→Z)" }] },
           ]}
           clearHref={filtered ? clear : undefined}
+          hidden={page.total < 10 && !filtered}
         />
         {items.length > 0 ? (
           <Card flush>

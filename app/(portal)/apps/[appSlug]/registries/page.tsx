@@ -58,10 +58,11 @@ export default async function RegistriesPage({ params, searchParams }: Props) {
             { name: "provider", label: "Provider", value: query.provider, options: [{ value: "", label: "Any provider" }, ...REGISTRY_PROVIDERS.map((provider) => ({ value: provider, label: PROVIDER_LABEL[provider] }))] },
             { name: "scope", label: "Registries", value: query.scope, options: [{ value: "app", label: `Usable by ${application.name}` }, { value: "all", label: "All of the team" }] },
             // Also the only sort control of the phone's cards.
-            { name: "sort", label: "Sort by", value: query.sort, options: [{ value: "name", label: "Name" }, { value: "hostname", label: "Hostname" }, { value: "lastTested", label: "Last test" }, { value: "created", label: "Date added" }] },
-            { name: "dir", label: "Order", value: query.dir, options: [{ value: "asc", label: "Ascending (A→Z, oldest first)" }, { value: "desc", label: "Descending (Z→A, newest first)" }] },
+            { name: "sort", label: "Sort by", phoneOnly: true, value: query.sort, options: [{ value: "name", label: "Name" }, { value: "hostname", label: "Hostname" }, { value: "lastTested", label: "Last test" }, { value: "created", label: "Date added" }] },
+            { name: "dir", label: "Order", phoneOnly: true, value: query.dir, options: [{ value: "asc", label: "Ascending (A→Z, oldest first)" }, { value: "desc", label: "Descending (Z→A, newest first)" }] },
           ]}
           clearHref={filtered ? href({ q: "", status: "", auth: "", provider: "" }) : undefined}
+          hidden={page.total < 10 && !filtered}
         />
         {items.length > 0 ? (
           <Card flush>

@@ -124,7 +124,7 @@ export default async function CustomerPage({ params }: Props) {
           description={
             <>
               {totalPulls} pulls, {formatBytes(totalBytes)} sent.{" "}
-              <Link href={`/apps/${application.slug}/pull-activity?customer=${customer.id}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+              <Link href={`/apps/${application.slug}/pull-activity?customer=${customer.id}`} className="text-indigo-700 underline dark:text-indigo-300">
                 See every request
               </Link>
             </>

@@ -11,6 +11,7 @@ import { RegistryStatus } from "@/components/registries/registry-status";
 import { RegistryTestPanel } from "@/components/registries/registry-test-panel";
 import { ProxyReferenceConverter } from "@/components/proxy/proxy-reference-converter";
 import { Alert } from "@/components/ui/alert";
+import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Tabs } from "@/components/ui/tabs";
@@ -23,6 +24,7 @@ import { PROVIDERS } from "@/lib/registries/providers";
 import { registryClearedForPulls } from "@/lib/registries/pull-readiness";
 import { getRegistry, registryLabel, registryServesApplication } from "@/lib/registries/service";
 import { buildRegistrySetupGuide } from "@/lib/registries/setup-guide";
+import { setupProgress } from "@/lib/registries/setup-progress";
 import { getLastTestResult } from "@/lib/registry-test/service";
 import { roleAtLeast } from "@/lib/teams/roles";
 
@@ -105,6 +107,7 @@ export default async function RegistryPage({ params, searchParams }: Props) {
         <RegistryDetails registry={registry} />
       </Card>
       <Card
+        id="how-customers-pull"
         title="How customers pull"
         description={
           <>
@@ -129,6 +132,17 @@ export default async function RegistryPage({ params, searchParams }: Props) {
     </div>
   );
 
+  const progress = setupProgress(registry.authType, lastTestResult);
+  const progressHeader = (
+    <ol aria-label="Setup progress" className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm" data-testid="setup-progress">
+      {progress.map((step, index) => (
+        <li key={step.label} data-done={step.done} className={step.done ? "text-emerald-700 dark:text-emerald-400" : "text-zinc-700 dark:text-zinc-300"}>
+          <span aria-hidden="true">{step.done ? "✓" : `${index + 1}`}</span> {step.label}
+          <span className="sr-only">{step.done ? " (done)" : " (to do)"}</span>
+        </li>
+      ))}
+    </ol>
+  );
   const setup =
     registry.testStatus === "verified" ? (
       // Done once verified: still one click away, for a second role or a review.
@@ -139,7 +153,10 @@ export default async function RegistryPage({ params, searchParams }: Props) {
         <div className="border-t border-zinc-200 p-4 sm:p-5 dark:border-zinc-800">{setupGuide}</div>
       </details>
     ) : (
-      setupGuide
+      <div className="space-y-4">
+        <Card>{progressHeader}</Card>
+        {setupGuide}
+      </div>
     );
 
   const settings = canEdit ? (
@@ -209,6 +226,18 @@ export default async function RegistryPage({ params, searchParams }: Props) {
           )}
           <RegistryTestPanel registryId={registry.id} canTest={canEdit} lastResult={lastTestResult} setupSteps={setupSteps} />
         </Card>
+        {registry.status.kind === "verified" && canEdit && (
+          <Card title="Next" description="The portal can pull from this registry. Give a customer a license, and the proxied name of an image to pull.">
+            <div className="flex flex-wrap gap-3" data-testid="registry-next">
+              <ButtonLink href={`/apps/${application.slug}/customers/new`} variant="primary">
+                Add a customer
+              </ButtonLink>
+              <ButtonLink href={`${basePath}?tab=overview#how-customers-pull`} variant="secondary">
+                Copy a proxied image name
+              </ButtonLink>
+            </div>
+          </Card>
+        )}
         <Tabs
           label="Registry sections"
           initialTab={initialTab}
