@@ -304,6 +304,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/applications/{applicationId}/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an application's channels
+         * @description By name. Requires the Viewer role or higher.
+         */
+        get: operations["listChannels"];
+        put?: never;
+        /**
+         * Add a channel
+         * @description Requires the Member role or higher.
+         */
+        post: operations["createChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{applicationId}/channels/{channelId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a channel
+         * @description Requires the Viewer role or higher.
+         */
+        get: operations["getChannel"];
+        /**
+         * Change a channel
+         * @description Every customer on the channel follows the change within 2 seconds. Requires the Member role or higher.
+         */
+        put: operations["updateChannel"];
+        post?: never;
+        /**
+         * Delete a channel
+         * @description Its customers lose what it allowed; their own rules stay. Requires the Member role or higher.
+         */
+        delete: operations["deleteChannel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{applicationId}/customers/{customerId}/entitlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get which images a customer may pull
+         * @description Requires the Viewer role or higher.
+         */
+        get: operations["getEntitlements"];
+        /**
+         * Change which images a customer may pull
+         * @description Replaces the entitlements. Pulls in flight finish; new requests follow the change within 2 seconds. Requires the Member role or higher.
+         */
+        put: operations["updateEntitlements"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/applications/{applicationId}/customers/{customerId}/daily-totals": {
         parameters: {
             query?: never;
@@ -428,10 +504,555 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints
+         * @description Oldest first. Never the signing secrets. Requires the Viewer role or higher.
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Add a webhook endpoint
+         * @description The URL must be https:// on a public address. The signing secret is in this response only; it is stored encrypted. Requires the Member role or higher.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a webhook endpoint
+         * @description Requires the Viewer role or higher.
+         */
+        get: operations["getWebhookEndpoint"];
+        /**
+         * Change a webhook endpoint
+         * @description Replaces URL, description, event types and enabled. Enabling a disabled endpoint starts a new failure window. Requires the Member role or higher.
+         */
+        put: operations["updateWebhookEndpoint"];
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description With its delivery history. Requires the Member role or higher.
+         */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{endpointId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an endpoint's deliveries
+         * @description The last 50 of the last 30 days, newest first, each with its attempts: the request sent and the first KiB of the answer. Requires the Viewer role or higher.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{endpointId}/deliveries/{deliveryId}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resend a delivery
+         * @description Sends the event again as a new delivery with the same webhook-id. Requires the Member role or higher.
+         */
+        post: operations["resendWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{endpointId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing secret
+         * @description A new secret signs from now on; the previous one also signs (a second signature in webhook-signature) for overlapHours (default 24, 0 to stop at once). Requires the Member role or higher.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{endpointId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event
+         * @description Queues a webhook.test event for this endpoint only; it is delivered within seconds, signed and retried like any event. Requires the Member role or higher.
+         */
+        post: operations["sendWebhookTestEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "registry.failing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Registry failing
+         * @description A test (scheduled or by hand) failed for a registry that had passed. Signed per Standard Webhooks with the endpoint's secret. Answer 2xx within 10 s; anything else is retried with back-off for 24 hours (Retry-After is honoured). Never carries a secret, a license or a credential.
+         */
+        post: operations["webhook_registry_failing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "registry.recovered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Registry recovered
+         * @description A failing or unsafe registry passed its test again. Signed per Standard Webhooks with the endpoint's secret. Answer 2xx within 10 s; anything else is retried with back-off for 24 hours (Retry-After is honoured). Never carries a secret, a license or a credential.
+         */
+        post: operations["webhook_registry_recovered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "registry.unsafe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Registry unsafe
+         * @description The negative check found a role or federation that trusts strangers. Signed per Standard Webhooks with the endpoint's secret. Answer 2xx within 10 s; anything else is retried with back-off for 24 hours (Retry-After is honoured). Never carries a secret, a license or a credential.
+         */
+        post: operations["webhook_registry_unsafe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "registry.stale": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Registry stale
+         * @description A registry was not verified within the re-test interval. Signed per Standard Webhooks with the endpoint's secret. Answer 2xx within 10 s; anything else is retried with back-off for 24 hours (Retry-After is honoured). Never carries a secret, a license or a credential.
+         */
+        post: operations["webhook_registry_stale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.license_expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * License expiring
+         * @description A customer's license expires in 7 days, then in 1 day. Signed per Standard Webhooks with the endpoint's secret. Answer 2xx within 10 s; anything else is retried with back-off for 24 hours (Retry-After is honoured). Never carries a secret, a license or a credential.
+         */
+        post: operations["webhook_customer_license_expiring"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.license_expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * License expired
+         * @description A customer's license expired. Signed per Standard Webhooks with the endpoint's secret. Answer 2xx within 10 s; anything else is retried with back-off for 24 hours (Retry-After is honoured). Never carries a secret, a license or a credential.
+         */
+        post: operations["webhook_customer_license_expired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.pulls_denied": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pulls denied
+         * @description A customer's license was refused repeatedly within an hour. Signed per Standard Webhooks with the endpoint's secret. Answer 2xx within 10 s; anything else is retried with back-off for 24 hours (Retry-After is honoured). Never carries a secret, a license or a credential.
+         */
+        post: operations["webhook_customer_pulls_denied"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "api_token.expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * API token expiring
+         * @description An API token expires within 7 days. Signed per Standard Webhooks with the endpoint's secret. Answer 2xx within 10 s; anything else is retried with back-off for 24 hours (Retry-After is honoured). Never carries a secret, a license or a credential.
+         */
+        post: operations["webhook_api_token_expiring"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.disabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Webhook disabled
+         * @description An endpoint failed for 3 days and the portal disabled it. Signed per Standard Webhooks with the endpoint's secret. Answer 2xx within 10 s; anything else is retried with back-off for 24 hours (Retry-After is honoured). Never carries a secret, a license or a credential.
+         */
+        post: operations["webhook_webhook_disabled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test event
+         * @description Sent with Send test event, to that endpoint only. Signed per Standard Webhooks with the endpoint's secret. Answer 2xx within 10 s; anything else is retried with back-off for 24 hours (Retry-After is honoured). Never carries a secret, a license or a credential.
+         */
+        post: operations["webhook_webhook_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
+        RegistryFailingEvent: {
+            /** @description msg_…, the same as the webhook-id header; the same on retries and resends. */
+            id: string;
+            /** @enum {string} */
+            type: "registry.failing";
+            /** Format: date-time */
+            timestamp: string;
+            team: {
+                id: string;
+                name: string;
+            };
+            data: {
+                registry: components["schemas"]["EventRegistry"];
+                test: components["schemas"]["EventRegistryTest"];
+            };
+        };
+        EventRegistry: {
+            id: string;
+            name: string | null;
+            hostname: string;
+            provider: string;
+            /** @enum {string} */
+            testStatus: "never" | "verified" | "failing" | "unsafe";
+            /** @description The registry's page in the portal. */
+            url: string;
+        };
+        EventRegistryTest: {
+            /** @enum {string} */
+            verdict: "verified" | "failing" | "unsafe";
+            headline: string;
+            /** @enum {string} */
+            trigger: "manual" | "scheduled";
+            /** Format: date-time */
+            testedAt: string;
+            failedStep: {
+                id: string;
+                title: string;
+                summary: string | null;
+                fix: string | null;
+            } | null;
+        };
+        RegistryRecoveredEvent: {
+            /** @description msg_…, the same as the webhook-id header; the same on retries and resends. */
+            id: string;
+            /** @enum {string} */
+            type: "registry.recovered";
+            /** Format: date-time */
+            timestamp: string;
+            team: {
+                id: string;
+                name: string;
+            };
+            data: {
+                registry: components["schemas"]["EventRegistry"];
+                test: components["schemas"]["EventRegistryTest"];
+                /** Format: date-time */
+                failingSince: string | null;
+            };
+        };
+        RegistryUnsafeEvent: {
+            /** @description msg_…, the same as the webhook-id header; the same on retries and resends. */
+            id: string;
+            /** @enum {string} */
+            type: "registry.unsafe";
+            /** Format: date-time */
+            timestamp: string;
+            team: {
+                id: string;
+                name: string;
+            };
+            data: {
+                registry: components["schemas"]["EventRegistry"];
+                test: components["schemas"]["EventRegistryTest"];
+            };
+        };
+        RegistryStaleEvent: {
+            /** @description msg_…, the same as the webhook-id header; the same on retries and resends. */
+            id: string;
+            /** @enum {string} */
+            type: "registry.stale";
+            /** Format: date-time */
+            timestamp: string;
+            team: {
+                id: string;
+                name: string;
+            };
+            data: {
+                registry: components["schemas"]["EventRegistry"];
+                /** Format: date-time */
+                lastTestedAt: string | null;
+                intervalHours: number;
+            };
+        };
+        CustomerLicenseExpiringEvent: {
+            /** @description msg_…, the same as the webhook-id header; the same on retries and resends. */
+            id: string;
+            /** @enum {string} */
+            type: "customer.license_expiring";
+            /** Format: date-time */
+            timestamp: string;
+            team: {
+                id: string;
+                name: string;
+            };
+            data: {
+                customer: components["schemas"]["EventCustomer"];
+                daysLeft: number;
+            };
+        };
+        EventCustomer: {
+            id: string;
+            name: string;
+            applicationId: string;
+            applicationName: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            url: string;
+        };
+        CustomerLicenseExpiredEvent: {
+            /** @description msg_…, the same as the webhook-id header; the same on retries and resends. */
+            id: string;
+            /** @enum {string} */
+            type: "customer.license_expired";
+            /** Format: date-time */
+            timestamp: string;
+            team: {
+                id: string;
+                name: string;
+            };
+            data: {
+                customer: components["schemas"]["EventCustomer"];
+            };
+        };
+        CustomerPullsDeniedEvent: {
+            /** @description msg_…, the same as the webhook-id header; the same on retries and resends. */
+            id: string;
+            /** @enum {string} */
+            type: "customer.pulls_denied";
+            /** Format: date-time */
+            timestamp: string;
+            team: {
+                id: string;
+                name: string;
+            };
+            data: {
+                customer: components["schemas"]["EventCustomer"];
+                deniedCount: number;
+                /** Format: date-time */
+                since: string;
+            };
+        };
+        ApiTokenExpiringEvent: {
+            /** @description msg_…, the same as the webhook-id header; the same on retries and resends. */
+            id: string;
+            /** @enum {string} */
+            type: "api_token.expiring";
+            /** Format: date-time */
+            timestamp: string;
+            team: {
+                id: string;
+                name: string;
+            };
+            data: {
+                apiToken: components["schemas"]["EventApiToken"];
+                daysLeft: number;
+            };
+        };
+        EventApiToken: {
+            id: string;
+            name: string;
+            displayPrefix: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+        };
+        WebhookDisabledEvent: {
+            /** @description msg_…, the same as the webhook-id header; the same on retries and resends. */
+            id: string;
+            /** @enum {string} */
+            type: "webhook.disabled";
+            /** Format: date-time */
+            timestamp: string;
+            team: {
+                id: string;
+                name: string;
+            };
+            data: {
+                endpoint: components["schemas"]["EventWebhookEndpoint"];
+                /** Format: date-time */
+                failingSince: string;
+            };
+        };
+        EventWebhookEndpoint: {
+            id: string;
+            url: string;
+            description: string;
+        };
+        WebhookTestEvent: {
+            /** @description msg_…, the same as the webhook-id header; the same on retries and resends. */
+            id: string;
+            /** @enum {string} */
+            type: "webhook.test";
+            /** Format: date-time */
+            timestamp: string;
+            team: {
+                id: string;
+                name: string;
+            };
+            data: {
+                endpoint: components["schemas"]["EventWebhookEndpoint"];
+                message: string;
+            };
+        };
         ApplicationPage: {
             data: components["schemas"]["Application"][];
             /** @description Pass as cursor for the next page; null on the last page. */
@@ -467,7 +1088,7 @@ export interface components {
                  * @description Stable, machine-readable; see the table in the API reference.
                  * @enum {string}
                  */
-                code: "invalid_input" | "unauthorized" | "session_expired" | "forbidden" | "not_found" | "method_not_allowed" | "name_taken" | "email_taken" | "already_member" | "last_admin" | "already_revoked" | "not_revoked" | "idempotency_key_in_progress" | "invite_invalid" | "invite_email_mismatch" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "invalid_registry" | "credentials_missing" | "ambient_disabled" | "rate_limited" | "internal" | "network";
+                code: "invalid_input" | "unauthorized" | "session_expired" | "forbidden" | "not_found" | "method_not_allowed" | "name_taken" | "email_taken" | "already_member" | "last_admin" | "already_revoked" | "not_revoked" | "idempotency_key_in_progress" | "webhook_disabled" | "invite_invalid" | "invite_email_mismatch" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "invalid_registry" | "credentials_missing" | "ambient_disabled" | "rate_limited" | "internal" | "network";
                 /** @description What went wrong and what to do, written for a person. */
                 message: string;
                 /** @description For invalid_input: each field (dot path) with what to fix. */
@@ -783,7 +1404,7 @@ export interface components {
             allApplications: boolean;
             applicationIds: string[];
         };
-        /** @description Quay: quay.io or your own Red Hat Quay, with a robot account. */
+        /** @description Quay: quay.io or your own Red Hat Quay, keyless (robot federation) or with a robot token. */
         QuayRegistryCreateInput: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -795,10 +1416,10 @@ export interface components {
             /** @description quay.io, or your Quay's hostname (with :port if not 443). e.g. quay.io */
             hostname: string;
             /**
-             * @description basic: A robot account (org+name) and its token, with Read on the repositories.
+             * @description federated: The robot's federation trusts the portal's own token for your team; no robot token is stored. Needs Read on the repositories. basic: A robot account (org+name) and its token, with Read on the repositories.
              * @enum {string}
              */
-            authType: "basic";
+            authType: "federated" | "basic";
             /** @description The username, robot or token name (Quay keyless: the robot account, organisation+name). */
             username?: string;
             /** @description The password or token (write-only, never returned). */
@@ -829,7 +1450,7 @@ export interface components {
             allApplications: boolean;
             applicationIds: string[];
         };
-        /** @description Google Artifact Registry: Artifact Registry (<region>-docker.pkg.dev) or Container Registry (gcr.io), with a service account key. */
+        /** @description Google Artifact Registry: Artifact Registry (<region>-docker.pkg.dev) or Container Registry (gcr.io), keyless through workload identity federation, or with a service account key. */
         GoogleRegistryCreateInput: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -841,16 +1462,24 @@ export interface components {
             /** @description The repository's location host, e.g. europe-west1-docker.pkg.dev, or gcr.io / eu.gcr.io. e.g. us-central1-docker.pkg.dev */
             hostname: string;
             /**
-             * @description json_key: A service account with Artifact Registry Reader, and one of its JSON keys.
+             * @description federated: Google trusts the portal's identity through Workload Identity Federation. No key is created or stored (works where iam.disableServiceAccountKeyCreation forbids keys). json_key: A service account with Artifact Registry Reader, and one of its JSON keys.
              * @enum {string}
              */
-            authType: "json_key";
+            authType: "federated" | "json_key";
+            /** @description Google keyless: the project number (digits) of the workload identity pool's project. */
+            projectNumber?: string;
+            /** @description Google keyless: the workload identity pool ID. */
+            poolId?: string;
+            /** @description Google keyless: the pool's OIDC provider ID. */
+            providerId?: string;
+            /** @description Google keyless, optional: the service account to impersonate (name@project.iam.gserviceaccount.com). */
+            serviceAccount?: string;
             /** @description The service account's JSON key file, as text (write-only, never returned). */
             jsonKey?: string;
             allApplications: boolean;
             applicationIds: string[];
         };
-        /** @description Azure Container Registry: <name>.azurecr.io, with a service principal (AcrPull) or an ACR token. */
+        /** @description Azure Container Registry: <name>.azurecr.io, keyless (a federated credential), with a service principal (AcrPull) or an ACR token. */
         AzureRegistryCreateInput: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -862,10 +1491,10 @@ export interface components {
             /** @description The registry's login server, from the registry's Overview in the Azure portal. e.g. myregistry.azurecr.io */
             hostname: string;
             /**
-             * @description service_principal: An app registration with the AcrPull role on the registry; the portal signs in to Entra ID with its client secret. basic: A repository-scoped ACR token (Repository permissions > Tokens) with the _repositories_pull scope map, or the admin user.
+             * @description federated: A federated credential on an app registration or managed identity trusts the portal's own token; nothing secret is stored. Needs AcrPull. service_principal: An app registration with the AcrPull role on the registry; the portal signs in to Entra ID with its client secret. basic: A repository-scoped ACR token (Repository permissions > Tokens) with the _repositories_pull scope map, or the admin user.
              * @enum {string}
              */
-            authType: "service_principal" | "basic";
+            authType: "federated" | "service_principal" | "basic";
             /** @description The Entra ID tenant (directory) ID (service principal, or keyless: the tenant of the app or managed identity with the federated credential). */
             tenantId?: string;
             /** @description The application (client) ID (keyless: of the app registration or user-assigned managed identity with the federated credential). */
@@ -988,7 +1617,7 @@ export interface components {
             /** @description true to replace the stored secret with the one sent; false keeps it (the secret fields are then ignored). A changed provider or auth type, or a changed hostname beyond ECR, needs the secret again. */
             replaceAccessKey: boolean;
         };
-        /** @description Quay: quay.io or your own Red Hat Quay, with a robot account. */
+        /** @description Quay: quay.io or your own Red Hat Quay, keyless (robot federation) or with a robot token. */
         QuayRegistryUpdateInput: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1000,10 +1629,10 @@ export interface components {
             /** @description quay.io, or your Quay's hostname (with :port if not 443). e.g. quay.io */
             hostname: string;
             /**
-             * @description basic: A robot account (org+name) and its token, with Read on the repositories.
+             * @description federated: The robot's federation trusts the portal's own token for your team; no robot token is stored. Needs Read on the repositories. basic: A robot account (org+name) and its token, with Read on the repositories.
              * @enum {string}
              */
-            authType: "basic";
+            authType: "federated" | "basic";
             /** @description The username, robot or token name (Quay keyless: the robot account, organisation+name). */
             username?: string;
             /** @description The password or token (write-only, never returned). */
@@ -1038,7 +1667,7 @@ export interface components {
             /** @description true to replace the stored secret with the one sent; false keeps it (the secret fields are then ignored). A changed provider or auth type, or a changed hostname beyond ECR, needs the secret again. */
             replaceAccessKey: boolean;
         };
-        /** @description Google Artifact Registry: Artifact Registry (<region>-docker.pkg.dev) or Container Registry (gcr.io), with a service account key. */
+        /** @description Google Artifact Registry: Artifact Registry (<region>-docker.pkg.dev) or Container Registry (gcr.io), keyless through workload identity federation, or with a service account key. */
         GoogleRegistryUpdateInput: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1050,10 +1679,18 @@ export interface components {
             /** @description The repository's location host, e.g. europe-west1-docker.pkg.dev, or gcr.io / eu.gcr.io. e.g. us-central1-docker.pkg.dev */
             hostname: string;
             /**
-             * @description json_key: A service account with Artifact Registry Reader, and one of its JSON keys.
+             * @description federated: Google trusts the portal's identity through Workload Identity Federation. No key is created or stored (works where iam.disableServiceAccountKeyCreation forbids keys). json_key: A service account with Artifact Registry Reader, and one of its JSON keys.
              * @enum {string}
              */
-            authType: "json_key";
+            authType: "federated" | "json_key";
+            /** @description Google keyless: the project number (digits) of the workload identity pool's project. */
+            projectNumber?: string;
+            /** @description Google keyless: the workload identity pool ID. */
+            poolId?: string;
+            /** @description Google keyless: the pool's OIDC provider ID. */
+            providerId?: string;
+            /** @description Google keyless, optional: the service account to impersonate (name@project.iam.gserviceaccount.com). */
+            serviceAccount?: string;
             /** @description The service account's JSON key file, as text (write-only, never returned). */
             jsonKey?: string;
             allApplications: boolean;
@@ -1061,7 +1698,7 @@ export interface components {
             /** @description true to replace the stored secret with the one sent; false keeps it (the secret fields are then ignored). A changed provider or auth type, or a changed hostname beyond ECR, needs the secret again. */
             replaceAccessKey: boolean;
         };
-        /** @description Azure Container Registry: <name>.azurecr.io, with a service principal (AcrPull) or an ACR token. */
+        /** @description Azure Container Registry: <name>.azurecr.io, keyless (a federated credential), with a service principal (AcrPull) or an ACR token. */
         AzureRegistryUpdateInput: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1073,10 +1710,10 @@ export interface components {
             /** @description The registry's login server, from the registry's Overview in the Azure portal. e.g. myregistry.azurecr.io */
             hostname: string;
             /**
-             * @description service_principal: An app registration with the AcrPull role on the registry; the portal signs in to Entra ID with its client secret. basic: A repository-scoped ACR token (Repository permissions > Tokens) with the _repositories_pull scope map, or the admin user.
+             * @description federated: A federated credential on an app registration or managed identity trusts the portal's own token; nothing secret is stored. Needs AcrPull. service_principal: An app registration with the AcrPull role on the registry; the portal signs in to Entra ID with its client secret. basic: A repository-scoped ACR token (Repository permissions > Tokens) with the _repositories_pull scope map, or the admin user.
              * @enum {string}
              */
-            authType: "service_principal" | "basic";
+            authType: "federated" | "service_principal" | "basic";
             /** @description The Entra ID tenant (directory) ID (service principal, or keyless: the tenant of the app or managed identity with the federated credential). */
             tenantId?: string;
             /** @description The application (client) ID (keyless: of the app registration or user-assigned managed identity with the federated credential). */
@@ -1134,7 +1771,7 @@ export interface components {
              * @description access_key: An IAM user's access key ID and secret access key, stored encrypted. iam_role: The portal assumes an IAM role in your account with a short-lived token. No AWS key is stored. ambient: The AWS identity the portal itself runs with (single-tenant installs).
              * @enum {string|null}
              */
-            authType?: "access_key" | "iam_role" | "ambient" | "basic" | "json_key" | "service_principal" | "anonymous" | null;
+            authType?: "access_key" | "iam_role" | "ambient" | "basic" | "federated" | "json_key" | "service_principal" | "anonymous" | null;
             /** @description Access key ID (AKIA…). */
             accessKeyId?: string | null;
             /** @description Secret access key (write-only). */
@@ -1147,15 +1784,23 @@ export interface components {
             applicationIds?: string[] | null;
             /** @description true to replace the stored secret with the one sent; false keeps it (the secret fields are then ignored). A changed provider or auth type, or a changed hostname beyond ECR, needs the secret again. */
             replaceAccessKey?: boolean | null;
-            /** @description The username, robot or token name. */
+            /** @description The username, robot or token name (Quay keyless: the robot account, organisation+name). */
             username?: string | null;
             /** @description The password or token (write-only, never returned). */
             password?: string | null;
+            /** @description Google keyless: the project number (digits) of the workload identity pool's project. */
+            projectNumber?: string | null;
+            /** @description Google keyless: the workload identity pool ID. */
+            poolId?: string | null;
+            /** @description Google keyless: the pool's OIDC provider ID. */
+            providerId?: string | null;
+            /** @description Google keyless, optional: the service account to impersonate (name@project.iam.gserviceaccount.com). */
+            serviceAccount?: string | null;
             /** @description The service account's JSON key file, as text (write-only, never returned). */
             jsonKey?: string | null;
-            /** @description The Entra ID tenant (directory) ID. */
+            /** @description The Entra ID tenant (directory) ID (service principal, or keyless: the tenant of the app or managed identity with the federated credential). */
             tenantId?: string | null;
-            /** @description The application (client) ID. */
+            /** @description The application (client) ID (keyless: of the app registration or user-assigned managed identity with the federated credential). */
             clientId?: string | null;
             /** @description The client secret's value (write-only, never returned). */
             clientSecret?: string | null;
@@ -1381,6 +2026,74 @@ export interface components {
             email?: string | null;
             expiresOn?: string | null;
         };
+        ChannelList: {
+            data: components["schemas"]["Channel"][];
+        };
+        /** @description A named set of image rules of an application (e.g. Stable, Beta), assigned to customers. */
+        Channel: {
+            id: string;
+            applicationId: string;
+            name: string;
+            rules: components["schemas"]["ImageRule"][];
+            customerCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description A registry of the application, a repository (exact, or a glob: * within a path component, ** across) and optional tag patterns (* any characters; empty: every tag). */
+        ImageRule: {
+            /** @description A registry of the team that serves the application. */
+            registryId: string;
+            repository: string;
+            /**
+             * @description Tag patterns; empty allows every tag (and every digest) of the repository.
+             * @default []
+             */
+            tags: string[];
+        };
+        ChannelResponse: {
+            data: components["schemas"]["Channel"];
+        };
+        ChannelInput: {
+            name: string;
+            rules: {
+                /** @description A registry of the team that serves the application. */
+                registryId: string;
+                repository: string;
+                /**
+                 * @description Tag patterns; empty allows every tag (and every digest) of the repository.
+                 * @default []
+                 */
+                tags: string[];
+            }[];
+        };
+        EntitlementsResponse: {
+            data: components["schemas"]["Entitlements"];
+        };
+        /** @description allImages true: every image of the application. Otherwise the union of rules and the channels' rules. The proxy applies a change within 2 seconds. */
+        Entitlements: {
+            allImages: boolean;
+            rules: components["schemas"]["ImageRule"][];
+            channelIds: string[];
+        };
+        UpdateEntitlementsInput: {
+            /** @description true: every image of the application (the default). false: only what rules and channels allow. */
+            allImages: boolean;
+            /** @default [] */
+            rules: {
+                /** @description A registry of the team that serves the application. */
+                registryId: string;
+                repository: string;
+                /**
+                 * @description Tag patterns; empty allows every tag (and every digest) of the repository.
+                 * @default []
+                 */
+                tags: string[];
+            }[];
+            /** @default [] */
+            channelIds: string[];
+        };
         DailyPullTotalsList: {
             data: components["schemas"]["DailyPullTotals"][];
         };
@@ -1577,6 +2290,102 @@ export interface components {
             /** @enum {string} */
             role: "ADMIN" | "MEMBER" | "VIEWER";
             expiresInDays: number | null;
+        };
+        WebhookEndpointList: {
+            data: components["schemas"]["WebhookEndpoint"][];
+        };
+        WebhookEndpoint: {
+            id: string;
+            url: string;
+            description: string;
+            eventTypes: ("registry.failing" | "registry.recovered" | "registry.unsafe" | "registry.stale" | "customer.license_expiring" | "customer.license_expired" | "customer.pulls_denied" | "api_token.expiring" | "webhook.disabled")[];
+            enabled: boolean;
+            /** @description Why the portal disabled it (3 days of failed deliveries); null when a person did or it is enabled. */
+            disabledReason: string | null;
+            /** Format: date-time */
+            failingSince: string | null;
+            /**
+             * Format: date-time
+             * @description During a secret rotation: until when the previous secret also signs.
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreatedWebhookEndpointResponse: {
+            data: {
+                endpoint: components["schemas"]["WebhookEndpoint"];
+                /** @description whsec_…: the signing secret, in this response only. Verify requests with a Standard Webhooks library. */
+                secret: string;
+            };
+        };
+        WebhookEndpointInput: {
+            url: string;
+            /** @default  */
+            description: string;
+            eventTypes: ("registry.failing" | "registry.recovered" | "registry.unsafe" | "registry.stale" | "customer.license_expiring" | "customer.license_expired" | "customer.pulls_denied" | "api_token.expiring" | "webhook.disabled")[];
+            /** @default true */
+            enabled: boolean;
+        };
+        WebhookEndpointResponse: {
+            data: components["schemas"]["WebhookEndpoint"];
+        };
+        UpdatedWebhookEndpointResponse: {
+            data: components["schemas"]["WebhookEndpoint"];
+        };
+        WebhookDeliveryList: {
+            data: components["schemas"]["WebhookDelivery"][];
+        };
+        WebhookDelivery: {
+            id: string;
+            /** @description msg_…: the webhook-id header. */
+            eventId: string;
+            eventType: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            attemptCount: number;
+            /** Format: date-time */
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            attempts: {
+                id: string;
+                /** Format: date-time */
+                startedAt: string;
+                durationMs: number;
+                responseStatus: number | null;
+                error: string | null;
+                requestHeaders: {
+                    [key: string]: string;
+                };
+                requestBody: string;
+                /** @description The first KiB of the answer. */
+                responseBody: string;
+            }[];
+        };
+        ResentWebhookDeliveryResponse: {
+            data: {
+                deliveryId: string;
+            };
+        };
+        RotatedWebhookSecretResponse: {
+            data: {
+                /** @description whsec_…: the signing secret, in this response only. Verify requests with a Standard Webhooks library. */
+                secret: string;
+                /** Format: date-time */
+                previousSecretExpiresAt: string | null;
+            };
+        };
+        RotateWebhookSecretInput: {
+            /** @default 24 */
+            overlapHours: number;
+        };
+        WebhookTestEventResponse: {
+            data: {
+                eventId: string;
+            };
         };
     };
     responses: never;
@@ -2482,6 +3291,10 @@ export interface operations {
                      *           "secretMasked": "string",
                      *           "tenantId": "string",
                      *           "clientId": "string",
+                     *           "projectNumber": "string",
+                     *           "poolId": "string",
+                     *           "providerId": "string",
+                     *           "serviceAccount": "string",
                      *           "serviceAccountEmail": "string",
                      *           "projectId": "string",
                      *           "privateKeyId": "string",
@@ -2715,6 +3528,10 @@ export interface operations {
                      *         "secretMasked": "string",
                      *         "tenantId": "string",
                      *         "clientId": "string",
+                     *         "projectNumber": "string",
+                     *         "poolId": "string",
+                     *         "providerId": "string",
+                     *         "serviceAccount": "string",
                      *         "serviceAccountEmail": "string",
                      *         "projectId": "string",
                      *         "privateKeyId": "string",
@@ -3001,6 +3818,10 @@ export interface operations {
                      *         "secretMasked": "string",
                      *         "tenantId": "string",
                      *         "clientId": "string",
+                     *         "projectNumber": "string",
+                     *         "poolId": "string",
+                     *         "providerId": "string",
+                     *         "serviceAccount": "string",
                      *         "serviceAccountEmail": "string",
                      *         "projectId": "string",
                      *         "privateKeyId": "string",
@@ -3242,6 +4063,10 @@ export interface operations {
                      *         "secretMasked": "string",
                      *         "tenantId": "string",
                      *         "clientId": "string",
+                     *         "projectNumber": "string",
+                     *         "poolId": "string",
+                     *         "providerId": "string",
+                     *         "serviceAccount": "string",
                      *         "serviceAccountEmail": "string",
                      *         "projectId": "string",
                      *         "privateKeyId": "string",
@@ -3738,6 +4563,10 @@ export interface operations {
                      *         "secretMasked": "string",
                      *         "tenantId": "string",
                      *         "clientId": "string",
+                     *         "projectNumber": "string",
+                     *         "poolId": "string",
+                     *         "providerId": "string",
+                     *         "serviceAccount": "string",
                      *         "serviceAccountEmail": "string",
                      *         "projectId": "string",
                      *         "privateKeyId": "string",
@@ -4051,6 +4880,10 @@ export interface operations {
                      *         "secretMasked": "string",
                      *         "tenantId": "string",
                      *         "clientId": "string",
+                     *         "projectNumber": "string",
+                     *         "poolId": "string",
+                     *         "providerId": "string",
+                     *         "serviceAccount": "string",
                      *         "serviceAccountEmail": "string",
                      *         "projectId": "string",
                      *         "privateKeyId": "string",
@@ -4344,6 +5177,10 @@ export interface operations {
                      *         "secretMasked": "string",
                      *         "tenantId": "string",
                      *         "clientId": "string",
+                     *         "projectNumber": "string",
+                     *         "poolId": "string",
+                     *         "providerId": "string",
+                     *         "serviceAccount": "string",
                      *         "serviceAccountEmail": "string",
                      *         "projectId": "string",
                      *         "privateKeyId": "string",
@@ -6581,6 +7418,1236 @@ export interface operations {
             };
         };
     };
+    listChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                applicationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "string",
+                     *           "applicationId": "string",
+                     *           "name": "string",
+                     *           "rules": [
+                     *             {
+                     *               "registryId": "string",
+                     *               "repository": "string",
+                     *               "tags": [
+                     *                 "string"
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "customerCount": -9007199254740991,
+                     *           "createdAt": "2026-01-15T12:00:00.000Z",
+                     *           "updatedAt": "2026-01-15T12:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ChannelList"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createChannel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                applicationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "string",
+                 *       "rules": [
+                 *         {
+                 *           "registryId": "string",
+                 *           "repository": "string",
+                 *           "tags": [
+                 *             "string"
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ChannelInput"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "string",
+                     *         "applicationId": "string",
+                     *         "name": "string",
+                     *         "rules": [
+                     *           {
+                     *             "registryId": "string",
+                     *             "repository": "string",
+                     *             "tags": [
+                     *               "string"
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "customerCount": -9007199254740991,
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-15T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ChannelResponse"];
+                };
+            };
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: name_taken, idempotency_key_in_progress. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "name_taken",
+                     *         "message": "Another object of the team already has this name."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large. Codes: payload_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is larger than the API accepts."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not in the media type the operation takes. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was already used for a different request (another method, path or body); use a new key for a new request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                applicationId: string;
+                channelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "string",
+                     *         "applicationId": "string",
+                     *         "name": "string",
+                     *         "rules": [
+                     *           {
+                     *             "registryId": "string",
+                     *             "repository": "string",
+                     *             "tags": [
+                     *               "string"
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "customerCount": -9007199254740991,
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-15T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ChannelResponse"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                applicationId: string;
+                channelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "string",
+                 *       "rules": [
+                 *         {
+                 *           "registryId": "string",
+                 *           "repository": "string",
+                 *           "tags": [
+                 *             "string"
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ChannelInput"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "string",
+                     *         "applicationId": "string",
+                     *         "name": "string",
+                     *         "rules": [
+                     *           {
+                     *             "registryId": "string",
+                     *             "repository": "string",
+                     *             "tags": [
+                     *               "string"
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "customerCount": -9007199254740991,
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-15T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ChannelResponse"];
+                };
+            };
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: name_taken. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "name_taken",
+                     *         "message": "Another object of the team already has this name."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large. Codes: payload_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is larger than the API accepts."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not in the media type the operation takes. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteChannel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                applicationId: string;
+                channelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no content. */
+            204: {
+                headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: idempotency_key_in_progress. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still running; retry after the `Retry-After` header’s seconds to get its answer."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was already used for a different request (another method, path or body); use a new key for a new request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getEntitlements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                applicationId: string;
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "allImages": true,
+                     *         "rules": [
+                     *           {
+                     *             "registryId": "string",
+                     *             "repository": "string",
+                     *             "tags": [
+                     *               "string"
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "channelIds": [
+                     *           "string"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EntitlementsResponse"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateEntitlements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                applicationId: string;
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "allImages": true,
+                 *       "rules": [
+                 *         {
+                 *           "registryId": "string",
+                 *           "repository": "string",
+                 *           "tags": [
+                 *             "string"
+                 *           ]
+                 *         }
+                 *       ],
+                 *       "channelIds": [
+                 *         "string"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateEntitlementsInput"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "allImages": true,
+                     *         "rules": [
+                     *           {
+                     *             "registryId": "string",
+                     *             "repository": "string",
+                     *             "tags": [
+                     *               "string"
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "channelIds": [
+                     *           "string"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EntitlementsResponse"];
+                };
+            };
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large. Codes: payload_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is larger than the API accepts."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not in the media type the operation takes. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getCustomerDailyTotals: {
         parameters: {
             query?: {
@@ -7631,6 +9698,1835 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "string",
+                     *           "url": "string",
+                     *           "description": "string",
+                     *           "eventTypes": [
+                     *             "registry.failing"
+                     *           ],
+                     *           "enabled": true,
+                     *           "disabledReason": "string",
+                     *           "failingSince": "2026-01-15T12:00:00.000Z",
+                     *           "previousSecretExpiresAt": "2026-01-15T12:00:00.000Z",
+                     *           "createdAt": "2026-01-15T12:00:00.000Z",
+                     *           "updatedAt": "2026-01-15T12:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointList"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "string",
+                 *       "description": "string",
+                 *       "eventTypes": [
+                 *         "registry.failing"
+                 *       ],
+                 *       "enabled": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEndpointInput"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "endpoint": {
+                     *           "id": "string",
+                     *           "url": "string",
+                     *           "description": "string",
+                     *           "eventTypes": [
+                     *             "registry.failing"
+                     *           ],
+                     *           "enabled": true,
+                     *           "disabledReason": "string",
+                     *           "failingSince": "2026-01-15T12:00:00.000Z",
+                     *           "previousSecretExpiresAt": "2026-01-15T12:00:00.000Z",
+                     *           "createdAt": "2026-01-15T12:00:00.000Z",
+                     *           "updatedAt": "2026-01-15T12:00:00.000Z"
+                     *         },
+                     *         "secret": "string"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreatedWebhookEndpointResponse"];
+                };
+            };
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: idempotency_key_in_progress. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still running; retry after the `Retry-After` header’s seconds to get its answer."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large. Codes: payload_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is larger than the API accepts."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not in the media type the operation takes. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was already used for a different request (another method, path or body); use a new key for a new request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "string",
+                     *         "url": "string",
+                     *         "description": "string",
+                     *         "eventTypes": [
+                     *           "registry.failing"
+                     *         ],
+                     *         "enabled": true,
+                     *         "disabledReason": "string",
+                     *         "failingSince": "2026-01-15T12:00:00.000Z",
+                     *         "previousSecretExpiresAt": "2026-01-15T12:00:00.000Z",
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-15T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointResponse"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "string",
+                 *       "description": "string",
+                 *       "eventTypes": [
+                 *         "registry.failing"
+                 *       ],
+                 *       "enabled": true
+                 *     }
+                 */
+                "application/json": {
+                    url: string;
+                    /** @default  */
+                    description?: string;
+                    eventTypes: ("registry.failing" | "registry.recovered" | "registry.unsafe" | "registry.stale" | "customer.license_expiring" | "customer.license_expired" | "customer.pulls_denied" | "api_token.expiring" | "webhook.disabled")[];
+                    /** @default true */
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "string",
+                     *         "url": "string",
+                     *         "description": "string",
+                     *         "eventTypes": [
+                     *           "registry.failing"
+                     *         ],
+                     *         "enabled": true,
+                     *         "disabledReason": "string",
+                     *         "failingSince": "2026-01-15T12:00:00.000Z",
+                     *         "previousSecretExpiresAt": "2026-01-15T12:00:00.000Z",
+                     *         "createdAt": "2026-01-15T12:00:00.000Z",
+                     *         "updatedAt": "2026-01-15T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UpdatedWebhookEndpointResponse"];
+                };
+            };
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large. Codes: payload_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is larger than the API accepts."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not in the media type the operation takes. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no content. */
+            204: {
+                headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: idempotency_key_in_progress. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still running; retry after the `Retry-After` header’s seconds to get its answer."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was already used for a different request (another method, path or body); use a new key for a new request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "string",
+                     *           "eventId": "string",
+                     *           "eventType": "string",
+                     *           "status": "pending",
+                     *           "attemptCount": -9007199254740991,
+                     *           "nextAttemptAt": "2026-01-15T12:00:00.000Z",
+                     *           "createdAt": "2026-01-15T12:00:00.000Z",
+                     *           "attempts": [
+                     *             {
+                     *               "id": "string",
+                     *               "startedAt": "2026-01-15T12:00:00.000Z",
+                     *               "durationMs": -9007199254740991,
+                     *               "responseStatus": -9007199254740991,
+                     *               "error": "string",
+                     *               "requestHeaders": {},
+                     *               "requestBody": "string",
+                     *               "responseBody": "string"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resendWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                endpointId: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "deliveryId": "string"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ResentWebhookDeliveryResponse"];
+                };
+            };
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: webhook_disabled, idempotency_key_in_progress. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "webhook_disabled",
+                     *         "message": "The webhook endpoint is disabled; enable it first."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was already used for a different request (another method, path or body); use a new key for a new request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "overlapHours": 0
+                 *     }
+                 */
+                "application/json": components["schemas"]["RotateWebhookSecretInput"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "secret": "string",
+                     *         "previousSecretExpiresAt": "2026-01-15T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RotatedWebhookSecretResponse"];
+                };
+            };
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: idempotency_key_in_progress. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still running; retry after the `Retry-After` header’s seconds to get its answer."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large. Codes: payload_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is larger than the API accepts."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not in the media type the operation takes. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was already used for a different request (another method, path or body); use a new key for a new request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sendWebhookTestEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "eventId": "string"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookTestEventResponse"];
+                };
+            };
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: webhook_disabled, idempotency_key_in_progress. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "webhook_disabled",
+                     *         "message": "The webhook endpoint is disabled; enable it first."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was already used for a different request (another method, path or body); use a new key for a new request."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhook_registry_failing: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description msg_…: the event's ID, the same on retries and resends; deduplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of id.timestamp.body> per Standard Webhooks; two, space-separated, during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistryFailingEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_registry_recovered: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description msg_…: the event's ID, the same on retries and resends; deduplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of id.timestamp.body> per Standard Webhooks; two, space-separated, during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistryRecoveredEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_registry_unsafe: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description msg_…: the event's ID, the same on retries and resends; deduplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of id.timestamp.body> per Standard Webhooks; two, space-separated, during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistryUnsafeEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_registry_stale: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description msg_…: the event's ID, the same on retries and resends; deduplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of id.timestamp.body> per Standard Webhooks; two, space-separated, during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistryStaleEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_customer_license_expiring: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description msg_…: the event's ID, the same on retries and resends; deduplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of id.timestamp.body> per Standard Webhooks; two, space-separated, during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerLicenseExpiringEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_customer_license_expired: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description msg_…: the event's ID, the same on retries and resends; deduplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of id.timestamp.body> per Standard Webhooks; two, space-separated, during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerLicenseExpiredEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_customer_pulls_denied: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description msg_…: the event's ID, the same on retries and resends; deduplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of id.timestamp.body> per Standard Webhooks; two, space-separated, during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerPullsDeniedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_api_token_expiring: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description msg_…: the event's ID, the same on retries and resends; deduplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of id.timestamp.body> per Standard Webhooks; two, space-separated, during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiTokenExpiringEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_webhook_disabled: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description msg_…: the event's ID, the same on retries and resends; deduplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of id.timestamp.body> per Standard Webhooks; two, space-separated, during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookDisabledEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_webhook_test: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description msg_…: the event's ID, the same on retries and resends; deduplicate on it. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones far from your clock. */
+                "webhook-timestamp": string;
+                /** @description v1,<base64 HMAC-SHA256 of id.timestamp.body> per Standard Webhooks; two, space-separated, during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookTestEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
