@@ -93,7 +93,7 @@ test("IAM: the Test finds the unsafe trust policy before step 5, passes after it
   await vendor.updateTrustPolicy(roleName, trustPolicyJson({ accountId: registryAccount!.accountId, issuerUrl: environment.issuerUrl, sub: "team_someoneelse00000000000000000" }));
   await page.getByRole("row").filter({ hasText: HOSTNAME }).getByRole("link").first().click();
   const after = await runTest(page, testInfo, "iam-other-team", "failing");
-  await expect(after.verdict).toContainText("Assume the role");
+  await expect(after.verdict).toContainText("Get temporary AWS credentials for the role");
   await expect(step(page, "assume-role")).toContainText("AccessDenied");
   await expect(step(page, "assume-role")).toContainText(/Step \d: Create the role with its trust policy/);
   await expect(page.getByText("What the portal sent to AWS")).toBeVisible();

@@ -234,7 +234,10 @@ function StepRow({ step, setupSteps, explainedAbove }: { step: StepResult; setup
         <StatusIcon status={step.status} />
         <div className="min-w-0 flex-1">
           <div className="flex flex-wrap items-baseline justify-between gap-x-3">
-            <p className="font-medium text-zinc-900 dark:text-zinc-100">{step.title}</p>
+            <p className="font-medium text-zinc-900 dark:text-zinc-100">
+              {step.title}
+              {step.api && <span className="ml-2 font-mono text-xs font-normal text-zinc-600 dark:text-zinc-400">{step.api}</span>}
+            </p>
             <p className="text-xs text-zinc-500 dark:text-zinc-400">
               <span className="sr-only">Status: </span>
               {STATUS_TEXT[step.status]}

@@ -178,7 +178,8 @@ export const ZApiTestResult = z
     steps: z.array(
       z.object({
         id: z.enum(["sign-token", "caller-identity", "assume-role", "negative-check", "ecr-token", "credential-exchange", "registry-login", "registry-token", "manifest"]),
-        title: z.string(),
+        title: z.string().meta({ description: "What the step does, in the vendor's words." }),
+        api: z.string().optional().meta({ description: "The API call behind the step, e.g. STS AssumeRoleWithWebIdentity or GET /v2/." }),
         status: z.enum(["pending", "running", "passed", "failed", "skipped"]),
         detail: z.string().optional(),
         detailTime: z.iso.datetime().optional().meta({ description: "A time that completes the detail, e.g. when the ECR login token expires." }),

@@ -22,7 +22,7 @@ import { diagnoseOci, type OciDiagnosisContext } from "@/lib/registry-test/oci-d
 import { MANIFEST_MEDIA_TYPES } from "@/lib/registry-test/registry-http";
 import type { RegistryTestRun } from "@/lib/registry-test/run-test";
 import type { ImageReference } from "@/lib/registry-test/schema";
-import { STEP_TITLES, type Diagnosis, type RegistryTestResult, type StepId, type StepResult } from "@/lib/registry-test/steps";
+import { apiCallOf, STEP_TITLES, type Diagnosis, type RegistryTestResult, type StepId, type StepResult } from "@/lib/registry-test/steps";
 
 export interface OciTestTarget {
   provider: RegistryProviderModule;
@@ -72,7 +72,7 @@ export async function runOciRegistryTest(target: OciTestTarget, options: RunOciT
   const ids: StepId[] = keyless
     ? ["sign-token", "credential-exchange", "negative-check", "registry-login", "registry-token", "manifest"]
     : [...(needsExchange ? (["credential-exchange"] as const) : []), "registry-login", "registry-token", "manifest"];
-  const steps = new Map<StepId, StepResult>(ids.map((id) => [id, { id, title: titleOf(id, image, provider, keyless !== null), status: "pending" }]));
+  const steps = new Map<StepId, StepResult>(ids.map((id) => [id, { id, title: titleOf(id, image, provider, keyless !== null), ...(keyless && id === "credential-exchange" ? {} : apiCallOf(id)), status: "pending" }]));
   const update = (id: StepId, patch: Partial<StepResult>) => {
     const next = { ...steps.get(id)!, ...patch };
     steps.set(id, next);

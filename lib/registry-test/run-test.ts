@@ -17,7 +17,7 @@ import { toCallFailure, UnexpectedAnswerError } from "@/lib/registry-test/failur
 import { CALL_TIMEOUT_MS, TEST_TIMEOUT_MS, withCallLimits } from "@/lib/registry-test/limits";
 import { decodeEcrAuthorizationToken, headManifest, pingRegistry, RegistryHttpError } from "@/lib/registry-test/registry-http";
 import type { ImageReference } from "@/lib/registry-test/schema";
-import { STEP_TITLES, type Diagnosis, type RegistryTestResult, type StepId, type StepResult } from "@/lib/registry-test/steps";
+import { apiCallOf, STEP_TITLES, type Diagnosis, type RegistryTestResult, type StepId, type StepResult } from "@/lib/registry-test/steps";
 
 export type RegistryTestTarget =
   | { authType: "iam_role"; teamId: string; teamPublicId: string; registryId: string; hostname: EcrHostname; role: RoleArn }
@@ -67,7 +67,7 @@ export async function runRegistryTest(target: RegistryTestTarget, options: RunRe
   const ids: StepId[] = target.authType === "iam_role"
     ? ["sign-token", "assume-role", "negative-check", "ecr-token", "registry-login", "manifest"]
     : ["caller-identity", "ecr-token", "registry-login", "manifest"];
-  const steps = new Map<StepId, StepResult>(ids.map((id) => [id, { id, title: STEP_TITLES[id], status: "pending" }]));
+  const steps = new Map<StepId, StepResult>(ids.map((id) => [id, { id, title: STEP_TITLES[id], ...apiCallOf(id), status: "pending" }]));
   const update = (id: StepId, patch: Partial<StepResult>) => {
     const next = { ...steps.get(id)!, ...patch };
     steps.set(id, next);

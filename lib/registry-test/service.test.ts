@@ -82,7 +82,7 @@ describe("testRegistry", () => {
     await testRegistry(team, actor, registry.id, {});
     const first = await getRegistry(team.id, registry.id);
     expect(first).toMatchObject({ testStatus: "failing" });
-    expect(first!.lastTestError).toMatch(/Assume the role/);
+    expect(first!.lastTestError).toMatch(/Get temporary AWS credentials for the role/);
     await testRegistry(team, actor, registry.id, {});
     const second = await getRegistry(team.id, registry.id);
     expect(second!.failingSince!.getTime()).toBe(first!.failingSince!.getTime());

@@ -26,6 +26,8 @@ export interface Diagnosis {
 export interface StepResult {
   id: StepId;
   title: string;
+  /** The API call behind the step (STS AssumeRoleWithWebIdentity, GET /v2/), secondary to the title. */
+  api?: string;
   status: StepStatus;
   /** What the step found, e.g. the caller's ARN or the manifest digest. */
   detail?: string;
@@ -50,14 +52,33 @@ export interface RegistryTestResult {
 
 export type RegistryTestEvent = { type: "step"; step: StepResult } | { type: "result"; result: RegistryTestResult } | { type: "error"; message: string; status?: number };
 
+/** What each step does, in the vendor's words; the API it calls is secondary (STEP_API_CALLS). */
 export const STEP_TITLES: Record<StepId, string> = {
   "sign-token": "Sign a web identity token for your team",
-  "caller-identity": "Check the access key (STS GetCallerIdentity)",
-  "assume-role": "Assume the role (STS AssumeRoleWithWebIdentity)",
+  "caller-identity": "Check the access key",
+  "assume-role": "Get temporary AWS credentials for the role",
   "negative-check": "Check the role refuses other teams' tokens",
-  "ecr-token": "Get an ECR login token (GetAuthorizationToken)",
-  "credential-exchange": "Exchange the service principal's secret (Entra ID, then the registry's /oauth2/exchange)",
-  "registry-login": "Log in to the registry (GET /v2/)",
+  "ecr-token": "Get a registry login from ECR",
+  "credential-exchange": "Exchange the service principal's secret for a registry token",
+  "registry-login": "Log in to the registry",
   "registry-token": "Get a pull token for the repository",
-  manifest: "Find the image (HEAD manifest)",
+  manifest: "Find the image",
 };
+
+/** The call behind each step, shown under its title for those who read the cloud's logs. */
+export const STEP_API_CALLS: Partial<Record<StepId, string>> = {
+  "caller-identity": "STS GetCallerIdentity",
+  "assume-role": "STS AssumeRoleWithWebIdentity",
+  "negative-check": "STS AssumeRoleWithWebIdentity with another subject",
+  "ecr-token": "ECR GetAuthorizationToken",
+  "credential-exchange": "Entra ID token, then the registry's /oauth2/exchange",
+  "registry-login": "GET /v2/",
+  "registry-token": "GET the token server's realm",
+  manifest: "HEAD /v2/<repository>/manifests/<reference>",
+};
+
+/** `{ api }` for a step that calls an API the vendor may look up in the cloud's logs, else nothing. */
+export function apiCallOf(id: StepId): { api?: string } {
+  const api = STEP_API_CALLS[id];
+  return api ? { api } : {};
+}
