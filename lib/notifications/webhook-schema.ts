@@ -11,7 +11,8 @@ export const ZWebhookUrl = z
   .max(2000, { error: "URL must be at most 2000 characters." })
   .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), { error: "URL must be an absolute https:// URL, e.g. https://hooks.example.com/portal." })
   .refine((value) => !URL.canParse(value) || (!new URL(value).username && !new URL(value).password), { error: "URL must not contain a user name or password; the signature proves the sender." })
-  .refine((value) => !URL.canParse(value) || !new URL(value).hash, { error: "URL must not contain a #fragment." });
+  .refine((value) => !URL.canParse(value) || !new URL(value).hash, { error: "URL must not contain a #fragment." })
+  .meta({ example: "https://hooks.example.com/portal" });
 
 export const ZWebhookEventTypes = z
   .array(z.enum(SUBSCRIBABLE_EVENT_TYPES as unknown as [string, ...string[]], { error: `Event types must be among ${SUBSCRIBABLE_EVENT_TYPES.join(", ")}.` }), { error: "Choose the event types this endpoint receives." })

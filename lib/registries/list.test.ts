@@ -59,7 +59,7 @@ beforeAll(async () => {
   const now = Date.now();
   await prisma.registry.updateMany({ where: { id: ids["alpha-fresh"]!, teamId }, data: { testStatus: "verified", lastTestedAt: new Date(now - HOUR), verifiedAt: new Date(now - HOUR) } });
   await prisma.registry.updateMany({ where: { id: ids["bravo-stale"]!, teamId }, data: { testStatus: "verified", lastTestedAt: new Date(now - 30 * HOUR), verifiedAt: new Date(now - 30 * HOUR) } });
-  await prisma.registry.updateMany({ where: { id: ids["charlie-failing"]!, teamId }, data: { testStatus: "failing", lastTestedAt: new Date(now - 2 * HOUR), failingSince: new Date(now - 2 * HOUR), lastTestError: "No such role" } });
+  await prisma.registry.updateMany({ where: { id: ids["charlie-failing"]!, teamId }, data: { testStatus: "failing", lastTestedAt: new Date(now - 2 * HOUR), failingSince: new Date(now - 2 * HOUR), verifiedAt: new Date(now - 26 * HOUR), lastTestError: "No such role" } });
   await prisma.registry.updateMany({ where: { id: ids["delta-changed"]!, teamId }, data: { connectionChangedAt: new Date(now - HOUR) } });
   // Another team's registry, named to match every search below.
   const other = await signUp({ name: "Other", email: `list-other-${unique()}@example.com`, password: "a long enough passphrase", teamName: "Other" });
@@ -74,6 +74,13 @@ describe("searchRegistries", () => {
     expect(await by("failing")).toEqual(["charlie-failing"]);
     expect(await by("changed")).toEqual(["delta-changed"]);
     expect(await by("never")).toEqual(["echo-keys", "foxtrot-blog-only"]);
+    // One that never passed is not failing: its setup is incomplete.
+    const charlie = { id: ids["charlie-failing"]!, teamId };
+    const { verifiedAt } = await prisma.registry.findFirstOrThrow({ where: charlie, select: { verifiedAt: true } });
+    await prisma.registry.updateMany({ where: charlie, data: { verifiedAt: null } });
+    expect(await by("incomplete")).toEqual(["charlie-failing"]);
+    expect(await by("failing")).toEqual([]);
+    await prisma.registry.updateMany({ where: charlie, data: { verifiedAt } });
   });
 
   it("searches name and hostname, filters auth type and provider, and keeps to the team", async () => {

@@ -1836,7 +1836,10 @@ export interface components {
             steps: {
                 /** @enum {string} */
                 id: "sign-token" | "caller-identity" | "assume-role" | "negative-check" | "ecr-token" | "credential-exchange" | "registry-login" | "registry-token" | "manifest";
+                /** @description What the step does, in the vendor's words. */
                 title: string;
+                /** @description The API call behind the step, e.g. STS AssumeRoleWithWebIdentity or GET /v2/. */
+                api?: string;
                 /** @enum {string} */
                 status: "pending" | "running" | "passed" | "failed" | "skipped";
                 detail?: string;
@@ -2322,6 +2325,7 @@ export interface components {
             };
         };
         WebhookEndpointInput: {
+            /** @example https://hooks.example.com/portal */
             url: string;
             /** @default  */
             description: string;
@@ -9827,7 +9831,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "string",
+                 *       "url": "https://hooks.example.com/portal",
                  *       "description": "string",
                  *       "eventTypes": [
                  *         "registry.failing"
@@ -10174,7 +10178,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "string",
+                 *       "url": "https://hooks.example.com/portal",
                  *       "description": "string",
                  *       "eventTypes": [
                  *         "registry.failing"
@@ -10183,6 +10187,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @example https://hooks.example.com/portal */
                     url: string;
                     /** @default  */
                     description?: string;

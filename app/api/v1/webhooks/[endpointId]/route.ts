@@ -1,6 +1,5 @@
+import { apiRoute } from "@/lib/api/route";
 import { deleteWebhookEndpointEndpoint, getWebhookEndpointEndpoint, updateWebhookEndpointEndpoint } from "@/lib/api/endpoints/webhooks";
 
 export const dynamic = "force-dynamic";
-export const GET = getWebhookEndpointEndpoint.handler;
-export const PUT = updateWebhookEndpointEndpoint.handler;
-export const DELETE = deleteWebhookEndpointEndpoint.handler;
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute(getWebhookEndpointEndpoint, updateWebhookEndpointEndpoint, deleteWebhookEndpointEndpoint);

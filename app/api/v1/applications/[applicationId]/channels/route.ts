@@ -1,5 +1,5 @@
+import { apiRoute } from "@/lib/api/route";
 import { createChannelEndpoint, listChannelsEndpoint } from "@/lib/api/endpoints/entitlements";
 
 export const dynamic = "force-dynamic";
-export const GET = listChannelsEndpoint.handler;
-export const POST = createChannelEndpoint.handler;
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute(listChannelsEndpoint, createChannelEndpoint);

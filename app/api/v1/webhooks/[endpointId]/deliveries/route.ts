@@ -1,4 +1,5 @@
+import { apiRoute } from "@/lib/api/route";
 import { listWebhookDeliveriesEndpoint } from "@/lib/api/endpoints/webhooks";
 
 export const dynamic = "force-dynamic";
-export const GET = listWebhookDeliveriesEndpoint.handler;
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute(listWebhookDeliveriesEndpoint);

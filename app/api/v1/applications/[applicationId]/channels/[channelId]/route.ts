@@ -1,6 +1,5 @@
+import { apiRoute } from "@/lib/api/route";
 import { deleteChannelEndpoint, getChannelEndpoint, updateChannelEndpoint } from "@/lib/api/endpoints/entitlements";
 
 export const dynamic = "force-dynamic";
-export const GET = getChannelEndpoint.handler;
-export const PUT = updateChannelEndpoint.handler;
-export const DELETE = deleteChannelEndpoint.handler;
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute(getChannelEndpoint, updateChannelEndpoint, deleteChannelEndpoint);

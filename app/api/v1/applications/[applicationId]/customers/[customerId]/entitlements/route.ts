@@ -1,5 +1,5 @@
+import { apiRoute } from "@/lib/api/route";
 import { getEntitlementsEndpoint, updateEntitlementsEndpoint } from "@/lib/api/endpoints/entitlements";
 
 export const dynamic = "force-dynamic";
-export const GET = getEntitlementsEndpoint.handler;
-export const PUT = updateEntitlementsEndpoint.handler;
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute(getEntitlementsEndpoint, updateEntitlementsEndpoint);
