@@ -2,10 +2,11 @@
 // them, with the portal's error envelope (lib/http/error-codes.ts). The
 // production server (scripts/portal-server.ts) calls this for every request
 // it hands to Next.js:
-//   - an address whose percent-encoding is broken (%FF, %E0%A4) or decodes to
-//     a NUL character, in the path or the query string: 400. Next.js throws on
-//     the first while routing; the second would reach the database as text
-//     PostgreSQL refuses;
+//   - a path whose percent-encoding is broken (%FF, %E0%A4) or decodes to a
+//     NUL character: 400. Next.js throws on the first while routing; the
+//     second would reach the database as an ID or slug PostgreSQL refuses.
+//     The query string is left to the schemas that read it (Next.js parses it
+//     leniently, and a page shows its list without a bad filter);
 //   - a POST to a page (a server action) from another site's Origin, or with
 //     an Origin that is no URL: 403. Next.js refuses those too, but as a 500;
 //   - a POST to a page with a body larger than Next.js's server-action limit:
@@ -25,11 +26,9 @@ export interface RequestRefusal {
 
 /** Why the request must not reach Next.js, or null when it may. Pure. */
 export function refusalOf(request: Pick<IncomingMessage, "method" | "url" | "headers">): RequestRefusal | null {
-  const url = request.url ?? "/";
-  const queryStart = url.indexOf("?");
-  const pathname = queryStart === -1 ? url : url.slice(0, queryStart);
-  const addressProblem = percentEncodingProblem(pathname, false) ?? (queryStart === -1 ? null : queryProblem(url.slice(queryStart + 1)));
-  if (addressProblem) return { code: "invalid_input", message: addressProblem };
+  const pathname = (request.url ?? "/").split("?")[0]!;
+  const pathProblem = percentEncodingProblem(pathname);
+  if (pathProblem) return { code: "invalid_input", message: pathProblem };
   if (request.method === "POST" && !isApiPath(pathname)) return pagePostRefusal(request.headers);
   return null;
 }
@@ -38,23 +37,14 @@ function isApiPath(pathname: string): boolean {
   return pathname === "/api" || pathname.startsWith("/api/");
 }
 
-function queryProblem(query: string): string | null {
-  for (const part of query.split("&")) {
-    const problem = percentEncodingProblem(part.replaceAll("+", " "), true);
-    if (problem) return problem;
-  }
-  return null;
-}
-
-function percentEncodingProblem(text: string, inQuery: boolean): string | null {
-  const where = inQuery ? "The query string" : "The address";
+function percentEncodingProblem(pathname: string): string | null {
   let decoded: string;
   try {
-    decoded = decodeURIComponent(text);
+    decoded = decodeURIComponent(pathname);
   } catch {
-    return `${where} is not valid percent-encoded UTF-8 (e.g. %FF or a cut-off %E2%82). Encode each character as UTF-8, e.g. with encodeURIComponent.`;
+    return "The address is not valid percent-encoded UTF-8 (e.g. %FF or a cut-off %E2%82). Encode each character as UTF-8, e.g. with encodeURIComponent.";
   }
-  return decoded.includes("\u0000") ? `${where} contains a NUL character (%00), which no page or parameter accepts.` : null;
+  return decoded.includes("\u0000") ? "The address contains a NUL character (%00), which no page or ID holds." : null;
 }
 
 /**
