@@ -33,8 +33,14 @@ export interface E2eProviderRegistry {
   forbiddenImage?: string;
 }
 
+/** Keyless registries: the values the vendor types, and the stand-in the spec applies the page's setup to. */
+export interface E2eKeylessRegistries {
+  azure?: { hostname: string; tenantId: string; clientId: string; image: string; standInUrl: string };
+}
+
 export interface ProviderRegistries {
   registries: E2eProviderRegistry[];
+  keyless: E2eKeylessRegistries;
   registryOverrides: string[];
   authOverrides: string[];
   close(): Promise<void>;
@@ -45,6 +51,7 @@ export async function startProviderRegistries(): Promise<ProviderRegistries> {
   const registries: E2eProviderRegistry[] = [];
   const registryOverrides: string[] = [];
   const authOverrides: string[] = [];
+  const keyless: E2eKeylessRegistries = {};
   try {
     const hub = await startDockerHubStandIn({ accounts: [{ username: "acmevendor", token: "dckr_pat_e2eAcmeVendorToken000001", access: [{ repository: "acmevendor/app", actions: ["pull"] }] }], realmOrigin: "https://auth.docker.io" });
     closers.push(() => hub.close());
@@ -84,7 +91,16 @@ export async function startProviderRegistries(): Promise<ProviderRegistries> {
     const tenantId = "7f3c2a10-58d1-4c9e-9b7a-1d2e3f4a5b6c";
     const clientId = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
     const clientSecret = "e2e~AzureClientSecret.0000000000000001";
-    const azure = await startAzureStandIn({ registryName: "acmevendor", applications: [{ tenantId, clientId, secrets: [{ value: clientSecret }], acrPull: true }] });
+    // A second app for keyless: no secret, no federated credential, no AcrPull until the spec applies the page's setup.
+    const keylessClientId = "2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f";
+    const azure = await startAzureStandIn({
+      registryName: "acmevendor",
+      applications: [
+        { tenantId, clientId, secrets: [{ value: clientSecret }], acrPull: true },
+        { tenantId, clientId: keylessClientId, secrets: [], acrPull: false, federatedCredentials: [] },
+      ],
+    });
+    keyless.azure = { hostname: "acmevendor.azurecr.io", tenantId, clientId: keylessClientId, image: "acme/app:1.0", standInUrl: azure.url };
     closers.push(() => azure.close());
     await azure.push("acme/app", "1.0");
     registryOverrides.push(`acmevendor.azurecr.io=${azure.url}`);
@@ -112,6 +128,7 @@ export async function startProviderRegistries(): Promise<ProviderRegistries> {
   }
   return {
     registries,
+    keyless,
     registryOverrides,
     authOverrides,
     async close() {
