@@ -1,14 +1,18 @@
 // Keyless registries in Chromium against the production build: the vendor
-// adds an Azure Container Registry with the keyless auth type (offered first
-// and marked recommended), reads the setup the page shows (the portal's
-// issuer and the team's subject filled in, the local stand-in's endpoints),
-// applies those commands to the Azure stand-in (the Graph and ARM calls the
-// az CLI makes for them), and the Test is green: Entra ID accepted the
-// portal's token and refused a stranger's.
+// adds an Azure Container Registry or a Quay robot with the keyless auth
+// type (offered first and marked recommended), reads the setup the page
+// shows (the portal's issuer and the team's subject filled in, the local
+// stand-in's endpoints), applies it to the stand-in (Azure: the Graph and
+// ARM calls the az CLI makes for the commands; Quay: the curl commands run
+// as shown), and the Test is green: the cloud accepted the portal's token
+// and refused a stranger's.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { createTeamApplication, expect, test } from "./support/fixtures";
 import { readE2eEnvironment } from "./support/environment";
 
 const environment = readE2eEnvironment();
+const run = promisify(execFile);
 const REGISTRY_PAGE = /\/registries\/(?!new$)[\w-]+$/;
 
 /** What `az` does for the shown commands, sent to the stand-in; every value is read from the command text. */
@@ -72,4 +76,35 @@ test("adds a keyless Azure registry, applies the setup the page shows, and the T
   await expect(verdict).toHaveAttribute("data-verdict", "verified", { timeout: 45_000 });
   await expect(page.locator('[data-step="negative-check"]')).toContainText("AADSTS70021");
   await expect(page.locator('[data-step="sign-token"]')).toContainText("audience api://AzureADTokenExchange");
+});
+
+test("adds a keyless Quay registry, runs the curl commands the page shows, and the Test is green", async ({ vendor, vendorPage: page }) => {
+  test.setTimeout(120_000);
+  const quay = environment.keylessRegistries.quay!;
+  const robot = `acme+keyless${Date.now().toString(36)}`;
+  const application = await createTeamApplication(vendor, "Shop");
+  await page.goto(`/apps/${application.slug}/registries/new`);
+  await page.getByRole("radio", { name: "Quay", exact: true }).check();
+  await page.getByRole("textbox", { name: "Hostname" }).fill(quay.hostname);
+  await page.getByLabel("Name (optional)").fill("keyless-quay");
+  await expect(page.getByRole("radio", { name: "Keyless (the portal's identity)", exact: true })).toBeChecked();
+  await page.getByLabel("Robot account", { exact: true }).fill(robot);
+  await expect(page.locator("input[type=password]"), "no secret field").toHaveCount(0);
+  await page.getByRole("button", { name: "Save registry" }).click();
+  await expect(page).toHaveURL(REGISTRY_PAGE, { timeout: 30_000 });
+  const registryId = page.url().split("/").at(-1)!;
+
+  await page.goto(`/apps/${application.slug}/registries/${registryId}?tab=setup`);
+  const guide = page.getByRole("tabpanel", { name: "Setup" }).getByTestId("keyless-setup-guide");
+  await expect(guide).toContainText(environment.issuerUrl);
+  for (const command of await guide.getByTestId("setup-command").allInnerTexts()) {
+    expect(command, "local mode: the commands call the stand-in").toContain(quay.standInUrl);
+    // The image's repository is not known to the guide yet; the vendor fills in theirs.
+    await run("sh", ["-c", command.replace("<repository>", quay.image.split("/")[1]!.split(":")[0]!)], { env: { NODE_ENV: "test", PATH: process.env.PATH, QUAY_TOKEN: quay.adminToken } });
+  }
+
+  await page.getByLabel("Image to check (optional)").fill(quay.image);
+  await page.getByRole("button", { name: "Test", exact: true }).click();
+  await expect(page.getByTestId("registry-test-verdict")).toHaveAttribute("data-verdict", "verified", { timeout: 45_000 });
+  await expect(page.locator('[data-step="negative-check"]')).toContainText("Token does not match robot");
 });

@@ -36,6 +36,7 @@ export interface E2eProviderRegistry {
 /** Keyless registries: the values the vendor types, and the stand-in the spec applies the page's setup to. */
 export interface E2eKeylessRegistries {
   azure?: { hostname: string; tenantId: string; clientId: string; image: string; standInUrl: string };
+  quay?: { hostname: string; image: string; standInUrl: string; adminToken: string };
 }
 
 export interface ProviderRegistries {
@@ -67,7 +68,10 @@ export async function startProviderRegistries(): Promise<ProviderRegistries> {
     registryOverrides.push(`ghcr.io=${ghcr.url}`);
     registries.push({ key: "ghcr", provider: "ghcr", hostname: "ghcr.io", authType: "basic", fields: { username: "octo-vendor", password: "ghp_e2eClassicReadPackages00000000000001" }, secret: "ghp_e2eClassicReadPackages00000000000001", image: "octo-vendor/app:1.0" });
 
-    const quay = await startQuayStandIn({ robots: [{ name: "acme+puller", token: "E2EQUAYROBOTTOKEN0000000000000001", access: [{ repository: "acme/app", actions: ["pull"] }] }] });
+    // The admin token lets the keyless spec run the page's curl commands (robot, Read, federation) against the stand-in.
+    const quayAdminToken = "e2e-quay-admin-oauth-token-0001";
+    const quay = await startQuayStandIn({ robots: [{ name: "acme+puller", token: "E2EQUAYROBOTTOKEN0000000000000001", access: [{ repository: "acme/app", actions: ["pull"] }] }], adminToken: quayAdminToken });
+    keyless.quay = { hostname: "quay.io", image: "acme/app:1.0", standInUrl: quay.url, adminToken: quayAdminToken };
     closers.push(() => quay.close());
     await quay.push("acme/app", "1.0");
     registryOverrides.push(`quay.io=${quay.url}`);
