@@ -37,6 +37,7 @@ beforeAll(async () => {
   world = await startProxyWorld();
   azure = await startAzureStandIn({ registryName: "keylessvendor", applications: [] });
   pushed = await azure.push("acme/app", "1.0", { layers: 2 });
+  await azure.push("acme/tool", "1.0");
   Object.assign(process.env, {
     REGISTRY_ENDPOINT_OVERRIDES: `${azure.hostname}=${azure.url},${process.env.REGISTRY_ENDPOINT_OVERRIDES}`,
     AUTH_ENDPOINT_OVERRIDES: `login.microsoftonline.com=${azure.url}`,
@@ -135,6 +136,23 @@ describe("Azure keyless (federated identity credential)", () => {
     await skopeo(["copy", "--src-tls-verify=false", "--src-creds", `${licenseId}:${licenseId}`, `docker://${world.proxyHost}/proxy/${vendor.application.slug}/${azure.hostname}/acme/app:1.0`, `dir:${target}`]);
     expect(fs.readFileSync(path.join(target, "manifest.json"), "utf8")).toBe(pushed.manifest);
     expectBlobsMatchTheirNames(target, [pushed.configDigest!, ...pushed.layerDigests]);
+  });
+
+  it("makes the keyless exchange once for concurrent pulls of several repositories (single-flight, cached per registry)", async () => {
+    const { vendor, application, registry } = await keylessVendor();
+    applyAzCommands(await shownCommands(vendor, application.clientId));
+    expect((await testRegistry(vendor.team, vendor.actor, registry.id, {})).result.verdict).toBe("verified");
+    clearUpstreamLogins();
+    const { licenseId } = await newCustomer(vendor);
+    const count = (pattern: RegExp) => azure.requests.filter((request) => pattern.test(request.path)).length;
+    const [entraBefore, exchangeBefore] = [count(/\/oauth2\/v2\.0\/token$/), count(/^\/oauth2\/exchange$/)];
+    await Promise.all(
+      ["acme/app", "acme/tool", "acme/app"].map((repository) =>
+        skopeo(["inspect", "--tls-verify=false", "--no-tags", "--creds", `${licenseId}:${licenseId}`, `docker://${world.proxyHost}/proxy/${vendor.application.slug}/${azure.hostname}/${repository}:1.0`]),
+      ),
+    );
+    expect(count(/\/oauth2\/v2\.0\/token$/) - entraBefore).toBe(1);
+    expect(count(/^\/oauth2\/exchange$/) - exchangeBefore).toBe(1);
   });
 
   it("says Entra found no federated credential for the team's subject (AADSTS70021) when the credential names another subject", async () => {
