@@ -222,7 +222,7 @@ test("points to the right provider for another provider's hostname, and replaces
   expect(await loadRegistryCredentials(vendor.teamId, registryId)).toMatchObject({ password: "WRONGROBOTTOKEN000000000000000001" });
   await page.getByRole("button", { name: /^Replace / }).click();
   const { PROVIDERS } = await providerModules();
-  const secretField = PROVIDERS.quay.authTypes[0]!.fields.find((field) => field.secret)!;
+  const secretField = PROVIDERS.quay.authTypes.find((spec) => spec.id === "basic")!.fields.find((field) => field.secret)!;
   await page.getByLabel(secretField.label, { exact: true }).fill(quay.fields.password!);
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByText("Registry saved with the new secret")).toBeVisible();

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { LocalAwsAccount } from "./constants";
-import type { E2eProviderRegistry } from "./provider-registries";
+import type { E2eKeylessRegistries, E2eProviderRegistry } from "./provider-registries";
 
 export interface E2eEnvironment {
   baseUrl: string;
@@ -14,6 +14,7 @@ export interface E2eEnvironment {
   localAws: { url: string; accounts: LocalAwsAccount[] };
   /** A registry of every other provider, on its stand-in. */
   providerRegistries: E2eProviderRegistry[];
+  keylessRegistries: E2eKeylessRegistries;
 }
 
 export const E2E_ENVIRONMENT_FILE = path.resolve(import.meta.dirname, "..", "..", "test-results", "e2e-environment.json");

@@ -36,8 +36,15 @@ export interface E2eProviderRegistry {
   keyless?: { projectNumber: string; gcloudUrl: string };
 }
 
+/** Keyless registries: the values the vendor types, and the stand-in the spec applies the page's setup to. */
+export interface E2eKeylessRegistries {
+  azure?: { hostname: string; tenantId: string; clientId: string; image: string; standInUrl: string };
+  quay?: { hostname: string; image: string; standInUrl: string; adminToken: string };
+}
+
 export interface ProviderRegistries {
   registries: E2eProviderRegistry[];
+  keyless: E2eKeylessRegistries;
   registryOverrides: string[];
   authOverrides: string[];
   close(): Promise<void>;
@@ -48,6 +55,7 @@ export async function startProviderRegistries(): Promise<ProviderRegistries> {
   const registries: E2eProviderRegistry[] = [];
   const registryOverrides: string[] = [];
   const authOverrides: string[] = [];
+  const keyless: E2eKeylessRegistries = {};
   try {
     const hub = await startDockerHubStandIn({ accounts: [{ username: "acmevendor", token: "dckr_pat_e2eAcmeVendorToken000001", access: [{ repository: "acmevendor/app", actions: ["pull"] }] }], realmOrigin: "https://auth.docker.io" });
     closers.push(() => hub.close());
@@ -63,7 +71,10 @@ export async function startProviderRegistries(): Promise<ProviderRegistries> {
     registryOverrides.push(`ghcr.io=${ghcr.url}`);
     registries.push({ key: "ghcr", provider: "ghcr", hostname: "ghcr.io", authType: "basic", fields: { username: "octo-vendor", password: "ghp_e2eClassicReadPackages00000000000001" }, secret: "ghp_e2eClassicReadPackages00000000000001", image: "octo-vendor/app:1.0" });
 
-    const quay = await startQuayStandIn({ robots: [{ name: "acme+puller", token: "E2EQUAYROBOTTOKEN0000000000000001", access: [{ repository: "acme/app", actions: ["pull"] }] }] });
+    // The admin token lets the keyless spec run the page's curl commands (robot, Read, federation) against the stand-in.
+    const quayAdminToken = "e2e-quay-admin-oauth-token-0001";
+    const quay = await startQuayStandIn({ robots: [{ name: "acme+puller", token: "E2EQUAYROBOTTOKEN0000000000000001", access: [{ repository: "acme/app", actions: ["pull"] }] }], adminToken: quayAdminToken });
+    keyless.quay = { hostname: "quay.io", image: "acme/app:1.0", standInUrl: quay.url, adminToken: quayAdminToken };
     closers.push(() => quay.close());
     await quay.push("acme/app", "1.0");
     registryOverrides.push(`quay.io=${quay.url}`);
@@ -89,7 +100,16 @@ export async function startProviderRegistries(): Promise<ProviderRegistries> {
     const tenantId = "7f3c2a10-58d1-4c9e-9b7a-1d2e3f4a5b6c";
     const clientId = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
     const clientSecret = "e2e~AzureClientSecret.0000000000000001";
-    const azure = await startAzureStandIn({ registryName: "acmevendor", applications: [{ tenantId, clientId, secrets: [{ value: clientSecret }], acrPull: true }] });
+    // A second app for keyless: no secret, no federated credential, no AcrPull until the spec applies the page's setup.
+    const keylessClientId = "2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f";
+    const azure = await startAzureStandIn({
+      registryName: "acmevendor",
+      applications: [
+        { tenantId, clientId, secrets: [{ value: clientSecret }], acrPull: true },
+        { tenantId, clientId: keylessClientId, secrets: [], acrPull: false, federatedCredentials: [] },
+      ],
+    });
+    keyless.azure = { hostname: "acmevendor.azurecr.io", tenantId, clientId: keylessClientId, image: "acme/app:1.0", standInUrl: azure.url };
     closers.push(() => azure.close());
     await azure.push("acme/app", "1.0");
     registryOverrides.push(`acmevendor.azurecr.io=${azure.url}`);
@@ -117,6 +137,7 @@ export async function startProviderRegistries(): Promise<ProviderRegistries> {
   }
   return {
     registries,
+    keyless,
     registryOverrides,
     authOverrides,
     async close() {

@@ -36,6 +36,7 @@ const environment: E2eEnvironment = {
   issuerUrl: `${baseUrl}/oidc`,
   localAws: { url: localAws.url, accounts: E2E_AWS_ACCOUNTS },
   providerRegistries: providerRegistries.registries,
+  keylessRegistries: providerRegistries.keyless,
 };
 fs.mkdirSync(path.dirname(E2E_ENVIRONMENT_FILE), { recursive: true });
 fs.writeFileSync(E2E_ENVIRONMENT_FILE, JSON.stringify(environment, null, 2), { mode: 0o600 });

@@ -26,6 +26,7 @@ import type http from "node:http";
 import { generateKeyPair, jwtVerify, SignJWT } from "jose";
 import { grantAccess, type AccessRule } from "../reference-registry/access";
 import { audiencesOf, readUnverifiedClaims, verifyWithLiveIssuer } from "./oidc-verifier";
+import { readBody } from "../reference-registry/token-issuer";
 import { basicCredentials, readForm, sendJson, startStandIn, type StandIn } from "./stand-in";
 
 export interface EntraApplication {
@@ -52,6 +53,8 @@ export interface FederatedCredential {
 }
 
 export const AZURE_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+/** The built-in AcrPull role's definition ID (the same in every tenant). */
+export const ACR_PULL_ROLE_ID = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
 export const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 export interface AcrToken {
@@ -112,6 +115,48 @@ export async function startAzureStandIn(options: { registryName: string; applica
             return entraError(response, 401, "invalid_client", 7000222, `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`);
           }
           return issueAccessToken(form, tenant, clientId, response);
+        },
+      },
+      {
+        // Microsoft Graph, as `az ad app federated-credential create --id <appId> --parameters …` calls it.
+        match: (path) => /^\/v1\.0\/applications\(appId='[^']+'\)\/federatedIdentityCredentials$/.test(decodeURIComponent(path)),
+        async handler(request, response, url) {
+          if (request.method !== "POST" || !/^Bearer \S+/.test(request.headers.authorization ?? "")) return graphError(response, 401, "InvalidAuthenticationToken", "Access token is empty.");
+          const appId = /appId='([^']+)'/.exec(decodeURIComponent(url.pathname))![1]!;
+          const application = applications.find((candidate) => candidate.clientId === appId);
+          if (!application) return graphError(response, 404, "Request_ResourceNotFound", `Resource '${appId}' does not exist or one of its queried reference-property objects are not present.`);
+          let body: Partial<FederatedCredential> | null;
+          try {
+            body = JSON.parse(await readBody(request)) as Partial<FederatedCredential>;
+          } catch {
+            body = null;
+          }
+          if (!body || typeof body.name !== "string" || typeof body.issuer !== "string" || typeof body.subject !== "string" || !Array.isArray(body.audiences)) {
+            return graphError(response, 400, "Request_BadRequest", "Invalid federated identity credential: name, issuer, subject and audiences are required.");
+          }
+          const credential: FederatedCredential = { name: body.name, issuer: body.issuer, subject: body.subject, audiences: body.audiences.filter((audience): audience is string => typeof audience === "string") };
+          (application.federatedCredentials ??= []).push(credential);
+          sendJson(response, 201, { id: randomUUID(), ...credential });
+        },
+      },
+      {
+        // Azure Resource Manager, as `az role assignment create --assignee <appId> --role AcrPull --scope <registry>` calls it.
+        // The stand-in takes the assignee's client ID as principalId (ARM takes its object ID, which az looks up first).
+        match: (path) => /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerRegistry\/registries\/[^/]+\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/.test(path),
+        async handler(request, response, url) {
+          if (request.method !== "PUT" || !/^Bearer \S+/.test(request.headers.authorization ?? "")) return graphError(response, 401, "AuthenticationFailed", "Authentication failed.");
+          const registry = url.pathname.split("/")[8];
+          let body: { properties?: { roleDefinitionId?: unknown; principalId?: unknown } } | null;
+          try {
+            body = JSON.parse(await readBody(request)) as typeof body;
+          } catch {
+            body = null;
+          }
+          const application = applications.find((candidate) => candidate.clientId === body?.properties?.principalId);
+          if (!application || typeof body?.properties?.roleDefinitionId !== "string") return graphError(response, 400, "PrincipalNotFound", `Principal ${String(body?.properties?.principalId)} does not exist in the directory.`);
+          if (`${registry}.azurecr.io` !== hostname) return graphError(response, 404, "ResourceNotFound", `The Resource 'Microsoft.ContainerRegistry/registries/${registry}' was not found.`);
+          if (body.properties.roleDefinitionId.endsWith(`/${ACR_PULL_ROLE_ID}`)) application.acrPull = true;
+          sendJson(response, 201, { id: url.pathname, properties: body.properties });
         },
       },
       {
@@ -256,6 +301,10 @@ function subjectMatches(credential: FederatedCredential, subject: string): boole
   if (pattern === undefined) return false;
   const regex = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
   return regex.test(subject);
+}
+
+function graphError(response: http.ServerResponse, status: number, code: string, message: string): void {
+  sendJson(response, status, { error: { code, message, innerError: { "request-id": randomUUID(), date: new Date().toISOString() } } });
 }
 
 function entraError(response: http.ServerResponse, status: number, error: string, code: number, message: string): void {

@@ -57,9 +57,10 @@ export function ProviderCredentialFields({ form, provider, keptKey, oidc }: { fo
                   <span>
                     <span className="block font-medium">
                       {type.label}
-                      {type.recommended && <span className="ml-2 rounded bg-emerald-100 px-1.5 py-0.5 text-xs font-medium text-emerald-800 dark:bg-emerald-900/60 dark:text-emerald-200">Recommended</span>}
+                      {type.recommended && <span aria-hidden="true" className="ml-2 rounded bg-emerald-100 px-1.5 py-0.5 text-xs font-medium text-emerald-800 dark:bg-emerald-900/60 dark:text-emerald-200">Recommended</span>}
                     </span>
                     <span id={`${idPrefix}-${type.id}-hint`} aria-hidden="true" className="block text-xs text-zinc-600 dark:text-zinc-400">
+                      {type.recommended && <span className="sr-only">Recommended. </span>}
                       {type.hint}
                     </span>
                   </span>

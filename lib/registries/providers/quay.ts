@@ -20,7 +20,7 @@ export const quayProvider: RegistryProviderModule = {
       fields: [{ name: "username", label: "Robot account", help: "The robot's full name, organisation+name, e.g. acme+portal.", placeholder: "acme+portal", secret: false }],
     }),
     basicAuthType({
-      label: "Robot account",
+      label: "Robot account and token",
       hint: "A robot account (org+name) and its token, with Read on the repositories.",
       usernameLabel: "Robot account",
       usernameHelp: "The robot's full name, organisation+name, e.g. acme+portal.",
