@@ -13,6 +13,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
+import { clearRegistryCache } from "@/lib/proxy/auth";
 import { clearUpstreamLogins } from "@/lib/proxy/upstream-credentials";
 import { getRegistryOidcSetup } from "@/lib/registries/oidc-setup";
 import { PROVIDERS } from "@/lib/registries/providers";
@@ -101,6 +102,26 @@ describe("Quay keyless (robot federation)", () => {
     for (const digest of [pushed.configDigest!, ...pushed.layerDigests]) {
       expect(`sha256:${createHash("sha256").update(fs.readFileSync(path.join(target, digest.slice("sha256:".length)))).digest("hex")}`).toBe(digest);
     }
+  });
+
+  it("is refused by the proxy (DENIED) until a Test has seen Quay refuse a stranger, even when the federation works", async () => {
+    const { vendor, robot, registry } = await keylessVendor();
+    await runCommands(await shownCommands(vendor, robot));
+    const { licenseId } = await newCustomer(vendor);
+    const inspect = () =>
+      skopeo(["inspect", "--tls-verify=false", "--no-tags", "--creds", `${licenseId}:${licenseId}`, `docker://${world.proxyHost}/proxy/${vendor.application.slug}/quay.io/acme/app:1.0`]).then(
+        (result) => ({ ok: true, output: result.stdout }),
+        (error: { stderr?: string }) => ({ ok: false, output: error.stderr ?? "" }),
+      );
+    const before = await inspect();
+    expect(before.ok).toBe(false);
+    expect(before.output).toMatch(/keyless federation has not passed the portal's safety check/);
+    expect((await testRegistry(vendor.team, vendor.actor, registry.id, {})).result.verdict).toBe("verified");
+    // The proxy re-reads a registry after at most 2 s; the test does not wait for that.
+    clearRegistryCache();
+    const after = await inspect();
+    expect(after.ok, after.output).toBe(true);
+    expect(JSON.parse(after.output).Digest).toBe(pushed.digest);
   });
 
   it("says the robot's federation names another subject, with Quay's words", async () => {

@@ -754,7 +754,7 @@ export interface components {
             allApplications: boolean;
             applicationIds: string[];
         };
-        /** @description Quay: quay.io or your own Red Hat Quay, with a robot account. */
+        /** @description Quay: quay.io or your own Red Hat Quay, keyless (robot federation) or with a robot token. */
         QuayRegistryCreateInput: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -766,10 +766,10 @@ export interface components {
             /** @description quay.io, or your Quay's hostname (with :port if not 443). e.g. quay.io */
             hostname: string;
             /**
-             * @description basic: A robot account (org+name) and its token, with Read on the repositories.
+             * @description federated: The robot's federation trusts the portal's own token for your team; no robot token is stored. Needs Read on the repositories. basic: A robot account (org+name) and its token, with Read on the repositories.
              * @enum {string}
              */
-            authType: "basic";
+            authType: "federated" | "basic";
             /** @description The username, robot or token name (Quay keyless: the robot account, organisation+name). */
             username?: string;
             /** @description The password or token (write-only, never returned). */
@@ -821,7 +821,7 @@ export interface components {
             allApplications: boolean;
             applicationIds: string[];
         };
-        /** @description Azure Container Registry: <name>.azurecr.io, with a service principal (AcrPull) or an ACR token. */
+        /** @description Azure Container Registry: <name>.azurecr.io, keyless (a federated credential), with a service principal (AcrPull) or an ACR token. */
         AzureRegistryCreateInput: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -833,10 +833,10 @@ export interface components {
             /** @description The registry's login server, from the registry's Overview in the Azure portal. e.g. myregistry.azurecr.io */
             hostname: string;
             /**
-             * @description service_principal: An app registration with the AcrPull role on the registry; the portal signs in to Entra ID with its client secret. basic: A repository-scoped ACR token (Repository permissions > Tokens) with the _repositories_pull scope map, or the admin user.
+             * @description federated: A federated credential on an app registration or managed identity trusts the portal's own token; nothing secret is stored. Needs AcrPull. service_principal: An app registration with the AcrPull role on the registry; the portal signs in to Entra ID with its client secret. basic: A repository-scoped ACR token (Repository permissions > Tokens) with the _repositories_pull scope map, or the admin user.
              * @enum {string}
              */
-            authType: "service_principal" | "basic";
+            authType: "federated" | "service_principal" | "basic";
             /** @description The Entra ID tenant (directory) ID (service principal, or keyless: the tenant of the app or managed identity with the federated credential). */
             tenantId?: string;
             /** @description The application (client) ID (keyless: of the app registration or user-assigned managed identity with the federated credential). */
@@ -959,7 +959,7 @@ export interface components {
             /** @description true to replace the stored secret with the one sent; false keeps it (the secret fields are then ignored). A changed provider or auth type, or a changed hostname beyond ECR, needs the secret again. */
             replaceAccessKey: boolean;
         };
-        /** @description Quay: quay.io or your own Red Hat Quay, with a robot account. */
+        /** @description Quay: quay.io or your own Red Hat Quay, keyless (robot federation) or with a robot token. */
         QuayRegistryUpdateInput: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -971,10 +971,10 @@ export interface components {
             /** @description quay.io, or your Quay's hostname (with :port if not 443). e.g. quay.io */
             hostname: string;
             /**
-             * @description basic: A robot account (org+name) and its token, with Read on the repositories.
+             * @description federated: The robot's federation trusts the portal's own token for your team; no robot token is stored. Needs Read on the repositories. basic: A robot account (org+name) and its token, with Read on the repositories.
              * @enum {string}
              */
-            authType: "basic";
+            authType: "federated" | "basic";
             /** @description The username, robot or token name (Quay keyless: the robot account, organisation+name). */
             username?: string;
             /** @description The password or token (write-only, never returned). */
@@ -1032,7 +1032,7 @@ export interface components {
             /** @description true to replace the stored secret with the one sent; false keeps it (the secret fields are then ignored). A changed provider or auth type, or a changed hostname beyond ECR, needs the secret again. */
             replaceAccessKey: boolean;
         };
-        /** @description Azure Container Registry: <name>.azurecr.io, with a service principal (AcrPull) or an ACR token. */
+        /** @description Azure Container Registry: <name>.azurecr.io, keyless (a federated credential), with a service principal (AcrPull) or an ACR token. */
         AzureRegistryUpdateInput: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1044,10 +1044,10 @@ export interface components {
             /** @description The registry's login server, from the registry's Overview in the Azure portal. e.g. myregistry.azurecr.io */
             hostname: string;
             /**
-             * @description service_principal: An app registration with the AcrPull role on the registry; the portal signs in to Entra ID with its client secret. basic: A repository-scoped ACR token (Repository permissions > Tokens) with the _repositories_pull scope map, or the admin user.
+             * @description federated: A federated credential on an app registration or managed identity trusts the portal's own token; nothing secret is stored. Needs AcrPull. service_principal: An app registration with the AcrPull role on the registry; the portal signs in to Entra ID with its client secret. basic: A repository-scoped ACR token (Repository permissions > Tokens) with the _repositories_pull scope map, or the admin user.
              * @enum {string}
              */
-            authType: "service_principal" | "basic";
+            authType: "federated" | "service_principal" | "basic";
             /** @description The Entra ID tenant (directory) ID (service principal, or keyless: the tenant of the app or managed identity with the federated credential). */
             tenantId?: string;
             /** @description The application (client) ID (keyless: of the app registration or user-assigned managed identity with the federated credential). */
