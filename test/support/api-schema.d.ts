@@ -800,7 +800,7 @@ export interface components {
             allApplications: boolean;
             applicationIds: string[];
         };
-        /** @description Google Artifact Registry: Artifact Registry (<region>-docker.pkg.dev) or Container Registry (gcr.io), with a service account key. */
+        /** @description Google Artifact Registry: Artifact Registry (<region>-docker.pkg.dev) or Container Registry (gcr.io), keyless through workload identity federation, or with a service account key. */
         GoogleRegistryCreateInput: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -812,10 +812,18 @@ export interface components {
             /** @description The repository's location host, e.g. europe-west1-docker.pkg.dev, or gcr.io / eu.gcr.io. e.g. us-central1-docker.pkg.dev */
             hostname: string;
             /**
-             * @description json_key: A service account with Artifact Registry Reader, and one of its JSON keys.
+             * @description federated: Google trusts the portal's identity through Workload Identity Federation. No key is created or stored (works where iam.disableServiceAccountKeyCreation forbids keys). json_key: A service account with Artifact Registry Reader, and one of its JSON keys.
              * @enum {string}
              */
-            authType: "json_key";
+            authType: "federated" | "json_key";
+            /** @description Google keyless: the project number (digits) of the workload identity pool's project. */
+            projectNumber?: string;
+            /** @description Google keyless: the workload identity pool ID. */
+            poolId?: string;
+            /** @description Google keyless: the pool's OIDC provider ID. */
+            providerId?: string;
+            /** @description Google keyless, optional: the service account to impersonate (name@project.iam.gserviceaccount.com). */
+            serviceAccount?: string;
             /** @description The service account's JSON key file, as text (write-only, never returned). */
             jsonKey?: string;
             allApplications: boolean;
@@ -1009,7 +1017,7 @@ export interface components {
             /** @description true to replace the stored secret with the one sent; false keeps it (the secret fields are then ignored). A changed provider or auth type, or a changed hostname beyond ECR, needs the secret again. */
             replaceAccessKey: boolean;
         };
-        /** @description Google Artifact Registry: Artifact Registry (<region>-docker.pkg.dev) or Container Registry (gcr.io), with a service account key. */
+        /** @description Google Artifact Registry: Artifact Registry (<region>-docker.pkg.dev) or Container Registry (gcr.io), keyless through workload identity federation, or with a service account key. */
         GoogleRegistryUpdateInput: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1021,10 +1029,18 @@ export interface components {
             /** @description The repository's location host, e.g. europe-west1-docker.pkg.dev, or gcr.io / eu.gcr.io. e.g. us-central1-docker.pkg.dev */
             hostname: string;
             /**
-             * @description json_key: A service account with Artifact Registry Reader, and one of its JSON keys.
+             * @description federated: Google trusts the portal's identity through Workload Identity Federation. No key is created or stored (works where iam.disableServiceAccountKeyCreation forbids keys). json_key: A service account with Artifact Registry Reader, and one of its JSON keys.
              * @enum {string}
              */
-            authType: "json_key";
+            authType: "federated" | "json_key";
+            /** @description Google keyless: the project number (digits) of the workload identity pool's project. */
+            projectNumber?: string;
+            /** @description Google keyless: the workload identity pool ID. */
+            poolId?: string;
+            /** @description Google keyless: the pool's OIDC provider ID. */
+            providerId?: string;
+            /** @description Google keyless, optional: the service account to impersonate (name@project.iam.gserviceaccount.com). */
+            serviceAccount?: string;
             /** @description The service account's JSON key file, as text (write-only, never returned). */
             jsonKey?: string;
             allApplications: boolean;
