@@ -9,7 +9,7 @@ import { createTeamApplication, expect, test } from "./support/fixtures";
 import { applyServerEnvironment, readE2eEnvironment } from "./support/environment";
 
 const environment = readE2eEnvironment();
-const google = environment.providerRegistries.find((registry) => registry.provider === "google" && registry.keyless)!;
+const google = environment.keylessRegistries.google!;
 const REGISTRY_PAGE = /\/registries\/(?!new$)[\w-]+$/;
 
 test("a vendor adds a keyless Google registry, applies the setup the form shows, and the Test is green", async ({ vendor, vendorPage: page }) => {
@@ -24,7 +24,7 @@ test("a vendor adds a keyless Google registry, applies the setup the form shows,
   await page.getByLabel("Name (optional)").fill("gar-keyless");
   const keyless = page.getByRole("radio", { name: /^Keyless \(the portal's identity\)/ });
   await expect(keyless).toBeChecked();
-  await page.getByLabel("Project number", { exact: true }).fill(google.keyless!.projectNumber);
+  await page.getByLabel("Project number", { exact: true }).fill(google.projectNumber);
   await page.getByLabel("Pool ID", { exact: true }).fill("e2e-portal-pool");
   await page.getByLabel("Provider ID", { exact: true }).fill("e2e-portal-oidc");
 
@@ -40,7 +40,7 @@ test("a vendor adds a keyless Google registry, applies the setup the form shows,
 
   // What the vendor runs in Cloud Shell, with their repository's ID in place of <repository>.
   const script = commands.map((command) => command.replaceAll("<repository>", "images")).join("\n");
-  const applied = await fetch(google.keyless!.gcloudUrl, { method: "POST", body: script });
+  const applied = await fetch(google.gcloudUrl, { method: "POST", body: script });
   expect(applied.status, await applied.clone().text()).toBe(200);
 
   await page.getByRole("button", { name: "Save registry" }).click();

@@ -32,14 +32,14 @@ export interface E2eProviderRegistry {
   image: string;
   /** A repository of the same registry the credential may not pull. */
   forbiddenImage?: string;
-  /** Google: the stand-in's workload identity federation (keyless), set up by POSTing gcloud commands to `<gcloudUrl>`. */
-  keyless?: { projectNumber: string; gcloudUrl: string };
 }
 
 /** Keyless registries: the values the vendor types, and the stand-in the spec applies the page's setup to. */
 export interface E2eKeylessRegistries {
   azure?: { hostname: string; tenantId: string; clientId: string; image: string; standInUrl: string };
   quay?: { hostname: string; image: string; standInUrl: string; adminToken: string };
+  /** Google: the stand-in's workload identity federation, set up by POSTing the page's gcloud commands to `gcloudUrl`. */
+  google?: { hostname: string; projectNumber: string; image: string; gcloudUrl: string };
 }
 
 export interface ProviderRegistries {
@@ -95,7 +95,8 @@ export async function startProviderRegistries(): Promise<ProviderRegistries> {
     registryOverrides.push(`europe-west1-docker.pkg.dev=${google.url}`);
     authOverrides.push(`sts.googleapis.com=${google.url}`, `iamcredentials.googleapis.com=${google.url}`);
     const jsonKey = JSON.stringify(keyFile, null, 2);
-    registries.push({ key: "google", provider: "google", hostname: "europe-west1-docker.pkg.dev", authType: "json_key", fields: { jsonKey }, secret: keyFile.private_key.split("\n")[1]!, image: "acme-prod/images/app:1.0", keyless: { projectNumber: googleProject.projectNumber, gcloudUrl: `${google.url}/_stand-in/gcloud` } });
+    registries.push({ key: "google", provider: "google", hostname: "europe-west1-docker.pkg.dev", authType: "json_key", fields: { jsonKey }, secret: keyFile.private_key.split("\n")[1]!, image: "acme-prod/images/app:1.0" });
+    keyless.google = { hostname: "europe-west1-docker.pkg.dev", projectNumber: googleProject.projectNumber, image: "acme-prod/images/app:1.0", gcloudUrl: `${google.url}/_stand-in/gcloud` };
 
     const tenantId = "7f3c2a10-58d1-4c9e-9b7a-1d2e3f4a5b6c";
     const clientId = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
