@@ -278,7 +278,7 @@ async function startPeer(port: number, remoteUrl: string): Promise<ChildProcess 
       "",
     ].join("\n"),
   );
-  const child = Object.assign(spawn("docker-registry", ["serve", config], { stdio: ["ignore", "ignore", "inherit"], env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } }), { port });
+  const child = Object.assign(spawn("docker-registry", ["serve", config], { stdio: ["ignore", "ignore", "inherit"], env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NODE_ENV: "production" } }), { port });
   children.push(child);
   await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/v2/`)).ok, "docker-registry", 30_000);
   return child;
