@@ -24,6 +24,7 @@ import { serveIssuerDocument } from "@/lib/oidc/published-response";
 import { flushAccessLog } from "@/lib/proxy/access-log";
 import { handleProxyRequest } from "@/lib/proxy/handler";
 import { startRetestScheduler } from "@/lib/registries/retest-scheduler";
+import { frontMetricsSocket, frontMetricsSource } from "./lib/front-metrics";
 import { NEXT_SOCKET_ENV } from "./lib/next-socket";
 import { findProjectRoot } from "./lib/project-root";
 
@@ -69,7 +70,8 @@ if (behindFront) {
 } else {
   server.listen(port, hostname, () => log.info({ listen: `${hostname ?? "all interfaces"}:${port}` }, "portal listening"));
 }
-const metricsServer = env.METRICS_LISTEN ? await startMetricsServer(env.METRICS_LISTEN) : null;
+// Behind the front, its requests are counted there: each scrape adds them in.
+const metricsServer = env.METRICS_LISTEN ? await startMetricsServer(env.METRICS_LISTEN, behindFront ? [frontMetricsSource(frontMetricsSocket(behindFront))] : []) : null;
 const retestScheduler = startRetestScheduler();
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
