@@ -21,6 +21,7 @@ import { flushAccessLog } from "@/lib/proxy/access-log";
 import { handleProxyRequest } from "@/lib/proxy/handler";
 import { handleAirGapRequest } from "@/lib/airgap/handler";
 import { forwardToNext } from "./lib/forward-to-next";
+import { frontMetricsSocket, serveFrontMetrics } from "./lib/front-metrics";
 import { NEXT_SOCKET_ENV } from "./lib/next-socket";
 
 process.on("uncaughtException", (error) => {
@@ -62,6 +63,8 @@ server.headersTimeout = 66_000;
 // Next.js in production serves no WebSocket: an upgrade is refused, not hung.
 server.on("upgrade", (_request, socket) => socket.end("HTTP/1.1 501 Not Implemented\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"));
 warmKeySnapshot();
+// Scraped by the Next.js process, which serves METRICS_LISTEN for the whole instance.
+const metricsServer = env.METRICS_LISTEN ? serveFrontMetrics(frontMetricsSocket(nextSocket)) : null;
 server.listen(port, hostname, () => {
   log.info({ listen: `${hostname ?? "all interfaces"}:${port}` }, "portal front listening");
   process.send?.({ type: "listening" });
@@ -70,6 +73,7 @@ server.listen(port, hostname, () => {
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     server.close();
+    metricsServer?.close();
     void flushAccessLog().finally(() => process.exit(0));
     server.closeAllConnections();
   });

@@ -28,6 +28,7 @@ import { handleProxyRequest } from "@/lib/proxy/handler";
 import { startNotificationWorker } from "@/lib/notifications/worker";
 import { handleAirGapRequest } from "@/lib/airgap/handler";
 import { startRetestScheduler } from "@/lib/registries/retest-scheduler";
+import { frontMetricsSocket, frontMetricsSource } from "./lib/front-metrics";
 import { NEXT_SOCKET_ENV } from "./lib/next-socket";
 import { findProjectRoot } from "./lib/project-root";
 
@@ -79,7 +80,8 @@ if (behindFront) {
 } else {
   server.listen(port, hostname, () => log.info({ listen: `${hostname ?? "all interfaces"}:${port}` }, "portal listening"));
 }
-const metricsServer = env.METRICS_LISTEN ? await startMetricsServer(env.METRICS_LISTEN) : null;
+// Behind the front, its requests are counted there: each scrape adds them in.
+const metricsServer = env.METRICS_LISTEN ? await startMetricsServer(env.METRICS_LISTEN, behindFront ? [frontMetricsSource(frontMetricsSocket(behindFront))] : []) : null;
 const retestScheduler = startRetestScheduler();
 const notificationWorker = startNotificationWorker();
 

@@ -5,6 +5,7 @@ import "server-only";
 import http from "node:http";
 import { databasePoolStats, prisma } from "@/lib/db";
 import { log } from "@/lib/log";
+import client from "prom-client";
 import { getMetrics, registerGauge } from "@/lib/metrics/metrics";
 import { currentKey } from "@/lib/oidc/key-lifecycle";
 
@@ -34,7 +35,10 @@ export function parseListenAddress(value: string): { host: string; port: number 
   return { host: value.slice(0, index).replace(/^\[|\]$/g, ""), port: Number(value.slice(index + 1)) };
 }
 
-export function startMetricsServer(listen: string): Promise<http.Server> {
+/** Metrics of another process of this portal instance (the front process, scripts/portal-proxy.ts), merged into each scrape. */
+export type MetricSource = () => Promise<client.MetricObjectWithValues<client.MetricValue<string>>[]>;
+
+export function startMetricsServer(listen: string, otherProcesses: MetricSource[] = []): Promise<http.Server> {
   registerScrapeTimeGauges();
   const { host, port } = parseListenAddress(listen);
   const server = http.createServer((request, response) => {
@@ -43,7 +47,7 @@ export function startMetricsServer(listen: string): Promise<http.Server> {
       return;
     }
     const { registry } = getMetrics();
-    registry.metrics().then(
+    scrape(registry, otherProcesses).then(
       (body) => response.writeHead(200, { "Content-Type": registry.contentType }).end(body),
       (error: unknown) => {
         log.error({ err: error }, "metrics collection failed");
@@ -59,4 +63,19 @@ export function startMetricsServer(listen: string): Promise<http.Server> {
       resolve(server);
     });
   });
+}
+
+/** This process's metrics, summed with the other processes' (counters and histograms add up; one that does not answer is left out, and said so in the log). */
+async function scrape(registry: client.Registry, otherProcesses: MetricSource[]): Promise<string> {
+  if (otherProcesses.length === 0) return registry.metrics();
+  const others = await Promise.all(
+    otherProcesses.map((source) =>
+      source().catch((error: unknown) => {
+        log.warn({ err: error instanceof Error ? error.message : String(error) }, "metrics of the portal's front process unavailable; serving this process's only");
+        return null;
+      }),
+    ),
+  );
+  const all = [await registry.getMetricsAsJSON(), ...others.filter((metrics) => metrics !== null)];
+  return client.AggregatorRegistry.aggregate(all as Parameters<typeof client.AggregatorRegistry.aggregate>[0]).metrics();
 }

@@ -71,7 +71,7 @@ export function startPortalProcesses(options: PortalProcessesOptions): PortalPro
       }
       const delay = early ? 1000 * slot.earlyExits : 100;
       options.log(`the ${slot.label} process stopped (${signal ?? `exit code ${code}`}): restarting it in ${delay} ms`);
-      setTimeout(() => !stopping && launch(slot), delay).unref();
+      setTimeout(() => !stopping && launch(slot), delay);
     });
   };
   for (const slot of slots) launch(slot);

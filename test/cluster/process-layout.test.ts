@@ -6,13 +6,17 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findFreePort } from "@/lib/db/embedded-postgres";
 import { startPortalCluster, type PortalCluster } from "@/test/support/portal-cluster";
 
 let cluster: PortalCluster;
 let baseUrl: string;
+let metricsUrl: string;
 
 beforeAll(async () => {
-  cluster = await startPortalCluster({ processes: 1, env: { TRUST_PROXY: "1" } });
+  const metricsPort = await findFreePort();
+  metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+  cluster = await startPortalCluster({ processes: 1, env: { TRUST_PROXY: "1", METRICS_LISTEN: `127.0.0.1:${metricsPort}` } });
   baseUrl = cluster.baseUrls[0]!;
 });
 
@@ -84,6 +88,18 @@ describe("one public port, two processes", () => {
     // Next.js's action handler answered (an RSC payload), not the front.
     expect(response.headers.get("content-type")).toMatch(/^text\/x-component/);
     await response.arrayBuffer();
+  });
+
+  it("counts the front process's requests in the one metrics endpoint", async () => {
+    const jwksCount = async () => {
+      const text = await (await fetch(metricsUrl)).text();
+      const line = text.split("\n").find((entry) => entry.startsWith('portal_oidc_document_requests_total{document="jwks",status="200"}'));
+      return line ? Number(line.split(" ").at(-1)) : 0;
+    };
+    const before = await jwksCount();
+    for (let index = 0; index < 3; index++) await (await fetch(`${cluster.issuerUrl}/jwks`)).arrayBuffer();
+    // The JWKS is answered by the front alone; the endpoint is served by the Next.js process.
+    expect(await jwksCount()).toBe(before + 3);
   });
 
   it("restarts the front process when it dies, and the public port answers again", async () => {
