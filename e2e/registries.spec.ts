@@ -73,9 +73,12 @@ test("adds an ECR registry with an access key; the secret never reaches the brow
   await page.getByRole("button", { name: "Save registry" }).click();
   await expect(page).toHaveURL(REGISTRY_PAGE);
   await expect(page.getByRole("heading", { name: "prod-ecr", level: 1 })).toBeVisible();
+  // A new registry opens on its Setup tab; its details are on Overview.
+  await expect(page.getByRole("tab", { name: "Setup" })).toHaveAttribute("aria-selected", "true");
+  await page.getByRole("tab", { name: "Overview" }).click();
   await expect(page.getByText("AKIA…0001").first()).toBeVisible();
   await expect(page.getByText("secret set").first()).toBeVisible();
-  const registryId = page.url().split("/").at(-1)!;
+  const registryId = new URL(page.url()).pathname.split("/").at(-1)!;
 
   const server = await serverCode();
   const stored = await server.prisma.registry.findUniqueOrThrow({ where: { id: registryId }, omit: { encryptedCredentials: false } });
@@ -190,9 +193,10 @@ test("adds an ECR registry with IAM authentication; the trust policy is the gene
   // Save before the AWS side is ready: allowed.
   await page.getByRole("button", { name: "Save registry" }).click();
   await expect(page).toHaveURL(REGISTRY_PAGE);
+  await page.getByRole("tab", { name: "Overview" }).click();
   await expect(page.getByRole("heading", { name: "Details" })).toBeVisible();
   await expect(page.getByText("arn:aws:iam::222222222222:role/PortalEcrPull").first()).toBeVisible();
-  const registryId = page.url().split("/").at(-1)!;
+  const registryId = new URL(page.url()).pathname.split("/").at(-1)!;
   await page.getByRole("tab", { name: "Setup" }).click();
   await expect(page.getByRole("region", { name: "Trust policy" }).locator("pre")).toHaveText(server.formatPolicyJson(expected));
   expect(await server.loadRegistryCredentials(vendor.teamId, registryId)).toEqual({ authType: "iam_role", roleArn: "arn:aws:iam::222222222222:role/PortalEcrPull" });
@@ -259,7 +263,7 @@ test("a viewer sees registries without edit controls, and the server refuses the
   await fillAccessKeyRegistry(page, { hostname: HOSTNAME, name: "viewer-test", accessKeyId: "AKIAE2EACCOUNTA00001", secret: "e2eViewerTestSecretKey000000000000000001" });
   await page.getByRole("button", { name: "Save registry" }).click();
   await expect(page.getByRole("heading", { name: "viewer-test", level: 1 })).toBeVisible();
-  const registryId = page.url().split("/").at(-1)!;
+  const registryId = new URL(page.url()).pathname.split("/").at(-1)!;
   await page.getByRole("tab", { name: "Settings" }).click();
   await page.getByLabel("Name (optional)").fill("viewer-test-2");
   await page.getByRole("button", { name: "Save changes" }).click();

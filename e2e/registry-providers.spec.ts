@@ -75,7 +75,7 @@ for (const registry of environment.providerRegistries) {
     await page.getByRole("button", { name: "Save registry" }).click();
     await expect(page).toHaveURL(REGISTRY_PAGE, { timeout: 30_000 });
     await expect(page.getByRole("heading", { name: `${registry.key}-registry`, level: 1 })).toBeVisible();
-    const registryId = page.url().split("/").at(-1)!;
+    const registryId = new URL(page.url()).pathname.split("/").at(-1)!;
 
     const verdict = await runTest(page, registry.image, "verified");
     const screenshot = testInfo.outputPath(`${registry.key}-verified.png`);
@@ -208,7 +208,7 @@ test("points to the right provider for another provider's hostname, and replaces
   await page.getByLabel("Robot token", { exact: true }).fill("WRONGROBOTTOKEN000000000000000001");
   await page.getByRole("button", { name: "Save registry" }).click();
   await expect(page).toHaveURL(REGISTRY_PAGE, { timeout: 30_000 });
-  const registryId = page.url().split("/").at(-1)!;
+  const registryId = new URL(page.url()).pathname.split("/").at(-1)!;
   await runTest(page, quay.image, "failing");
   await expect(page.getByText("Could not find robot with username: acme+puller and supplied password.").first()).toBeVisible();
 
