@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { AttentionList } from "@/components/applications/attention-list";
 import { DeleteApplicationDialog } from "@/components/applications/delete-application-dialog";
 import { RenameApplicationForm } from "@/components/applications/rename-application-form";
 import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { PageHeader } from "@/components/ui/page-header";
+import { getApplicationAttention } from "@/lib/applications/attention";
 import { getApplicationNextSteps } from "@/lib/applications/next-steps";
 import { getApplicationBySlug } from "@/lib/applications/service";
 import { requireSession } from "@/lib/auth/session";
@@ -24,12 +26,13 @@ export default async function ApplicationOverviewPage({ params }: Props) {
   const application = await getApplicationBySlug(session.team.id, (await params).appSlug);
   if (!application) notFound();
   const canEdit = roleAtLeast(session.role, "MEMBER");
-  const next = canEdit ? await getApplicationNextSteps(session.team.id, application.id) : null;
+  const [next, attention] = await Promise.all([canEdit ? getApplicationNextSteps(session.team.id, application.id) : null, getApplicationAttention(session.team.id, application.id)]);
 
   return (
     <>
       <PageHeader title={application.name} description="Overview of this application. Add the private registries its images live in under Image Registries." />
       <div className="space-y-6">
+        <AttentionList appSlug={application.slug} items={attention} />
         {next && (next.needsRegistry || next.needsCustomer) && (
           <Card title="Next steps" description="What this application needs before customers can pull its images through the portal.">
             <ol className="space-y-3 text-sm">
