@@ -25,6 +25,7 @@ const ROUNDS = 2;
 const root = path.resolve(import.meta.dirname, "..");
 const tsx = path.join(root, "node_modules", ".bin", "tsx");
 
+const progress = (message: string) => process.stderr.write(`[bench:webhooks] ${message}\n`);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-bench-webhooks-"));
 fs.chmodSync(dataDir, 0o755);
 const database = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), database: "portal_bench" });
@@ -36,6 +37,7 @@ const receiverProcess = spawn(tsx, ["--conditions=react-server", "test/support/w
 const receiverLines = readline.createInterface({ input: receiverProcess.stdout! });
 const nextReceiverLine = () => new Promise<string>((resolve) => receiverLines.once("line", resolve));
 const { port } = JSON.parse(await nextReceiverLine()) as { port: number };
+progress(`receiver listening on ${port}`);
 process.env.WEBHOOK_ALLOWED_ORIGINS = `http://127.0.0.1:${port}`;
 
 const { signUp } = await import("@/lib/auth/service");
@@ -62,6 +64,7 @@ const percentile = (values: number[], p: number) => {
 const round1 = (value: number) => Math.round(value * 10) / 10;
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
 
+progress("measuring the request's added cost");
 // 1. The request's added cost.
 async function requestTransaction(withEvent: boolean, i: number): Promise<void> {
   await prisma.$transaction(async (tx) => {
@@ -93,12 +96,19 @@ interface Worker {
 async function startWorker(): Promise<Worker> {
   const child = spawn(tsx, ["--conditions=react-server", "test/support/notification-worker-process.ts"], { cwd: root, env: { ...process.env }, stdio: ["ignore", "pipe", "inherit"] });
   const lines = readline.createInterface({ input: child.stdout! });
+  child.on("exit", (code, signal) => {
+    if (!stopping) progress(`a worker process ended unexpectedly (code ${code}, signal ${signal})`);
+  });
+  let stopping = false;
   await new Promise<void>((resolve) => lines.once("line", () => resolve()));
   return {
     child,
     stop: () =>
       new Promise<number>((resolve) => {
-        lines.once("line", (line) => resolve((JSON.parse(line) as { cpuMs: number }).cpuMs));
+        stopping = true;
+        lines.on("line", (line) => {
+          if (line.startsWith('{"cpuMs"')) resolve((JSON.parse(line) as { cpuMs: number }).cpuMs);
+        });
         child.kill("SIGTERM");
       }),
   };
@@ -117,6 +127,7 @@ async function waitForReceived(count: number, timeoutMs = 300_000): Promise<{ re
 }
 const resetReceiver = () => receiverProcess.stdin!.write(`${JSON.stringify({ reset: true })}\n`);
 
+progress("event to first attempt, no backlog");
 // 2. Event → first attempt, no backlog.
 const latency = await (async () => {
   const worker = await startWorker();
@@ -141,6 +152,7 @@ const latency = await (async () => {
 // 3. Throughput from a backlog, one and two worker processes, alternating.
 async function drain(processes: number) {
   const workers = await Promise.all(Array.from({ length: processes }, startWorker));
+  progress(`${processes} worker process(es) ready`);
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   await prisma.notificationEvent.createMany({ data: Array.from({ length: EVENTS }, (_, i) => ({ id: `msg_bench${processes}${Date.now()}${i}`, teamId, type: "registry.failing", payload: payload(i) })) });
   const started = Date.now();
@@ -151,6 +163,7 @@ async function drain(processes: number) {
   const ids = new Set(report.received.map(([id]) => id));
   return { processes, delivered: report.received.length, duplicates: report.received.length - ids.size, unverified: report.unverified, seconds: round1(seconds), perSecond: round1(report.received.length / seconds), perSecondPerProcess: round1(report.received.length / seconds / processes), workerCpuMsPerDelivery: round3(cpuMs / report.received.length) };
 }
+progress("throughput from a backlog");
 const throughput = [];
 for (let round = 0; round < ROUNDS; round++) for (const processes of round % 2 === 0 ? [1, 2] : [2, 1]) throughput.push(await drain(processes));
 
