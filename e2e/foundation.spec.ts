@@ -53,7 +53,7 @@ test("creates, renames and deletes an application, and the audit log records it"
   await expect(page.getByRole("link", { name: "Image Registries" })).toBeVisible();
 
   // The overview is a dashboard; rename and delete are under the application's Settings tab.
-  await expect(page.getByRole("heading", { name: "Needs attention" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Registries", exact: true })).toBeVisible();
   await page.getByRole("navigation", { name: "Application" }).getByRole("link", { name: "Settings" }).click();
   await expect(page).toHaveURL(/\/apps\/web-shop\/settings$/);
   await page.getByLabel("Application name").fill("Web Shop Pro");

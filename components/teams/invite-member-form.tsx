@@ -16,7 +16,7 @@ import { ZInviteMemberInput, type TInviteMemberInput } from "@/lib/teams/schema"
 /** Creates an invite and shows its link once, to be sent to the person by the admin. */
 export function InviteMemberForm() {
   const router = useRouter();
-  const [created, setCreated] = useState<{ url: string; email: string } | null>(null);
+  const [created, setCreated] = useState<{ url: string; email: string; emailed: boolean } | null>(null);
   const form = useForm<TInviteMemberInput>({ resolver: zodResolver(ZInviteMemberInput), defaultValues: { email: "", role: "MEMBER" } });
   const { errors, isSubmitting } = form.formState;
 
@@ -24,7 +24,7 @@ export function InviteMemberForm() {
     setCreated(null);
     const result = await callAction(inviteMemberAction, values);
     if (!result.ok) return showActionError(form, result.error, ["email", "role"]);
-    setCreated({ url: `${window.location.origin}${result.data.inviteUrlPath}`, email: result.data.email });
+    setCreated({ url: `${window.location.origin}${result.data.inviteUrlPath}`, email: result.data.email, emailed: result.data.emailed });
     form.reset({ email: "", role: values.role });
     toast.success(`Invite created for ${result.data.email}`);
     router.refresh();
@@ -48,7 +48,9 @@ export function InviteMemberForm() {
             />
             <CopyButton value={created.url} label="Copy link" size="md" />
           </div>
-          <p className="mt-2">Send this link to {created.email}. It expires in 7 days and is shown only once, so copy it now.</p>
+          <p className="mt-2">
+            {created.emailed ? `The portal emailed this link to ${created.email}; you can also pass it on yourself.` : `Send this link to ${created.email}.`} It expires in 7 days and is shown only once, so copy it now.
+          </p>
         </div>
       )}
       <form aria-label="Invite a member" noValidate onSubmit={form.handleSubmit(onSubmit)} className="space-y-4">

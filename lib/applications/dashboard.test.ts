@@ -1,6 +1,6 @@
 // The application overview's dashboard against a real Postgres: registries by
-// derived status, customers by license state, 7 days of pulls, the attention
-// list with where to act, and nothing of another team or application.
+// derived status, customers by license state, 7 days of pulls, and nothing of
+// another team or application.
 import { beforeAll, describe, expect, it } from "vitest";
 import { getApplicationDashboard } from "@/lib/applications/dashboard";
 import { createApplication } from "@/lib/applications/service";
@@ -77,20 +77,5 @@ describe("getApplicationDashboard", () => {
     expect(pulls.at(-1)).toEqual({ day: now.toISOString().slice(0, 10), pulls: 1, bytes: 1000 });
     expect(pulls.reduce((sum, day) => sum + day.pulls, 0)).toBe(2);
     expect(pulls.map((day) => day.day)).toEqual([...pulls.map((day) => day.day)].sort());
-  });
-
-  it("lists what needs attention with the page to act on, and not a registry whose setup is just unfinished", async () => {
-    const { attention } = await getApplicationDashboard(world.teamId, world.application, now);
-    const base = `/apps/${world.application.slug}`;
-    expect(attention.map((item) => [item.kind, item.href])).toEqual(
-      expect.arrayContaining([
-        ["registry-failing", `${base}/registries/${ids.failing}`],
-        ["registry-unsafe", `${base}/registries/${ids.unsafe}?tab=setup`],
-        ["license-expiring", `${base}/customers/${ids.soon}`],
-        ["customer-refused", `${base}/pull-activity?customer=${ids.later}&status=refused`],
-      ]),
-    );
-    expect(attention).toHaveLength(4);
-    expect(attention.find((item) => item.kind === "license-expiring")?.message).toMatch(/Soon GmbH's license expires in [34] days/);
   });
 });

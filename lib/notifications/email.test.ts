@@ -148,3 +148,17 @@ describe("email notifications", () => {
     expect(inbox.to(member.email)).toHaveLength(2);
   });
 });
+
+describe("invitations", () => {
+  it("are emailed with the accept link when the mailer is configured", async () => {
+    const { inviteMember } = await import("@/lib/teams/service");
+    const { teamId, admin } = await teamWithRoles();
+    const invited = `invited-${process.pid}@example.com`;
+    const invite = await inviteMember(teamId, admin, { email: invited, role: "MEMBER" });
+    expect(invite.emailed).toBe(true);
+    const [mail] = inbox.to(invited);
+    expect(mail!.subject).toBe(`${admin.email} invited you to ${(await prisma.team.findUniqueOrThrow({ where: { id: teamId } })).name} on the registry portal`);
+    expect(mail!.text).toContain(`https://portal.example.com/invite/${invite.token}`);
+    expect(mail!.text).toContain("as Member");
+  });
+});

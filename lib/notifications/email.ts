@@ -28,7 +28,8 @@ export function mailerConfigured(): boolean {
 
 function getTransporter(): Transporter {
   const url = getEnv().SMTP_URL!;
-  if (transport?.key !== url) transport = { key: url, transporter: nodemailer.createTransport(url) };
+  // Bounded waits: a hung SMTP server must not hold the worker (or an invite) for minutes.
+  if (transport?.key !== url) transport = { key: url, transporter: nodemailer.createTransport(url, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 }) };
   return transport.transporter;
 }
 

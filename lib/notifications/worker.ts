@@ -102,12 +102,14 @@ export async function deliverDue(options: WorkerOptions = {}): Promise<number> {
   const clock = options.clock ?? systemClock;
   const claimedAt = clock.now();
   const claimed = await claimDueDeliveries(claimedAt);
+  if (claimed.length === 0) return 0;
+  const context = await loadDeliveryContext(claimed, clock.now());
   let next = 0;
   const lane = async () => {
     while (next < claimed.length) {
       const delivery = claimed[next++]!;
       try {
-        await deliverOne(delivery, claimedAt, clock, options);
+        await deliverOne(delivery, claimedAt, context, clock, options);
       } catch (error) {
         // The lease runs out and another tick tries again.
         log.error({ err: error, deliveryId: delivery.id, teamId: delivery.teamId }, "webhook delivery failed to run");
@@ -123,19 +125,37 @@ export function eventBody(event: { id: string; type: string; createdAt: Date; pa
   return JSON.stringify({ id: event.id, type: event.type, timestamp: event.createdAt.toISOString(), team, data: event.payload });
 }
 
-async function deliverOne(delivery: ClaimedDelivery, claimedAt: Date, clock: WorkerClock, options: WorkerOptions): Promise<void> {
-  const [endpoint, event] = await Promise.all([
-    prisma.webhookEndpoint.findFirst({ where: { id: delivery.endpointId, teamId: delivery.teamId }, select: { url: true, enabled: true } }),
-    prisma.notificationEvent.findFirst({ where: { id: delivery.eventId, teamId: delivery.teamId }, select: { id: true, type: true, createdAt: true, payload: true, team: { select: { id: true, name: true } } } }),
+interface DeliveryContext {
+  endpoints: Map<string, { url: string; enabled: boolean; secrets: string[] }>;
+  events: Map<string, { id: string; body: string }>;
+}
+
+/** The claimed deliveries' endpoints (with their secrets) and events, each read once per batch rather than per delivery. */
+async function loadDeliveryContext(claimed: ClaimedDelivery[], now: Date): Promise<DeliveryContext> {
+  const byEndpoint = new Map(claimed.map((delivery) => [delivery.endpointId, delivery.teamId]));
+  const [endpoints, events] = await Promise.all([
+    prisma.webhookEndpoint.findMany({ where: { id: { in: [...byEndpoint.keys()] } }, select: { id: true, teamId: true, url: true, enabled: true } }),
+    prisma.notificationEvent.findMany({ where: { id: { in: [...new Set(claimed.map((delivery) => delivery.eventId))] } }, select: { id: true, teamId: true, type: true, createdAt: true, payload: true, team: { select: { id: true, name: true } } } }),
   ]);
+  const context: DeliveryContext = { endpoints: new Map(), events: new Map() };
+  for (const endpoint of endpoints) {
+    // Tenancy: an endpoint serves only its own team's deliveries (checked again in deliverOne).
+    if (byEndpoint.get(endpoint.id) !== endpoint.teamId) continue;
+    context.endpoints.set(endpoint.id, { url: endpoint.url, enabled: endpoint.enabled, secrets: endpoint.enabled ? await loadSigningSecrets(endpoint.teamId, endpoint.id, now) : [] });
+  }
+  for (const event of events) context.events.set(`${event.teamId}:${event.id}`, { id: event.id, body: eventBody(event, event.team) });
+  return context;
+}
+
+async function deliverOne(delivery: ClaimedDelivery, claimedAt: Date, context: DeliveryContext, clock: WorkerClock, options: WorkerOptions): Promise<void> {
+  const endpoint = context.endpoints.get(delivery.endpointId);
+  const event = context.events.get(`${delivery.teamId}:${delivery.eventId}`);
   const mine = { id: delivery.id, claimedAt };
-  if (!endpoint || !event || !endpoint.enabled) {
+  if (!endpoint || !event || !endpoint.enabled || endpoint.secrets.length === 0) {
     await prisma.webhookDelivery.updateMany({ where: mine, data: { status: "failed", nextAttemptAt: null, claimedAt: null } });
     return;
   }
-  const now = clock.now();
-  const secrets = await loadSigningSecrets(delivery.teamId, delivery.endpointId, now);
-  const attempt = await attemptDelivery(endpoint.url, secrets, { id: event.id, body: eventBody(event, event.team) }, { now, trustedOrigins: webhookTrustedOrigins(), ...(options.attemptTimeoutMs ? { timeoutMs: options.attemptTimeoutMs } : {}) });
+  const attempt = await attemptDelivery(endpoint.url, endpoint.secrets, event, { now: clock.now(), trustedOrigins: webhookTrustedOrigins(), ...(options.attemptTimeoutMs ? { timeoutMs: options.attemptTimeoutMs } : {}) });
   await recordAttempt(delivery, mine, attempt, clock.now());
 }
 

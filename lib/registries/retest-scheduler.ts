@@ -76,6 +76,22 @@ export async function claimDueRetests(now: Date, intervalMs: number): Promise<Cl
     RETURNING r.id, r."teamId", t."publicId"`;
 }
 
+export type NextRetest = { kind: "due_by"; at: Date } | { kind: "due_now" } | { kind: "not_scheduled"; reason: string };
+
+/**
+ * When the scheduler re-tests this registry, for its page: between 90 and
+ * 100 % of the interval after the last test (its own point, from a hash of
+ * its ID), so "by" the end of the interval; a tick a minute later at most.
+ */
+export function nextScheduledRetest(registry: { testStatus: string; verifiedAt: Date | null; lastTestedAt: Date | null }, options: { intervalMs: number; enabled: boolean; now?: Date }): NextRetest {
+  if (!options.enabled) return { kind: "not_scheduled", reason: "Scheduled re-tests are turned off on this portal (REGISTRY_RETEST_ENABLED=false)." };
+  if (!registry.verifiedAt || !registry.lastTestedAt || !["verified", "failing", "unsafe"].includes(registry.testStatus)) {
+    return { kind: "not_scheduled", reason: "Scheduled re-tests start once a Test passes (and again after each change of how the portal signs in)." };
+  }
+  const at = new Date(registry.lastTestedAt.getTime() + options.intervalMs + RETEST_TICK_MS);
+  return at <= (options.now ?? new Date()) ? { kind: "due_now" } : { kind: "due_by", at };
+}
+
 /** One pass: claims the due registries and tests them one after another. */
 export async function runRetestTick(options: RetestTickOptions = {}): Promise<RetestOutcome[]> {
   const now = options.now ?? new Date();

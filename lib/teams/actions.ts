@@ -12,12 +12,12 @@ import { acceptInvite, changeMemberRole, createTeam, inviteMember, removeMember,
 
 const ZId = z.string().min(1).max(64);
 
-export async function inviteMemberAction(input: unknown): Promise<ActionResult<{ inviteUrlPath: string; email: string }>> {
+export async function inviteMemberAction(input: unknown): Promise<ActionResult<{ inviteUrlPath: string; email: string; emailed: boolean }>> {
   return runAction("inviteMember", async () => {
     const session = await requireActionSession("ADMIN", "invite members");
     const invite = await inviteMember(session.team.id, actorOf(session), parseInput(ZInviteMemberInput, input));
     revalidatePath("/team/members");
-    return { inviteUrlPath: `/invite/${invite.token}`, email: invite.email };
+    return { inviteUrlPath: `/invite/${invite.token}`, email: invite.email, emailed: invite.emailed };
   });
 }
 

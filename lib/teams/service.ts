@@ -4,6 +4,7 @@ import { endAllSessions } from "@/lib/auth/session-version";
 import { prisma } from "@/lib/db";
 import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
 import { INVITE_LIFETIME_MS, findUsableInvite, newInviteToken } from "@/lib/teams/invites";
+import { sendInviteEmail } from "@/lib/notifications/invite-email";
 import { generateTeamPublicId } from "@/lib/teams/public-id";
 import type { TChangeRoleInput, TCreateTeamInput, TInviteMemberInput } from "@/lib/teams/schema";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -42,7 +43,9 @@ export async function inviteMember(teamId: string, actor: UserActor, input: TInv
     select: { id: true, email: true, role: true, expiresAt: true },
   });
   await recordAuditEvent(teamId, actor, "team.member_invited", { type: "invite", id: invite.id }, { email: invite.email, role: invite.role });
-  return { ...invite, token };
+  const team = await prisma.team.findUniqueOrThrow({ where: { id: teamId }, select: { name: true } });
+  const emailed = await sendInviteEmail({ ...invite, token }, team.name, actor);
+  return { ...invite, token, emailed };
 }
 
 export async function revokeInvite(teamId: string, actor: UserActor, inviteId: string) {

@@ -6,8 +6,11 @@
 import { startNotificationWorker } from "@/lib/notifications/worker";
 
 const worker = startNotificationWorker({ pollMs: Number(process.env.NOTIFICATION_TEST_POLL_MS ?? 500) });
+// The worker's timers do not hold a process open (a portal process lives for its server); this one lives until SIGTERM.
+const keepAlive = setInterval(() => {}, 60_000);
 process.stdout.write("ready\n");
 process.on("SIGTERM", () => {
+  clearInterval(keepAlive);
   void worker.stop().then(() => {
     const usage = process.cpuUsage();
     process.stdout.write(`${JSON.stringify({ cpuMs: (usage.user + usage.system) / 1000 })}\n`);

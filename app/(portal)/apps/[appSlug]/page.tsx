@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import Link from "next/link";
+import { AttentionList } from "@/components/applications/attention-list";
 import { PullChart } from "@/components/applications/pull-chart";
 import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
+import { getApplicationAttention } from "@/lib/applications/attention";
 import { EXPIRING_SOON_DAYS, getApplicationDashboard, PULL_CHART_DAYS } from "@/lib/applications/dashboard";
 import { getApplicationNextSteps } from "@/lib/applications/next-steps";
 import { getApplicationBySlug } from "@/lib/applications/service";
@@ -26,7 +28,11 @@ export default async function ApplicationOverviewPage({ params }: Props) {
   const application = await getApplicationBySlug(session.team.id, (await params).appSlug);
   if (!application) notFound();
   const canEdit = roleAtLeast(session.role, "MEMBER");
-  const [next, dashboard] = await Promise.all([canEdit ? getApplicationNextSteps(session.team.id, application.id) : null, getApplicationDashboard(session.team.id, application)]);
+  const [next, dashboard, attention] = await Promise.all([
+    canEdit ? getApplicationNextSteps(session.team.id, application.id) : null,
+    getApplicationDashboard(session.team.id, application),
+    getApplicationAttention(session.team.id, application.id),
+  ]);
   const base = `/apps/${application.slug}`;
   const totalPulls = dashboard.pulls.reduce((sum, day) => sum + day.pulls, 0);
   const totalBytes = dashboard.pulls.reduce((sum, day) => sum + day.bytes, 0);
@@ -57,6 +63,7 @@ export default async function ApplicationOverviewPage({ params }: Props) {
             </ol>
           </Card>
         )}
+        <AttentionList appSlug={application.slug} items={attention} />
         <div className="grid gap-4 sm:grid-cols-3">
           <Card title="Registries">
             <p className="text-2xl font-semibold" data-testid="dashboard-registries">{dashboard.registries.total}</p>
@@ -85,20 +92,6 @@ export default async function ApplicationOverviewPage({ params }: Props) {
             </div>
           </Card>
         </div>
-        <Card title="Needs attention" description={dashboard.attention.length ? undefined : "Nothing: every registry works and no license expires within a week."}>
-          {dashboard.attention.length > 0 && (
-            <ul className="divide-y divide-zinc-200 text-sm dark:divide-zinc-800" data-testid="attention-list">
-              {dashboard.attention.map((item) => (
-                <li key={`${item.kind}-${item.href}`} className="flex flex-wrap items-center justify-between gap-3 py-2" data-kind={item.kind}>
-                  <span>{item.message}</span>
-                  <ButtonLink href={item.href} size="sm" variant="secondary">
-                    {item.action}
-                  </ButtonLink>
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
       </div>
     </>
   );

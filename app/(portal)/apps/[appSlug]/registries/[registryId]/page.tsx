@@ -8,6 +8,8 @@ import { EditRegistryForm } from "@/components/registries/registry-form";
 import { ProviderSetupGuide } from "@/components/registries/provider-fields/provider-setup-guide";
 import { RegistrySetupGuide } from "@/components/registries/registry-setup-guide";
 import { RegistryStatus } from "@/components/registries/registry-status";
+import { ScheduledCheck } from "@/components/registries/scheduled-check";
+import { nextScheduledRetest } from "@/lib/registries/retest-scheduler";
 import { RegistryTestPanel } from "@/components/registries/registry-test-panel";
 import { ProxyReferenceConverter } from "@/components/proxy/proxy-reference-converter";
 import { Alert } from "@/components/ui/alert";
@@ -22,7 +24,7 @@ import { proxyHost } from "@/lib/proxy/proxy-reference";
 import { getRegistryOidcSetup } from "@/lib/registries/oidc-setup";
 import { PROVIDERS } from "@/lib/registries/providers";
 import { registryClearedForPulls } from "@/lib/registries/pull-readiness";
-import { getRegistry, registryLabel, registryServesApplication } from "@/lib/registries/service";
+import { getRegistry, registryLabel, registryServesApplication, registryStaleAfterMs } from "@/lib/registries/service";
 import { buildRegistrySetupGuide } from "@/lib/registries/setup-guide";
 import { setupProgress } from "@/lib/registries/setup-progress";
 import { getLastTestResult } from "@/lib/registry-test/service";
@@ -224,6 +226,7 @@ export default async function RegistryPage({ params, searchParams }: Props) {
               </Alert>
             </div>
           )}
+          <ScheduledCheck lastResult={lastTestResult} next={nextScheduledRetest(registry, { intervalMs: registryStaleAfterMs(), enabled: getEnv().REGISTRY_RETEST_ENABLED })} />
           <RegistryTestPanel registryId={registry.id} canTest={canEdit} lastResult={lastTestResult} setupSteps={setupSteps} />
         </Card>
         {registry.status.kind === "verified" && canEdit && (
