@@ -15,7 +15,7 @@ import { handleAirGapRequest } from "@/lib/airgap/handler";
 import { airGapQuery, ZAirGapSelection } from "@/lib/airgap/schema";
 import { prepareAirGapDownload } from "@/lib/airgap/service";
 import { regenerateLicense } from "@/lib/customers/service";
-import { signCustomerSession } from "@/lib/customer-portal/session";
+import { signCustomerSession } from "@/lib/customer-portal/session-token";
 import { prisma } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { ZUpdateEntitlementsInput } from "@/lib/entitlements/schema";

@@ -9,7 +9,7 @@ import { resetEnvCache } from "@/lib/env";
 import { ZUpdateEntitlementsInput } from "@/lib/entitlements/schema";
 import { updateCustomerEntitlements } from "@/lib/entitlements/service";
 import { customerPullHistory, listEntitledImages, setCustomerPageEnabled, signInCustomer } from "@/lib/customer-portal/service";
-import { customerSessionFromToken, signCustomerSession } from "@/lib/customer-portal/session";
+import { customerSessionFromToken, signCustomerSession } from "@/lib/customer-portal/session-token";
 import { clearCustomerCache } from "@/lib/proxy/auth";
 import { ZCreateRegistryInput } from "@/lib/registries/schema";
 import { createRegistry } from "@/lib/registries/service";
