@@ -52,7 +52,7 @@ export interface EntitledImage {
 }
 
 const MAX_IMAGES = 20;
-const MAX_TAGS = 15;
+const MAX_TAGS = 10;
 
 /** Names the license may pull: its exact rules, then the application's recently pulled names; each checked by the proxy's own license and entitlement check. */
 async function candidateNames(customer: PullCustomer): Promise<string[]> {

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { Suspense } from "react";
 import { EditCustomerForm } from "@/components/customers/customer-form";
 import { RegenerateLicenseDialog, RestoreCustomerDialog, RevokeCustomerDialog } from "@/components/customers/customer-actions";
 import { CustomerStateBadge } from "@/components/customers/customer-state-badge";
@@ -121,7 +122,12 @@ export default async function CustomerPage({ params }: Props) {
           <CustomerImages proxyHost={host} appSlug={application.slug} servingHosts={servingHosts} repositories={repositories} />
         </Card>
 
-        {canEdit && <VendorAirGapCard teamId={session.team.id} customerId={customer.id} name={customer.name} />}
+        {canEdit && (
+          // Streams in after the rest of the page: it asks the vendor's registry for tags and digests.
+          <Suspense fallback={<Card title="Air-gap download" description="Reading the images this customer may pull…" />}>
+            <VendorAirGapCard teamId={session.team.id} customerId={customer.id} name={customer.name} />
+          </Suspense>
+        )}
 
         <Card
           title="Pull activity, last 30 days"
