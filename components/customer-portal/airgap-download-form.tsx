@@ -10,7 +10,7 @@ import { schemaResolver } from "@/components/entitlements/rule-rows";
 import { PolicyBlock } from "@/components/registries/policy-block";
 import { Button, buttonClassName } from "@/components/ui/button";
 import { SelectField } from "@/components/ui/field";
-import { prepareAirGapDownloadAction } from "@/lib/customer-portal/actions";
+import { prepareAirGapDownloadAction, prepareVendorAirGapDownloadAction } from "@/lib/customer-portal/actions";
 import { ZAirGapSelection } from "@/lib/airgap/schema";
 import { formatBytes } from "@/lib/pull-activity/format";
 
@@ -23,12 +23,13 @@ export interface DownloadChoice {
   label: string;
 }
 
-export function AirGapDownloadForm({ choices }: { choices: DownloadChoice[] }) {
+/** On the customer's page; with customerId, on the vendor's page of that customer. */
+export function AirGapDownloadForm({ choices, customerId }: { choices: DownloadChoice[]; customerId?: string }) {
   const [prepared, setPrepared] = useState<{ url: string; size: number; refs: string[] } | null>(null);
   const form = useForm<Values>({ resolver: schemaResolver<Values>(ZAirGapSelection, toInput), defaultValues: { images: [], platform: "" } });
   async function onSubmit(values: Values) {
     setPrepared(null);
-    const result = await callAction(prepareAirGapDownloadAction, toInput(values));
+    const result = customerId ? await callAction(prepareVendorAirGapDownloadAction, { customerId, ...toInput(values) }) : await callAction(prepareAirGapDownloadAction, toInput(values));
     if (!result.ok) return showActionError(form, result.error, ["images"]);
     setPrepared(result.data);
   }

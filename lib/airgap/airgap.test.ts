@@ -13,9 +13,9 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleAirGapRequest } from "@/lib/airgap/handler";
 import { airGapQuery, ZAirGapSelection } from "@/lib/airgap/schema";
-import { prepareAirGapDownload } from "@/lib/airgap/service";
+import { prepareAirGapDownload, prepareVendorAirGapDownload } from "@/lib/airgap/service";
 import { regenerateLicense } from "@/lib/customers/service";
-import { signCustomerSession } from "@/lib/customer-portal/session";
+import { signCustomerSession } from "@/lib/customer-portal/session-token";
 import { prisma } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { ZUpdateEntitlementsInput } from "@/lib/entitlements/schema";
@@ -185,6 +185,18 @@ describe("air-gap archives", () => {
     expect((await download(path.replace("vendor%2Fapp", "vendor%2Fagent"), "")).status).toBe(401);
     await regenerateLicense(vendor.team.id, vendor.actor, customer.id);
     expect((await download(path, "")).status).toBe(401);
+  });
+
+  it("lets the vendor prepare a customer's archive, with the customer's entitlements, and no other team", async () => {
+    const { vendor, customer, name } = await customerWithSession();
+    const selection = ZAirGapSelection.parse({ images: [`${name("vendor/app")}:1.0@${single.digest}`], platform: null });
+    const prepared = await prepareVendorAirGapDownload(vendor.team.id, customer.id, selection);
+    const link = new URL(prepared.url);
+    const archive = await download(`${link.pathname}${link.search}`, "");
+    expect(archive.status).toBe(200);
+    expect((await archive.arrayBuffer()).byteLength).toBe(prepared.size);
+    const stranger = await newVendorTeam();
+    await expect(prepareVendorAirGapDownload(stranger.team.id, customer.id, selection)).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("streams a 1 GiB archive with less than 64 MiB of resident memory growth", async () => {

@@ -13,7 +13,7 @@ import { AIRGAP_PATH } from "@/lib/airgap/paths";
 import { planArchive } from "@/lib/airgap/plan";
 import { selectionFromQuery } from "@/lib/airgap/schema";
 import { archiveStream } from "@/lib/airgap/stream";
-import { CUSTOMER_SESSION_COOKIE, customerSessionFromToken } from "@/lib/customer-portal/session";
+import { CUSTOMER_SESSION_COOKIE, customerSessionFromToken } from "@/lib/customer-portal/session-token";
 import { getEnv } from "@/lib/env";
 import { resolveClientAddress } from "@/lib/http/client-address";
 import { log } from "@/lib/log";

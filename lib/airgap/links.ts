@@ -8,7 +8,7 @@ import "server-only";
 import { createHash, hkdfSync } from "node:crypto";
 import { jwtVerify, SignJWT } from "jose";
 import { AIRGAP_LINK_PARAM, AIRGAP_PATH } from "@/lib/airgap/paths";
-import { loadCustomerSession, type CustomerPortalSession } from "@/lib/customer-portal/session";
+import { loadCustomerSession, type CustomerPortalSession } from "@/lib/customer-portal/session-token";
 import { getEnv } from "@/lib/env";
 
 export const AIRGAP_LINK_SECONDS = 24 * 60 * 60;

@@ -17,7 +17,7 @@ import { serveManifest } from "@/lib/proxy/manifests";
 import { MANIFEST_MEDIA_TYPES } from "@/lib/registry-test/registry-http";
 
 const INDEX_TYPES = new Set(["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"]);
-const PARALLEL_MANIFESTS = 8;
+const PARALLEL_MANIFESTS = 16;
 
 export type Segment = { kind: "bytes"; data: Buffer } | { kind: "blob"; target: AuthorizedRepository; digest: string; size: number };
 

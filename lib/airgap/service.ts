@@ -6,7 +6,8 @@ import "server-only";
 import { airGapLink } from "@/lib/airgap/links";
 import { planArchive } from "@/lib/airgap/plan";
 import { airGapQuery, type TAirGapSelection } from "@/lib/airgap/schema";
-import { UserFacingError } from "@/lib/http/result";
+import { prisma } from "@/lib/db";
+import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
 import { assertLicenseActive, pullCustomer } from "@/lib/proxy/auth";
 import { ProxyError } from "@/lib/proxy/errors";
 import { proxyHost } from "@/lib/proxy/proxy-reference";
@@ -31,4 +32,11 @@ export async function prepareAirGapDownload(customer: { id: string; teamId: stri
     if (error instanceof ProxyError) throw new UserFacingError(error.code === "DENIED" ? "forbidden" : "invalid_input", error.message);
     throw error;
   }
+}
+
+/** The same download, made by the vendor for one of its customers (the customer's license and entitlements apply). */
+export async function prepareVendorAirGapDownload(teamId: string, customerId: string, selection: TAirGapSelection): Promise<PreparedDownload> {
+  const customer = await prisma.customer.findFirst({ where: { id: customerId, teamId }, select: { id: true, teamId: true, licenseHash: true } });
+  if (!customer) throw NOT_FOUND();
+  return prepareAirGapDownload(customer, selection);
 }

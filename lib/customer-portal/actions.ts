@@ -2,9 +2,10 @@
 import { cookies, headers } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { ZAirGapSelection } from "@/lib/airgap/schema";
-import { prepareAirGapDownload, type PreparedDownload } from "@/lib/airgap/service";
+import { prepareAirGapDownload, prepareVendorAirGapDownload, type PreparedDownload } from "@/lib/airgap/service";
 import { actorOf, requireActionSession } from "@/lib/auth/permissions";
 import { ZCustomerPageSettingInput, ZCustomerSignInInput } from "@/lib/customer-portal/schema";
+import { ZCustomerIdInput } from "@/lib/customers/schema";
 import { setCustomerPageEnabled, signInCustomer } from "@/lib/customer-portal/service";
 import { CUSTOMER_SESSION_COOKIE, customerCookieOptions, getCustomerPortalSession, signCustomerSession } from "@/lib/customer-portal/session";
 import { UserFacingError } from "@/lib/http/result";
@@ -42,5 +43,14 @@ export async function prepareAirGapDownloadAction(input: unknown): Promise<Actio
     const session = await getCustomerPortalSession();
     if (!session) throw new UserFacingError("session_expired", "Your session has ended. Sign in again with your license.");
     return prepareAirGapDownload(session.customer, parseInput(ZAirGapSelection, input));
+  });
+}
+
+/** The vendor prepares an archive for one of its customers (member or admin; the customer's entitlements apply). */
+export async function prepareVendorAirGapDownloadAction(input: unknown): Promise<ActionResult<PreparedDownload>> {
+  return runAction("prepareVendorAirGapDownload", async () => {
+    const session = await requireActionSession("MEMBER", "prepare air-gap downloads");
+    const { customerId } = parseInput(ZCustomerIdInput, input);
+    return prepareVendorAirGapDownload(session.team.id, customerId, parseInput(ZAirGapSelection, input));
   });
 }

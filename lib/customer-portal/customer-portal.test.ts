@@ -9,12 +9,13 @@ import { resetEnvCache } from "@/lib/env";
 import { ZUpdateEntitlementsInput } from "@/lib/entitlements/schema";
 import { updateCustomerEntitlements } from "@/lib/entitlements/service";
 import { customerPullHistory, listEntitledImages, setCustomerPageEnabled, signInCustomer } from "@/lib/customer-portal/service";
-import { customerSessionFromToken, signCustomerSession } from "@/lib/customer-portal/session";
+import { customerSessionFromToken, signCustomerSession } from "@/lib/customer-portal/session-token";
 import { clearCustomerCache } from "@/lib/proxy/auth";
 import { ZCreateRegistryInput } from "@/lib/registries/schema";
 import { createRegistry } from "@/lib/registries/service";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
-import { newCustomer, newVendorTeam, startProxyWorld, type ProxyWorld } from "@/test/support/proxy-world";
+import { ACCOUNT, basic, iamRegistry, newCustomer, newVendorTeam, REGION, startProxyWorld, type ProxyWorld } from "@/test/support/proxy-world";
+import { flushAccessLog } from "@/lib/proxy/access-log";
 import { pushImage, startReferenceRegistry, type PushedImage, type ReferenceRegistry } from "@/tools/reference-registry";
 
 const HOST = "portal-registry.example.test";
@@ -105,6 +106,19 @@ describe("what the page shows", () => {
     // All images: the application's recently pulled names, every tag.
     const everything = await listEntitledImages(vendor.team.id, other.customer.id);
     expect(everything.map((image) => image.name)).toEqual([name("vendor/secret-addon")]);
+  });
+
+  it("falls back to the tags pulled recently when the vendor's credential may pull but not list tags (ECR without ecr:ListImages)", async () => {
+    const vendor = await newVendorTeam();
+    await iamRegistry(world, vendor);
+    const { customer, licenseId } = await newCustomer(vendor);
+    const image = world.aws.pushFixtureImage({ accountId: ACCOUNT.accountId, region: REGION, repository: "listless/app", tag: "3.1" });
+    const name = `proxy/${vendor.application.slug}/${world.hostname}/listless/app`;
+    const pulled = await fetch(`${world.proxyUrl}/v2/${name}/manifests/3.1`, { method: "HEAD", headers: { authorization: basic(licenseId) } });
+    expect(pulled.status).toBe(200);
+    await flushAccessLog();
+    const listed = await listEntitledImages(vendor.team.id, customer.id);
+    expect(listed).toEqual([{ name, tags: [{ tag: "3.1", digest: image.digest }], moreTags: 0, problem: null }]);
   });
 
   it("shows a license only its own pulls", async () => {

@@ -14,6 +14,7 @@ import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
 import { ThrottledError } from "@/lib/auth/throttles";
 import { authorizeRepository, FAILED_LOGINS_PER_MINUTE, pullCustomer, type PullCustomer } from "@/lib/proxy/auth";
 import { ProxyError } from "@/lib/proxy/errors";
+import { entitledTags } from "@/lib/proxy/entitlement-checks";
 import { fetchTagPage } from "@/lib/proxy/tags";
 import { callRegistry } from "@/lib/proxy/upstream";
 import { discard } from "@/lib/proxy/upstream-http";
@@ -51,7 +52,7 @@ export interface EntitledImage {
 }
 
 const MAX_IMAGES = 20;
-const MAX_TAGS = 15;
+const MAX_TAGS = 10;
 
 /** Names the license may pull: its exact rules, then the application's recently pulled names; each checked by the proxy's own license and entitlement check. */
 async function candidateNames(customer: PullCustomer): Promise<string[]> {
@@ -81,10 +82,28 @@ export async function listEntitledImages(teamId: string, customerId: string): Pr
       images.push({ name, tags: withDigests, moreTags: tags.length - shown.length, problem: null });
     } catch (error) {
       if (!(error instanceof ProxyError)) throw error;
-      images.push({ name, tags: [], moreTags: 0, problem: error.message });
+      // A registry credential that may pull but not list tags (ECR without ecr:ListImages): the tags the
+      // license names exactly and the tags pulled recently, each resolved as a pull would.
+      const known = error.code === "DENIED" ? await knownTags(customer, target, name) : [];
+      const withDigests = (await Promise.all(known.slice(0, MAX_TAGS).map(async (tag) => ({ tag, digest: await tagDigest(target, tag).catch(() => null) })))).filter((tag) => tag.digest !== null);
+      images.push(withDigests.length > 0 ? { name, tags: withDigests, moreTags: 0, problem: null } : { name, tags: [], moreTags: 0, problem: error.message });
     }
   }
   return images.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Tags the license names without wildcards, then tags of this name pulled recently in the application, newest first; only those the license may pull. */
+async function knownTags(customer: PullCustomer, target: Awaited<ReturnType<typeof authorizeRepository>>, name: string): Promise<string[]> {
+  const exact = customer.entitlements.rules.flatMap((rule) => rule.tags.filter((tag) => !tag.includes("*")));
+  const pulled = await prisma.pullEvent.groupBy({
+    by: ["reference"],
+    where: { teamId: customer.teamId, applicationId: customer.applicationId, repository: name, action: "manifest", status: { lt: 400 }, reference: { not: { startsWith: "sha256:" } } },
+    _max: { createdAt: true },
+    orderBy: { _max: { createdAt: "desc" } },
+    take: MAX_TAGS,
+  });
+  const candidates = [...new Set([...exact, ...pulled.flatMap((row) => (row.reference ? [row.reference] : []))])];
+  return entitledTags(target, candidates);
 }
 
 async function tagDigest(target: Awaited<ReturnType<typeof authorizeRepository>>, tag: string): Promise<string | null> {

@@ -2149,7 +2149,7 @@ export interface components {
             /** @description The customer whose license was used; null when none was (e.g. a refused sign-in). */
             customerId: string | null;
             registryId: string | null;
-            /** @description token (sign-in), manifest, blob (layer), tags, catalog or ping. */
+            /** @description token (sign-in), manifest, blob (layer), tags, catalog, ping, or airgap (an air-gap archive download from the customer's page). */
             action: string;
             method: string;
             repository: string | null;
@@ -8810,7 +8810,7 @@ export interface operations {
                 image?: string;
                 /** @description success: 2xx/3xx; refused: 4xx; error: 5xx. */
                 status?: "success" | "refused" | "error";
-                action?: "token" | "manifest" | "blob" | "tags";
+                action?: "token" | "manifest" | "blob" | "tags" | "airgap";
                 /** @description First day, YYYY-MM-DD (UTC), inclusive. */
                 from?: string;
                 /** @description Last day, YYYY-MM-DD (UTC), inclusive. */

@@ -1,12 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { Suspense } from "react";
 import { EditCustomerForm } from "@/components/customers/customer-form";
 import { RegenerateLicenseDialog, RestoreCustomerDialog, RevokeCustomerDialog } from "@/components/customers/customer-actions";
 import { CustomerStateBadge } from "@/components/customers/customer-state-badge";
 import { PullInstructions } from "@/components/customers/pull-instructions";
 import { CustomerImages } from "@/components/customers/customer-images";
 import { EntitlementsForm } from "@/components/entitlements/entitlements-form";
+import { AirGapDownloadForm } from "@/components/customer-portal/airgap-download-form";
+import { listEntitledImages } from "@/lib/customer-portal/service";
 import { DailyTotalsTable } from "@/components/pull-activity/daily-totals-table";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
@@ -119,6 +122,13 @@ export default async function CustomerPage({ params }: Props) {
           <CustomerImages proxyHost={host} appSlug={application.slug} servingHosts={servingHosts} repositories={repositories} />
         </Card>
 
+        {canEdit && (
+          // Streams in after the rest of the page: it asks the vendor's registry for tags and digests.
+          <Suspense fallback={<Card title="Air-gap download" description="Reading the images this customer may pull…" />}>
+            <VendorAirGapCard teamId={session.team.id} customerId={customer.id} name={customer.name} />
+          </Suspense>
+        )}
+
         <Card
           title="Pull activity, last 30 days"
           description={
@@ -170,5 +180,16 @@ export default async function CustomerPage({ params }: Props) {
         )}
       </div>
     </>
+  );
+}
+
+/** An air-gap archive of what this customer may pull, for the vendor to hand over (the customer's own page offers the same). */
+async function VendorAirGapCard({ teamId, customerId, name }: { teamId: string; customerId: string; name: string }) {
+  const images = await listEntitledImages(teamId, customerId);
+  const choices = images.flatMap((image) => image.tags.filter((tag) => tag.digest).map((tag) => ({ value: `${image.name}:${tag.tag}@${tag.digest}`, label: `${image.name}:${tag.tag}` })));
+  return (
+    <Card title="Air-gap download" description={`An OCI image layout as a tar of images ${name} may pull, for a site without access to the registry. The link works for 24 hours.`}>
+      {choices.length > 0 ? <AirGapDownloadForm choices={choices} customerId={customerId} /> : <p className="text-sm text-zinc-600 dark:text-zinc-400">No image to download yet: none of the images this customer may pull has been named or pulled.</p>}
+    </Card>
   );
 }
