@@ -5,13 +5,16 @@ export interface PullInstructionsProps {
   proxyHost: string;
   /** Null for viewers: they see the instructions with a placeholder instead of the license. */
   licenseId: string | null;
+  /** docker login with the user name only: Docker prompts for the license, so it stays out of shell history. */
   dockerLogin: string;
+  /** The same for scripts, reading the license from a file. */
+  dockerLoginFromFile: string;
   pullSecretYaml: string;
   pullSecretName: string;
 }
 
 /** The license and what to hand the customer: docker login and a Kubernetes pull secret. */
-export function PullInstructions({ proxyHost, licenseId, dockerLogin, pullSecretYaml, pullSecretName }: PullInstructionsProps) {
+export function PullInstructions({ proxyHost, licenseId, dockerLogin, dockerLoginFromFile, pullSecretYaml, pullSecretName }: PullInstructionsProps) {
   return (
     <div className="space-y-6">
       <section aria-label="License ID" className="space-y-2">
@@ -31,7 +34,8 @@ export function PullInstructions({ proxyHost, licenseId, dockerLogin, pullSecret
           name. Treat it like a password: anyone holding it can pull this application&apos;s images.
         </p>
       </section>
-      <PolicyBlock title="Docker login command" description="Run once on each machine that pulls. The license is read from standard input, so it stays out of the process list." text={dockerLogin} />
+      <PolicyBlock title="Docker login command" description="Run once on each machine that pulls; Docker asks for the password: paste the license ID. It stays out of the shell's history and the process list." text={dockerLogin} />
+      <PolicyBlock title="Docker login from a file" description="For scripts: the license ID in license.txt (readable only by its owner), read from standard input." text={dockerLoginFromFile} />
       <PolicyBlock
         title="Kubernetes image pull secret"
         description={

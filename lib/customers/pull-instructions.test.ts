@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { dockerConfigJson, dockerLoginCommand, imagePullSecretYaml, pullSecretName } from "@/lib/customers/pull-instructions";
+import { dockerConfigJson, dockerLoginFromFileCommand, dockerLoginPromptCommand, imagePullSecretYaml, pullSecretName } from "@/lib/customers/pull-instructions";
 
 const credentials = { proxyHost: "registry.vendor.example:8443", username: "lic_abc", password: "lic_abc" };
 
 describe("pull instructions", () => {
-  it("logs in with the license on stdin", () => {
-    expect(dockerLoginCommand(credentials)).toBe("echo lic_abc | docker login registry.vendor.example:8443 --username lic_abc --password-stdin");
+  it("never puts the license in the command as the password: Docker prompts for it, or reads it from a file", () => {
+    expect(dockerLoginPromptCommand("registry.vendor.example:8443", "ops@acme.example")).toBe("docker login registry.vendor.example:8443 --username ops@acme.example");
+    expect(dockerLoginFromFileCommand("registry.vendor.example:8443", "ops@acme.example")).toBe("docker login registry.vendor.example:8443 --username ops@acme.example --password-stdin < license.txt");
   });
 
   it("quotes values the shell would interpret", () => {
-    expect(dockerLoginCommand({ ...credentials, username: "it's me" })).toContain(`--username 'it'"'"'s me'`);
+    expect(dockerLoginPromptCommand("registry.vendor.example:8443", "it's me")).toContain(`--username 'it'"'"'s me'`);
   });
 
   it("builds the .dockerconfigjson with username, password and base64 auth for the proxy host", () => {

@@ -8,13 +8,8 @@ export interface PullCredentials {
   password: string;
 }
 
-/** A shell command that keeps the license out of the process list and shell history's argument. */
-export function dockerLoginCommand({ proxyHost, username, password }: PullCredentials): string {
-  return `echo ${shellQuote(password)} | docker login ${proxyHost} --username ${shellQuote(username)} --password-stdin`;
-}
-
 /**
- * The customer's own login commands, which keep the license out of shell
+ * The login commands (the vendor's customer page and the customer's own), which keep the license out of shell
  * history: Docker prompts for the password, or reads it from a file. The user
  * name is the customer's email when it has one (the license otherwise).
  */

@@ -18,7 +18,7 @@ import { LocalTime } from "@/components/ui/local-time";
 import { PageHeader } from "@/components/ui/page-header";
 import { getApplicationBySlug } from "@/lib/applications/service";
 import { requireSession } from "@/lib/auth/session";
-import { dockerLoginCommand, imagePullSecretYaml, pullSecretName } from "@/lib/customers/pull-instructions";
+import { dockerLoginFromFileCommand, dockerLoginPromptCommand, imagePullSecretYaml, pullSecretName } from "@/lib/customers/pull-instructions";
 import { dateFromExpiry } from "@/lib/customers/schema";
 import { getCustomer, getCustomerLicense } from "@/lib/customers/service";
 import { customerPageUrl, isCustomerPageEnabled } from "@/lib/customer-portal/settings";
@@ -92,7 +92,8 @@ export default async function CustomerPage({ params }: Props) {
           <PullInstructions
             proxyHost={host}
             licenseId={licenseId}
-            dockerLogin={dockerLoginCommand(credentials)}
+            dockerLogin={dockerLoginPromptCommand(host, customer.email ?? credentials.username)}
+            dockerLoginFromFile={dockerLoginFromFileCommand(host, customer.email)}
             pullSecretYaml={imagePullSecretYaml(credentials, secretName)}
             pullSecretName={secretName}
           />
