@@ -10,7 +10,7 @@ import { applyServerEnvironment, readE2eEnvironment } from "./support/environmen
 
 const environment = readE2eEnvironment();
 const google = environment.keylessRegistries.google!;
-const REGISTRY_PAGE = /\/registries\/(?!new$)[\w-]+$/;
+const REGISTRY_PAGE = /\/registries\/(?!new\b)[\w-]+(\?tab=setup)?$/;
 
 test("a vendor adds a keyless Google registry, applies the setup the form shows, and the Test is green", async ({ vendor, vendorPage: page }) => {
   test.setTimeout(120_000);
@@ -28,7 +28,8 @@ test("a vendor adds a keyless Google registry, applies the setup the form shows,
   await page.getByLabel("Pool ID", { exact: true }).fill("e2e-portal-pool");
   await page.getByLabel("Provider ID", { exact: true }).fill("e2e-portal-oidc");
 
-  // The guide is there before anything exists in Google, with this portal's issuer and the team's subject.
+  // The guide is there before anything exists in Google (a preview, one click away), with this portal's issuer and the team's subject.
+  await page.getByTestId("setup-preview").locator("summary").click();
   const guide = page.getByTestId("keyless-setup-guide");
   await expect(guide).toContainText(`--issuer-uri="${environment.issuerUrl}"`);
   await expect(guide).toContainText(`--attribute-condition="assertion.sub=='${subject}'"`);
@@ -45,7 +46,7 @@ test("a vendor adds a keyless Google registry, applies the setup the form shows,
 
   await page.getByRole("button", { name: "Save registry" }).click();
   await expect(page).toHaveURL(REGISTRY_PAGE, { timeout: 30_000 });
-  const registryId = page.url().split("/").at(-1)!;
+  const registryId = new URL(page.url()).pathname.split("/").at(-1)!;
   await page.getByLabel("Image to check (optional)").fill(google.image);
   await page.getByRole("button", { name: "Test", exact: true }).click();
   const verdict = page.getByTestId("registry-test-verdict");

@@ -13,7 +13,7 @@ import { readE2eEnvironment } from "./support/environment";
 
 const environment = readE2eEnvironment();
 const run = promisify(execFile);
-const REGISTRY_PAGE = /\/registries\/(?!new$)[\w-]+$/;
+const REGISTRY_PAGE = /\/registries\/(?!new\b)[\w-]+(\?tab=setup)?$/;
 
 /** What `az` does for the shown commands, sent to the stand-in; every value is read from the command text. */
 async function applyAzCommands(standInUrl: string, commands: string[]): Promise<void> {
@@ -60,7 +60,7 @@ test("adds a keyless Azure registry, applies the setup the page shows, and the T
   await expect(page.getByTestId("keyless-setup-guide")).toContainText("api://AzureADTokenExchange");
   await page.getByRole("button", { name: "Save registry" }).click();
   await expect(page).toHaveURL(REGISTRY_PAGE, { timeout: 30_000 });
-  const registryId = page.url().split("/").at(-1)!;
+  const registryId = new URL(page.url()).pathname.split("/").at(-1)!;
 
   await page.goto(`/apps/${application.slug}/registries/${registryId}?tab=setup`);
   const setupTab = page.getByRole("tabpanel", { name: "Setup" });
@@ -92,7 +92,7 @@ test("adds a keyless Quay registry, runs the curl commands the page shows, and t
   await expect(page.locator("input[type=password]"), "no secret field").toHaveCount(0);
   await page.getByRole("button", { name: "Save registry" }).click();
   await expect(page).toHaveURL(REGISTRY_PAGE, { timeout: 30_000 });
-  const registryId = page.url().split("/").at(-1)!;
+  const registryId = new URL(page.url()).pathname.split("/").at(-1)!;
 
   await page.goto(`/apps/${application.slug}/registries/${registryId}?tab=setup`);
   const guide = page.getByRole("tabpanel", { name: "Setup" }).getByTestId("keyless-setup-guide");

@@ -27,7 +27,7 @@ test("team B cannot read, edit, delete or share team A's registry", async ({ bro
   await page.getByRole("checkbox", { name: "Alice Shop" }).check();
   await page.getByRole("button", { name: "Save registry" }).click();
   await expect(page.getByRole("heading", { name: "alice-secret-registry", level: 1 })).toBeVisible();
-  const registryId = page.url().split("/").at(-1)!;
+  const registryId = new URL(page.url()).pathname.split("/").at(-1)!;
   await page.getByRole("tab", { name: "Settings" }).click();
   await page.getByLabel("Name (optional)").fill("alice-renamed");
   await page.getByRole("button", { name: "Save changes" }).click();
@@ -40,7 +40,7 @@ test("team B cannot read, edit, delete or share team A's registry", async ({ bro
   await page.getByLabel("Role name").fill("arn:aws:iam::111111111111:role/AlicePull");
   await page.getByRole("button", { name: "Save registry" }).click();
   await expect(page.getByRole("heading", { name: "throwaway", level: 1 })).toBeVisible();
-  const throwawayId = page.url().split("/").at(-1)!;
+  const throwawayId = new URL(page.url()).pathname.split("/").at(-1)!;
   await page.getByRole("tab", { name: "Settings" }).click();
   await page.getByRole("button", { name: "Delete registry" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Delete registry" }).click();

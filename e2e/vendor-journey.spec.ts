@@ -120,7 +120,9 @@ test("IAM journey: next step after the application, role name first, one-click a
   const roleArn = `arn:aws:iam::${account!.accountId}:role/${roleName}`;
   await expect(page.getByTestId("resolved-role-arn")).toHaveText(roleArn);
 
-  // The whole checklist at once; creating the role and its trust policy is one step.
+  // The form is short: the guide is a preview, one click away, with the whole checklist at once; creating the role and its trust policy is one step.
+  await expect(page.getByTestId("setup-preview")).not.toHaveAttribute("open", "");
+  await page.getByTestId("setup-preview").locator("summary").click();
   const checklist = page.getByRole("region", { name: "Setup checklist" });
   await expect(checklist.getByRole("listitem")).toHaveCount(4);
   await expect(checklist).toContainText("Create the role with its trust policy");

@@ -8,6 +8,7 @@ import { useWatch, type UseFormReturn } from "react-hook-form";
 import { FormSection } from "@/components/registries/form-section";
 import type { KeptKey, RegistryFormContext } from "@/components/registries/registry-form";
 import { RegistrySetupGuide } from "@/components/registries/registry-setup-guide";
+import { SetupPreview } from "@/components/registries/setup-preview";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
@@ -24,6 +25,16 @@ export function EcrFields({ form, context, keptKey }: { form: UseFormReturn<TCre
   // IAM Authentication first: it is the recommended way (no stored secret).
   const authTypes = PROVIDERS.ecr.authTypes.map((spec) => spec.id).filter((type) => type !== "ambient" || context.allowAmbient || authType === "ambient");
 
+  // The portal's OIDC values: in the edit form under Authentication; in the add form inside the setup preview.
+  const oidcSection = (
+    <section aria-label="AWS OIDC Configuration" className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
+      <h3 className="text-sm font-semibold">AWS OIDC Configuration</h3>
+      <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+        Add the portal as an OpenID Connect identity provider in IAM (IAM → Identity providers → Add provider) with these values.
+      </p>
+      <div className="mt-2">{context.oidcPanel}</div>
+    </section>
+  );
   return (
     <>
       <FormSection title="Authentication">
@@ -104,13 +115,7 @@ export function EcrFields({ form, context, keptKey }: { form: UseFormReturn<TCre
         {authType === "iam_role" && (
           <div className="space-y-4">
             <RoleFields form={form} hostname={hostname} roleArn={roleArn} roleAccountId={roleAccountId ?? ""} />
-            <section aria-label="AWS OIDC Configuration" className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
-              <h3 className="text-sm font-semibold">AWS OIDC Configuration</h3>
-              <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-                Add the portal as an OpenID Connect identity provider in IAM (IAM → Identity providers → Add provider) with these values.
-              </p>
-              <div className="mt-2">{context.oidcPanel}</div>
-            </section>
+            {context.setupGuideHref && oidcSection}
           </div>
         )}
 
@@ -131,9 +136,12 @@ export function EcrFields({ form, context, keptKey }: { form: UseFormReturn<TCre
           ; it follows your changes once you save.
         </p>
       ) : (
-        <FormSection title={authType === "iam_role" ? "Set up AWS" : "Permissions in AWS"}>
-          <RegistrySetupGuide authType={authType} hostname={hostname} roleArn={roleArn} roleAccountId={roleAccountId ?? ""} oidc={context.oidc} />
-        </FormSection>
+        <SetupPreview cloud="AWS">
+          {authType === "iam_role" && oidcSection}
+          <FormSection title={authType === "iam_role" ? "Set up AWS" : "Permissions in AWS"}>
+            <RegistrySetupGuide authType={authType} hostname={hostname} roleArn={roleArn} roleAccountId={roleAccountId ?? ""} oidc={context.oidc} />
+          </FormSection>
+        </SetupPreview>
       )}
 
     </>

@@ -11,6 +11,7 @@ import type { KeptKey } from "@/components/registries/registry-form";
 import { FormSection } from "@/components/registries/form-section";
 import { JsonKeyField } from "@/components/registries/provider-fields/json-key-field";
 import { ProviderSetupGuide } from "@/components/registries/provider-fields/provider-setup-guide";
+import { SetupPreview } from "@/components/registries/setup-preview";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { GENERIC_FLAVORS, type FieldSpec, type GenericFlavor, type RegistryProviderModule } from "@/lib/registries/providers";
@@ -119,9 +120,11 @@ export function ProviderCredentialFields({ form, provider, keptKey, oidc }: { fo
         )}
       </FormSection>
 
-      <FormSection title={`Set up ${provider.label}`}>
-        <ProviderSetupGuide providerId={provider.id} hostname={hostname} flavor={flavor} authType={authType} keyless={keyless} />
-      </FormSection>
+      <SetupPreview cloud={provider.label}>
+        <FormSection title={`Set up ${provider.label}`}>
+          <ProviderSetupGuide providerId={provider.id} hostname={hostname} flavor={flavor} authType={authType} keyless={keyless} />
+        </FormSection>
+      </SetupPreview>
     </>
   );
 }
