@@ -24,7 +24,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       <body>
         {children}
         {/* Bottom right: the user menu lives top right and must stay reachable. */}
-        <Toaster theme="system" richColors closeButton position="bottom-right" />
+        {/* One toast at a time: a stack of them would cover the page (a Test result) they are about. */}
+        <Toaster theme="system" richColors closeButton position="bottom-right" visibleToasts={1} />
       </body>
     </html>
   );
