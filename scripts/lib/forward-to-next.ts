@@ -18,7 +18,10 @@ const agents = new Map<string, http.Agent>();
 function agentFor(socketPath: string): http.Agent {
   let agent = agents.get(socketPath);
   if (!agent) {
-    agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+    // A new connection per request: a Unix-socket connect costs microseconds, and a
+    // kept-alive socket the Next.js process has just closed would otherwise turn a
+    // request into a 503 (the reuse race every keep-alive client has).
+    agent = new http.Agent({ keepAlive: false, maxSockets: 256 });
     agents.set(socketPath, agent);
   }
   return agent;

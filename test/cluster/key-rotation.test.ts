@@ -145,7 +145,8 @@ beforeAll(async () => {
   aws.pushFixtureImage({ accountId: ACCOUNT.accountId, region: REGION, repository: "app", tag: "2.0" });
   cluster = await startPortalCluster({
     processes: 2,
-    env: { AWS_ENDPOINT_URL_STS: aws.url, AWS_ENDPOINT_URL_ECR: aws.url, REGISTRY_ENDPOINT_OVERRIDES: `*=${aws.url}/_registry/{hostname}` },
+    // Team 0's admin is also the portal's operator (the key history is operator material).
+    env: { AWS_ENDPOINT_URL_STS: aws.url, AWS_ENDPOINT_URL_ECR: aws.url, REGISTRY_ENDPOINT_OVERRIDES: `*=${aws.url}/_registry/{hostname}`, OPERATOR_EMAILS: "cluster-0@example.com" },
   });
   Object.assign(process.env, cluster.commandEnv, { DATABASE_URL: cluster.databaseUrl });
   resetEnvCache();
@@ -236,13 +237,19 @@ describe("signing-key rotation with two portal processes on one database", () =>
     const emergency = events.find((event) => event.action === "emergency_replaced" && event.reason.includes("--emergency"));
     expect(emergency?.details).toHaveProperty("cachesExpireBy");
     expect(events.find((event) => event.action === "retired" && event.reason.includes("--next-now"))).toBeDefined();
-    // A team admin's Identity provider page (server-rendered) shows the history and the emergency's cache window.
-    const page = await fetch(`${cluster.baseUrls[1]}/team/identity-provider`, { headers: { cookie: teams[0]!.cookie } });
-    const html = await page.text();
-    expect(html).toContain("The signing key was replaced in an emergency");
+    // A team admin's Identity provider page (server-rendered) shows the emergency's cache window and when the keys changed;
+    // the operator's page shows the history.
+    const vendorPage = await (await fetch(`${cluster.baseUrls[1]}/team/identity-provider`, { headers: { cookie: teams[1]!.cookie } })).text();
+    expect(vendorPage).toContain("The signing key was replaced in an emergency");
+    expect(vendorPage).toContain("The keys last changed");
+    expect(vendorPage).not.toContain("Replaced (emergency)");
+    const operatorPage = await fetch(`${cluster.baseUrls[1]}/operator`, { headers: { cookie: teams[0]!.cookie } });
+    expect(operatorPage.status).toBe(200);
+    const html = await operatorPage.text();
     expect(html).toContain("Replaced (emergency)");
     expect(html).toContain("up to 5 minutes");
     for (const event of events.slice(-5)) expect(html).toContain(event.kid);
+    expect((await fetch(`${cluster.baseUrls[1]}/operator`, { headers: { cookie: teams[1]!.cookie } })).status).toBe(404);
     // The team audit log is not where operator key events go.
     expect(await prisma.auditEvent.count({ where: { action: "oidc.key_rotated" } })).toBe(0);
     const output = cluster.processes.flatMap((portal) => portal.output);
