@@ -136,3 +136,35 @@ test("a registry whose role is deleted fails its scheduled re-test, and the rece
   await expect(page.getByTestId("webhook-delivery").first()).toContainText("registry.failing");
   await context.close();
 });
+
+test("another team's endpoint is not found: its page, and the actions replayed with its ID", async ({ browser }) => {
+  applyServerEnvironment();
+  process.env.WEBHOOK_ALLOWED_ORIGINS = receiver.origin;
+  (await import("@/lib/env")).resetEnvCache();
+  const { createWebhookEndpoint } = await import("@/lib/notifications/webhook-endpoints");
+  const { ZWebhookEndpointInput } = await import("@/lib/notifications/webhook-schema");
+  const { prisma } = await import("@/lib/db");
+  const { recordServerActions, replayServerAction } = await import("./support/server-actions");
+  const victim = await createVendor("hooks-victim");
+  const attacker = await createVendor("hooks-attacker");
+  const victimEndpoint = (await createWebhookEndpoint(victim.teamId, { userId: victim.userId, email: victim.email }, ZWebhookEndpointInput.parse({ url: receiver.url, eventTypes: ["registry.failing"] }))).endpoint;
+  const ownEndpoint = (await createWebhookEndpoint(attacker.teamId, { userId: attacker.userId, email: attacker.email }, ZWebhookEndpointInput.parse({ url: receiver.url, eventTypes: ["registry.failing"] }))).endpoint;
+
+  const context = await signedInContext(browser, attacker);
+  const page = await context.newPage();
+  const response = await page.goto(`/team/webhooks/${victimEndpoint.id}`);
+  expect(response?.status()).toBe(404);
+  await page.goto("/team/webhooks");
+  await expect(page.getByText(receiver.url)).toHaveCount(1);
+
+  // The attacker's own Send test event, replayed with the victim's endpoint ID.
+  const actions = recordServerActions(page);
+  await page.goto(`/team/webhooks/${ownEndpoint.id}`);
+  await page.getByRole("button", { name: "Send test event" }).click();
+  await expect.poll(() => actions.length).toBeGreaterThan(0);
+  const replayed = await replayServerAction(context.request, actions[0]!, (body) => body.replaceAll(ownEndpoint.id, victimEndpoint.id));
+  expect(replayed.text).toContain("not_found");
+  expect(await prisma.auditEvent.count({ where: { teamId: victim.teamId, action: "webhook.test_sent" } })).toBe(0);
+  expect(await prisma.notificationEvent.count({ where: { teamId: victim.teamId } })).toBe(0);
+  await context.close();
+});

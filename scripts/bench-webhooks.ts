@@ -145,6 +145,7 @@ const latency = await (async () => {
 
 // 3. Throughput from a backlog: one worker, then two workers in the same process (each claims its own batches), alternating.
 async function drain(processes: number) {
+  const cpu = process.cpuUsage();
   const workers = await Promise.all(Array.from({ length: processes }, startWorker));
   progress(`${processes} worker(s) started`);
   await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -152,7 +153,10 @@ async function drain(processes: number) {
   const started = Date.now();
   const report = await waitForReceived(EVENTS);
   const seconds = (Math.max(...report.received.map(([, at]) => at)) - started) / 1000;
-  const cpuMs = (await Promise.all(workers.map((worker) => worker.stop()))).reduce((a, b) => a + b, 0);
+  await Promise.all(workers.map((worker) => worker.stop()));
+  // The process's CPU over the drain (the workers share it), not a sum of per-worker readings.
+  const used = process.cpuUsage(cpu);
+  const cpuMs = (used.user + used.system) / 1000;
   resetReceiver();
   const ids = new Set(report.received.map(([id]) => id));
   return { workers: processes, delivered: report.received.length, duplicates: report.received.length - ids.size, unverified: report.unverified, seconds: round1(seconds), perSecond: round1(report.received.length / seconds), processCpuMsPerDelivery: round3(cpuMs / report.received.length) };
