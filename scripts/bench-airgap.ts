@@ -8,7 +8,8 @@
 // server's CPU time per MiB beside the wall clock; then the time to first
 // byte (and to the last) of an archive of 50 images. A benchmark, not a test:
 // it prints figures.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { localAwsControl, proxyToken, startChild } from "./lib/bench-children";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -50,6 +51,7 @@ const env: Record<string, string> = {
 Object.assign(process.env, env);
 
 const children: ChildProcess[] = [];
+const bench = { root, env, children };
 const { resetEnvCache } = await import("@/lib/env");
 resetEnvCache();
 const { getLifecyclePolicy } = await import("@/lib/oidc/lifecycle-policy");
@@ -57,8 +59,8 @@ const { maintainSigningKeys } = await import("@/lib/oidc/signing-keys");
 await maintainSigningKeys(getLifecyclePolicy(), new Date());
 
 try {
-  await startChild("local AWS", ["tools/local-aws/cli.ts", "--port", String(awsPort), "--account", `${ACCOUNT.accountId}:${ACCOUNT.accessKeyId}:${ACCOUNT.secretAccessKey}`], /Local AWS .* on /);
-  const serverPid = Number((await startChild("portal", ["--conditions=react-server", "scripts/lib/airgap-bench-server.ts"], /^READY \d+ (\d+)/m, { PORT: String(proxyPort) }))[1]);
+  await startChild(bench, "local AWS", ["tools/local-aws/cli.ts", "--port", String(awsPort), "--account", `${ACCOUNT.accountId}:${ACCOUNT.accessKeyId}:${ACCOUNT.secretAccessKey}`], /Local AWS .* on /);
+  const serverPid = Number((await startChild(bench, "portal", ["--conditions=react-server", "scripts/lib/airgap-bench-server.ts"], /^READY \d+ (\d+)/m, { PORT: String(proxyPort) }))[1]);
 
   // The vendor's side through the portal's own services: OIDC provider, role, IAM registry (tested), customer.
   const { VendorAws, trustPolicyJson } = await import("@/e2e/support/vendor-aws");
@@ -89,10 +91,10 @@ try {
   const cookie = `portal-customer-session=${await signCustomerSession(row)}`;
 
   console.log("Pushing synthetic images into the local AWS (256 MiB, and 50 images of 2 x 64 KiB)…");
-  const big = await control<{ digest: string; layerDigests: string[] }>("/_local/synthetic-images", { accountId: ACCOUNT.accountId, region: REGION, repository: "bench/big", tag: "1", layerSizes: [256 * MiB] });
+  const big = await localAwsControl<{ digest: string; layerDigests: string[] }>(awsUrl, "/_local/synthetic-images", { accountId: ACCOUNT.accountId, region: REGION, repository: "bench/big", tag: "1", layerSizes: [256 * MiB] });
   const many = [];
   for (let index = 0; index < 50; index++) {
-    many.push(await control<{ digest: string }>("/_local/synthetic-images", { accountId: ACCOUNT.accountId, region: REGION, repository: `bench/image-${index}`, tag: "1", layerSizes: [64 * 1024, 64 * 1024] }));
+    many.push(await localAwsControl<{ digest: string }>(awsUrl, "/_local/synthetic-images", { accountId: ACCOUNT.accountId, region: REGION, repository: `bench/image-${index}`, tag: "1", layerSizes: [64 * 1024, 64 * 1024] }));
   }
   const proxyName = (repository: string) => `proxy/${application.slug}/${hostname}/${repository}`;
   const blobUrl = `${proxyUrl}/v2/${proxyName("bench/big")}/blobs/${big.layerDigests[0]}`;
@@ -104,10 +106,10 @@ try {
   const firstByte: number[] = [];
   const whole: number[] = [];
   // Warm-up, not measured.
-  await timedGet(blobUrl, { authorization: `Bearer ${await proxyToken(licenseId, [proxyName("bench/big")])}` });
+  await timedGet(blobUrl, { authorization: `Bearer ${await proxyToken(proxyUrl, licenseId, [proxyName("bench/big")])}` });
   await timedGet(bigArchive, { cookie });
   for (let round = 0; round < ROUNDS; round++) {
-    const auth = { authorization: `Bearer ${await proxyToken(licenseId, [proxyName("bench/big")])}` };
+    const auth = { authorization: `Bearer ${await proxyToken(proxyUrl, licenseId, [proxyName("bench/big")])}` };
     const order: ("blob" | "archive")[] = round % 2 === 0 ? ["blob", "archive"] : ["archive", "blob"];
     for (const kind of order) {
       const cpuBefore = cpuMs(serverPid);
@@ -161,39 +163,6 @@ function timedGet(url: string, headers: Record<string, string>, hops = 0): Promi
   });
 }
 
-function startChild(label: string, args: string[], ready: RegExp, extraEnv: Record<string, string> = {}): Promise<RegExpExecArray> {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, env: { ...process.env, ...env, ...extraEnv }, stdio: ["ignore", "pipe", "inherit"] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let output = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      const match = ready.exec(output);
-      if (match) {
-        resolve(match);
-        // From now on the child's log lines (pino JSON: warnings and errors only) go to stderr.
-        child.stdout!.removeAllListeners("data");
-        child.stdout!.on("data", (more: Buffer) => {
-          for (const line of more.toString("utf8").split("\n")) if (line.startsWith("{")) process.stderr.write(`${label}: ${line}\n`);
-        });
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`${label} exited with ${code} before it was ready:\n${output}`)));
-  });
-}
-
-async function control<T>(pathname: string, body: object): Promise<T> {
-  const response = await fetch(`${awsUrl}${pathname}`, { method: "POST", body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`local AWS ${pathname}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function proxyToken(licenseId: string, names: string[]): Promise<string> {
-  const scopes = names.map((name) => `scope=${encodeURIComponent(`repository:${name}:pull`)}`).join("&");
-  const response = await fetch(`${proxyUrl}/v2/token?service=${new URL(proxyUrl).host}&${scopes}`, { headers: { authorization: `Basic ${Buffer.from(`${licenseId}:${licenseId}`).toString("base64")}` } });
-  if (!response.ok) throw new Error(`token: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { token: string }).token;
-}
 
 /** utime + stime of a process, in ms (clock ticks of 10 ms). */
 function cpuMs(pid: number): number {

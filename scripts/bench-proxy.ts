@@ -23,6 +23,7 @@
 // turns the portal's blob cache on (the warm-up fills it; the cold pull of
 // each round finds it emptied).
 import { spawn, type ChildProcess } from "node:child_process";
+import { localAwsControl, proxyToken, startChild } from "./lib/bench-children";
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -68,10 +69,11 @@ const env: Record<string, string> = {
 };
 const { NODE_OPTIONS: _ignored, DATABASE_URL: _notOurs, ...inherited } = process.env;
 const children: ChildProcess[] = [];
+const bench = { root, env, children };
 let portal: ChildProcess | undefined;
 
 try {
-  await startChild("local AWS", ["tools/local-aws/cli.ts", "--port", String(awsPort), "--account", `${ACCOUNT.accountId}:${ACCOUNT.accessKeyId}:${ACCOUNT.secretAccessKey}`], /Local AWS .* on /);
+  await startChild(bench, "local AWS", ["tools/local-aws/cli.ts", "--port", String(awsPort), "--account", `${ACCOUNT.accountId}:${ACCOUNT.accessKeyId}:${ACCOUNT.secretAccessKey}`], /Local AWS .* on /);
   const awsPid = children.at(-1)!.pid!;
 
   // The portal as `npm start` runs it (the production build must exist: `npm run build`).
@@ -113,17 +115,17 @@ try {
   const { licenseId } = await createCustomer(team.id, actor, ZCreateCustomerInput.parse({ applicationId: application.id, name: "Bench customer", email: "", expiresOn: "" }));
 
   console.log("Pushing synthetic blobs into the local AWS (1 GiB + 256 MiB + 200 x 64 KiB)…");
-  const big = await control<{ digest: string; layerDigests: string[] }>("/_local/synthetic-images", { accountId: ACCOUNT.accountId, region: REGION, repository: "bench/big", tag: "1", layerSizes: [256 * MiB, 1024 * MiB] });
-  const small = await control<{ digest: string; layerDigests: string[] }>("/_local/synthetic-images", { accountId: ACCOUNT.accountId, region: REGION, repository: "bench/small", tag: "1", layerSizes: Array.from({ length: 200 }, () => 64 * 1024) });
+  const big = await localAwsControl<{ digest: string; layerDigests: string[] }>(awsUrl, "/_local/synthetic-images", { accountId: ACCOUNT.accountId, region: REGION, repository: "bench/big", tag: "1", layerSizes: [256 * MiB, 1024 * MiB] });
+  const small = await localAwsControl<{ digest: string; layerDigests: string[] }>(awsUrl, "/_local/synthetic-images", { accountId: ACCOUNT.accountId, region: REGION, repository: "bench/small", tag: "1", layerSizes: Array.from({ length: 200 }, () => 64 * 1024) });
   const [blob256, blob1g] = big.layerDigests as [string, string];
 
   const proxyName = (repository: string) => `proxy/${application.slug}/${hostname}/${repository}`;
-  const token = await proxyToken(licenseId, [proxyName("bench/big"), proxyName("bench/small")]);
+  const token = await proxyToken(portalUrl, licenseId, [proxyName("bench/big"), proxyName("bench/small")]);
   const ecrLogin = (await vendor.ecr(REGION).send(new GetAuthorizationTokenCommand({}))).authorizationData![0]!.authorizationToken!;
-  const passthroughPid = Number((await startChild("pass-through", ["scripts/lib/passthrough-bench-server.ts"], /^READY \d+ (\d+)/m, { PORT: String(passthroughPort), BENCH_PASSTHROUGH_UPSTREAM: `${awsUrl}/_registry/${hostname}` }))[1]);
+  const passthroughPid = Number((await startChild(bench, "pass-through", ["scripts/lib/passthrough-bench-server.ts"], /^READY \d+ (\d+)/m, { PORT: String(passthroughPort), BENCH_PASSTHROUGH_UPSTREAM: `${awsUrl}/_registry/${hostname}` }))[1]);
   // The peer's way to the same upstream: its own pass-through adding the ECR login (not counted in the peer's CPU; only its cold pulls use it).
   const peerUpstreamPort = await freePort();
-  await startChild("peer's upstream", ["scripts/lib/passthrough-bench-server.ts"], /^READY \d+ (\d+)/m, { PORT: String(peerUpstreamPort), BENCH_PASSTHROUGH_UPSTREAM: `${awsUrl}/_registry/${hostname}`, BENCH_PASSTHROUGH_AUTHORIZATION: `Basic ${ecrLogin}` });
+  await startChild(bench, "peer's upstream", ["scripts/lib/passthrough-bench-server.ts"], /^READY \d+ (\d+)/m, { PORT: String(peerUpstreamPort), BENCH_PASSTHROUGH_UPSTREAM: `${awsUrl}/_registry/${hostname}`, BENCH_PASSTHROUGH_AUTHORIZATION: `Basic ${ecrLogin}` });
   const peerUpstream = `http://127.0.0.1:${peerUpstreamPort}`;
   const peer = await startPeer(peerPort, peerUpstream);
 
@@ -135,9 +137,9 @@ try {
   const targets = [direct, passthrough, peerWarm, subject];
 
   // Cold: a fresh portal has no upstream login; 100 concurrent pulls must share one exchange.
-  const before = await control<Record<string, number>>("/_local/calls", {});
+  const before = await localAwsControl<Record<string, number>>(awsUrl, "/_local/calls", {});
   const cold = await Promise.all(Array.from({ length: 100 }, () => head(`${subject.base}/${subject.name("bench/small")}/manifests/1`, subject.auth!)));
-  const after = await control<Record<string, number>>("/_local/calls", {});
+  const after = await localAwsControl<Record<string, number>>(awsUrl, "/_local/calls", {});
   const delta = (key: string) => (after[key] ?? 0) - (before[key] ?? 0);
   console.log(`\nCold single-flight: 100 concurrent manifest HEADs (${cold.filter((status) => status === 200).length} x 200) caused ${delta("sts:AssumeRoleWithWebIdentity")} AssumeRoleWithWebIdentity and ${delta("ecr:GetAuthorizationToken")} GetAuthorizationToken (target: 1 and 1)`);
 
@@ -178,7 +180,7 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     console.log(`round ${round + 1} of ${ROUNDS}…`);
     // Tokens last 5 minutes, and a round on a busy machine may take longer.
-    subject.auth = `Bearer ${await proxyToken(licenseId, [proxyName("bench/big"), proxyName("bench/small")])}`;
+    subject.auth = `Bearer ${await proxyToken(portalUrl, licenseId, [proxyName("bench/big"), proxyName("bench/small")])}`;
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     for (const target of order) await measure(target, "256 MiB", 1, () => download(`${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth, blob256));
     // Cold: the peer with empty storage (a fresh instance); the portal with its cache emptied (with the cache off every pull is cold).
@@ -203,7 +205,7 @@ try {
   }
 
   // Memory: the front process's resident set while it streams 1 GiB to a client that reads as fast as it can.
-  subject.auth = `Bearer ${await proxyToken(licenseId, [proxyName("bench/big")])}`;
+  subject.auth = `Bearer ${await proxyToken(portalUrl, licenseId, [proxyName("bench/big")])}`;
   const front = treePids(portalPid).find((pid) => commandOf(pid).includes("portal-proxy.mjs"));
   let peak = front ? rssMiB(front) : 0;
   const frontBefore = peak;
@@ -296,39 +298,6 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-function startChild(label: string, args: string[], ready: RegExp, extraEnv: Record<string, string> = {}): Promise<RegExpExecArray> {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, env: { ...process.env, ...env, ...extraEnv }, stdio: ["ignore", "pipe", "inherit"] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let output = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      const match = ready.exec(output);
-      if (match) {
-        resolve(match);
-        // From now on the child's log lines (pino JSON: warnings and errors only) go to stderr.
-        child.stdout!.removeAllListeners("data");
-        child.stdout!.on("data", (more: Buffer) => {
-          for (const line of more.toString("utf8").split("\n")) if (line.startsWith("{")) process.stderr.write(`${label}: ${line}\n`);
-        });
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`${label} exited with ${code} before it was ready:\n${output}`)));
-  });
-}
-
-async function control<T>(pathname: string, body: object): Promise<T> {
-  const response = await fetch(`${awsUrl}${pathname}`, { method: "POST", body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`local AWS ${pathname}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function proxyToken(licenseId: string, names: string[]): Promise<string> {
-  const scopes = names.map((name) => `scope=${encodeURIComponent(`repository:${name}:pull`)}`).join("&");
-  const response = await fetch(`${portalUrl}/v2/token?service=${new URL(portalUrl).host}&${scopes}`, { headers: { authorization: `Basic ${Buffer.from(`${licenseId}:${licenseId}`).toString("base64")}` } });
-  if (!response.ok) throw new Error(`token: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { token: string }).token;
-}
 
 /** GET, following redirects as registry clients do (without Authorization on another host); resolves with the byte count once the body's sha256 matched `digest`. */
 function download(url: string, authorization: string | undefined, digest: string, hops = 0): Promise<number> {
