@@ -19,6 +19,9 @@ import { errorCodeToHttpStatus, type ErrorCode } from "@/lib/http/error-codes";
 /** Next.js's default server-action body limit (serverActions.bodySizeLimit, 1 MB), which the portal keeps. */
 export const SERVER_ACTION_BODY_LIMIT_BYTES = 1024 * 1024;
 
+/** How much of a refused request's body is read and dropped so the answer arrives before the connection closes. */
+const REFUSED_BODY_DRAIN_BYTES = 8 * 1024 * 1024;
+
 export interface RequestRefusal {
   code: ErrorCode;
   message: string;
@@ -91,16 +94,34 @@ export function refuseMalformedRequest(request: IncomingMessage, response: Serve
   const body = json
     ? JSON.stringify({ ok: false, error: { code: refusal.code, message: refusal.message } })
     : `<!doctype html><meta charset="utf-8"><title>Bad request</title><h1>This address cannot be opened</h1><p>${escapeHtml(refusal.message)}</p><p><a href="/">Go to the portal</a></p>`;
-  response.writeHead(status, {
-    "content-type": json ? "application/json" : "text/html; charset=utf-8",
-    "content-length": Buffer.byteLength(body),
-    "cache-control": "no-store",
-    "x-content-type-options": "nosniff",
-    ...(json ? {} : { "content-security-policy": "default-src 'none'; frame-ancestors 'none'" }),
-    // The body of a refused POST is not read: the connection is not reused for the next request.
-    ...(request.method === "GET" || request.method === "HEAD" ? {} : { connection: "close" }),
-  });
-  response.end(request.method === "HEAD" ? undefined : body);
+  const send = (close: boolean) => {
+    response.writeHead(status, {
+      "content-type": json ? "application/json" : "text/html; charset=utf-8",
+      "content-length": Buffer.byteLength(body),
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+      ...(json ? {} : { "content-security-policy": "default-src 'none'; frame-ancestors 'none'" }),
+      ...(close ? { connection: "close" } : {}),
+    });
+    response.end(request.method === "HEAD" ? undefined : body);
+  };
+  // A refused request's body is read and dropped before the answer (up to a
+  // limit): closing a connection with unread bytes resets it, and a client or
+  // the front process still sending would see the reset, not the answer.
+  if (request.method === "GET" || request.method === "HEAD" || request.readableEnded) send(false);
+  else if (Number(request.headers["content-length"] ?? 0) > REFUSED_BODY_DRAIN_BYTES) send(true);
+  else {
+    let read = 0;
+    request.on("data", (chunk: Buffer) => {
+      read += chunk.length;
+      if (read > REFUSED_BODY_DRAIN_BYTES) request.destroy();
+    });
+    request.once("end", () => send(false));
+    request.once("error", () => response.destroy());
+    request.once("close", () => {
+      if (!response.headersSent) send(true);
+    });
+  }
   return true;
 }
 
