@@ -64,11 +64,11 @@ test("a customer pulls with the copied credentials, the pull shows in Pull activ
 
     // The docker login command never carries the license as a password (Docker prompts for it): kept out of shell history.
     await page.getByRole("button", { name: "Copy docker login command" }).click();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`docker login ${PROXY_HOST} --username ${licenseId}`);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`docker login ${PROXY_HOST} --username ops@acme.example`);
     // The scripted one reads it from license.txt; run it (with skopeo standing in for docker: same flags).
     await page.getByRole("button", { name: "Copy docker login from a file" }).click();
     const loginCommand = await page.evaluate(() => navigator.clipboard.readText());
-    expect(loginCommand).toBe(`docker login ${PROXY_HOST} --username "$(cat license.txt)" --password-stdin < license.txt`);
+    expect(loginCommand).toBe(`docker login ${PROXY_HOST} --username ops@acme.example --password-stdin < license.txt`);
     fs.writeFileSync(path.join(home, "license.txt"), licenseId, { mode: 0o600 });
     const loginAuthFile = path.join(home, "login-auth.json");
     await run("sh", ["-c", `cd ${home} && ${loginCommand.replace("docker login", `skopeo login --tls-verify=false --authfile ${loginAuthFile}`)}`], { env: { NODE_ENV: "test", PATH: process.env.PATH, HOME: home } });

@@ -29,7 +29,7 @@ test("a vendor adds a keyless Google registry, applies the setup the form shows,
   await page.getByLabel("Provider ID", { exact: true }).fill("e2e-portal-oidc");
 
   // The guide is there before anything exists in Google (a preview, one click away), with this portal's issuer and the team's subject.
-  await page.getByTestId("setup-preview").locator("summary").click();
+  await page.getByTestId("setup-preview-toggle").click();
   const guide = page.getByTestId("keyless-setup-guide");
   await expect(guide).toContainText(`--issuer-uri="${environment.issuerUrl}"`);
   await expect(guide).toContainText(`--attribute-condition="assertion.sub=='${subject}'"`);

@@ -140,7 +140,7 @@ test("adds an ECR registry with IAM authentication; the trust policy is the gene
   await page.getByRole("radio", { name: /^IAM Authentication/ }).check();
 
   // The AWS OIDC Configuration panel, in the setup preview.
-  await page.getByTestId("setup-preview").locator("summary").click();
+  await page.getByTestId("setup-preview-toggle").click();
   const panel = page.getByRole("region", { name: "AWS OIDC Configuration" });
   await expect(panel.getByText(environment.issuerUrl, { exact: true })).toBeVisible();
   await expect(panel.getByText("sts.amazonaws.com", { exact: true })).toBeVisible();

@@ -13,7 +13,7 @@ for (const width of [1280, 375]) {
     await page.getByRole("textbox", { name: "Hostname" }).fill("111111111111.dkr.ecr.eu-west-1.amazonaws.com");
     await expect(page.getByTestId("setup-preview")).not.toHaveAttribute("open", "");
     const collapsed = (await form.boundingBox())!.height;
-    await page.getByTestId("setup-preview").locator("summary").click();
+    await page.getByTestId("setup-preview-toggle").click();
     await expect(page.getByRole("region", { name: "Setup checklist" })).toBeVisible();
     const expanded = (await form.boundingBox())!.height;
     testInfo.annotations.push({ type: "form height", description: `${width} px: ${Math.round(collapsed)} px collapsed, ${Math.round(expanded)} px with the setup open` });

@@ -71,7 +71,7 @@ for (const registry of environment.providerRegistries) {
       await expect(page.getByText(key.private_key_id).first()).toBeVisible();
       await expect(page.getByRole("textbox", { name: "JSON key" })).toHaveCount(0);
     }
-    await page.getByTestId("setup-preview").locator("summary").click();
+    await page.getByTestId("setup-preview-toggle").click();
     await expect(page.getByRole("heading", { name: /^Set up / })).toBeVisible();
     await page.getByRole("button", { name: "Save registry" }).click();
     await expect(page).toHaveURL(REGISTRY_PAGE, { timeout: 30_000 });

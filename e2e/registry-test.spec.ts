@@ -59,6 +59,8 @@ test("IAM: the Test finds the unsafe trust policy before step 5, passes after it
   await page.getByLabel("Hostname").fill(HOSTNAME);
   await page.getByRole("radio", { name: /^IAM Authentication/ }).check();
   await page.getByLabel("Role name").fill(roleArn);
+  // The setup is a preview in the add form, one click away.
+  await page.getByTestId("setup-preview-toggle").click();
   await page.getByRole("button", { name: "Copy trust policy" }).click();
   const copiedTrustPolicy = await page.evaluate(() => navigator.clipboard.readText());
   expect(JSON.parse(copiedTrustPolicy).Statement[0].Condition.StringEquals).toHaveProperty([`${environment.issuerUrl.replace("http://", "")}:sub`]);

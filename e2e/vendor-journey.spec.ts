@@ -122,7 +122,7 @@ test("IAM journey: next step after the application, role name first, one-click a
 
   // The form is short: the guide is a preview, one click away, with the whole checklist at once; creating the role and its trust policy is one step.
   await expect(page.getByTestId("setup-preview")).not.toHaveAttribute("open", "");
-  await page.getByTestId("setup-preview").locator("summary").click();
+  await page.getByTestId("setup-preview-toggle").click();
   const checklist = page.getByRole("region", { name: "Setup checklist" });
   await expect(checklist.getByRole("listitem")).toHaveCount(4);
   await expect(checklist).toContainText("Create the role with its trust policy");

@@ -9,7 +9,7 @@ import type { ReactNode } from "react";
 export function SetupPreview({ cloud, children }: { cloud: string; children: ReactNode }) {
   return (
     <details className="group rounded-lg border border-zinc-200 dark:border-zinc-800" data-testid="setup-preview">
-      <summary className="cursor-pointer px-4 py-3 text-sm font-medium">
+      <summary className="cursor-pointer px-4 py-3 text-sm font-medium" data-testid="setup-preview-toggle">
         Preview: what you will do in {cloud}
         <span className="ml-2 font-normal text-zinc-600 dark:text-zinc-400">(you can save first: the registry then opens on this setup)</span>
       </summary>
