@@ -22,8 +22,12 @@ export const PROXY_TOKEN_SECONDS = 300;
 const TOKEN_ALGORITHM = "HS256";
 /** Failed logins per client address per minute before the token endpoint answers 429. */
 export const FAILED_LOGINS_PER_MINUTE = 10;
-/** How long a customer's state (revoked, expired, regenerated) may be served from memory. */
-const CUSTOMER_CACHE_MS = 2_000;
+/**
+ * How long a customer's state (revoked, expired, regenerated, its entitlements)
+ * may be served from memory: under the promised 2 s, since a lookup that began
+ * just before a change is what the cache then holds.
+ */
+const CUSTOMER_CACHE_MS = 1_500;
 
 /** A customer as the proxy knows it: the license's state, its hash (binding tokens) and its entitlements, at most 2 s old. */
 export type PullCustomer = LicensedCustomer & { licenseHash: string; entitlements: Entitlements };
@@ -259,7 +263,7 @@ function notEntitled(customer: PullCustomer, name: string): ProxyError {
 
 /** The registry lookups of the last few seconds, so a busy pull does not ask Postgres per request. */
 const registryCache = new Map<string, { at: number; value: Promise<AuthorizedRepository["registry"] | null> }>();
-const REGISTRY_CACHE_MS = 2_000;
+const REGISTRY_CACHE_MS = 1_500;
 
 /** For tests: forget cached registry lookups. */
 export function clearRegistryCache(): void {
