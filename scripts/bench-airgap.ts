@@ -9,7 +9,7 @@
 // byte (and to the last) of an archive of 50 images. A benchmark, not a test:
 // it prints figures.
 import type { ChildProcess } from "node:child_process";
-import { localAwsControl, proxyToken, startChild } from "./lib/bench-children";
+import { localAwsControl, proxyToken, setUpBenchVendor, startChild } from "./lib/bench-children";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -63,30 +63,9 @@ try {
   const serverPid = Number((await startChild(bench, "portal", ["--conditions=react-server", "scripts/lib/airgap-bench-server.ts"], /^READY \d+ (\d+)/m, { PORT: String(proxyPort) }))[1]);
 
   // The vendor's side through the portal's own services: OIDC provider, role, IAM registry (tested), customer.
-  const { VendorAws, trustPolicyJson } = await import("@/e2e/support/vendor-aws");
-  const { signUp } = await import("@/lib/auth/service");
-  const { prisma } = await import("@/lib/db");
-  const { createApplication } = await import("@/lib/applications/service");
-  const { ZCreateRegistryInput } = await import("@/lib/registries/schema");
-  const { createRegistry } = await import("@/lib/registries/service");
-  const { testRegistry } = await import("@/lib/registry-test/service");
-  const { ZCreateCustomerInput } = await import("@/lib/customers/schema");
-  const { createCustomer } = await import("@/lib/customers/service");
   const { signCustomerSession } = await import("@/lib/customer-portal/session-token");
   const { airGapQuery } = await import("@/lib/airgap/schema");
-  const vendor = new VendorAws(awsUrl, ACCOUNT);
-  await vendor.createProvider(`${proxyUrl}/oidc`);
-  const { userId, teamId } = await signUp({ name: "Bench", email: "bench@example.com", password: "a long enough passphrase", teamName: "Bench" });
-  const team = await prisma.team.findUniqueOrThrow({ where: { id: teamId }, select: { id: true, publicId: true } });
-  const actor = { userId, email: "bench@example.com" };
-  const application = await createApplication(team.id, actor, { name: "Bench" });
-  const hostname = `${ACCOUNT.accountId}.dkr.ecr.${REGION}.amazonaws.com`;
-  const roleArn = await vendor.createRole("BenchAirgap", trustPolicyJson({ accountId: ACCOUNT.accountId, issuerUrl: `${proxyUrl}/oidc`, sub: team.publicId }));
-  const registry = await createRegistry(team.id, actor, ZCreateRegistryInput.parse({ provider: "ecr", name: "", hostname, authType: "iam_role", accessKeyId: "", secretAccessKey: "", roleArn, allApplications: true, applicationIds: [] }));
-  for (const document of ["/oidc/.well-known/openid-configuration", "/oidc/jwks"]) await (await fetch(`${proxyUrl}${document}`)).arrayBuffer();
-  const tested = await testRegistry(team, actor, registry.id, {});
-  if (tested.result.verdict !== "verified") throw new Error(`benchmark setup is wrong: ${tested.result.headline}`);
-  const { customer, licenseId } = await createCustomer(team.id, actor, ZCreateCustomerInput.parse({ applicationId: application.id, name: "Bench customer", email: "", expiresOn: "" }));
+  const { prisma, customer, licenseId, proxyName } = await setUpBenchVendor({ awsUrl, account: ACCOUNT, region: REGION, portalUrl: proxyUrl, roleName: "BenchAirgap" });
   const row = await prisma.customer.findUniqueOrThrow({ where: { id: customer.id }, select: { id: true, teamId: true, licenseHash: true } });
   const cookie = `portal-customer-session=${await signCustomerSession(row)}`;
 
@@ -96,7 +75,6 @@ try {
   for (let index = 0; index < 50; index++) {
     many.push(await localAwsControl<{ digest: string }>(awsUrl, "/_local/synthetic-images", { accountId: ACCOUNT.accountId, region: REGION, repository: `bench/image-${index}`, tag: "1", layerSizes: [64 * 1024, 64 * 1024] }));
   }
-  const proxyName = (repository: string) => `proxy/${application.slug}/${hostname}/${repository}`;
   const blobUrl = `${proxyUrl}/v2/${proxyName("bench/big")}/blobs/${big.layerDigests[0]}`;
   const bigArchive = `${proxyUrl}/customer/airgap.tar?${airGapQuery([{ name: proxyName("bench/big"), tag: "1", digest: big.digest }])}`;
   const manyArchive = `${proxyUrl}/customer/airgap.tar?${airGapQuery(many.map((image, index) => ({ name: proxyName(`bench/image-${index}`), tag: "1", digest: image.digest })))}`;

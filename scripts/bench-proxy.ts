@@ -23,7 +23,7 @@
 // turns the portal's blob cache on (the warm-up fills it; the cold pull of
 // each round finds it emptied).
 import { spawn, type ChildProcess } from "node:child_process";
-import { localAwsControl, proxyToken, startChild } from "./lib/bench-children";
+import { localAwsControl, proxyToken, setUpBenchVendor, startChild } from "./lib/bench-children";
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -90,36 +90,14 @@ try {
   const idleMemory = treeMemory(portalPid);
 
   // The vendor's side, through the portal's own services: OIDC provider, role, IAM registry (tested), customer.
-  const { VendorAws, trustPolicyJson } = await import("@/e2e/support/vendor-aws");
-  const { signUp } = await import("@/lib/auth/service");
-  const { prisma } = await import("@/lib/db");
-  const { createApplication } = await import("@/lib/applications/service");
-  const { ZCreateRegistryInput } = await import("@/lib/registries/schema");
-  const { createRegistry } = await import("@/lib/registries/service");
-  const { testRegistry } = await import("@/lib/registry-test/service");
-  const { ZCreateCustomerInput } = await import("@/lib/customers/schema");
-  const { createCustomer } = await import("@/lib/customers/service");
   const { GetAuthorizationTokenCommand } = await import("@aws-sdk/client-ecr");
-  const vendor = new VendorAws(awsUrl, ACCOUNT);
-  await vendor.createProvider(`${portalUrl}/oidc`);
-  const { userId, teamId } = await signUp({ name: "Bench", email: "bench@example.com", password: "a long enough passphrase", teamName: "Bench" });
-  const team = await prisma.team.findUniqueOrThrow({ where: { id: teamId }, select: { id: true, publicId: true } });
-  const actor = { userId, email: "bench@example.com" };
-  const application = await createApplication(team.id, actor, { name: "Bench" });
-  const hostname = `${ACCOUNT.accountId}.dkr.ecr.${REGION}.amazonaws.com`;
-  const roleArn = await vendor.createRole("BenchProxy", trustPolicyJson({ accountId: ACCOUNT.accountId, issuerUrl: `${portalUrl}/oidc`, sub: team.publicId }));
-  const registry = await createRegistry(team.id, actor, ZCreateRegistryInput.parse({ provider: "ecr", name: "", hostname, authType: "iam_role", accessKeyId: "", secretAccessKey: "", roleArn, allApplications: true, applicationIds: [] }));
-  for (const document of ["/oidc/.well-known/openid-configuration", "/oidc/jwks"]) await (await fetch(`${portalUrl}${document}`)).arrayBuffer();
-  const tested = await testRegistry(team, actor, registry.id, {});
-  if (tested.result.verdict !== "verified") throw new Error(`benchmark setup is wrong: ${tested.result.headline}`);
-  const { licenseId } = await createCustomer(team.id, actor, ZCreateCustomerInput.parse({ applicationId: application.id, name: "Bench customer", email: "", expiresOn: "" }));
+  const { prisma, vendor, hostname, licenseId, proxyName } = await setUpBenchVendor({ awsUrl, account: ACCOUNT, region: REGION, portalUrl, roleName: "BenchProxy" });
 
   console.log("Pushing synthetic blobs into the local AWS (1 GiB + 256 MiB + 200 x 64 KiB)…");
   const big = await localAwsControl<{ digest: string; layerDigests: string[] }>(awsUrl, "/_local/synthetic-images", { accountId: ACCOUNT.accountId, region: REGION, repository: "bench/big", tag: "1", layerSizes: [256 * MiB, 1024 * MiB] });
   const small = await localAwsControl<{ digest: string; layerDigests: string[] }>(awsUrl, "/_local/synthetic-images", { accountId: ACCOUNT.accountId, region: REGION, repository: "bench/small", tag: "1", layerSizes: Array.from({ length: 200 }, () => 64 * 1024) });
   const [blob256, blob1g] = big.layerDigests as [string, string];
 
-  const proxyName = (repository: string) => `proxy/${application.slug}/${hostname}/${repository}`;
   const token = await proxyToken(portalUrl, licenseId, [proxyName("bench/big"), proxyName("bench/small")]);
   const ecrLogin = (await vendor.ecr(REGION).send(new GetAuthorizationTokenCommand({}))).authorizationData![0]!.authorizationToken!;
   const passthroughPid = Number((await startChild(bench, "pass-through", ["scripts/lib/passthrough-bench-server.ts"], /^READY \d+ (\d+)/m, { PORT: String(passthroughPort), BENCH_PASSTHROUGH_UPSTREAM: `${awsUrl}/_registry/${hostname}` }))[1]);

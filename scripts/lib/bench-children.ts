@@ -46,3 +46,36 @@ export async function proxyToken(portalUrl: string, licenseId: string, names: st
   if (!response.ok) throw new Error(`token: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { token: string }).token;
 }
+
+/**
+ * The vendor's side of a pull benchmark, through the portal's own services:
+ * the OIDC provider and a role in the local AWS, an IAM registry that passed
+ * its Test, and a customer with a license. Imported late: the caller sets the
+ * environment (DATABASE_URL, endpoints) first.
+ */
+export async function setUpBenchVendor(input: { awsUrl: string; account: { accountId: string; accessKeyId: string; secretAccessKey: string }; region: string; portalUrl: string; roleName: string }) {
+  const { VendorAws, trustPolicyJson } = await import("@/e2e/support/vendor-aws");
+  const { signUp } = await import("@/lib/auth/service");
+  const { prisma } = await import("@/lib/db");
+  const { createApplication } = await import("@/lib/applications/service");
+  const { ZCreateRegistryInput } = await import("@/lib/registries/schema");
+  const { createRegistry } = await import("@/lib/registries/service");
+  const { testRegistry } = await import("@/lib/registry-test/service");
+  const { ZCreateCustomerInput } = await import("@/lib/customers/schema");
+  const { createCustomer } = await import("@/lib/customers/service");
+  const issuerUrl = `${input.portalUrl}/oidc`;
+  const vendor = new VendorAws(input.awsUrl, input.account);
+  await vendor.createProvider(issuerUrl);
+  const { userId, teamId } = await signUp({ name: "Bench", email: "bench@example.com", password: "a long enough passphrase", teamName: "Bench" });
+  const team = await prisma.team.findUniqueOrThrow({ where: { id: teamId }, select: { id: true, publicId: true } });
+  const actor = { userId, email: "bench@example.com" };
+  const application = await createApplication(team.id, actor, { name: "Bench" });
+  const hostname = `${input.account.accountId}.dkr.ecr.${input.region}.amazonaws.com`;
+  const roleArn = await vendor.createRole(input.roleName, trustPolicyJson({ accountId: input.account.accountId, issuerUrl, sub: team.publicId }));
+  const registry = await createRegistry(team.id, actor, ZCreateRegistryInput.parse({ provider: "ecr", name: "", hostname, authType: "iam_role", accessKeyId: "", secretAccessKey: "", roleArn, allApplications: true, applicationIds: [] }));
+  for (const document of ["/oidc/.well-known/openid-configuration", "/oidc/jwks"]) await (await fetch(`${input.portalUrl}${document}`)).arrayBuffer();
+  const tested = await testRegistry(team, actor, registry.id, {});
+  if (tested.result.verdict !== "verified") throw new Error(`benchmark setup is wrong: ${tested.result.headline}`);
+  const { customer, licenseId } = await createCustomer(team.id, actor, ZCreateCustomerInput.parse({ applicationId: application.id, name: "Bench customer", email: "", expiresOn: "" }));
+  return { prisma, vendor, hostname, customer, licenseId, proxyName: (repository: string) => `proxy/${application.slug}/${hostname}/${repository}` };
+}
