@@ -25,7 +25,7 @@ export interface DownloadChoice {
 
 /** On the customer's page; with customerId, on the vendor's page of that customer. */
 export function AirGapDownloadForm({ choices, customerId }: { choices: DownloadChoice[]; customerId?: string }) {
-  const [prepared, setPrepared] = useState<{ url: string; size: number; refs: string[] } | null>(null);
+  const [prepared, setPrepared] = useState<{ url: string; size: number; refs: string[]; sha256: string | null } | null>(null);
   const form = useForm<Values>({ resolver: schemaResolver<Values>(ZAirGapSelection, toInput), defaultValues: { images: [], platform: "" } });
   async function onSubmit(values: Values) {
     setPrepared(null);
@@ -61,10 +61,20 @@ export function AirGapDownloadForm({ choices, customerId }: { choices: DownloadC
           <p className="text-sm">
             {prepared.refs.length} {prepared.refs.length === 1 ? "image" : "images"}, {formatBytes(prepared.size)}. The link works for 24 hours; an interrupted download resumes.
           </p>
+          <p className="text-sm break-all" data-testid="airgap-sha256">
+            {prepared.sha256 ? (
+              <>
+                sha256: <span className="font-mono text-xs">{prepared.sha256}</span> (computed on first full download)
+              </>
+            ) : (
+              "sha256: computed after the first full download (prepare the download again afterwards to see it)."
+            )}
+          </p>
           <a href={prepared.url} download className={buttonClassName()}>
             Download archive
           </a>
           <PolicyBlock title="Download with curl" description="-C - resumes where an interrupted download stopped." text={`curl -fL -C - -o bundle.tar '${prepared.url}'`} />
+          {prepared.sha256 && <PolicyBlock title="Check the archive" text={`echo '${prepared.sha256}  bundle.tar' | sha256sum -c`} />}
           <PolicyBlock
             title="Copy into your registry with skopeo"
             text={prepared.refs.map((ref) => `skopeo copy --all oci-archive:bundle.tar:${ref} docker://<your registry>/${ref.split("/").slice(-2).join("/")}`).join("\n")}

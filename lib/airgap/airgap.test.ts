@@ -79,8 +79,27 @@ async function customerWithSession() {
   return { vendor, registry, customer, licenseId, cookie, name };
 }
 
-function download(url: string, cookie: string, headers: Record<string, string> = {}) {
-  return fetch(`${baseUrl}${url}`, { headers: { cookie, ...headers } });
+function download(url: string, cookie: string, headers: Record<string, string> = {}, signal?: AbortSignal) {
+  return fetch(`${baseUrl}${url}`, { headers: { cookie, ...headers }, signal });
+}
+
+/** A customer of a vendor whose registry is in the local AWS (for large synthetic layers). */
+async function iamCustomerWithSession() {
+  const vendor = await newVendorTeam();
+  await iamRegistry(world, vendor);
+  const { customer } = await newCustomer(vendor);
+  const row = await prisma.customer.findUniqueOrThrow({ where: { id: customer.id }, select: { id: true, teamId: true, licenseHash: true } });
+  const cookie = `portal-customer-session=${await signCustomerSession(row)}`;
+  return { vendor, customer, row, cookie, name: (repository: string) => `proxy/${vendor.application.slug}/${world.hostname}/${repository}` };
+}
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const value = await read();
+    if (done(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
@@ -198,6 +217,54 @@ describe("air-gap archives", () => {
     const stranger = await newVendorTeam();
     await expect(prepareVendorAirGapDownload(stranger.team.id, customer.id, selection)).rejects.toMatchObject({ code: "not_found" });
   });
+
+  it("stores the archive's sha256 after its first complete full download and announces it from then on; an aborted or partial download stores nothing", async () => {
+    const { vendor, customer, row, cookie, name } = await iamCustomerWithSession();
+    const image = world.aws.pushSyntheticImage({ accountId: ACCOUNT.accountId, region: REGION, repository: "digest/app", tag: "1", layerSizes: [32 * 1024 * 1024, 1024] });
+    const selection = [{ name: name("digest/app"), tag: "1", digest: image.digest }];
+    const url = `/customer/airgap.tar?${airGapQuery(selection)}`;
+    const stored = () => prisma.airGapArchiveDigest.findMany({ where: { teamId: vendor.team.id }, select: { sha256: true, size: true } });
+
+    // Aborted after the first chunk: the server sees the client leave before the last byte.
+    const controller = new AbortController();
+    const aborted = await download(url, cookie, {}, controller.signal);
+    expect(aborted.status).toBe(200);
+    expect(aborted.headers.get("repr-digest")).toBeNull();
+    await aborted.body!.getReader().read();
+    controller.abort();
+    // Every byte but the first, through Range: not a full download either.
+    const rest = await download(url, cookie, { range: "bytes=1-" });
+    expect(rest.status).toBe(206);
+    await rest.arrayBuffer();
+    await eventually(
+      async () => {
+        await flushAccessLog();
+        return prisma.pullEvent.findMany({ where: { customerId: customer.id, action: "airgap" }, select: { status: true } });
+      },
+      (events) => events.length === 2,
+      "both downloads logged",
+    ).then((events) => expect(events.map((event) => event.status).sort()).toEqual([206, 499]));
+    expect(await stored()).toEqual([]);
+    expect((await prepareAirGapDownload(row, ZAirGapSelection.parse({ images: [`${selection[0]!.name}:1@${image.digest}`], platform: null }))).sha256).toBeNull();
+
+    const first = await download(url, cookie);
+    expect(first.headers.get("repr-digest")).toBeNull();
+    const bytes = new Uint8Array(await first.arrayBuffer());
+    const expected = sha256(bytes);
+    const [row0] = await eventually(stored, (rows) => rows.length === 1, "the archive digest stored");
+    expect(row0).toEqual({ sha256: expected, size: BigInt(bytes.length) });
+
+    const header = `sha-256=:${Buffer.from(expected, "hex").toString("base64")}:`;
+    const second = await download(url, cookie);
+    expect(second.headers.get("repr-digest")).toBe(header);
+    expect(sha256(new Uint8Array(await second.arrayBuffer()))).toBe(expected);
+    // The representation's digest, on a partial response and a HEAD too.
+    const ranged = await download(url, cookie, { range: "bytes=10-20" });
+    expect(ranged.headers.get("repr-digest")).toBe(header);
+    await ranged.arrayBuffer();
+    expect((await fetch(`${baseUrl}${url}`, { method: "HEAD", headers: { cookie } })).headers.get("repr-digest")).toBe(header);
+    expect((await prepareAirGapDownload(row, ZAirGapSelection.parse({ images: [`${selection[0]!.name}:1@${image.digest}`], platform: null }))).sha256).toBe(expected);
+  }, 120_000);
 
   it("streams a 1 GiB archive with less than 64 MiB of resident memory growth", async () => {
     const vendor = await newVendorTeam();

@@ -4,10 +4,13 @@ import "server-only";
 // Next.js like the proxy, for the customer signed in to its page (the
 // customer session cookie) or holding a signed download link (links.ts). The archive is planned from the manifests first
 // (plan.ts), so Content-Length, a strong ETag and Range requests (one range;
-// If-Range honoured) work and an interrupted download resumes. One access-log
-// event per download, with action "airgap".
+// If-Range honoured) work and an interrupted download resumes. The first
+// complete full download stores the archive's sha256 (archive-digest.ts),
+// announced from then on in Repr-Digest. One access-log event per download,
+// with action "airgap".
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { ArchiveHasher, findArchiveDigest, reprDigest } from "@/lib/airgap/archive-digest";
 import { customerFromAirGapLink } from "@/lib/airgap/links";
 import { AIRGAP_PATH } from "@/lib/airgap/paths";
 import { planArchive } from "@/lib/airgap/plan";
@@ -94,27 +97,35 @@ async function serveAirGap(request: IncomingMessage, response: ServerResponse): 
       return;
     }
     const { start, end } = range ?? { start: 0, end: plan.size - 1 };
+    const known = await findArchiveDigest(customer.teamId, plan.planKey);
+    if (known) headers["Repr-Digest"] = reprDigest(known.sha256);
     sent.status = range ? 206 : 200;
     response.writeHead(sent.status, { ...headers, "Content-Length": end - start + 1, ...(range ? { "Content-Range": `bytes ${start}-${end}/${plan.size}` } : {}) });
     if (method === "HEAD" || plan.size === 0) return void response.end();
+    // Only a full download can give the archive's digest; once stored it is not computed again.
+    const hasher = !known && start === 0 && end === plan.size - 1 ? new ArchiveHasher(customer.teamId, plan.planKey, plan.size) : null;
     const stream = archiveStream(plan, start, end);
-    stream.on("data", (chunk: Buffer) => (sent.bytes += chunk.length));
-    await new Promise<void>((resolve) => {
+    stream.on("data", (chunk: Buffer) => {
+      sent.bytes += chunk.length;
+      hasher?.update(chunk);
+    });
+    const delivered = await new Promise<boolean>((resolve) => {
       stream.pipe(response);
       stream.once("error", (error) => {
         log.warn({ customerId: customer.id, err: error.message }, "air-gap archive stream failed");
         sent.status = 502;
         response.destroy();
-        resolve();
+        resolve(false);
       });
       response.once("close", () => {
         if (!response.writableFinished) {
           if (sent.status !== 502) sent.status = 499;
           stream.destroy();
         }
-        resolve();
+        resolve(response.writableFinished && sent.status !== 502);
       });
     });
+    if (delivered && hasher) await hasher.complete();
   } catch (error) {
     if (error instanceof ProxyError) {
       sent.status = error.status;

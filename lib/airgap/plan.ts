@@ -24,6 +24,8 @@ export type Segment = { kind: "bytes"; data: Buffer } | { kind: "blob"; target: 
 export interface ArchivePlan {
   segments: Segment[];
   size: number;
+  /** Hex SHA-256 of everything that decides the bytes: the key of the archive's stored digest. */
+  planKey: string;
   etag: string;
   /** The images as index.json names them, for the page and the log. */
   refs: string[];
@@ -154,5 +156,6 @@ export async function planArchive(identity: PullIdentity, host: string, selectio
   // Everything that decides the bytes: the index (which pins every manifest) and each entry's size.
   const hash = createHash("sha256").update(index);
   for (const segment of segments) hash.update(segment.kind === "bytes" ? segment.data : `${segment.digest}:${segment.size}`);
-  return { segments, size, etag: `"${hash.digest("hex").slice(0, 40)}"`, refs: resolved.map((image) => image.ref) };
+  const planKey = hash.digest("hex");
+  return { segments, size, planKey, etag: `"${planKey.slice(0, 40)}"`, refs: resolved.map((image) => image.ref) };
 }

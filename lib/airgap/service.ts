@@ -2,7 +2,9 @@ import "server-only";
 // Preparing an air-gap download for the customer's page: the selection is
 // planned once (so the page can show the archive's size and what it holds,
 // and a refusal is explained before anything downloads), then handed back
-// as a signed link to the archive.
+// as a signed link to the archive, with the archive's sha256 once a first
+// full download has computed it.
+import { findArchiveDigest } from "@/lib/airgap/archive-digest";
 import { airGapLink } from "@/lib/airgap/links";
 import { planArchive } from "@/lib/airgap/plan";
 import { airGapQuery, type TAirGapSelection } from "@/lib/airgap/schema";
@@ -17,6 +19,8 @@ export interface PreparedDownload {
   size: number;
   refs: string[];
   expiresAt: Date;
+  /** Hex SHA-256 of the whole archive, known after its first complete full download; null before. */
+  sha256: string | null;
 }
 
 export async function prepareAirGapDownload(customer: { id: string; teamId: string; licenseHash: string }, selection: TAirGapSelection): Promise<PreparedDownload> {
@@ -27,7 +31,8 @@ export async function prepareAirGapDownload(customer: { id: string; teamId: stri
     const plan = await planArchive({ customer: pulling, grantedNames: null }, proxyHost(), selection);
     const platform = selection.platform ? [selection.platform.os, selection.platform.architecture, selection.platform.variant].filter(Boolean).join("/") : undefined;
     const link = await airGapLink(customer, airGapQuery(selection.images, platform));
-    return { url: link.url, size: plan.size, refs: plan.refs, expiresAt: link.expiresAt };
+    const digest = await findArchiveDigest(customer.teamId, plan.planKey);
+    return { url: link.url, size: plan.size, refs: plan.refs, expiresAt: link.expiresAt, sha256: digest?.sha256 ?? null };
   } catch (error) {
     if (error instanceof ProxyError) throw new UserFacingError(error.code === "DENIED" ? "forbidden" : "invalid_input", error.message);
     throw error;
