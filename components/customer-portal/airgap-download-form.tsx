@@ -10,6 +10,7 @@ import { schemaResolver } from "@/components/entitlements/rule-rows";
 import { PolicyBlock } from "@/components/registries/policy-block";
 import { Button, buttonClassName } from "@/components/ui/button";
 import { SelectField } from "@/components/ui/field";
+import { ARCHIVE_FILE, ctrImportCommand, skopeoCopyCommand } from "@/lib/airgap/commands";
 import { prepareAirGapDownloadAction, prepareVendorAirGapDownloadAction } from "@/lib/customer-portal/actions";
 import { ZAirGapSelection } from "@/lib/airgap/schema";
 import { formatBytes } from "@/lib/pull-activity/format";
@@ -73,13 +74,13 @@ export function AirGapDownloadForm({ choices, customerId }: { choices: DownloadC
           <a href={prepared.url} download className={buttonClassName()}>
             Download archive
           </a>
-          <PolicyBlock title="Download with curl" description="-C - resumes where an interrupted download stopped." text={`curl -fL -C - -o bundle.tar '${prepared.url}'`} />
-          {prepared.sha256 && <PolicyBlock title="Check the archive" text={`echo '${prepared.sha256}  bundle.tar' | sha256sum -c`} />}
+          <PolicyBlock title="Download with curl" description="-C - resumes where an interrupted download stopped." text={`curl -fL -C - -o ${ARCHIVE_FILE} '${prepared.url}'`} />
+          {prepared.sha256 && <PolicyBlock title="Check the archive" text={`echo '${prepared.sha256}  ${ARCHIVE_FILE}' | sha256sum -c`} />}
           <PolicyBlock
             title="Copy into your registry with skopeo"
-            text={prepared.refs.map((ref) => `skopeo copy --all oci-archive:bundle.tar:${ref} docker://<your registry>/${ref.split("/").slice(-2).join("/")}`).join("\n")}
+            text={prepared.refs.map(skopeoCopyCommand).join("\n")}
           />
-          <PolicyBlock title="Import into containerd" text="ctr -n k8s.io images import bundle.tar" />
+          <PolicyBlock title="Import into containerd" description="Into the namespace Kubernetes reads, keeping every platform the archive holds." text={ctrImportCommand()} />
         </div>
       )}
     </div>

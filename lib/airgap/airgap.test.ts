@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ARCHIVE_FILE, CTR_IMPORT_ARGS } from "@/lib/airgap/commands";
 import { handleAirGapRequest } from "@/lib/airgap/handler";
 import { airGapQuery, ZAirGapSelection } from "@/lib/airgap/schema";
 import { prepareAirGapDownload, prepareVendorAirGapDownload } from "@/lib/airgap/service";
@@ -24,6 +25,7 @@ import { flushAccessLog } from "@/lib/proxy/access-log";
 import { clearCustomerCache } from "@/lib/proxy/auth";
 import { ZCreateRegistryInput } from "@/lib/registries/schema";
 import { createRegistry } from "@/lib/registries/service";
+import { startContainerd, type Containerd } from "@/test/support/containerd";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
 import { ACCOUNT, iamRegistry, newCustomer, newVendorTeam, REGION, startProxyWorld, type ProxyWorld } from "@/test/support/proxy-world";
 import { LINUX_AMD64, LINUX_ARM64, pushImage, skopeoEnvironment, startReferenceRegistry, type PushedImage, type ReferenceRegistry } from "@/tools/reference-registry";
@@ -100,6 +102,19 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** `ctr images ls` of the k8s.io namespace as name → target digest. */
+async function ctrImages(containerd: Containerd): Promise<Map<string, string>> {
+  const { stdout } = await containerd.ctr(["-n", "k8s.io", "images", "ls"]);
+  return new Map(
+    stdout
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((line) => line.split(/\s+/))
+      .map(([ref, , digest]) => [ref!, digest!]),
+  );
 }
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
@@ -264,6 +279,34 @@ describe("air-gap archives", () => {
     await ranged.arrayBuffer();
     expect((await fetch(`${baseUrl}${url}`, { method: "HEAD", headers: { cookie } })).headers.get("repr-digest")).toBe(header);
     expect((await prepareAirGapDownload(row, ZAirGapSelection.parse({ images: [`${selection[0]!.name}:1@${image.digest}`], platform: null }))).sha256).toBe(expected);
+  }, 120_000);
+
+  it("imports into containerd with the page's ctr command, each image under its proxied name and manifest digest, every platform's blobs kept", async () => {
+    const { cookie, name } = await customerWithSession();
+    const url = `/customer/airgap.tar?${airGapQuery([
+      { name: name("vendor/app"), tag: "1.0", digest: single.digest },
+      { name: name("vendor/agent"), tag: "2.1", digest: multi.digest },
+    ])}`;
+    const directory = fs.mkdtempSync(path.join(home, "ctr-"));
+    fs.writeFileSync(path.join(directory, ARCHIVE_FILE), new Uint8Array(await (await download(url, cookie)).arrayBuffer()));
+    const containerd = await startContainerd();
+    try {
+      // The very command the page shows, run where the archive was saved.
+      await containerd.ctr(CTR_IMPORT_ARGS, { cwd: directory });
+      const images = await ctrImages(containerd);
+      expect(images).toEqual(
+        new Map([
+          [`${world.proxyHost}/${name("vendor/app")}:1.0`, single.digest],
+          [`${world.proxyHost}/${name("vendor/agent")}:2.1`, multi.digest],
+        ]),
+      );
+      const content = (await containerd.ctr(["-n", "k8s.io", "content", "ls", "-q"])).stdout.split("\n");
+      for (const digest of [single.digest, ...single.layerDigests, single.configDigest!, multi.digest, ...multi.manifests!.flatMap((image) => [image.digest, image.configDigest!, ...image.layerDigests])]) {
+        expect(content, digest).toContain(digest);
+      }
+    } finally {
+      await containerd.stop();
+    }
   }, 120_000);
 
   it("streams a 1 GiB archive with less than 64 MiB of resident memory growth", async () => {
