@@ -43,6 +43,8 @@ let home: string;
 let single: PushedImage;
 let multi: PushedImage;
 let beta: PushedImage;
+let triple: PushedImage;
+const LINUX_S390X = { os: "linux", architecture: "s390x" };
 
 beforeAll(async () => {
   await useIsolatedDatabase("airgap_archives");
@@ -52,6 +54,7 @@ beforeAll(async () => {
   single = await pushImage(source, "vendor/app", "1.0", VENDOR, { layers: 3 });
   multi = await pushImage(source, "vendor/agent", "2.1", VENDOR, { platforms: [LINUX_AMD64, LINUX_ARM64], layers: 2 });
   beta = await pushImage(source, "vendor/app", "2.0-beta", VENDOR, { layers: 1 });
+  triple = await pushImage(source, "vendor/multi", "3.0", VENDOR, { platforms: [LINUX_AMD64, LINUX_ARM64, LINUX_S390X], layers: 2 });
   process.env.REGISTRY_ENDPOINT_OVERRIDES = `${HOST}=${source.baseUrl},${process.env.REGISTRY_ENDPOINT_OVERRIDES}`;
   resetEnvCache();
   server = http.createServer((request, response) => {
@@ -161,7 +164,7 @@ describe("air-gap archives", () => {
 
   it("resumes an interrupted download with curl -C - into a byte-identical archive, and answers Range and If-Range", async () => {
     const { cookie, name } = await customerWithSession();
-    const url = `/customer/airgap.tar?${airGapQuery([{ name: name("vendor/app"), tag: "1.0", digest: single.digest }, { name: name("vendor/agent"), tag: "2.1", digest: multi.digest }], "linux/arm64")}`;
+    const url = `/customer/airgap.tar?${airGapQuery([{ name: name("vendor/app"), tag: "1.0", digest: single.digest }, { name: name("vendor/agent"), tag: "2.1", digest: multi.digest }], ["linux/arm64"])}`;
     const whole = new Uint8Array(await (await download(url, cookie)).arrayBuffer());
     const offset = 1 + Math.floor(Math.random() * (whole.length - 2));
     const partial = path.join(home, "partial.tar");
@@ -207,7 +210,7 @@ describe("air-gap archives", () => {
   it("hands out a signed link bound to the license and the selection, which downloads the archive without a session", async () => {
     const { vendor, customer, cookie, name } = await customerWithSession();
     const row = await prisma.customer.findUniqueOrThrow({ where: { id: customer.id }, select: { id: true, teamId: true, licenseHash: true } });
-    const prepared = await prepareAirGapDownload(row, ZAirGapSelection.parse({ images: [`${name("vendor/app")}:1.0@${single.digest}`], platform: null }));
+    const prepared = await prepareAirGapDownload(row, ZAirGapSelection.parse({ images: [`${name("vendor/app")}:1.0@${single.digest}`] }));
     expect(prepared.refs).toEqual([`${world.proxyHost}/${name("vendor/app")}:1.0`]);
     const link = new URL(prepared.url);
     const path = `${link.pathname}${link.search}`;
@@ -223,7 +226,7 @@ describe("air-gap archives", () => {
 
   it("lets the vendor prepare a customer's archive, with the customer's entitlements, and no other team", async () => {
     const { vendor, customer, name } = await customerWithSession();
-    const selection = ZAirGapSelection.parse({ images: [`${name("vendor/app")}:1.0@${single.digest}`], platform: null });
+    const selection = ZAirGapSelection.parse({ images: [`${name("vendor/app")}:1.0@${single.digest}`] });
     const prepared = await prepareVendorAirGapDownload(vendor.team.id, customer.id, selection);
     const link = new URL(prepared.url);
     const archive = await download(`${link.pathname}${link.search}`, "");
@@ -260,7 +263,7 @@ describe("air-gap archives", () => {
       "both downloads logged",
     ).then((events) => expect(events.map((event) => event.status).sort()).toEqual([206, 499]));
     expect(await stored()).toEqual([]);
-    expect((await prepareAirGapDownload(row, ZAirGapSelection.parse({ images: [`${selection[0]!.name}:1@${image.digest}`], platform: null }))).sha256).toBeNull();
+    expect((await prepareAirGapDownload(row, ZAirGapSelection.parse({ images: [`${selection[0]!.name}:1@${image.digest}`] }))).sha256).toBeNull();
 
     const first = await download(url, cookie);
     expect(first.headers.get("repr-digest")).toBeNull();
@@ -278,7 +281,7 @@ describe("air-gap archives", () => {
     expect(ranged.headers.get("repr-digest")).toBe(header);
     await ranged.arrayBuffer();
     expect((await fetch(`${baseUrl}${url}`, { method: "HEAD", headers: { cookie } })).headers.get("repr-digest")).toBe(header);
-    expect((await prepareAirGapDownload(row, ZAirGapSelection.parse({ images: [`${selection[0]!.name}:1@${image.digest}`], platform: null }))).sha256).toBe(expected);
+    expect((await prepareAirGapDownload(row, ZAirGapSelection.parse({ images: [`${selection[0]!.name}:1@${image.digest}`] }))).sha256).toBe(expected);
   }, 120_000);
 
   it("imports into containerd with the page's ctr command, each image under its proxied name and manifest digest, every platform's blobs kept", async () => {
@@ -308,6 +311,68 @@ describe("air-gap archives", () => {
       await containerd.stop();
     }
   }, 120_000);
+
+  it("keeps only the chosen platforms of a multi-platform image: a new index skopeo and ctr load, without the other platforms' blobs", async () => {
+    const { cookie, name } = await customerWithSession();
+    const [amd64, arm64, s390x] = triple.manifests!;
+    const blobsOf = (image: NonNullable<PushedImage["manifests"]>[number]) => [image.digest, image.configDigest!, ...image.layerDigests];
+    const url = `/customer/airgap.tar?${airGapQuery([{ name: name("vendor/multi"), tag: "3.0", digest: triple.digest }], ["linux/arm64", "linux/amd64"])}`;
+    const directory = fs.mkdtempSync(path.join(home, "platforms-"));
+    const archive = path.join(directory, ARCHIVE_FILE);
+    fs.writeFileSync(archive, new Uint8Array(await (await download(url, cookie)).arrayBuffer()));
+
+    const entries = (await run("tar", ["-tf", archive])).stdout.split("\n").filter((entry) => entry.startsWith("blobs/sha256/") && entry.length > "blobs/sha256/".length).map((entry) => `sha256:${entry.slice("blobs/sha256/".length)}`);
+    const index = JSON.parse((await run("tar", ["-xOf", archive, "index.json"])).stdout) as { manifests: { digest: string; mediaType: string }[] };
+    const filtered = index.manifests[0]!.digest;
+    expect(filtered).not.toBe(triple.digest);
+    const filteredIndex = (await run("tar", ["-xOf", archive, `blobs/sha256/${filtered.slice(7)}`], { encoding: "buffer" })).stdout;
+    expect(`sha256:${sha256(filteredIndex)}`).toBe(filtered);
+    const original = JSON.parse(triple.manifest) as { manifests: { digest: string }[] };
+    expect(JSON.parse(filteredIndex.toString("utf8"))).toEqual({ ...original, manifests: original.manifests.filter((entry) => entry.digest !== s390x!.digest) });
+    expect(entries.sort()).toEqual([filtered, ...blobsOf(amd64!), ...blobsOf(arm64!)].sort());
+    for (const digest of [triple.digest, ...blobsOf(s390x!)]) expect(entries, `${digest} left out`).not.toContain(digest);
+
+    // skopeo copies the new index and both platforms with identical digests.
+    const env = skopeoEnvironment(home);
+    const creds = `${VENDOR.username}:${VENDOR.password}`;
+    const ref = `${world.proxyHost}/${name("vendor/multi")}:3.0`;
+    await run("skopeo", ["copy", "--quiet", "--all", "--preserve-digests", "--dest-tls-verify=false", "--dest-creds", creds, `oci-archive:${archive}:${ref}`, `docker://${destination.hostname}/mirror/multi:3.0`], { env });
+    const copied = await run("skopeo", ["inspect", "--raw", "--tls-verify=false", "--creds", creds, `docker://${destination.hostname}/mirror/multi:3.0`], { env, encoding: "buffer" });
+    expect(`sha256:${sha256(copied.stdout)}`).toBe(filtered);
+    for (const platform of [amd64!, arm64!]) {
+      const { stdout } = await run("skopeo", ["inspect", "--raw", "--tls-verify=false", "--creds", creds, `docker://${destination.hostname}/mirror/multi@${platform.digest}`], { env, encoding: "buffer" });
+      expect(`sha256:${sha256(stdout)}`).toBe(platform.digest);
+    }
+    // ctr imports it with the page's command.
+    const containerd = await startContainerd();
+    try {
+      await containerd.ctr(CTR_IMPORT_ARGS, { cwd: directory });
+      expect(await ctrImages(containerd)).toEqual(new Map([[ref, filtered]]));
+    } finally {
+      await containerd.stop();
+    }
+
+    // One platform: that platform's own manifest, its digest the registry's.
+    const one = await download(`/customer/airgap.tar?${airGapQuery([{ name: name("vendor/multi"), tag: "3.0", digest: triple.digest }], ["linux/s390x"])}`, cookie);
+    fs.writeFileSync(archive, new Uint8Array(await one.arrayBuffer()));
+    expect((JSON.parse((await run("tar", ["-xOf", archive, "index.json"])).stdout) as { manifests: { digest: string }[] }).manifests.map((entry) => entry.digest)).toEqual([s390x!.digest]);
+  }, 180_000);
+
+  it("names the platforms field when a platform is malformed, and says which platforms an image has when none chosen matches", async () => {
+    const { cookie, name, customer } = await customerWithSession();
+    const image = [{ name: name("vendor/multi"), tag: "3.0", digest: triple.digest }];
+    const malformed = await download(`/customer/airgap.tar?${airGapQuery(image, ["linux"])}`, cookie);
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { error: { message: string } }).error.message).toBe('Platforms: "linux" is not a platform; write os/architecture or os/architecture/variant, such as linux/amd64 or linux/arm64/v8.');
+    const absent = await download(`/customer/airgap.tar?${airGapQuery(image, ["windows/amd64"])}`, cookie);
+    expect(absent.status).toBe(404);
+    expect(((await absent.json()) as { error: { message: string } }).error.message).toContain("has no image for windows/amd64; it has linux/amd64, linux/arm64/v8, linux/s390x.");
+    const row = await prisma.customer.findUniqueOrThrow({ where: { id: customer.id }, select: { id: true, teamId: true, licenseHash: true } });
+    const prepared = await prepareAirGapDownload(row, ZAirGapSelection.parse({ images: [`${image[0]!.name}:3.0@${triple.digest}`], platforms: ["linux/arm64", "linux/amd64", "linux/arm64"] }));
+    expect(new URL(prepared.url).searchParams.getAll("platform")).toEqual(["linux/amd64", "linux/arm64"]);
+    expect(prepared.images).toEqual([{ ref: `${world.proxyHost}/${image[0]!.name}:3.0`, digest: expect.stringMatching(/^sha256:[a-f0-9]{64}$/), sourceIndex: triple.digest }]);
+    expect(prepared.images[0]!.digest).not.toBe(triple.digest);
+  });
 
   it("streams a 1 GiB archive with less than 64 MiB of resident memory growth", async () => {
     const vendor = await newVendorTeam();

@@ -8,7 +8,7 @@ import "server-only";
 // blob once, in the order the selection first names it.
 import { createHash } from "node:crypto";
 import { CapturedResponse } from "@/lib/airgap/captured-response";
-import type { TAirGapSelection } from "@/lib/airgap/schema";
+import { platformName, type AirGapPlatform, type TAirGapSelection } from "@/lib/airgap/schema";
 import { END_OF_ARCHIVE, paddingAfter, tarHeader } from "@/lib/airgap/tar";
 import type { PullRecord } from "@/lib/proxy/access-log";
 import { authorizeRepository, type AuthorizedRepository, type PullIdentity } from "@/lib/proxy/auth";
@@ -29,6 +29,8 @@ export interface ArchivePlan {
   etag: string;
   /** The images as index.json names them, for the page and the log. */
   refs: string[];
+  /** Each image's digest in the archive, and the registry's index it was cut from when platforms were chosen. */
+  images: { ref: string; digest: string; sourceIndex: string | null }[];
 }
 
 interface Manifest {
@@ -75,12 +77,45 @@ function checkedDescriptor(descriptor: Descriptor | undefined): { digest: string
 interface ResolvedImage {
   ref: string;
   top: { mediaType: string; digest: string; size: number };
+  /** The registry's index when the archive holds one platform's manifest or a new index of the chosen platforms instead. */
+  sourceIndex: string | null;
   manifests: Manifest[];
   blobs: { digest: string; size: number }[];
   target: AuthorizedRepository;
 }
 
-async function resolveImage(identity: PullIdentity, host: string, image: TAirGapSelection["images"][number], platform: TAirGapSelection["platform"]): Promise<ResolvedImage> {
+function platformMatches(candidate: Descriptor["platform"], platform: AirGapPlatform): boolean {
+  return candidate?.os === platform.os && candidate?.architecture === platform.architecture && (!platform.variant || candidate?.variant === platform.variant);
+}
+
+function describePlatforms(children: Descriptor[]): string {
+  const names = children.map((child) => [child.platform?.os, child.platform?.architecture, child.platform?.variant].filter(Boolean).join("/")).filter(Boolean);
+  return names.length > 0 ? names.join(", ") : "no platform named";
+}
+
+/**
+ * The platforms of an index the selection keeps. Every platform: the
+ * registry's own index. One: that platform's own manifest (its digest is the
+ * registry's). Several but not all: a new index listing only them (the same
+ * document less the other entries, so a new digest), because skopeo copy
+ * --all and ctr import --all-platforms need every manifest an index names.
+ */
+async function choosePlatforms(target: AuthorizedRepository, image: TAirGapSelection["images"][number], top: Manifest, platforms: AirGapPlatform[]) {
+  const index = parse(top) as Record<string, unknown> & { manifests?: Descriptor[] };
+  const all = index.manifests ?? [];
+  const chosen = platforms.length === 0 ? all : all.filter((child) => platforms.some((platform) => platformMatches(child.platform, platform)));
+  if (chosen.length === 0) {
+    throw new ProxyError("MANIFEST_UNKNOWN", `${image.name}${image.tag ? `:${image.tag}` : ""} has no image for ${platforms.map(platformName).join(", ")}; it has ${describePlatforms(all)}. Choose one of those platforms, or none for all of them.`);
+  }
+  const images = await Promise.all(chosen.map((child) => proxiedManifest(target, checkedDescriptor(child).digest)));
+  if (chosen.length === all.length) return { top, images, index: top, sourceIndex: null };
+  if (chosen.length === 1) return { top: images[0]!, images, index: null, sourceIndex: top.digest };
+  const body = Buffer.from(JSON.stringify({ ...index, manifests: chosen }));
+  const filtered: Manifest = { digest: `sha256:${createHash("sha256").update(body).digest("hex")}`, mediaType: top.mediaType, body };
+  return { top: filtered, images, index: filtered, sourceIndex: top.digest };
+}
+
+async function resolveImage(identity: PullIdentity, host: string, image: TAirGapSelection["images"][number], platforms: AirGapPlatform[]): Promise<ResolvedImage> {
   const target = await authorizeRepository(identity, image.name);
   // A tag-restricted license reaches digests through its tags, as a pull does; otherwise the pinned digest is read directly.
   const byTag = image.tag !== null && (image.digest === null || Boolean(target.grant));
@@ -90,14 +125,11 @@ async function resolveImage(identity: PullIdentity, host: string, image: TAirGap
   }
   const manifests: Manifest[] = [];
   let images: Manifest[];
+  let sourceIndex: string | null = null;
   if (INDEX_TYPES.has(top.mediaType)) {
-    const children = (parse(top).manifests ?? []).filter((child) => !platform || (child.platform?.os === platform.os && child.platform?.architecture === platform.architecture && (!platform.variant || child.platform?.variant === platform.variant)));
-    if (platform && children.length === 0) throw new ProxyError("MANIFEST_UNKNOWN", `${image.name} has no ${platform.os}/${platform.architecture}${platform.variant ? `/${platform.variant}` : ""} image.`);
-    images = await Promise.all(children.map((child) => proxiedManifest(target, checkedDescriptor(child).digest)));
-    // One platform: its manifest is the image; otherwise the index and every platform's manifest.
-    if (platform) top = images[0]!;
-    else manifests.push(top);
-    if (platform) images = [images[0]!];
+    const chosen = await choosePlatforms(target, image, top, platforms);
+    ({ top, images, sourceIndex } = chosen);
+    if (chosen.index) manifests.push(chosen.index);
   } else images = [top];
   manifests.push(...images);
   const blobs = images.flatMap((manifest) => {
@@ -105,7 +137,7 @@ async function resolveImage(identity: PullIdentity, host: string, image: TAirGap
     return [checkedDescriptor(parsed.config), ...(parsed.layers ?? []).map(checkedDescriptor)].map(({ digest, size }) => ({ digest, size }));
   });
   const reference = `${host}/${image.name}${image.tag ? `:${image.tag}` : `@${top.digest}`}`;
-  return { ref: reference, top: { mediaType: top.mediaType, digest: top.digest, size: top.body.length }, manifests, blobs, target };
+  return { ref: reference, top: { mediaType: top.mediaType, digest: top.digest, size: top.body.length }, sourceIndex, manifests, blobs, target };
 }
 
 async function inBatches<T, R>(items: T[], size: number, run: (item: T) => Promise<R>): Promise<R[]> {
@@ -123,7 +155,7 @@ async function inBatches<T, R>(items: T[], size: number, run: (item: T) => Promi
 }
 
 export async function planArchive(identity: PullIdentity, host: string, selection: TAirGapSelection): Promise<ArchivePlan> {
-  const resolved = await inBatches(selection.images, PARALLEL_MANIFESTS, (image) => resolveImage(identity, host, image, selection.platform));
+  const resolved = await inBatches(selection.images, PARALLEL_MANIFESTS, (image) => resolveImage(identity, host, image, selection.platforms));
   const index = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
@@ -157,5 +189,5 @@ export async function planArchive(identity: PullIdentity, host: string, selectio
   const hash = createHash("sha256").update(index);
   for (const segment of segments) hash.update(segment.kind === "bytes" ? segment.data : `${segment.digest}:${segment.size}`);
   const planKey = hash.digest("hex");
-  return { segments, size, planKey, etag: `"${planKey.slice(0, 40)}"`, refs: resolved.map((image) => image.ref) };
+  return { segments, size, planKey, etag: `"${planKey.slice(0, 40)}"`, refs: resolved.map((image) => image.ref), images: resolved.map((image) => ({ ref: image.ref, digest: image.top.digest, sourceIndex: image.sourceIndex })) };
 }

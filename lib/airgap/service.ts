@@ -6,7 +6,7 @@ import "server-only";
 // full download has computed it.
 import { findArchiveDigest } from "@/lib/airgap/archive-digest";
 import { airGapLink } from "@/lib/airgap/links";
-import { planArchive } from "@/lib/airgap/plan";
+import { planArchive, type ArchivePlan } from "@/lib/airgap/plan";
 import { airGapQuery, type TAirGapSelection } from "@/lib/airgap/schema";
 import { prisma } from "@/lib/db";
 import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
@@ -18,6 +18,8 @@ export interface PreparedDownload {
   url: string;
   size: number;
   refs: string[];
+  /** Each image's digest in the archive; sourceIndex when chosen platforms replaced the registry's index. */
+  images: ArchivePlan["images"];
   expiresAt: Date;
   /** Hex SHA-256 of the whole archive, known after its first complete full download; null before. */
   sha256: string | null;
@@ -29,10 +31,9 @@ export async function prepareAirGapDownload(customer: { id: string; teamId: stri
   try {
     assertLicenseActive(pulling, "DENIED");
     const plan = await planArchive({ customer: pulling, grantedNames: null }, proxyHost(), selection);
-    const platform = selection.platform ? [selection.platform.os, selection.platform.architecture, selection.platform.variant].filter(Boolean).join("/") : undefined;
-    const link = await airGapLink(customer, airGapQuery(selection.images, platform));
+    const link = await airGapLink(customer, airGapQuery(selection.images, selection.platforms));
     const digest = await findArchiveDigest(customer.teamId, plan.planKey);
-    return { url: link.url, size: plan.size, refs: plan.refs, expiresAt: link.expiresAt, sha256: digest?.sha256 ?? null };
+    return { url: link.url, size: plan.size, refs: plan.refs, images: plan.images, expiresAt: link.expiresAt, sha256: digest?.sha256 ?? null };
   } catch (error) {
     if (error instanceof ProxyError) throw new UserFacingError(error.code === "DENIED" ? "forbidden" : "invalid_input", error.message);
     throw error;
