@@ -4,7 +4,7 @@ import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import type { CustomerPull } from "@/lib/customer-portal/service";
 import { formatBytes } from "@/lib/pull-activity/format";
 
-const ACTION_LABEL: Record<string, string> = { token: "Login", manifest: "Image", blob: "Layer", tags: "Tag list", catalog: "Catalog", airgap: "Air-gap download" };
+const ACTION_LABEL: Record<string, string> = { token: "Login", manifest: "Image", blob: "Layer", tags: "Tag list", catalog: "Catalog", airgap: "Air-gap download", airgap_blob: "Air-gap layer" };
 
 /** The license's own requests, newest first. */
 export function CustomerPullHistory({ host, pulls }: { host: string; pulls: CustomerPull[] }) {

@@ -22,6 +22,8 @@ import { resetEnvCache } from "@/lib/env";
 import { ZUpdateEntitlementsInput } from "@/lib/entitlements/schema";
 import { updateCustomerEntitlements } from "@/lib/entitlements/service";
 import { flushAccessLog } from "@/lib/proxy/access-log";
+import { ZPullActivityFilters } from "@/lib/pull-activity/schema";
+import { listPullEvents } from "@/lib/pull-activity/service";
 import { clearCustomerCache } from "@/lib/proxy/auth";
 import { ZCreateRegistryInput } from "@/lib/registries/schema";
 import { createRegistry } from "@/lib/registries/service";
@@ -104,7 +106,7 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
     if (done(value)) return value;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what}: ${JSON.stringify(await read(), (_key, value: unknown) => (typeof value === "bigint" ? String(value) : value))}`);
 }
 
 /** `ctr images ls` of the k8s.io namespace as name → target digest. */
@@ -373,6 +375,73 @@ describe("air-gap archives", () => {
     expect(prepared.images).toEqual([{ ref: `${world.proxyHost}/${image[0]!.name}:3.0`, digest: expect.stringMatching(/^sha256:[a-f0-9]{64}$/), sourceIndex: triple.digest }]);
     expect(prepared.images[0]!.digest).not.toBe(triple.digest);
   });
+
+  it("logs each blob an archive carried as an air-gap blob pull, apart from the proxy's blob pulls: whole (200), or in part for a resumed range (206)", async () => {
+    const { vendor, registry, customer, cookie, name } = await customerWithSession();
+    const url = `/customer/airgap.tar?${airGapQuery([
+      { name: name("vendor/app"), tag: "1.0", digest: single.digest },
+      { name: name("vendor/agent"), tag: "2.1", digest: multi.digest },
+    ])}`;
+    const whole = new Uint8Array(await (await download(url, cookie)).arrayBuffer());
+    await flushAccessLog();
+    const blobEvents = () => prisma.pullEvent.findMany({ where: { teamId: vendor.team.id, customerId: customer.id, action: "airgap_blob" }, orderBy: { id: "asc" }, select: { id: true, registryId: true, repository: true, reference: true, digest: true, status: true, bytes: true } });
+    const events = await blobEvents();
+    const sizes = new Map<string, number>();
+    for (const image of [single, ...multi.manifests!]) {
+      const manifest = JSON.parse(image.manifest) as { config: { digest: string; size: number }; layers: { digest: string; size: number }[] };
+      for (const blob of [manifest.config, ...manifest.layers]) sizes.set(blob.digest, blob.size);
+    }
+    const expected = [
+      ...[single.configDigest!, ...single.layerDigests].map((digest) => ({ repository: name("vendor/app"), reference: "1.0", digest })),
+      ...multi.manifests!.flatMap((image) => [image.configDigest!, ...image.layerDigests]).map((digest) => ({ repository: name("vendor/agent"), reference: "2.1", digest })),
+    ];
+    expect(events.map(({ repository, reference, digest }) => ({ repository, reference, digest }))).toEqual(expected);
+    for (const event of events) {
+      expect(event).toMatchObject({ registryId: registry.id, status: 200, bytes: BigInt(sizes.get(event.digest!)!) });
+    }
+    // The vendor's pull activity tells them apart from the proxy's own blob pulls.
+    const activity = await listPullEvents(vendor.team.id, vendor.application.id, ZPullActivityFilters.parse({ action: "airgap_blob", customer: customer.id }));
+    expect(activity.total).toBe(expected.length);
+    expect((await listPullEvents(vendor.team.id, vendor.application.id, ZPullActivityFilters.parse({ action: "blob", customer: customer.id }))).total).toBe(0);
+
+    // A range beginning inside the agent's first blob: that blob in part, the rest whole.
+    const agentBlobs = expected.filter((blob) => blob.repository === name("vendor/agent"));
+    // A tar header starts with the entry's name; the blob's bytes follow the 512-byte header.
+    const header = Buffer.from(whole).indexOf(Buffer.from(`blobs/sha256/${agentBlobs[0]!.digest.slice(7)}\0`));
+    const rangeStart = header + 512 + 3;
+    const ranged = await download(url, cookie, { range: `bytes=${rangeStart}-` });
+    expect(ranged.status).toBe(206);
+    await ranged.arrayBuffer();
+    await flushAccessLog();
+    const afterRange = (await blobEvents()).slice(events.length);
+    expect(afterRange.map(({ digest, status, bytes }) => ({ digest, status, bytes: Number(bytes) }))).toEqual(
+      agentBlobs.map((blob, index) => ({ digest: blob.digest, status: index === 0 ? 206 : 200, bytes: sizes.get(blob.digest)! - (index === 0 ? 3 : 0) })),
+    );
+  });
+
+  it("logs the blob a client left in the middle of as cut off (499)", async () => {
+    const { vendor, customer, cookie, name } = await iamCustomerWithSession();
+    const image = world.aws.pushSyntheticImage({ accountId: ACCOUNT.accountId, region: REGION, repository: "leave/app", tag: "1", layerSizes: [32 * 1024 * 1024] });
+    const controller = new AbortController();
+    const response = await download(`/customer/airgap.tar?${airGapQuery([{ name: name("leave/app"), tag: "1", digest: image.digest }])}`, cookie, {}, controller.signal);
+    // Well into the 32 MiB layer, then gone.
+    const reader = response.body!.getReader();
+    for (let received = 0; received < 2 * 1024 * 1024; ) received += (await reader.read()).value?.length ?? 0;
+    controller.abort();
+    const events = await eventually(
+      async () => {
+        await flushAccessLog();
+        return prisma.pullEvent.findMany({ where: { teamId: vendor.team.id, customerId: customer.id }, orderBy: { id: "asc" }, select: { action: true, digest: true, status: true, bytes: true } });
+      },
+      (rows) => rows.some((row) => row.action === "airgap") && rows.some((row) => row.action === "airgap_blob" && row.digest === image.layerDigests[0]),
+      "the download and its layer logged",
+    );
+    const layer = events.find((event) => event.action === "airgap_blob" && event.digest === image.layerDigests[0]);
+    expect(layer).toMatchObject({ status: 499 });
+    expect(Number(layer!.bytes)).toBeGreaterThan(0);
+    expect(Number(layer!.bytes)).toBeLessThan(32 * 1024 * 1024);
+    expect(events.find((event) => event.action === "airgap")).toMatchObject({ status: 499 });
+  }, 120_000);
 
   it("streams a 1 GiB archive with less than 64 MiB of resident memory growth", async () => {
     const vendor = await newVendorTeam();

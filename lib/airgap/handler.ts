@@ -7,7 +7,7 @@ import "server-only";
 // If-Range honoured) work and an interrupted download resumes. The first
 // complete full download stores the archive's sha256 (archive-digest.ts),
 // announced from then on in Repr-Digest. One access-log event per download,
-// with action "airgap".
+// with action "airgap", and one per blob it carried ("airgap_blob").
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ArchiveHasher, findArchiveDigest, reprDigest } from "@/lib/airgap/archive-digest";
@@ -15,7 +15,7 @@ import { customerFromAirGapLink } from "@/lib/airgap/links";
 import { AIRGAP_PATH } from "@/lib/airgap/paths";
 import { planArchive } from "@/lib/airgap/plan";
 import { selectionFromQuery } from "@/lib/airgap/schema";
-import { archiveStream } from "@/lib/airgap/stream";
+import { archiveStream, type ServedBlob } from "@/lib/airgap/stream";
 import { CUSTOMER_SESSION_COOKIE, customerSessionFromToken } from "@/lib/customer-portal/session-token";
 import { getEnv } from "@/lib/env";
 import { resolveClientAddress } from "@/lib/http/client-address";
@@ -73,6 +73,17 @@ async function serveAirGap(request: IncomingMessage, response: ServerResponse): 
   const selection = selectionFromQuery(query);
   if (!selection.success) return sendError(response, 400, "invalid_input", selection.error.issues[0]?.message ?? "Choose the images to download.");
   const { customer } = session;
+  const who = {
+    teamId: customer.teamId,
+    applicationId: customer.applicationId,
+    customerId: customer.id,
+    method,
+    clientAddress: resolveClientAddress(request.socket.remoteAddress, request.headers["x-forwarded-for"], getEnv().TRUST_PROXY).slice(0, 64),
+    userAgent: request.headers["user-agent"] ?? null,
+  };
+  // Each blob the archive carried, logged as the proxy logs a blob pull, marked as part of an air-gap download.
+  const logBlob = ({ segment, status, bytes, upstreamStatus, durationMs }: ServedBlob) =>
+    recordPullEvent({ ...who, registryId: segment.target.registry.id, action: "airgap_blob", repository: segment.target.name, reference: segment.reference, digest: segment.digest, status, bytes, durationMs, upstreamStatus, createdAt: new Date() });
   const sent = { bytes: 0, status: 0 };
   try {
     const pulling = await pullCustomer(customer.teamId, customer.id);
@@ -104,7 +115,7 @@ async function serveAirGap(request: IncomingMessage, response: ServerResponse): 
     if (method === "HEAD" || plan.size === 0) return void response.end();
     // Only a full download can give the archive's digest; once stored it is not computed again.
     const hasher = !known && start === 0 && end === plan.size - 1 ? new ArchiveHasher(customer.teamId, plan.planKey, plan.size) : null;
-    const stream = archiveStream(plan, start, end);
+    const stream = archiveStream(plan, start, end, logBlob);
     stream.on("data", (chunk: Buffer) => {
       sent.bytes += chunk.length;
       hasher?.update(chunk);
@@ -138,12 +149,9 @@ async function serveAirGap(request: IncomingMessage, response: ServerResponse): 
     else response.destroy();
   } finally {
     recordPullEvent({
-      teamId: customer.teamId,
-      applicationId: customer.applicationId,
-      customerId: customer.id,
+      ...who,
       registryId: null,
       action: "airgap",
-      method,
       repository: selection.data.images[0]?.name ?? null,
       reference: `${selection.data.images.length} image${selection.data.images.length === 1 ? "" : "s"}`,
       digest: null,
@@ -151,8 +159,6 @@ async function serveAirGap(request: IncomingMessage, response: ServerResponse): 
       bytes: sent.bytes,
       durationMs: Math.round(performance.now() - started),
       upstreamStatus: null,
-      clientAddress: resolveClientAddress(request.socket.remoteAddress, request.headers["x-forwarded-for"], getEnv().TRUST_PROXY).slice(0, 64),
-      userAgent: request.headers["user-agent"] ?? null,
       createdAt: new Date(),
     });
   }

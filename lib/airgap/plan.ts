@@ -19,7 +19,8 @@ import { MANIFEST_MEDIA_TYPES } from "@/lib/registry-test/registry-http";
 const INDEX_TYPES = new Set(["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"]);
 const PARALLEL_MANIFESTS = 16;
 
-export type Segment = { kind: "bytes"; data: Buffer } | { kind: "blob"; target: AuthorizedRepository; digest: string; size: number };
+/** A blob names the image (tag, or digest) that first brought it into the archive, for the access log. */
+export type Segment = { kind: "bytes"; data: Buffer } | { kind: "blob"; target: AuthorizedRepository; reference: string; digest: string; size: number };
 
 export interface ArchivePlan {
   segments: Segment[];
@@ -76,6 +77,8 @@ function checkedDescriptor(descriptor: Descriptor | undefined): { digest: string
 
 interface ResolvedImage {
   ref: string;
+  /** The tag, or the digest, as the image is named in the archive. */
+  reference: string;
   top: { mediaType: string; digest: string; size: number };
   /** The registry's index when the archive holds one platform's manifest or a new index of the chosen platforms instead. */
   sourceIndex: string | null;
@@ -136,8 +139,8 @@ async function resolveImage(identity: PullIdentity, host: string, image: TAirGap
     const parsed = parse(manifest);
     return [checkedDescriptor(parsed.config), ...(parsed.layers ?? []).map(checkedDescriptor)].map(({ digest, size }) => ({ digest, size }));
   });
-  const reference = `${host}/${image.name}${image.tag ? `:${image.tag}` : `@${top.digest}`}`;
-  return { ref: reference, top: { mediaType: top.mediaType, digest: top.digest, size: top.body.length }, sourceIndex, manifests, blobs, target };
+  const reference = image.tag ?? top.digest;
+  return { ref: `${host}/${image.name}${image.tag ? `:${image.tag}` : `@${top.digest}`}`, reference, top: { mediaType: top.mediaType, digest: top.digest, size: top.body.length }, sourceIndex, manifests, blobs, target };
 }
 
 async function inBatches<T, R>(items: T[], size: number, run: (item: T) => Promise<R>): Promise<R[]> {
@@ -179,7 +182,7 @@ export async function planArchive(identity: PullIdentity, host: string, selectio
       if (seen.has(blob.digest)) continue;
       seen.add(blob.digest);
       segments.push({ kind: "bytes", data: tarHeader(`blobs/sha256/${blob.digest.slice(7)}`, blob.size, "file") });
-      segments.push({ kind: "blob", target: image.target, digest: blob.digest, size: blob.size });
+      segments.push({ kind: "blob", target: image.target, reference: image.reference, digest: blob.digest, size: blob.size });
       if (paddingAfter(blob.size) > 0) segments.push({ kind: "bytes", data: Buffer.alloc(paddingAfter(blob.size)) });
     }
   }

@@ -5,7 +5,8 @@ import "server-only";
 // verification; a blob that does not match its digest cuts the download).
 // A range that starts inside a blob reads that blob from its start (so it is
 // still verified) and skips the bytes the client already has; nothing is
-// written to disk and at most a few buffers are held at a time.
+// written to disk and at most a few buffers are held at a time. Each blob's
+// outcome is reported (onBlob) for the access log.
 import { Readable } from "node:stream";
 import { CapturedResponse } from "@/lib/airgap/captured-response";
 import type { ArchivePlan, Segment } from "@/lib/airgap/plan";
@@ -19,7 +20,19 @@ export class BlobSizeMismatchError extends Error {
   }
 }
 
-async function* blobBytes(segment: Extract<Segment, { kind: "blob" }>, from: number, to: number): AsyncGenerator<Buffer> {
+/** What became of one blob of the archive, for the access log (as the proxy logs a blob pull). */
+export interface ServedBlob {
+  segment: BlobSegment;
+  /** 200 the whole blob, 206 part of it (a range), 499 the client went away, 502 it failed (digest or size mismatch, upstream). */
+  status: number;
+  bytes: number;
+  upstreamStatus: number | null;
+  durationMs: number;
+}
+type BlobSegment = Extract<Segment, { kind: "blob" }>;
+
+async function* blobBytes(segment: BlobSegment, from: number, to: number, onBlob?: (served: ServedBlob) => void): AsyncGenerator<Buffer> {
+  const started = performance.now();
   const captured = new CapturedResponse();
   const record: PullRecord = { digest: null, upstreamStatus: null, bytes: 0 };
   const served = serveBlob(segment.target, segment.digest, "GET", {}, captured as never, record).catch((error: unknown) => {
@@ -27,23 +40,36 @@ async function* blobBytes(segment: Extract<Segment, { kind: "blob" }>, from: num
     if (!(error instanceof BlobStreamAborted) || !captured.destroyed) captured.destroy(error as Error);
   });
   let position = 0;
+  let sent = 0;
+  let outcome: "sent" | "failed" | null = null;
   try {
     for await (const chunk of captured as AsyncIterable<Buffer>) {
       const chunkStart = position;
       position += chunk.length;
       if (position > segment.size) throw new BlobSizeMismatchError(segment.digest);
       if (position <= from) continue;
-      yield chunk.subarray(Math.max(0, from - chunkStart), Math.min(chunk.length, to - chunkStart));
-      if (position >= to && to < segment.size) return;
+      const piece = chunk.subarray(Math.max(0, from - chunkStart), Math.min(chunk.length, to - chunkStart));
+      yield piece;
+      sent += piece.length;
+      if (position >= to && to < segment.size) {
+        outcome = "sent";
+        return;
+      }
     }
     if (position !== segment.size) throw new BlobSizeMismatchError(segment.digest);
+    outcome = "sent";
+  } catch (error) {
+    outcome = "failed";
+    throw error;
   } finally {
     if (!captured.readableEnded) captured.destroy();
     await served;
+    const status = outcome === "sent" ? (from === 0 && to === segment.size ? 200 : 206) : outcome === "failed" ? 502 : 499;
+    onBlob?.({ segment, status, bytes: sent, upstreamStatus: record.upstreamStatus, durationMs: Math.round(performance.now() - started) });
   }
 }
 
-async function* archiveBytes(plan: ArchivePlan, start: number, end: number): AsyncGenerator<Buffer> {
+async function* archiveBytes(plan: ArchivePlan, start: number, end: number, onBlob?: (served: ServedBlob) => void): AsyncGenerator<Buffer> {
   let offset = 0;
   for (const segment of plan.segments) {
     const length = segment.kind === "bytes" ? segment.data.length : segment.size;
@@ -54,11 +80,11 @@ async function* archiveBytes(plan: ArchivePlan, start: number, end: number): Asy
     const from = Math.max(start, segmentStart) - segmentStart;
     const to = Math.min(end + 1, offset) - segmentStart;
     if (segment.kind === "bytes") yield segment.data.subarray(from, to);
-    else yield* blobBytes(segment, from, to);
+    else yield* blobBytes(segment, from, to, onBlob);
   }
 }
 
 /** A readable of the archive's bytes start..end (inclusive); reading paces the upstream. */
-export function archiveStream(plan: ArchivePlan, start = 0, end = plan.size - 1): Readable {
-  return Readable.from(archiveBytes(plan, start, end), { objectMode: false, highWaterMark: 1024 * 1024 });
+export function archiveStream(plan: ArchivePlan, start = 0, end = plan.size - 1, onBlob?: (served: ServedBlob) => void): Readable {
+  return Readable.from(archiveBytes(plan, start, end, onBlob), { objectMode: false, highWaterMark: 1024 * 1024 });
 }

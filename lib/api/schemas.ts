@@ -286,7 +286,7 @@ export const ZApiPullEvent = z
     id: z.string().meta({ description: "The event's number." }),
     customerId: z.string().nullable().meta({ description: "The customer whose license was used; null when none was (e.g. a refused sign-in)." }),
     registryId: z.string().nullable(),
-    action: z.string().meta({ description: "token (sign-in), manifest, blob (layer), tags, catalog, ping, or airgap (an air-gap archive download from the customer's page)." }),
+    action: z.string().meta({ description: "token (sign-in), manifest, blob (layer), tags, catalog, ping, airgap (an air-gap archive download from the customer's page), or airgap_blob (one layer or config that archive carried: repository, the image's tag or digest as reference, the blob's digest)." }),
     method: z.string(),
     repository: z.string().nullable(),
     reference: z.string().nullable().meta({ description: "The tag or digest asked for." }),

@@ -132,7 +132,7 @@ export async function customerPullHistory(teamId: string, customerId: string, no
     take: 200,
     select: { id: true, createdAt: true, action: true, repository: true, reference: true, status: true, bytes: true },
   });
-  return rows.map((row) => ({ id: String(row.id), at: row.createdAt, action: row.action, repository: row.repository, reference: row.reference, status: row.status, bytes: Number(row.bytes), airGap: row.action === "airgap" }));
+  return rows.map((row) => ({ id: String(row.id), at: row.createdAt, action: row.action, repository: row.repository, reference: row.reference, status: row.status, bytes: Number(row.bytes), airGap: row.action === "airgap" || row.action === "airgap_blob" }));
 }
 
 /** Switches an application's customer page on or off; off ends its customers' sessions at their next request. */

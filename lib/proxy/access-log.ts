@@ -13,7 +13,7 @@ export interface PullEventInput {
   applicationId: string;
   customerId: string | null;
   registryId: string | null;
-  action: "token" | "manifest" | "blob" | "tags" | "catalog" | "ping" | "airgap";
+  action: "token" | "manifest" | "blob" | "tags" | "catalog" | "ping" | "airgap" | "airgap_blob";
   method: string;
   repository: string | null;
   reference: string | null;

@@ -8,8 +8,8 @@ export const PULL_STATUS_FILTERS = ["success", "refused", "error"] as const;
 export type PullStatusFilter = (typeof PULL_STATUS_FILTERS)[number];
 export const PULL_STATUS_LABEL: Record<PullStatusFilter, string> = { success: "Succeeded (2xx/3xx)", refused: "Refused (4xx)", error: "Failed (5xx)" };
 
-export const PULL_ACTIONS = ["token", "manifest", "blob", "tags", "airgap"] as const;
-export const PULL_ACTION_LABEL: Record<string, string> = { token: "Sign-in (token)", manifest: "Manifest", blob: "Layer (blob)", tags: "Tag list", catalog: "Catalog", ping: "Ping", airgap: "Air-gap download" };
+export const PULL_ACTIONS = ["token", "manifest", "blob", "tags", "airgap", "airgap_blob"] as const;
+export const PULL_ACTION_LABEL: Record<string, string> = { token: "Sign-in (token)", manifest: "Manifest", blob: "Layer (blob)", tags: "Tag list", catalog: "Catalog", ping: "Ping", airgap: "Air-gap download", airgap_blob: "Air-gap layer (blob)" };
 
 const optionalText = (max: number) =>
   z

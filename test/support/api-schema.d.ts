@@ -2149,7 +2149,7 @@ export interface components {
             /** @description The customer whose license was used; null when none was (e.g. a refused sign-in). */
             customerId: string | null;
             registryId: string | null;
-            /** @description token (sign-in), manifest, blob (layer), tags, catalog, ping, or airgap (an air-gap archive download from the customer's page). */
+            /** @description token (sign-in), manifest, blob (layer), tags, catalog, ping, airgap (an air-gap archive download from the customer's page), or airgap_blob (one layer or config that archive carried: repository, the image's tag or digest as reference, the blob's digest). */
             action: string;
             method: string;
             repository: string | null;
@@ -8810,7 +8810,7 @@ export interface operations {
                 image?: string;
                 /** @description success: 2xx/3xx; refused: 4xx; error: 5xx. */
                 status?: "success" | "refused" | "error";
-                action?: "token" | "manifest" | "blob" | "tags" | "airgap";
+                action?: "token" | "manifest" | "blob" | "tags" | "airgap" | "airgap_blob";
                 /** @description First day, YYYY-MM-DD (UTC), inclusive. */
                 from?: string;
                 /** @description Last day, YYYY-MM-DD (UTC), inclusive. */
