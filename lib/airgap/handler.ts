@@ -136,7 +136,8 @@ async function serveAirGap(request: IncomingMessage, response: ServerResponse): 
         resolve(response.writableFinished && sent.status !== 502);
       });
     });
-    if (delivered && hasher) await hasher.complete();
+    // Stored off the request's path (it logs its own failure), so the download's log event is not held up.
+    if (delivered && hasher) void hasher.complete();
   } catch (error) {
     if (error instanceof ProxyError) {
       sent.status = error.status;
