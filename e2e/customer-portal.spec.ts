@@ -5,7 +5,7 @@
 // (an OCI layout tar checked with tar). The customer's cookie is refused by
 // the vendor's pages and the REST API.
 import { execFile } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -99,9 +99,18 @@ test("the vendor gives a customer the Stable channel; the customer signs in, see
     await download.getByLabel(`proxy/${application.slug}/${UPSTREAM_HOST}/shop-${suffix}/app:1.0`).check();
     await download.getByRole("button", { name: "Prepare download" }).click();
     await expect(customerPage.getByTestId("airgap-prepared")).toContainText("1 image");
+    await expect(customerPage.getByTestId("airgap-sha256")).toHaveText("sha256: computed after the first full download (prepare the download again afterwards to see it).");
+    await expect(customerPage.getByRole("region", { name: "Import into containerd" })).toContainText("ctr -n k8s.io images import --all-platforms bundle.tar");
     const [file] = await Promise.all([customerPage.waitForEvent("download"), customerPage.getByRole("link", { name: "Download archive" }).click()]);
     const archive = path.join(home, "bundle.tar");
     await file.saveAs(archive);
+    // The first full download computed the archive's sha256: preparing it again shows it.
+    const archiveSha256 = createHash("sha256").update(fs.readFileSync(archive)).digest("hex");
+    await expect(async () => {
+      await download.getByRole("button", { name: "Prepare download" }).click();
+      await expect(customerPage.getByTestId("airgap-sha256")).toHaveText(`sha256: ${archiveSha256} (computed on first full download)`, { timeout: 2_000 });
+    }).toPass({ timeout: 20_000 });
+    await expect(customerPage.getByRole("region", { name: "Check the archive" })).toContainText(`echo '${archiveSha256}  bundle.tar' | sha256sum -c`);
     const listing = (await run("tar", ["-tf", archive])).stdout.split("\n");
     expect(listing.slice(0, 2)).toEqual(["oci-layout", "index.json"]);
     expect(listing).toContain(`blobs/sha256/${stable.digest.slice(7)}`);
