@@ -107,7 +107,7 @@ async function choosePlatforms(target: AuthorizedRepository, image: TAirGapSelec
   const index = parse(top) as Record<string, unknown> & { manifests?: Descriptor[] };
   const all = index.manifests ?? [];
   const chosen = platforms.length === 0 ? all : all.filter((child) => platforms.some((platform) => platformMatches(child.platform, platform)));
-  if (chosen.length === 0) {
+  if (platforms.length > 0 && chosen.length === 0) {
     throw new ProxyError("MANIFEST_UNKNOWN", `${image.name}${image.tag ? `:${image.tag}` : ""} has no image for ${platforms.map(platformName).join(", ")}; it has ${describePlatforms(all)}. Choose one of those platforms, or none for all of them.`);
   }
   const images = await Promise.all(chosen.map((child) => proxiedManifest(target, checkedDescriptor(child).digest)));
