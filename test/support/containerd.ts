@@ -8,8 +8,6 @@ import path from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-export const CONTAINERD_BIN = process.env.CONTAINERD_BIN ?? "containerd";
-export const CTR_BIN = process.env.CTR_BIN ?? "ctr";
 
 export interface Containerd {
   socket: string;
@@ -51,10 +49,10 @@ export async function startContainerd(): Promise<Containerd> {
     ].join("\n"),
   );
   const logFile = fs.openSync(path.join(dir, "containerd.log"), "w");
-  const child: ChildProcess = spawn(CONTAINERD_BIN, ["--config", config], { stdio: ["ignore", logFile, logFile] });
+  const child: ChildProcess = spawn("containerd", ["--config", config], { stdio: ["ignore", logFile, logFile] });
   fs.closeSync(logFile);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const ctr = (args: readonly string[], options: { cwd?: string } = {}) => run(CTR_BIN, ["-a", socket, ...args], { cwd: options.cwd, maxBuffer: 16 * 1024 * 1024 });
+  const ctr = (args: readonly string[], options: { cwd?: string } = {}) => run("ctr", ["-a", socket, ...args], { cwd: options.cwd, maxBuffer: 16 * 1024 * 1024 });
   const stop = async () => {
     if (child.exitCode === null) {
       child.kill("SIGTERM");
@@ -67,7 +65,7 @@ export async function startContainerd(): Promise<Containerd> {
   };
   for (let attempt = 0; ; attempt++) {
     try {
-      await run(CTR_BIN, ["-a", socket, "version"], { timeout: 5_000 });
+      await run("ctr", ["-a", socket, "version"], { timeout: 5_000 });
       return { socket, ctr, stop };
     } catch (error) {
       if (child.exitCode !== null || attempt >= 100) {
