@@ -1,38 +1,15 @@
 // Entitlements and channels through the REST API over real HTTP: the forms'
 // schemas answer field by field, roles and tenancy as for customers, and the
 // audit log records each change with the token as actor.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiToken } from "@/lib/api-tokens/service";
-import { signUp } from "@/lib/auth/service";
+import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
-import { startApiServer, type ApiServer } from "@/test/support/api-server";
+import { newApiTeam, apiServerForFile } from "@/test/support/api-client";
 
-let server: ApiServer;
-let counter = 0;
-
-beforeAll(async () => {
-  server = await startApiServer();
-});
-
-afterAll(async () => {
-  await server?.close();
-});
+const { call } = apiServerForFile();
 
 async function newTeam() {
-  const email = `entitlements-api-${process.pid}-${++counter}@example.com`;
-  const { userId, teamId } = await signUp({ name: "Vendor", email, password: "a long enough passphrase", teamName: `Entitlements ${counter}` });
-  const token = async (role: "MEMBER" | "VIEWER") => (await createApiToken(teamId, { userId, role: "ADMIN" }, { userId, email }, { name: `t-${role}-${counter}`, role, expiresInDays: null })).token;
-  return { teamId, member: await token("MEMBER"), viewer: await token("VIEWER") };
-}
-
-async function call(token: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : null };
+  const team = await newApiTeam("entitlements");
+  return { teamId: team.teamId, member: team.tokens.MEMBER, viewer: team.tokens.VIEWER };
 }
 
 async function setup() {
@@ -88,4 +65,5 @@ describe("entitlements and channels in the REST API", () => {
     expect((await call(team.member, "PUT", path, { allImages: false, rules: [], channelIds: [otherChannel.id] })).status).toBe(400);
     expect((await call(team.member, "DELETE", `/applications/${other.application.id}/channels/${otherChannel.id}`)).status).toBe(404);
   });
+
 });
