@@ -12,6 +12,7 @@ import { Button, buttonClassName } from "@/components/ui/button";
 import { SelectField } from "@/components/ui/field";
 import { prepareAirGapDownloadAction, prepareVendorAirGapDownloadAction } from "@/lib/customer-portal/actions";
 import { ZAirGapSelection } from "@/lib/airgap/schema";
+import type { PreparedDownload } from "@/lib/airgap/service";
 import { formatBytes } from "@/lib/pull-activity/format";
 
 type Values = { images: string[]; platform: string };
@@ -25,7 +26,7 @@ export interface DownloadChoice {
 
 /** On the customer's page; with customerId, on the vendor's page of that customer. */
 export function AirGapDownloadForm({ choices, customerId }: { choices: DownloadChoice[]; customerId?: string }) {
-  const [prepared, setPrepared] = useState<{ url: string; size: number; refs: string[] } | null>(null);
+  const [prepared, setPrepared] = useState<PreparedDownload | null>(null);
   const form = useForm<Values>({ resolver: schemaResolver<Values>(ZAirGapSelection, toInput), defaultValues: { images: [], platform: "" } });
   async function onSubmit(values: Values) {
     setPrepared(null);
@@ -64,12 +65,9 @@ export function AirGapDownloadForm({ choices, customerId }: { choices: DownloadC
           <a href={prepared.url} download className={buttonClassName()}>
             Download archive
           </a>
-          <PolicyBlock title="Download with curl" description="-C - resumes where an interrupted download stopped." text={`curl -fL -C - -o bundle.tar '${prepared.url}'`} />
-          <PolicyBlock
-            title="Copy into your registry with skopeo"
-            text={prepared.refs.map((ref) => `skopeo copy --all oci-archive:bundle.tar:${ref} docker://<your registry>/${ref.split("/").slice(-2).join("/")}`).join("\n")}
-          />
-          <PolicyBlock title="Import into containerd" text="ctr -n k8s.io images import bundle.tar" />
+          <PolicyBlock title="Download with curl" description="-C - resumes where an interrupted download stopped." text={prepared.commands.download} />
+          <PolicyBlock title="Copy into your registry with skopeo" text={prepared.commands.skopeo.join("\n")} />
+          <PolicyBlock title="Import into containerd" text={prepared.commands.containerd} />
         </div>
       )}
     </div>

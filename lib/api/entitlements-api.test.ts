@@ -66,4 +66,34 @@ describe("entitlements and channels in the REST API", () => {
     expect((await call(team.member, "DELETE", `/applications/${other.application.id}/channels/${otherChannel.id}`)).status).toBe(404);
   });
 
+  it("versions channels and entitlements with ETags: If-Match refuses a stale copy and changes nothing", async () => {
+    const { team, application, registry, customer } = await setup();
+    const channels = `/applications/${application.id}/channels`;
+    const created = await call(team.member, "POST", channels, { name: "Beta", rules: [{ registryId: registry.id, repository: "vendor/*" }] });
+    const channel = `${channels}/${created.json.data.id}`;
+    const read = await call(team.viewer, "GET", channel);
+    expect(read.headers.get("etag")).toBe(created.headers.get("etag"));
+    expect((await call(team.viewer, "GET", channel, undefined, { "if-none-match": read.headers.get("etag")! })).status).toBe(304);
+
+    const entitlements = `/applications/${application.id}/customers/${customer.id}/entitlements`;
+    const before = await call(team.viewer, "GET", entitlements);
+    const etag = before.headers.get("etag")!;
+    expect(etag).toMatch(/^"[^"]+"$/);
+    const assigned = await call(team.member, "PUT", entitlements, { allImages: false, rules: [], channelIds: [created.json.data.id] }, { "if-match": etag });
+    expect(assigned.status).toBe(200);
+    expect(assigned.headers.get("etag")).not.toBe(etag);
+    expect(assigned.headers.get("etag")).toBe((await call(team.viewer, "GET", entitlements)).headers.get("etag"));
+    const stale = await call(team.member, "PUT", entitlements, { allImages: true, rules: [], channelIds: [] }, { "if-match": etag });
+    expect(stale.status).toBe(412);
+    expect((await call(team.viewer, "GET", entitlements)).json.data).toMatchObject({ allImages: false, channelIds: [created.json.data.id] });
+
+    // Assigning a customer changed the channel's customerCount, so its version.
+    expect((await call(team.member, "PUT", channel, { name: "Beta 2", rules: [{ registryId: registry.id, repository: "vendor/*" }] }, { "if-match": read.headers.get("etag")! })).status).toBe(412);
+    expect((await call(team.member, "DELETE", channel, undefined, { "if-match": read.headers.get("etag")! })).status).toBe(412);
+    const current = (await call(team.viewer, "GET", channel)).headers.get("etag")!;
+    const renamed = await call(team.member, "PUT", channel, { name: "Beta 2", rules: [{ registryId: registry.id, repository: "vendor/*" }] }, { "if-match": current });
+    expect(renamed.status).toBe(200);
+    expect((await call(team.member, "DELETE", channel, undefined, { "if-match": current })).status).toBe(412);
+    expect((await call(team.member, "DELETE", channel, undefined, { "if-match": renamed.headers.get("etag")! })).status).toBe(204);
+  });
 });
