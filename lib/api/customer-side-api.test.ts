@@ -7,17 +7,14 @@ import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { handleAirGapRequest } from "@/lib/airgap/handler";
 import { prisma } from "@/lib/db";
-import { resetEnvCache } from "@/lib/env";
 import { apiServerForFile, newApiTeam, type ApiTeam } from "@/test/support/api-client";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
 import { startProxyWorld, type ProxyWorld } from "@/test/support/proxy-world";
-import { pushImage, startReferenceRegistry, type PushedImage, type ReferenceRegistry } from "@/tools/reference-registry";
-
-const HOST = "api-airgap-registry.example.test";
-const VENDOR = { username: "vendor", password: "vendor-password-1" };
+import { startReferenceUpstream, upstreamRegistryBody, type ReferenceUpstream } from "@/test/support/reference-upstream";
+import type { PushedImage } from "@/tools/reference-registry";
 
 let world: ProxyWorld;
-let source: ReferenceRegistry;
+let upstream: ReferenceUpstream;
 let app: PushedImage;
 let downloads: http.Server;
 let downloadsUrl: string;
@@ -25,11 +22,11 @@ let downloadsUrl: string;
 const { call } = apiServerForFile(async () => {
   await useIsolatedDatabase("api_customer_side");
   world = await startProxyWorld();
-  source = await startReferenceRegistry({ auth: "htpasswd", users: [VENDOR] });
-  app = await pushImage(source, "vendor/app", "1.0", VENDOR, { layers: 2 });
-  await pushImage(source, "vendor/internal", "1.0", VENDOR, { layers: 1 });
-  process.env.REGISTRY_ENDPOINT_OVERRIDES = `${HOST}=${source.baseUrl},${process.env.REGISTRY_ENDPOINT_OVERRIDES}`;
-  resetEnvCache();
+  upstream = await startReferenceUpstream("api-airgap-registry.example.test", [
+    ["vendor/app", "1.0", { layers: 2 }],
+    ["vendor/internal", "1.0"],
+  ]);
+  app = upstream.images["vendor/app:1.0"]!;
   downloads = http.createServer((request, response) => {
     if (!handleAirGapRequest(request, response)) response.writeHead(404).end();
   });
@@ -41,17 +38,15 @@ afterAll(async () => {
   downloads?.closeAllConnections();
   await new Promise((resolve) => downloads?.close(resolve));
   await world?.close();
-  await source?.stop();
+  await upstream?.stop();
 });
 
 async function vendorWithCustomer(label: string) {
   const team = await newApiTeam(label);
   const application = (await call(team.tokens.MEMBER, "POST", "/applications", { name: `Shop ${label}` })).json.data as { id: string; slug: string };
-  const registry = (
-    await call(team.tokens.MEMBER, "POST", "/registries", { provider: "generic", name: "", hostname: HOST, authType: "basic", ...VENDOR, accessKeyId: "", secretAccessKey: "", roleArn: "", allApplications: true, applicationIds: [] })
-  ).json.data as { id: string };
+  const registry = (await call(team.tokens.MEMBER, "POST", "/registries", upstreamRegistryBody(upstream))).json.data as { id: string };
   const customer = (await call(team.tokens.MEMBER, "POST", `/applications/${application.id}/customers`, { name: "Acme", email: "", expiresOn: "" })).json.data as { id: string };
-  const name = (repository: string) => `proxy/${application.slug}/${HOST}/${repository}`;
+  const name = (repository: string) => upstream.proxyName(application.slug, repository);
   return { team, application, registry, customer, name, links: `/applications/${application.id}/customers/${customer.id}/airgap-links` };
 }
 
