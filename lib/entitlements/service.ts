@@ -58,9 +58,17 @@ export async function loadEntitlements(teamId: string, row: EntitlementRow): Pro
 }
 
 export async function getCustomerEntitlements(teamId: string, customerId: string): Promise<CustomerEntitlementsView | null> {
-  const row = await prisma.customer.findFirst({ where: { id: customerId, teamId }, select: { allImages: true, imageRules: true, channels: { select: { channelId: true }, orderBy: { channelId: "asc" } } } });
+  return (await getVersionedCustomerEntitlements(teamId, customerId))?.entitlements ?? null;
+}
+
+/** The entitlements with the customer's version, read together (the REST API's ETag and If-Match); every change of them moves the version on. */
+export async function getVersionedCustomerEntitlements(teamId: string, customerId: string): Promise<{ entitlements: CustomerEntitlementsView; updatedAt: Date } | null> {
+  const row = await prisma.customer.findFirst({
+    where: { id: customerId, teamId },
+    select: { updatedAt: true, allImages: true, imageRules: true, channels: { select: { channelId: true }, orderBy: { channelId: "asc" } } },
+  });
   if (!row) return null;
-  return { allImages: row.allImages, rules: storedRules(row.imageRules), channelIds: row.channels.map((channel) => channel.channelId) };
+  return { entitlements: { allImages: row.allImages, rules: storedRules(row.imageRules), channelIds: row.channels.map((channel) => channel.channelId) }, updatedAt: row.updatedAt };
 }
 
 /** Every rule's registry must be the team's and serve the application; the error names the rule. */
@@ -78,11 +86,6 @@ async function assertRuleRegistries(teamId: string, applicationId: string, rules
       [`${field}.${bad}.registryId`]: "Choose one of the application's registries (Registries tab).",
     });
   }
-}
-
-/** The customer's version, which every change of its entitlements moves on (the REST API's ETag and If-Match). */
-export async function customerEntitlementsVersion(teamId: string, customerId: string): Promise<Date | null> {
-  return (await prisma.customer.findFirst({ where: { id: customerId, teamId }, select: { updatedAt: true } }))?.updatedAt ?? null;
 }
 
 export async function updateCustomerEntitlements(teamId: string, actor: AuditActor, input: z.output<typeof ZUpdateEntitlementsInput>, options: ConditionalWrite = {}): Promise<CustomerEntitlementsView> {

@@ -11,10 +11,10 @@ import { getCustomer } from "@/lib/customers/service";
 import { ZChannelFields, ZEntitlementsFields, ZImageRule } from "@/lib/entitlements/schema";
 import {
   createChannel,
-  customerEntitlementsVersion,
   deleteChannel,
   getChannel,
   getCustomerEntitlements,
+  getVersionedCustomerEntitlements,
   listChannels,
   updateChannel,
   updateCustomerEntitlements,
@@ -55,8 +55,8 @@ const ENTITLEMENTS: ResourceVersioning<{ applicationId: string; customerId: stri
   current: async (teamId, params) => {
     const customer = await getCustomer(teamId, params.customerId);
     if (!customer || customer.applicationId !== params.applicationId) return null;
-    const [entitlements, updatedAt] = await Promise.all([getCustomerEntitlements(teamId, customer.id), customerEntitlementsVersion(teamId, customer.id)]);
-    return entitlements && updatedAt && contentVersion(entitlements, updatedAt);
+    const versioned = await getVersionedCustomerEntitlements(teamId, customer.id);
+    return versioned && contentVersion(versioned.entitlements, versioned.updatedAt);
   },
   // Only the ETag of an answer is used; its updatedAt is not part of the representation.
   ofResult: (result) => contentVersion(result.data, new Date(0)),
