@@ -23,14 +23,14 @@
 // turns the portal's blob cache on (the warm-up fills it; the cold pull of
 // each round finds it emptied).
 import { spawn, type ChildProcess } from "node:child_process";
-import { localAwsControl, proxyToken, setUpBenchVendor, startChild } from "./lib/bench-children";
+import { freePort, localAwsControl, proxyToken, setUpBenchVendor, sleep, startChild, startPortalAsNpmStart, stopProcess, waitUntil } from "./lib/bench-children";
+import { median, percentile, sum } from "./lib/bench-stats";
+import { commandOf, cpuMs, pssMiB, rssMiB, treeCpuMs, treePids } from "./lib/process-tree";
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { findRunningEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 
 const ROUNDS = Math.max(2, Number(process.env.BENCH_ROUNDS || 3));
 const MiB = 1024 * 1024;
@@ -67,7 +67,6 @@ const env: Record<string, string> = {
   // The 256 MiB and 64 KiB blobs fit; the 1 GiB blob is above a quarter of the cache and streams.
   ...(cacheOn ? { PROXY_BLOB_CACHE_DIR: blobCacheDir, PROXY_BLOB_CACHE_MAX_MB: "2048" } : {}),
 };
-const { NODE_OPTIONS: _ignored, DATABASE_URL: _notOurs, ...inherited } = process.env;
 const children: ChildProcess[] = [];
 const bench = { root, env, children };
 let portal: ChildProcess | undefined;
@@ -78,12 +77,10 @@ try {
 
   // The portal as `npm start` runs it (the production build must exist: `npm run build`).
   console.log("Starting the portal with `npm start` (embedded PostgreSQL)…");
-  portal = spawn("npm", ["start"], { cwd: root, env: { ...inherited, ...env }, stdio: ["ignore", "inherit", "inherit"] });
-  await waitUntil(async () => (await fetch(`${portalUrl}/api/health`)).ok, "the portal's /api/health", 300_000);
+  const running = await startPortalAsNpmStart(bench);
+  portal = running.portal;
   const portalPid = portal.pid!;
-  const database = await findRunningEmbeddedPostgres(path.join(env.DATA_DIR!, "postgres"), "portal");
-  if (!database?.url) throw new Error("the portal's embedded PostgreSQL server was not found");
-  Object.assign(process.env, env, { DATABASE_URL: database.url, NODE_ENV: "production" });
+  Object.assign(process.env, env, { DATABASE_URL: running.databaseUrl, NODE_ENV: "production" });
   const { resetEnvCache } = await import("@/lib/env");
   resetEnvCache();
   await sleep(5_000);
@@ -264,19 +261,6 @@ async function startPeer(port: number, remoteUrl: string): Promise<ChildProcess 
   return child;
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const force = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
-
-
 /** GET, following redirects as registry clients do (without Authorization on another host); resolves with the byte count once the body's sha256 matched `digest`. */
 function download(url: string, authorization: string | undefined, digest: string, hops = 0): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -334,38 +318,6 @@ async function headLatencies(url: string, authorization: string | undefined, cli
   return samples;
 }
 
-/** A process and all its descendants (read from /proc). */
-function treePids(pid: number): number[] {
-  let children: number[] = [];
-  try {
-    for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
-      children = children.concat(fs.readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number));
-    }
-  } catch {
-    return [];
-  }
-  return [pid, ...children.flatMap(treePids)];
-}
-
-function commandOf(pid: number): string {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
-  } catch {
-    return "";
-  }
-}
-
-/** CPU time of a process tree, in ms. */
-function treeCpuMs(pid: number): number {
-  return sum(treePids(pid).map((member) => {
-    try {
-      return cpuMs(member);
-    } catch {
-      return 0;
-    }
-  }));
-}
-
 function roleOf(pid: number): string {
   const command = commandOf(pid);
   return command.includes("portal-proxy.mjs") ? "front process (/v2/, OIDC)" : command.includes("portal-server.mjs") ? "Next.js process" : command.includes("dist/start.mjs") ? "supervisor (dist/start.mjs)" : /postgres/.test(command) ? "PostgreSQL (all its processes)" : /npm/.test(command) ? "npm" : `other: ${command.slice(0, 40)}`;
@@ -398,54 +350,3 @@ function treeMemory(pid: number): Record<string, { rss: number; pss: number }> {
   return roles;
 }
 
-async function waitUntil(probe: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await probe().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${what} did not answer within ${timeoutMs / 1000} s`);
-    await sleep(250);
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function sum(values: number[]): number {
-  return values.reduce((total, value) => total + value, 0);
-}
-
-/** utime + stime of a process, in ms (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/** Proportional set size: shared pages (PostgreSQL's shared buffers, the node binary) divided among the processes sharing them, so a tree's sum is what it really holds. */
-function pssMiB(pid: number): number {
-  const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-  return Number(/^Pss:\s+(\d+) kB/m.exec(rollup)![1]) / 1024;
-}
-
-function rssMiB(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function median(values: number[]): number {
-  return percentile(values, 50);
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}

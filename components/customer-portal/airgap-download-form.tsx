@@ -9,7 +9,7 @@ import { FormError } from "@/components/forms/form-error";
 import { schemaResolver } from "@/components/entitlements/rule-rows";
 import { PolicyBlock } from "@/components/registries/policy-block";
 import { Button, buttonClassName } from "@/components/ui/button";
-import { ARCHIVE_FILE, ctrImportCommand, skopeoCopyCommand } from "@/lib/airgap/commands";
+import { ARCHIVE_FILE } from "@/lib/airgap/commands";
 import { prepareAirGapDownloadAction, prepareVendorAirGapDownloadAction } from "@/lib/customer-portal/actions";
 import { ZAirGapSelection } from "@/lib/airgap/schema";
 import type { PreparedDownload } from "@/lib/airgap/service";
@@ -28,7 +28,7 @@ export interface DownloadChoice {
 
 /** On the customer's page; with customerId, on the vendor's page of that customer. */
 export function AirGapDownloadForm({ choices, customerId }: { choices: DownloadChoice[]; customerId?: string }) {
-  const [prepared, setPrepared] = useState<Pick<PreparedDownload, "url" | "size" | "refs" | "images" | "sha256"> | null>(null);
+  const [prepared, setPrepared] = useState<PreparedDownload | null>(null);
   const form = useForm<Values>({ resolver: schemaResolver<Values>(ZAirGapSelection, toInput), defaultValues: { images: [], platforms: [] } });
   async function onSubmit(values: Values) {
     setPrepared(null);
@@ -97,13 +97,10 @@ export function AirGapDownloadForm({ choices, customerId }: { choices: DownloadC
           <a href={prepared.url} download className={buttonClassName()}>
             Download archive
           </a>
-          <PolicyBlock title="Download with curl" description="-C - resumes where an interrupted download stopped." text={`curl -fL -C - -o ${ARCHIVE_FILE} '${prepared.url}'`} />
+          <PolicyBlock title="Download with curl" description="-C - resumes where an interrupted download stopped." text={prepared.commands.download} />
           {prepared.sha256 && <PolicyBlock title="Check the archive" text={`echo '${prepared.sha256}  ${ARCHIVE_FILE}' | sha256sum -c`} />}
-          <PolicyBlock
-            title="Copy into your registry with skopeo"
-            text={prepared.refs.map(skopeoCopyCommand).join("\n")}
-          />
-          <PolicyBlock title="Import into containerd" description="Into the namespace Kubernetes reads, keeping every platform the archive holds." text={ctrImportCommand()} />
+          <PolicyBlock title="Copy into your registry with skopeo" text={prepared.commands.skopeo.join("\n")} />
+          <PolicyBlock title="Import into containerd" description="Into the namespace Kubernetes reads, keeping every platform the archive holds." text={prepared.commands.containerd} />
         </div>
       )}
     </div>

@@ -229,13 +229,13 @@ describe("air-gap archives", () => {
   it("lets the vendor prepare a customer's archive, with the customer's entitlements, and no other team", async () => {
     const { vendor, customer, name } = await customerWithSession();
     const selection = ZAirGapSelection.parse({ images: [`${name("vendor/app")}:1.0@${single.digest}`] });
-    const prepared = await prepareVendorAirGapDownload(vendor.team.id, customer.id, selection);
+    const prepared = await prepareVendorAirGapDownload(vendor.team.id, vendor.actor, customer.id, selection);
     const link = new URL(prepared.url);
     const archive = await download(`${link.pathname}${link.search}`, "");
     expect(archive.status).toBe(200);
     expect((await archive.arrayBuffer()).byteLength).toBe(prepared.size);
     const stranger = await newVendorTeam();
-    await expect(prepareVendorAirGapDownload(stranger.team.id, customer.id, selection)).rejects.toMatchObject({ code: "not_found" });
+    await expect(prepareVendorAirGapDownload(stranger.team.id, stranger.actor, customer.id, selection)).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("stores the archive's sha256 after its first complete full download and announces it from then on; an aborted or partial download stores nothing", async () => {

@@ -1,14 +1,13 @@
 // The REST API over real HTTP (its route handlers on a loopback port) against
 // the real Postgres: authentication and roles, tenancy, pagination, input
 // errors naming fields, limits, the audit trail, and no secret in any answer.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "@/lib/api-tokens/service";
 import { signUp } from "@/lib/auth/service";
 import { prisma } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
-import type { TeamRole } from "@/lib/teams/roles";
 import { changeMemberRole, inviteMember, removeMember } from "@/lib/teams/service";
-import { startApiServer, type ApiServer } from "@/test/support/api-server";
+import { newApiTeam, apiServerForFile, type ApiTeam } from "@/test/support/api-client";
 
 const SECRET = "CanaryApiSecretDoNotLeak/0123456789abcde";
 const NEW_SECRET = "CanaryApiSecretReplaced+0123456789abcdef";
@@ -16,43 +15,10 @@ const ACCESS_KEY_ID = "AKIACANARYAPI0000001";
 const HOSTNAME = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
 const ROLE_ARN = "arn:aws:iam::123456789012:role/PortalPull";
 
-let server: ApiServer;
 let counter = 0;
-
-interface Team {
-  teamId: string;
-  admin: { userId: string; email: string };
-  tokens: Record<TeamRole, string>;
-}
-
-async function newTeam(label: string): Promise<Team> {
-  const email = `api-${label}-${process.pid}-${++counter}@example.com`;
-  const { userId, teamId } = await signUp({ name: label, email, password: "a long enough passphrase", teamName: `API ${label}` });
-  const admin = { userId, email };
-  const tokens = {} as Record<TeamRole, string>;
-  for (const role of ["ADMIN", "MEMBER", "VIEWER"] as const) {
-    tokens[role] = (await createApiToken(teamId, { userId, role: "ADMIN" }, admin, { name: `${label}-${role.toLowerCase()}`, role, expiresInDays: null })).token;
-  }
-  return { teamId, admin, tokens };
-}
-
-async function call(token: string | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
-    ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  // The answers are checked field by field below; the generated client's types are exercised in client-journey.test.ts.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  let json: any = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = null;
-  }
-  return { status: response.status, headers: response.headers, text, json };
-}
+const { call } = apiServerForFile();
+type Team = ApiTeam;
+const newTeam = newApiTeam;
 
 const iamRegistryBody = (overrides: Record<string, unknown> = {}) => ({
   provider: "ecr",
@@ -74,12 +40,7 @@ let alice: Team;
 let bob: Team;
 
 beforeAll(async () => {
-  server = await startApiServer();
   [alice, bob] = await Promise.all([newTeam("alice"), newTeam("bob")]);
-});
-
-afterAll(async () => {
-  await server?.close();
 });
 
 describe("authentication", () => {

@@ -1,38 +1,15 @@
 // Entitlements and channels through the REST API over real HTTP: the forms'
 // schemas answer field by field, roles and tenancy as for customers, and the
 // audit log records each change with the token as actor.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiToken } from "@/lib/api-tokens/service";
-import { signUp } from "@/lib/auth/service";
+import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
-import { startApiServer, type ApiServer } from "@/test/support/api-server";
+import { newApiTeam, apiServerForFile } from "@/test/support/api-client";
 
-let server: ApiServer;
-let counter = 0;
-
-beforeAll(async () => {
-  server = await startApiServer();
-});
-
-afterAll(async () => {
-  await server?.close();
-});
+const { call } = apiServerForFile();
 
 async function newTeam() {
-  const email = `entitlements-api-${process.pid}-${++counter}@example.com`;
-  const { userId, teamId } = await signUp({ name: "Vendor", email, password: "a long enough passphrase", teamName: `Entitlements ${counter}` });
-  const token = async (role: "MEMBER" | "VIEWER") => (await createApiToken(teamId, { userId, role: "ADMIN" }, { userId, email }, { name: `t-${role}-${counter}`, role, expiresInDays: null })).token;
-  return { teamId, member: await token("MEMBER"), viewer: await token("VIEWER") };
-}
-
-async function call(token: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : null };
+  const team = await newApiTeam("entitlements");
+  return { teamId: team.teamId, member: team.tokens.MEMBER, viewer: team.tokens.VIEWER };
 }
 
 async function setup() {
@@ -87,5 +64,36 @@ describe("entitlements and channels in the REST API", () => {
     expect((await call(team.member, "GET", `/applications/${application.id}/channels/${otherChannel.id}`)).status).toBe(404);
     expect((await call(team.member, "PUT", path, { allImages: false, rules: [], channelIds: [otherChannel.id] })).status).toBe(400);
     expect((await call(team.member, "DELETE", `/applications/${other.application.id}/channels/${otherChannel.id}`)).status).toBe(404);
+  });
+
+  it("versions channels and entitlements with ETags: If-Match refuses a stale copy and changes nothing", async () => {
+    const { team, application, registry, customer } = await setup();
+    const channels = `/applications/${application.id}/channels`;
+    const created = await call(team.member, "POST", channels, { name: "Beta", rules: [{ registryId: registry.id, repository: "vendor/*" }] });
+    const channel = `${channels}/${created.json.data.id}`;
+    const read = await call(team.viewer, "GET", channel);
+    expect(read.headers.get("etag")).toBe(created.headers.get("etag"));
+    expect((await call(team.viewer, "GET", channel, undefined, { "if-none-match": read.headers.get("etag")! })).status).toBe(304);
+
+    const entitlements = `/applications/${application.id}/customers/${customer.id}/entitlements`;
+    const before = await call(team.viewer, "GET", entitlements);
+    const etag = before.headers.get("etag")!;
+    expect(etag).toMatch(/^"[^"]+"$/);
+    const assigned = await call(team.member, "PUT", entitlements, { allImages: false, rules: [], channelIds: [created.json.data.id] }, { "if-match": etag });
+    expect(assigned.status).toBe(200);
+    expect(assigned.headers.get("etag")).not.toBe(etag);
+    expect(assigned.headers.get("etag")).toBe((await call(team.viewer, "GET", entitlements)).headers.get("etag"));
+    const stale = await call(team.member, "PUT", entitlements, { allImages: true, rules: [], channelIds: [] }, { "if-match": etag });
+    expect(stale.status).toBe(412);
+    expect((await call(team.viewer, "GET", entitlements)).json.data).toMatchObject({ allImages: false, channelIds: [created.json.data.id] });
+
+    // Assigning a customer changed the channel's customerCount, so its version.
+    expect((await call(team.member, "PUT", channel, { name: "Beta 2", rules: [{ registryId: registry.id, repository: "vendor/*" }] }, { "if-match": read.headers.get("etag")! })).status).toBe(412);
+    expect((await call(team.member, "DELETE", channel, undefined, { "if-match": read.headers.get("etag")! })).status).toBe(412);
+    const current = (await call(team.viewer, "GET", channel)).headers.get("etag")!;
+    const renamed = await call(team.member, "PUT", channel, { name: "Beta 2", rules: [{ registryId: registry.id, repository: "vendor/*" }] }, { "if-match": current });
+    expect(renamed.status).toBe(200);
+    expect((await call(team.member, "DELETE", channel, undefined, { "if-match": current })).status).toBe(412);
+    expect((await call(team.member, "DELETE", channel, undefined, { "if-match": renamed.headers.get("etag")! })).status).toBe(204);
   });
 });

@@ -2,20 +2,15 @@
 // retries with Idempotency-Key, JSON merge patches, ETags with If-Match and
 // If-None-Match, 405 with Allow, and the 401 challenge.
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiToken } from "@/lib/api-tokens/service";
+import { beforeAll, describe, expect, it } from "vitest";
 import { sweepExpiredIdempotencyKeys } from "@/lib/api/idempotency";
-import { signUp } from "@/lib/auth/service";
 import { prisma } from "@/lib/db";
-import { startApiServer, type ApiServer } from "@/test/support/api-server";
+import { newApiTeam, newApiToken, apiServerForFile } from "@/test/support/api-client";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
 
 const MERGE_PATCH = { "content-type": "application/merge-patch+json" };
 const GHCR_TOKEN = "ghp_HttpSemanticsCanary00000000000000000001";
 const NEW_GHCR_TOKEN = "ghp_HttpSemanticsCanary00000000000000000002";
-
-let server: ApiServer;
-let counter = 0;
 
 interface Team {
   teamId: string;
@@ -25,28 +20,11 @@ interface Team {
 }
 
 async function newTeam(label: string): Promise<Team> {
-  const email = `http-${label}-${process.pid}-${++counter}@example.com`;
-  const { userId, teamId } = await signUp({ name: label, email, password: "a long enough passphrase", teamName: `HTTP ${label}` });
-  const make = async (name: string, role: "MEMBER" | "VIEWER") => (await createApiToken(teamId, { userId, role: "ADMIN" }, { userId, email }, { name, role, expiresInDays: null })).token;
-  return { teamId, member: await make("member", "MEMBER"), viewer: await make("viewer", "VIEWER"), otherMember: await make("other-member", "MEMBER") };
+  const team = await newApiTeam(label);
+  return { teamId: team.teamId, member: team.tokens.MEMBER, viewer: team.tokens.VIEWER, otherMember: await newApiToken(team, "MEMBER", `${label}-other-member`) };
 }
 
-async function call(token: string | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
-    ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  let json: any = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = null;
-  }
-  return { status: response.status, headers: response.headers, text, json };
-}
+const { call } = apiServerForFile(() => useIsolatedDatabase("api_http_semantics"));
 
 const waitUntil = async (condition: () => boolean, what: string) => {
   const deadline = Date.now() + 20_000;
@@ -75,13 +53,7 @@ async function holdApplicationReads(): Promise<() => Promise<void>> {
 let team: Team;
 
 beforeAll(async () => {
-  await useIsolatedDatabase("api_http_semantics");
-  server = await startApiServer();
   team = await newTeam("main");
-});
-
-afterAll(async () => {
-  await server?.close();
 });
 
 async function newApplication(name: string) {

@@ -36,3 +36,24 @@ export function ifMatchPasses(header: string, etag: string): boolean {
 export function ifNoneMatchHits(header: string, etag: string): boolean {
   return entityTags(header).some((tag) => tag === "*" || tag.replace(/^W\//, "") === etag);
 }
+
+/** JSON with every object's keys sorted, so equal content always gives the same text. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, field]) => field !== undefined);
+    return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, field]) => `${JSON.stringify(key)}:${canonicalJson(field)}`).join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * The version of a resource whose representation carries no updatedAt of its
+ * own (a customer's entitlements): its ETag is made from its content (an ETag
+ * only has to tell versions of one URL apart), and `updatedAt` (of the row it
+ * is stored in) is what a conditional write checks.
+ */
+export function contentVersion(content: unknown, updatedAt: Date | string): ResourceVersion {
+  const digest = createHash("sha256").update(canonicalJson(content)).digest("base64url").slice(0, 32);
+  return { etag: `"${digest}"`, updatedAt: new Date(updatedAt) };
+}

@@ -2,45 +2,31 @@
 // read, members change), tenancy, the secret once, field errors, the test
 // event and its delivery through the worker to a verifying receiver, and the
 // OpenAPI document's webhooks section.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiToken } from "@/lib/api-tokens/service";
+import { afterAll, describe, expect, it } from "vitest";
 import { buildOpenApiDocument } from "@/lib/api/openapi";
-import { signUp } from "@/lib/auth/service";
 import { prisma } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { NOTIFICATION_EVENT_TYPES } from "@/lib/notifications/event-types";
 import { runNotificationTick } from "@/lib/notifications/worker";
-import { startApiServer, type ApiServer } from "@/test/support/api-server";
+import { newApiTeam, apiServerForFile } from "@/test/support/api-client";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
 import { startWebhookReceiver, type WebhookReceiver } from "@/test/support/webhook-receiver";
 
-let server: ApiServer;
 let receiver: WebhookReceiver;
-let counter = 0;
 
 async function newTeam(label: string) {
-  const email = `wh-api-${label}-${process.pid}-${++counter}@example.com`;
-  const { userId, teamId } = await signUp({ name: label, email, password: "a long enough passphrase", teamName: `Hooks ${label}` });
-  const token = async (role: "ADMIN" | "MEMBER" | "VIEWER") => (await createApiToken(teamId, { userId, role: "ADMIN" }, { userId, email }, { name: `${label}-${role}`, role, expiresInDays: null })).token;
-  return { teamId, member: await token("MEMBER"), viewer: await token("VIEWER") };
+  const team = await newApiTeam(`hooks-${label}`);
+  return { teamId: team.teamId, member: team.tokens.MEMBER, viewer: team.tokens.VIEWER };
 }
 
-async function call(token: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${server.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  const text = await response.text();
-  return { status: response.status, json: text ? (JSON.parse(text) as Record<string, any>) : null, text }; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-beforeAll(async () => {
+const { call } = apiServerForFile(async () => {
   await useIsolatedDatabase("webhooks_api");
   receiver = await startWebhookReceiver();
   process.env.WEBHOOK_ALLOWED_ORIGINS = receiver.origin;
   resetEnvCache();
-  server = await startApiServer();
 });
 
 afterAll(async () => {
-  await server?.close();
   await receiver?.close();
 });
 

@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS = [
   "customer.restored",
   "customer.license_regenerated",
   "customer.entitlements_updated",
+  "customer.airgap_link_created",
   "channel.created",
   "channel.updated",
   "channel.deleted",

@@ -26,6 +26,7 @@ const ACTION_TEXT: Record<string, string> = {
   "customer.restored": "Restored a customer's license",
   "customer.license_regenerated": "Regenerated a customer's license",
   "customer.entitlements_updated": "Changed which images a customer may pull",
+  "customer.airgap_link_created": "Made an air-gap download link for a customer",
   "channel.created": "Added a channel",
   "channel.updated": "Changed a channel",
   "channel.deleted": "Deleted a channel",

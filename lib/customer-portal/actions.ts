@@ -6,7 +6,8 @@ import { prepareAirGapDownload, prepareVendorAirGapDownload, type PreparedDownlo
 import { actorOf, requireActionSession } from "@/lib/auth/permissions";
 import { ZCustomerPageSettingInput, ZCustomerSignInInput } from "@/lib/customer-portal/schema";
 import { ZCustomerIdInput } from "@/lib/customers/schema";
-import { setCustomerPageEnabled, signInCustomer } from "@/lib/customer-portal/service";
+import { signInCustomer } from "@/lib/customer-portal/service";
+import { setCustomerPageEnabled } from "@/lib/customer-portal/settings";
 import { CUSTOMER_SESSION_COOKIE, customerCookieOptions, getCustomerPortalSession, signCustomerSession } from "@/lib/customer-portal/session";
 import { UserFacingError } from "@/lib/http/result";
 import { clientAddressFromHeaders } from "@/lib/http/client-address";
@@ -51,6 +52,6 @@ export async function prepareVendorAirGapDownloadAction(input: unknown): Promise
   return runAction("prepareVendorAirGapDownload", async () => {
     const session = await requireActionSession("MEMBER", "prepare air-gap downloads");
     const { customerId } = parseInput(ZCustomerIdInput, input);
-    return prepareVendorAirGapDownload(session.team.id, customerId, parseInput(ZAirGapSelection, input));
+    return prepareVendorAirGapDownload(session.team.id, actorOf(session), customerId, parseInput(ZAirGapSelection, input));
   });
 }

@@ -5,40 +5,32 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { regenerateLicense, revokeCustomer } from "@/lib/customers/service";
 import { prisma } from "@/lib/db";
-import { resetEnvCache } from "@/lib/env";
 import { ZUpdateEntitlementsInput } from "@/lib/entitlements/schema";
 import { updateCustomerEntitlements } from "@/lib/entitlements/service";
-import { customerPullHistory, listEntitledImages, setCustomerPageEnabled, signInCustomer } from "@/lib/customer-portal/service";
+import { customerPullHistory, listEntitledImages, signInCustomer } from "@/lib/customer-portal/service";
+import { setCustomerPageEnabled } from "@/lib/customer-portal/settings";
 import { customerSessionFromToken, signCustomerSession } from "@/lib/customer-portal/session-token";
 import { clearCustomerCache } from "@/lib/proxy/auth";
-import { ZCreateRegistryInput } from "@/lib/registries/schema";
-import { createRegistry } from "@/lib/registries/service";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
 import { ACCOUNT, basic, iamRegistry, newCustomer, newVendorTeam, REGION, startProxyWorld, type ProxyWorld } from "@/test/support/proxy-world";
+import { startReferenceUpstream, upstreamRegistry, type ReferenceUpstream } from "@/test/support/reference-upstream";
 import { flushAccessLog } from "@/lib/proxy/access-log";
-import { pushImage, startReferenceRegistry, type PushedImage, type ReferenceRegistry } from "@/tools/reference-registry";
 
-const HOST = "portal-registry.example.test";
-const VENDOR = { username: "vendor", password: "vendor-password-1" };
 let world: ProxyWorld;
-let upstream: ReferenceRegistry;
-const images: Record<string, PushedImage> = {};
+let upstream: ReferenceUpstream;
+let images: ReferenceUpstream["images"];
 let address = 0;
 const newAddress = () => `198.51.100.${++address}`;
 
 beforeAll(async () => {
   await useIsolatedDatabase("customer_portal");
   world = await startProxyWorld();
-  upstream = await startReferenceRegistry({ auth: "htpasswd", users: [VENDOR] });
-  for (const [repository, tag] of [
+  upstream = await startReferenceUpstream("portal-registry.example.test", [
     ["vendor/app", "1.0"],
     ["vendor/app", "2.0-beta"],
     ["vendor/secret-addon", "1.0"],
-  ] as const) {
-    images[`${repository}:${tag}`] = await pushImage(upstream, repository, tag, VENDOR, { layers: 1 });
-  }
-  process.env.REGISTRY_ENDPOINT_OVERRIDES = `${HOST}=${upstream.baseUrl},${process.env.REGISTRY_ENDPOINT_OVERRIDES}`;
-  resetEnvCache();
+  ]);
+  images = upstream.images;
 }, 240_000);
 
 afterAll(async () => {
@@ -48,7 +40,7 @@ afterAll(async () => {
 
 async function vendorWithCustomers() {
   const vendor = await newVendorTeam();
-  const registry = await createRegistry(vendor.team.id, vendor.actor, ZCreateRegistryInput.parse({ provider: "generic", name: "", hostname: HOST, authType: "basic", ...VENDOR, accessKeyId: "", secretAccessKey: "", roleArn: "", allApplications: true, applicationIds: [] }));
+  const registry = await upstreamRegistry(vendor, upstream);
   const stable = await newCustomer(vendor);
   const other = await newCustomer(vendor);
   return { vendor, registry, stable, other };
@@ -95,7 +87,7 @@ describe("what the page shows", () => {
     const { vendor, registry, stable, other } = await vendorWithCustomers();
     await updateCustomerEntitlements(vendor.team.id, vendor.actor, ZUpdateEntitlementsInput.parse({ customerId: stable.customer.id, allImages: false, rules: [{ registryId: registry.id, repository: "vendor/app", tags: ["1.*"] }], channelIds: [] }));
     clearCustomerCache();
-    const name = (repository: string) => `proxy/${vendor.application.slug}/${HOST}/${repository}`;
+    const name = (repository: string) => upstream.proxyName(vendor.application.slug, repository);
     // Another customer pulled the add-on: its name is known to the application, not to this license.
     await prisma.pullEvent.create({ data: { teamId: vendor.team.id, applicationId: vendor.application.id, customerId: other.customer.id, action: "manifest", method: "GET", repository: name("vendor/secret-addon"), reference: "1.0", status: 200, durationMs: 1 } });
 

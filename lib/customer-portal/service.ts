@@ -4,13 +4,10 @@ import "server-only";
 // every portal process), the images the license may pull, read through the
 // proxy's own path (its license and entitlement checks, the vendor's
 // registry login, the entitled tag lists), and the license's own pulls.
-import type { z } from "zod";
-import { recordAuditEvent, type AuditActor } from "@/lib/audit/service";
-import type { ZCustomerPageSettingInput } from "@/lib/customer-portal/schema";
 import { findCustomerByLicense } from "@/lib/customers/license";
 import { prisma } from "@/lib/db";
 import { ruleProxyName } from "@/lib/entitlements/match";
-import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
+import { UserFacingError } from "@/lib/http/result";
 import { ThrottledError } from "@/lib/auth/throttles";
 import { authorizeRepository, FAILED_LOGINS_PER_MINUTE, pullCustomer, type PullCustomer } from "@/lib/proxy/auth";
 import { ProxyError } from "@/lib/proxy/errors";
@@ -133,15 +130,4 @@ export async function customerPullHistory(teamId: string, customerId: string, no
     select: { id: true, createdAt: true, action: true, repository: true, reference: true, status: true, bytes: true },
   });
   return rows.map((row) => ({ id: String(row.id), at: row.createdAt, action: row.action, repository: row.repository, reference: row.reference, status: row.status, bytes: Number(row.bytes), airGap: row.action === "airgap" || row.action === "airgap_blob" }));
-}
-
-/** Switches an application's customer page on or off; off ends its customers' sessions at their next request. */
-export async function setCustomerPageEnabled(teamId: string, actor: AuditActor, input: z.output<typeof ZCustomerPageSettingInput>): Promise<void> {
-  const application = await prisma.application.findFirst({ where: { id: input.applicationId, teamId }, select: { id: true, name: true, customerPageEnabled: true } });
-  if (!application) throw NOT_FOUND();
-  if (application.customerPageEnabled === input.enabled) return;
-  await prisma.$transaction(async (tx) => {
-    await tx.application.update({ where: { id: application.id }, data: { customerPageEnabled: input.enabled }, select: { id: true } });
-    await recordAuditEvent(teamId, actor, "application.customer_page_changed", { type: "application", id: application.id }, { name: application.name, enabled: input.enabled }, tx);
-  });
 }

@@ -7,6 +7,7 @@ import "server-only";
 import type { z } from "zod";
 import { recordAuditEvent, type AuditActor } from "@/lib/audit/service";
 import { prisma } from "@/lib/db";
+import { nextVersion, unchangedSince, writeIfUnchanged, type ConditionalWrite } from "@/lib/db/conditional-write";
 import type { EffectiveRule, Entitlements } from "@/lib/entitlements/match";
 import { storedRules, type TImageRule, type ZCreateChannelInput, type ZUpdateChannelInput, type ZUpdateEntitlementsInput } from "@/lib/entitlements/schema";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -57,9 +58,17 @@ export async function loadEntitlements(teamId: string, row: EntitlementRow): Pro
 }
 
 export async function getCustomerEntitlements(teamId: string, customerId: string): Promise<CustomerEntitlementsView | null> {
-  const row = await prisma.customer.findFirst({ where: { id: customerId, teamId }, select: { allImages: true, imageRules: true, channels: { select: { channelId: true }, orderBy: { channelId: "asc" } } } });
+  return (await getVersionedCustomerEntitlements(teamId, customerId))?.entitlements ?? null;
+}
+
+/** The entitlements with the customer's version, read together (the REST API's ETag and If-Match); every change of them moves the version on. */
+export async function getVersionedCustomerEntitlements(teamId: string, customerId: string): Promise<{ entitlements: CustomerEntitlementsView; updatedAt: Date } | null> {
+  const row = await prisma.customer.findFirst({
+    where: { id: customerId, teamId },
+    select: { updatedAt: true, allImages: true, imageRules: true, channels: { select: { channelId: true }, orderBy: { channelId: "asc" } } },
+  });
   if (!row) return null;
-  return { allImages: row.allImages, rules: storedRules(row.imageRules), channelIds: row.channels.map((channel) => channel.channelId) };
+  return { entitlements: { allImages: row.allImages, rules: storedRules(row.imageRules), channelIds: row.channels.map((channel) => channel.channelId) }, updatedAt: row.updatedAt };
 }
 
 /** Every rule's registry must be the team's and serve the application; the error names the rule. */
@@ -79,15 +88,15 @@ async function assertRuleRegistries(teamId: string, applicationId: string, rules
   }
 }
 
-export async function updateCustomerEntitlements(teamId: string, actor: AuditActor, input: z.output<typeof ZUpdateEntitlementsInput>): Promise<CustomerEntitlementsView> {
+export async function updateCustomerEntitlements(teamId: string, actor: AuditActor, input: z.output<typeof ZUpdateEntitlementsInput>, options: ConditionalWrite = {}): Promise<CustomerEntitlementsView> {
   const customer = await prisma.customer.findFirst({ where: { id: input.customerId, teamId }, select: { id: true, name: true, applicationId: true } });
   if (!customer) throw NOT_FOUND();
   await assertRuleRegistries(teamId, customer.applicationId, input.rules, "rules");
   const channelIds = [...new Set(input.channelIds)];
   const channels = channelIds.length === 0 ? [] : await prisma.channel.findMany({ where: { teamId, applicationId: customer.applicationId, id: { in: channelIds } }, select: { id: true, name: true } });
   if (channels.length !== channelIds.length) throw new UserFacingError("invalid_input", "A channel was not found in this application.", { channelIds: "Choose channels of this application (Channels section of the Customers tab)." });
-  await prisma.$transaction(async (tx) => {
-    await tx.customer.update({ where: { id: customer.id, teamId }, data: { allImages: input.allImages, imageRules: input.rules as Prisma.InputJsonValue }, select: { id: true } });
+  await writeIfUnchanged(options, () => prisma.$transaction(async (tx) => {
+    await tx.customer.update({ where: { id: customer.id, teamId, ...unchangedSince(options) }, data: { allImages: input.allImages, imageRules: input.rules as Prisma.InputJsonValue, ...nextVersion(options) }, select: { id: true } });
     await tx.customerChannel.deleteMany({ where: { customerId: customer.id } });
     if (channelIds.length > 0) await tx.customerChannel.createMany({ data: channelIds.map((channelId) => ({ customerId: customer.id, channelId })) });
     await recordAuditEvent(
@@ -98,7 +107,7 @@ export async function updateCustomerEntitlements(teamId: string, actor: AuditAct
       { customer: customer.name, allImages: input.allImages, rules: input.rules.length, channels: channels.map((channel) => channel.name).sort() },
       tx,
     );
-  });
+  }));
   return (await getCustomerEntitlements(teamId, customer.id))!;
 }
 
@@ -136,16 +145,16 @@ export async function createChannel(teamId: string, actor: AuditActor, input: z.
   }
 }
 
-export async function updateChannel(teamId: string, actor: AuditActor, input: z.output<typeof ZUpdateChannelInput>): Promise<ChannelView> {
+export async function updateChannel(teamId: string, actor: AuditActor, input: z.output<typeof ZUpdateChannelInput>, options: ConditionalWrite = {}): Promise<ChannelView> {
   const existing = await prisma.channel.findFirst({ where: { id: input.channelId, teamId }, select: { id: true, applicationId: true, name: true } });
   if (!existing) throw NOT_FOUND();
   await assertRuleRegistries(teamId, existing.applicationId, input.rules, "rules");
   try {
-    return await prisma.$transaction(async (tx) => {
-      const row = await tx.channel.update({ where: { id: existing.id }, data: { name: input.name, rules: input.rules as Prisma.InputJsonValue }, select: CHANNEL_FIELDS });
+    return await writeIfUnchanged(options, () => prisma.$transaction(async (tx) => {
+      const row = await tx.channel.update({ where: { id: existing.id, teamId, ...unchangedSince(options) }, data: { name: input.name, rules: input.rules as Prisma.InputJsonValue, ...nextVersion(options) }, select: CHANNEL_FIELDS });
       await recordAuditEvent(teamId, actor, "channel.updated", { type: "channel", id: row.id }, { name: row.name, previousName: existing.name === row.name ? null : existing.name, rules: input.rules.length }, tx);
       return toChannelView(row);
-    });
+    }));
   } catch (error) {
     if (isUniqueViolation(error)) throw nameTaken(input.name);
     throw error;
@@ -153,11 +162,11 @@ export async function updateChannel(teamId: string, actor: AuditActor, input: z.
 }
 
 /** Customers on the channel lose what it allowed (their own rules stay). */
-export async function deleteChannel(teamId: string, actor: AuditActor, channelId: string): Promise<void> {
+export async function deleteChannel(teamId: string, actor: AuditActor, channelId: string, options: ConditionalWrite = {}): Promise<void> {
   const existing = await prisma.channel.findFirst({ where: { id: channelId, teamId }, select: { id: true, name: true, applicationId: true } });
   if (!existing) throw NOT_FOUND();
-  await prisma.$transaction(async (tx) => {
-    await tx.channel.delete({ where: { id: existing.id } });
+  await writeIfUnchanged(options, () => prisma.$transaction(async (tx) => {
+    await tx.channel.delete({ where: { id: existing.id, teamId, ...unchangedSince(options) } });
     await recordAuditEvent(teamId, actor, "channel.deleted", { type: "channel", id: existing.id }, { name: existing.name, applicationId: existing.applicationId }, tx);
-  });
+  }));
 }

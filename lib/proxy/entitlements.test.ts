@@ -3,42 +3,32 @@
 // a generic-OCI registry of the vendor, the real embedded Postgres, and the
 // rules and channels set through the portal's own services.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { resetEnvCache } from "@/lib/env";
 import { ZCreateChannelInput, ZUpdateChannelInput, ZUpdateEntitlementsInput } from "@/lib/entitlements/schema";
 import { createChannel, updateChannel, updateCustomerEntitlements } from "@/lib/entitlements/service";
 import { prisma } from "@/lib/db";
 import { forgetReach } from "@/lib/entitlements/reach";
 import { resetProxyLimits } from "@/lib/proxy/handler";
 import { clearUpstreamLogins } from "@/lib/proxy/upstream-credentials";
-import { ZCreateRegistryInput } from "@/lib/registries/schema";
-import { createRegistry } from "@/lib/registries/service";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
 import { basic, newCustomer, newVendorTeam, startProxyWorld, type ProxyWorld } from "@/test/support/proxy-world";
-import { pushImage, startReferenceRegistry, type PushedImage, type ReferenceRegistry } from "@/tools/reference-registry";
-
-const HOST = "entitled-registry.example.test";
-const VENDOR = { username: "vendor", password: "vendor-password-1" };
+import { startReferenceUpstream, upstreamRegistry, type ReferenceUpstream } from "@/test/support/reference-upstream";
 
 let world: ProxyWorld;
-let upstream: ReferenceRegistry;
-const images: Record<string, PushedImage> = {};
+let upstream: ReferenceUpstream;
+let images: ReferenceUpstream["images"];
 
 beforeAll(async () => {
   await useIsolatedDatabase("proxy_entitlements");
   world = await startProxyWorld();
-  upstream = await startReferenceRegistry({ auth: "htpasswd", users: [VENDOR] });
-  for (const [repository, tag] of [
+  upstream = await startReferenceUpstream("entitled-registry.example.test", [
     ["vendor/enterprise-api", "1.0"],
     ["vendor/enterprise-api", "1.2"],
     ["vendor/enterprise-api", "2.0"],
     ["vendor/enterprise-api", "stable"],
     ["vendor/community-api", "1.0"],
     ["vendor/base", "latest"],
-  ] as const) {
-    images[`${repository}:${tag}`] = await pushImage(upstream, repository, tag, VENDOR, { layers: 1 });
-  }
-  process.env.REGISTRY_ENDPOINT_OVERRIDES = `${HOST}=${upstream.baseUrl},${process.env.REGISTRY_ENDPOINT_OVERRIDES}`;
-  resetEnvCache();
+  ]);
+  images = upstream.images;
 }, 240_000);
 
 afterAll(async () => {
@@ -54,9 +44,9 @@ beforeEach(() => {
 
 async function vendorWithCustomer() {
   const vendor = await newVendorTeam();
-  const registry = await createRegistry(vendor.team.id, vendor.actor, ZCreateRegistryInput.parse({ provider: "generic", name: "", hostname: HOST, authType: "basic", ...VENDOR, accessKeyId: "", secretAccessKey: "", roleArn: "", allApplications: true, applicationIds: [] }));
+  const registry = await upstreamRegistry(vendor, upstream);
   const { customer, licenseId } = await newCustomer(vendor);
-  const name = (repository: string) => `proxy/${vendor.application.slug}/${HOST}/${repository}`;
+  const name = (repository: string) => upstream.proxyName(vendor.application.slug, repository);
   const restrict = (rules: { repository: string; tags?: string[] }[], channelIds: string[] = []) =>
     updateCustomerEntitlements(vendor.team.id, vendor.actor, ZUpdateEntitlementsInput.parse({ customerId: customer.id, allImages: false, rules: rules.map((rule) => ({ registryId: registry.id, ...rule })), channelIds }));
   return { vendor, registry, customer, licenseId, name, restrict };

@@ -1,8 +1,12 @@
 // What the benchmarks (bench:proxy, bench:airgap) share: starting a child
-// process and waiting for its ready line, the local AWS's control API, and a
-// license's proxy token. Every subject and reference runs in a process of its
-// own, never inside the load generator.
+// process and waiting for its ready line, the portal exactly as `npm start`
+// runs it, stopping processes, the local AWS's control API, and a license's
+// proxy token. Every subject and reference runs in a process of its own,
+// never inside the load generator.
 import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { findRunningEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 
 export interface BenchChildren {
   root: string;
@@ -29,6 +33,58 @@ export function startChild(bench: BenchChildren, label: string, args: string[], 
       }
     });
     child.once("exit", (code) => reject(new Error(`${label} exited with ${code} before it was ready:\n${output}`)));
+  });
+}
+
+/**
+ * The portal as `npm start` runs it (npm, the supervisor with its embedded
+ * PostgreSQL under env.DATA_DIR, the front process and the Next.js process;
+ * the production build must exist: `npm run build`), once /api/health
+ * answers; with the URL of its database, for setting up the vendor through
+ * the portal's own services.
+ */
+export async function startPortalAsNpmStart(bench: BenchChildren): Promise<{ portal: ChildProcess; databaseUrl: string }> {
+  const { NODE_OPTIONS: _ignored, DATABASE_URL: _notOurs, ...inherited } = process.env;
+  const portal = spawn("npm", ["start"], { cwd: bench.root, env: { ...inherited, ...bench.env }, stdio: ["ignore", "inherit", "inherit"] });
+  bench.children.push(portal);
+  await waitUntil(async () => (await fetch(`${bench.env.APP_URL}/api/health`)).ok, "the portal's /api/health", 300_000);
+  const database = await findRunningEmbeddedPostgres(path.join(bench.env.DATA_DIR!, "postgres"), "portal");
+  if (!database?.url) throw new Error("the portal's embedded PostgreSQL server was not found");
+  return { portal, databaseUrl: database.url };
+}
+
+/** SIGTERM, then SIGKILL after 20 s; resolves once it exited. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const force = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+export async function waitUntil(probe: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`${what} did not answer within ${timeoutMs / 1000} s`);
+    await sleep(250);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
   });
 }
 

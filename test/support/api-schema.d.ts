@@ -380,6 +380,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/applications/{applicationId}/customer-page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get whether the customer page is on
+         * @description Requires the Viewer role or higher.
+         */
+        get: operations["getCustomerPage"];
+        /**
+         * Switch the customer page on or off
+         * @description Audit-logged when it changes. Switched off, customers can no longer sign in and their open sessions end at their next request; the proxy and download links already made keep working. Requires the Member role or higher.
+         */
+        put: operations["updateCustomerPage"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{applicationId}/customers/{customerId}/airgap-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make an air-gap download link for a customer
+         * @description Plans the archive (an OCI image layout as a tar) from the images' manifests, read through the proxy with the customer's license and entitlements, and answers its signed download link, size and expiry with the commands that load it. Nothing is downloaded yet. Links are not stored: to end every link of a customer before it expires, regenerate or revoke its license. Requires the Member role or higher.
+         */
+        post: operations["createAirGapLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/applications/{applicationId}/customers/{customerId}/daily-totals": {
         parameters: {
             query?: never;
@@ -2096,6 +2140,94 @@ export interface components {
             }[];
             /** @default [] */
             channelIds: string[];
+        };
+        CustomerPageSettingResponse: {
+            data: components["schemas"]["CustomerPageSetting"];
+        };
+        /**
+         * @example {
+         *       "applicationId": "cmapp0shop0000000000000001",
+         *       "enabled": true,
+         *       "url": "https://portal.example.com/customer",
+         *       "updatedAt": "2026-01-20T09:30:00.000Z"
+         *     }
+         */
+        CustomerPageSetting: {
+            applicationId: string;
+            /** @description true: the application's customers sign in with their license ID and serve themselves. false: sign-in is refused and open sessions end at their next request. */
+            enabled: boolean;
+            /** @description Where customers sign in. */
+            url: string;
+            /**
+             * Format: date-time
+             * @description When the application was last changed.
+             */
+            updatedAt: string;
+        };
+        CustomerPageSettingInput: {
+            enabled: boolean;
+        };
+        AirGapLinkResponse: {
+            data: components["schemas"]["AirGapLink"];
+        };
+        /**
+         * @example {
+         *       "url": "https://portal.example.com/customer/airgap.tar?image=proxy%2Fshop%2Fregistry.vendor.example%2Fvendor%2Fapp%3A1.4.2&link=eyJhbGciOiJIUzI1NiJ9.e30.signature",
+         *       "size": 73400320,
+         *       "expiresAt": "2026-01-16T12:00:00.000Z",
+         *       "images": [
+         *         {
+         *           "ref": "portal.example.com/proxy/shop/registry.vendor.example/vendor/app:1.4.2",
+         *           "digest": "sha256:6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b",
+         *           "sourceIndex": null
+         *         }
+         *       ],
+         *       "sha256": null,
+         *       "commands": {
+         *         "download": "curl -fL -C - -o bundle.tar 'https://portal.example.com/customer/airgap.tar?image=…&link=…'",
+         *         "skopeo": [
+         *           "skopeo copy --all oci-archive:bundle.tar:portal.example.com/proxy/shop/registry.vendor.example/vendor/app:1.4.2 docker://<your registry>/vendor/app:1.4.2"
+         *         ],
+         *         "containerd": "ctr -n k8s.io images import --all-platforms bundle.tar"
+         *       }
+         *     }
+         */
+        AirGapLink: {
+            /** @description The archive's download address (GET; Range requests resume an interrupted download). It is a credential: anyone holding it downloads this archive until it expires. */
+            url: string;
+            /** @description The archive's size in bytes. */
+            size: number;
+            /**
+             * Format: date-time
+             * @description When the link stops working (24 hours after it was made). Regenerating or revoking the license ends it sooner.
+             */
+            expiresAt: string;
+            /** @description The images of the archive, with their digests. */
+            images: {
+                /** @description The image as the archive names it (org.opencontainers.image.ref.name). */
+                ref: string;
+                /** @description The digest of the image's manifest or index in the archive. */
+                digest: string;
+                /** @description When chosen platforms replaced the registry's multi-platform index: that index's digest (the archive's differs); otherwise null. */
+                sourceIndex: string | null;
+            }[];
+            /** @description The hex SHA-256 of the whole archive, known once a first complete download computed it; null before. */
+            sha256: string | null;
+            /** @description What the customer runs, as its page shows it. */
+            commands: {
+                /** @description Downloads the archive with curl; -C - resumes. */
+                download: string;
+                /** @description Copies each image from the archive into the customer's registry. */
+                skopeo: string[];
+                /** @description Imports every image into containerd. */
+                containerd: string;
+            };
+        };
+        /** @description The images of the archive (1 to 50), each as its proxied name (as the customer pulls it, without the proxy's host) with a tag, a digest or both (tag@digest pins the tag: the archive is refused if the tag has moved), and optionally the platforms of multi-platform images to keep, as os/architecture[/variant] (none: every platform). The customer's license must allow every image. */
+        AirGapSelection: {
+            images: string[];
+            /** @default [] */
+            platforms: string[];
         };
         DailyPullTotalsList: {
             data: components["schemas"]["DailyPullTotals"][];
@@ -7591,6 +7723,8 @@ export interface operations {
             /** @description Created. */
             201: {
                 headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
                     /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -7801,7 +7935,10 @@ export interface operations {
     getChannel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the copy you have: 304 Not Modified, without a body, while it is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 applicationId: string;
                 channelId: string;
@@ -7813,6 +7950,8 @@ export interface operations {
             /** @description OK. */
             200: {
                 headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7839,6 +7978,15 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ChannelResponse"];
                 };
+            };
+            /** @description Not modified: If-None-Match names the current ETag. */
+            304: {
+                headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
@@ -7934,7 +8082,10 @@ export interface operations {
     updateChannel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the object as last read: the change is made only if the object is still that version (412 precondition_failed otherwise, nothing changed). */
+                "If-Match"?: string;
+            };
             path: {
                 applicationId: string;
                 channelId: string;
@@ -7964,6 +8115,8 @@ export interface operations {
             /** @description OK. */
             200: {
                 headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8078,6 +8231,23 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description If-Match does not name the current ETag: the object changed since it was read, and nothing was changed. Codes: precondition_failed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "precondition_failed",
+                     *         "message": "The object changed since the ETag sent in If-Match: read it again, then retry with its new ETag. Nothing was changed."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The body is too large. Codes: payload_too_large. */
             413: {
                 headers: {
@@ -8156,6 +8326,8 @@ export interface operations {
             header?: {
                 /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
                 "Idempotency-Key"?: string;
+                /** @description The ETag of the object as last read: the change is made only if the object is still that version (412 precondition_failed otherwise, nothing changed). */
+                "If-Match"?: string;
             };
             path: {
                 applicationId: string;
@@ -8263,6 +8435,23 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description If-Match does not name the current ETag: the object changed since it was read, and nothing was changed. Codes: precondition_failed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "precondition_failed",
+                     *         "message": "The object changed since the ETag sent in If-Match: read it again, then retry with its new ETag. Nothing was changed."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: idempotency_key_reused. */
             422: {
                 headers: {
@@ -8321,7 +8510,10 @@ export interface operations {
     getEntitlements: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the copy you have: 304 Not Modified, without a body, while it is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 applicationId: string;
                 customerId: string;
@@ -8333,6 +8525,8 @@ export interface operations {
             /** @description OK. */
             200: {
                 headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8357,6 +8551,15 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["EntitlementsResponse"];
                 };
+            };
+            /** @description Not modified: If-None-Match names the current ETag. */
+            304: {
+                headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
             401: {
@@ -8452,7 +8655,10 @@ export interface operations {
     updateEntitlements: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the object as last read: the change is made only if the object is still that version (412 precondition_failed otherwise, nothing changed). */
+                "If-Match"?: string;
+            };
             path: {
                 applicationId: string;
                 customerId: string;
@@ -8485,6 +8691,8 @@ export interface operations {
             /** @description OK. */
             200: {
                 headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8580,6 +8788,23 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description If-Match does not name the current ETag: the object changed since it was read, and nothing was changed. Codes: precondition_failed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "precondition_failed",
+                     *         "message": "The object changed since the ETag sent in If-Match: read it again, then retry with its new ETag. Nothing was changed."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The body is too large. Codes: payload_too_large. */
             413: {
                 headers: {
@@ -8608,6 +8833,584 @@ export interface operations {
                      *       "error": {
                      *         "code": "unsupported_media_type",
                      *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCustomerPage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the copy you have: 304 Not Modified, without a body, while it is current. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                applicationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "applicationId": "cmapp0shop0000000000000001",
+                     *         "enabled": true,
+                     *         "url": "https://portal.example.com/customer",
+                     *         "updatedAt": "2026-01-20T09:30:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CustomerPageSettingResponse"];
+                };
+            };
+            /** @description Not modified: If-None-Match names the current ETag. */
+            304: {
+                headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateCustomerPage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the object as last read: the change is made only if the object is still that version (412 precondition_failed otherwise, nothing changed). */
+                "If-Match"?: string;
+            };
+            path: {
+                applicationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "enabled": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["CustomerPageSettingInput"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    /** @description The object's version (a strong entity tag): send it in If-Match to change the object only if it is unchanged, or in If-None-Match to read it only if it changed. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "applicationId": "cmapp0shop0000000000000001",
+                     *         "enabled": true,
+                     *         "url": "https://portal.example.com/customer",
+                     *         "updatedAt": "2026-01-20T09:30:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CustomerPageSettingResponse"];
+                };
+            };
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match does not name the current ETag: the object changed since it was read, and nothing was changed. Codes: precondition_failed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "precondition_failed",
+                     *         "message": "The object changed since the ETag sent in If-Match: read it again, then retry with its new ETag. Nothing was changed."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large. Codes: payload_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is larger than the API accepts."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not in the media type the operation takes. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited: retry after Retry-After seconds. Codes: rate_limited. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the `Retry-After` header’s seconds."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the portal's side; the message carries a request ID. Codes: internal. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal",
+                     *         "message": "Something failed on the portal’s side; the message carries a request ID."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createAirGapLink: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: a new random value (e.g. a UUID) per distinct request, printable ASCII, at most 255 characters. The first answer is kept for 24 hours and returned again, with Idempotent-Replayed: true, to a retry with the same key and the same request; the same key with another request is refused (422 idempotency_key_reused), and a retry while the first is still running gets 409 idempotency_key_in_progress. Refusals that changed nothing (400, 401, 403, 409, 412, 413, 415, 429) and failures on the portal's side (5xx) are not kept, so a retry runs again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                applicationId: string;
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "images": [
+                 *         "proxy/shop/registry.vendor.example/vendor/app:1.4.2"
+                 *       ],
+                 *       "platforms": []
+                 *     }
+                 */
+                "application/json": components["schemas"]["AirGapSelection"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    /** @description true when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "url": "https://portal.example.com/customer/airgap.tar?image=proxy%2Fshop%2Fregistry.vendor.example%2Fvendor%2Fapp%3A1.4.2&link=eyJhbGciOiJIUzI1NiJ9.e30.signature",
+                     *         "size": 73400320,
+                     *         "expiresAt": "2026-01-16T12:00:00.000Z",
+                     *         "images": [
+                     *           {
+                     *             "ref": "portal.example.com/proxy/shop/registry.vendor.example/vendor/app:1.4.2",
+                     *             "digest": "sha256:6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b",
+                     *             "sourceIndex": null
+                     *           }
+                     *         ],
+                     *         "sha256": null,
+                     *         "commands": {
+                     *           "download": "curl -fL -C - -o bundle.tar 'https://portal.example.com/customer/airgap.tar?image=…&link=…'",
+                     *           "skopeo": [
+                     *             "skopeo copy --all oci-archive:bundle.tar:portal.example.com/proxy/shop/registry.vendor.example/vendor/app:1.4.2 docker://<your registry>/vendor/app:1.4.2"
+                     *           ],
+                     *           "containerd": "ctr -n k8s.io images import --all-platforms bundle.tar"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AirGapLinkResponse"];
+                };
+            };
+            /** @description The input needs attention: error.fields names each field. Codes: invalid_input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "The input failed validation; `fields` names each field and what to do."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid API token: missing, mistyped, revoked or expired. Codes: unauthorized. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="Registry portal API", with error="invalid_token" when the token sent is not usable. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "The API request carried no usable bearer token (missing, unknown, revoked or expired)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role does not allow this. Codes: forbidden. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller’s role does not allow the operation."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the token's team. Codes: not_found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such object in the caller’s team (another team’s objects are not found either)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It clashes with the object's state, or a request with the same Idempotency-Key is still running (retry after Retry-After seconds). Codes: idempotency_key_in_progress. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still running; retry after the `Retry-After` header’s seconds to get its answer."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large. Codes: payload_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The request body is larger than the API accepts."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not in the media type the operation takes. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "The request body is not in the media type the operation accepts (JSON; a JSON merge patch for PATCH)."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The stored object cannot be used as it is, or the Idempotency-Key was used for another request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was already used for a different request (another method, path or body); use a new key for a new request."
                      *       }
                      *     }
                      */

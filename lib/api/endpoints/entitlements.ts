@@ -4,11 +4,23 @@ import "server-only";
 // through lib/entitlements/service.ts and the forms' own schemas.
 import { z } from "zod";
 import { getApplication } from "@/lib/applications/service";
-import { defineEndpoint } from "@/lib/api/endpoint";
+import { defineEndpoint, type ResourceVersioning } from "@/lib/api/endpoint";
+import { contentVersion, resourceVersion } from "@/lib/api/resource-version";
 import { dataOf, ZId } from "@/lib/api/schemas";
 import { getCustomer } from "@/lib/customers/service";
 import { ZChannelFields, ZEntitlementsFields, ZImageRule } from "@/lib/entitlements/schema";
-import { createChannel, deleteChannel, getChannel, getCustomerEntitlements, listChannels, updateChannel, updateCustomerEntitlements, type ChannelView } from "@/lib/entitlements/service";
+import {
+  createChannel,
+  deleteChannel,
+  getChannel,
+  getCustomerEntitlements,
+  getVersionedCustomerEntitlements,
+  listChannels,
+  updateChannel,
+  updateCustomerEntitlements,
+  type ChannelView,
+  type CustomerEntitlementsView,
+} from "@/lib/entitlements/service";
 import { NOT_FOUND } from "@/lib/http/result";
 
 const ZCustomerParams = z.object({ applicationId: ZId, customerId: ZId });
@@ -27,6 +39,28 @@ const ZApiChannel = z
   .meta({ id: "Channel", description: "A named set of image rules of an application (e.g. Stable, Beta), assigned to customers." });
 const ZEntitlementsBody = ZEntitlementsFields.meta({ id: "UpdateEntitlementsInput" });
 const ZChannelBody = ZChannelFields.meta({ id: "ChannelInput" });
+
+/** Its customers are part of a channel's version: assigning one changes customerCount without editing the channel. */
+const channelVersion = (channel: { id: string; updatedAt: Date | string; customerCount: number }) => resourceVersion({ id: channel.id, updatedAt: channel.updatedAt, customerCount: channel.customerCount });
+const CHANNEL: ResourceVersioning<{ applicationId: string; channelId: string }, { data: { id: string; updatedAt: string; customerCount: number } }> = {
+  current: async (teamId, params) => {
+    const channel = await getChannel(teamId, params.channelId);
+    return channel && channel.applicationId === params.applicationId ? channelVersion(channel) : null;
+  },
+  ofResult: (result) => channelVersion(result.data),
+};
+
+/** Entitlements carry no timestamp: their ETag is their content's; a write is conditional on the customer row's version. */
+const ENTITLEMENTS: ResourceVersioning<{ applicationId: string; customerId: string }, { data: CustomerEntitlementsView }> = {
+  current: async (teamId, params) => {
+    const customer = await getCustomer(teamId, params.customerId);
+    if (!customer || customer.applicationId !== params.applicationId) return null;
+    const versioned = await getVersionedCustomerEntitlements(teamId, customer.id);
+    return versioned && contentVersion(versioned.entitlements, versioned.updatedAt);
+  },
+  // Only the ETag of an answer is used; its updatedAt is not part of the representation.
+  ofResult: (result) => contentVersion(result.data, new Date(0)),
+};
 
 const toApiChannel = (channel: ChannelView) => ({ ...channel, createdAt: channel.createdAt.toISOString(), updatedAt: channel.updatedAt.toISOString() });
 
@@ -53,6 +87,7 @@ export const getEntitlementsEndpoint = defineEndpoint(
     params: ZCustomerParams,
     response: dataOf(ZApiEntitlements, "EntitlementsResponse"),
     errors: ["not_found"],
+    resource: ENTITLEMENTS,
   },
   async ({ principal, params }) => {
     await existingCustomer(principal.team.id, params);
@@ -74,10 +109,11 @@ export const updateEntitlementsEndpoint = defineEndpoint(
     body: ZEntitlementsBody,
     response: dataOf(ZApiEntitlements, "EntitlementsResponse"),
     errors: ["invalid_input", "not_found"],
+    resource: ENTITLEMENTS,
   },
-  async ({ principal, params, body }) => {
+  async ({ principal, params, body, ifUnchangedSince }) => {
     await existingCustomer(principal.team.id, params);
-    return { data: await updateCustomerEntitlements(principal.team.id, principal.actor, { ...body, customerId: params.customerId }) };
+    return { data: await updateCustomerEntitlements(principal.team.id, principal.actor, { ...body, customerId: params.customerId }, { ifUnchangedSince }) };
   },
 );
 
@@ -115,6 +151,7 @@ export const createChannelEndpoint = defineEndpoint(
     response: dataOf(ZApiChannel, "ChannelResponse"),
     successStatus: 201,
     errors: ["invalid_input", "not_found", "name_taken"],
+    resource: CHANNEL,
   },
   async ({ principal, params, body }) => ({ data: toApiChannel(await createChannel(principal.team.id, principal.actor, { ...body, applicationId: params.applicationId })) }),
 );
@@ -131,6 +168,7 @@ export const getChannelEndpoint = defineEndpoint(
     params: ZChannelParams,
     response: dataOf(ZApiChannel, "ChannelResponse"),
     errors: ["not_found"],
+    resource: CHANNEL,
   },
   async ({ principal, params }) => ({ data: toApiChannel(await existingChannel(principal.team.id, params)) }),
 );
@@ -149,10 +187,11 @@ export const updateChannelEndpoint = defineEndpoint(
     body: ZChannelBody,
     response: dataOf(ZApiChannel, "ChannelResponse"),
     errors: ["invalid_input", "not_found", "name_taken"],
+    resource: CHANNEL,
   },
-  async ({ principal, params, body }) => {
+  async ({ principal, params, body, ifUnchangedSince }) => {
     await existingChannel(principal.team.id, params);
-    return { data: toApiChannel(await updateChannel(principal.team.id, principal.actor, { ...body, channelId: params.channelId })) };
+    return { data: toApiChannel(await updateChannel(principal.team.id, principal.actor, { ...body, channelId: params.channelId }, { ifUnchangedSince })) };
   },
 );
 
@@ -168,9 +207,10 @@ export const deleteChannelEndpoint = defineEndpoint(
     what: "delete channels",
     params: ZChannelParams,
     errors: ["not_found"],
+    resource: CHANNEL,
   },
-  async ({ principal, params }) => {
+  async ({ principal, params, ifUnchangedSince }) => {
     await existingChannel(principal.team.id, params);
-    await deleteChannel(principal.team.id, principal.actor, params.channelId);
+    await deleteChannel(principal.team.id, principal.actor, params.channelId, { ifUnchangedSince });
   },
 );

@@ -3,8 +3,10 @@ import "server-only";
 // A new resource is one module in this folder, its route files under app/api/v1, and one
 // line here; the OpenAPI document and its tests pick it up from this list.
 import type { ApiEndpoint } from "@/lib/api/endpoint";
+import * as airGapLinks from "@/lib/api/endpoints/airgap-links";
 import * as applications from "@/lib/api/endpoints/applications";
 import * as auditEvents from "@/lib/api/endpoints/audit-events";
+import * as customerPage from "@/lib/api/endpoints/customer-page";
 import * as customers from "@/lib/api/endpoints/customers";
 import * as entitlements from "@/lib/api/endpoints/entitlements";
 import * as oidc from "@/lib/api/endpoints/oidc";
@@ -14,7 +16,7 @@ import * as registryTests from "@/lib/api/endpoints/registry-tests";
 import * as tokens from "@/lib/api/endpoints/tokens";
 import * as webhooks from "@/lib/api/endpoints/webhooks";
 
-const MODULES = [applications, registries, registryTests, oidc, customers, entitlements, pullActivity, auditEvents, tokens, webhooks];
+const MODULES = [applications, registries, registryTests, oidc, customers, entitlements, customerPage, airGapLinks, pullActivity, auditEvents, tokens, webhooks];
 
 function isEndpoint(value: unknown): value is ApiEndpoint {
   return typeof value === "object" && value !== null && "spec" in value && "handler" in value;
