@@ -22,7 +22,8 @@ import type { RegistryTestResult } from "@/lib/registry-test/steps";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
 import { newCustomer, newVendorTeam, startProxyWorld, type ProxyWorld } from "@/test/support/proxy-world";
 import type { PushedImage } from "@/tools/reference-registry/push-image";
-import { startAzureStandIn, type AzureStandIn, type EntraApplication } from "@/tools/registry-standins";
+import { startAzureStandIn, type AzureStandIn, type EntraApplication, type FederatedCredential } from "@/tools/registry-standins";
+import { applyAzScript } from "@/tools/registry-standins/az";
 
 const run = promisify(execFile);
 const TENANT = "5d1c2b3a-4e5f-4a6b-9c8d-7e6f5a4b3c2d";
@@ -83,24 +84,9 @@ async function shownCommands(vendor: Awaited<ReturnType<typeof keylessVendor>>["
   return guide.steps.flatMap((step) => (step.command ? [step.command] : []));
 }
 
-/**
- * What the az CLI would do with the commands, done to the stand-in's Entra
- * and role state: every argument is read from the command text, so a wrong
- * value shown on the page is a wrong value applied here.
- */
-function applyAzCommands(commands: string[], edit: (parameters: { issuer: string; subject: string; audiences: string[]; name: string }) => object = (parameters) => parameters) {
-  const script = commands.join("\n").replace(/\\\n\s*/g, "");
-  const cloud = /az cloud register .*--endpoint-active-directory (\S+)/.exec(script);
-  expect(cloud?.[1], "local mode: the CLI is pointed at the stand-in").toBe(azure.url);
-  const federated = /az ad app federated-credential create --id (\S+)\s+--parameters '((?:[^']|'\\'')*)'/.exec(script);
-  expect(federated, "the federated-credential command").not.toBeNull();
-  const app = azure.applications.find((candidate) => candidate.clientId === federated![1]);
-  expect(app, "the command names the registry's client ID").toBeDefined();
-  const parameters = JSON.parse(federated![2]!.replace(/'\\''/g, "'")) as { issuer: string; subject: string; audiences: string[]; name: string };
-  app!.federatedCredentials!.push(edit(parameters) as never);
-  const role = /az role assignment create --assignee (\S+) --role (\S+)/.exec(script);
-  const assignee = azure.applications.find((candidate) => candidate.clientId === role?.[1]);
-  if (assignee && role?.[2] === "AcrPull") assignee.acrPull = true;
+/** The commands applied to the stand-in as the az CLI would (tools/registry-standins/az.ts), optionally with the credential altered. */
+function applyAzCommands(commands: string[], editCredential?: (credential: FederatedCredential) => FederatedCredential) {
+  applyAzScript(commands.join("\n"), azure, editCredential ? { editCredential } : {});
 }
 
 function step(result: RegistryTestResult, id: string) {
@@ -174,6 +160,30 @@ describe("Azure keyless (federated identity credential)", () => {
     const exchange = step(result, "credential-exchange");
     expect(exchange.diagnosis!.summary).toMatch(/audience is not api:\/\/AzureADTokenExchange \(AADSTS700212\)/);
     expect(exchange.diagnosis!.awsMessage).toMatch(/^AADSTS700212:/);
+  });
+
+  it("says Entra ID cannot reach the portal's issuer (AADSTS50166) when the issuer does not answer from Entra's side", async () => {
+    const { vendor, application, registry } = await keylessVendor();
+    applyAzCommands(await shownCommands(vendor, application.clientId));
+    // Entra's network sends the issuer's origin to a closed port; the portal itself still serves its documents.
+    const issuerOrigin = new URL(world.issuer.url).origin;
+    azure.network.set(issuerOrigin, "http://127.0.0.1:9");
+    try {
+      expect((await fetch(`${world.issuer.url}/.well-known/openid-configuration`)).status).toBe(200);
+      const { result } = await testRegistry(vendor.team, vendor.actor, registry.id, { image: "acme/app:1.0" });
+      expect(result.verdict).toBe("failing");
+      const exchange = step(result, "credential-exchange");
+      expect(exchange.status).toBe("failed");
+      expect(exchange.diagnosis!.summary).toBe("Entra ID could not fetch the portal's OpenID Connect documents (AADSTS50166).");
+      expect(exchange.diagnosis!.fix).toMatch(/reachable from the internet/);
+      expect(exchange.diagnosis!.awsCode).toBe("invalid_request");
+      expect(exchange.diagnosis!.awsMessage).toMatch(/^AADSTS50166: Request to External OIDC endpoint failed\.\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
+      expect(exchange.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      azure.network.delete(issuerOrigin);
+    }
+    // Reachable again: the same registry goes green with nothing changed in Entra.
+    expect((await testRegistry(vendor.team, vendor.actor, registry.id, { image: "acme/app:1.0" })).result.verdict).toBe("verified");
   });
 
   it("says the identity may not pull without AcrPull", async () => {
