@@ -15,8 +15,8 @@ import { resetEnvCache } from "@/lib/env";
 import { clearUpstreamLogins } from "@/lib/proxy/upstream-credentials";
 import { getRegistryOidcSetup } from "@/lib/registries/oidc-setup";
 import { PROVIDERS } from "@/lib/registries/providers";
-import { ZCreateRegistryInput } from "@/lib/registries/schema";
-import { createRegistry } from "@/lib/registries/service";
+import { ZCreateRegistryInput, ZUpdateRegistryInput } from "@/lib/registries/schema";
+import { createRegistry, updateRegistry } from "@/lib/registries/service";
 import { testRegistry } from "@/lib/registry-test/service";
 import type { RegistryTestResult } from "@/lib/registry-test/steps";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
@@ -59,26 +59,26 @@ function skopeo(args: string[]) {
 }
 
 /** A vendor with an app registration in Entra (no secret, no federated credential, no role yet) and a keyless registry for it. */
-async function keylessVendor() {
+async function keylessVendor(permissions: { acrPermissionsMode?: "" | "abac"; abacRepositories?: string } = {}) {
   const vendor = await newVendorTeam();
   const application: EntraApplication = { tenantId: TENANT, clientId: randomUUID(), secrets: [], acrPull: false, federatedCredentials: [] };
   azure.applications.push(application);
   const registry = await createRegistry(
     vendor.team.id,
     vendor.actor,
-    ZCreateRegistryInput.parse({ provider: "azure", name: "", hostname: azure.hostname, authType: "federated", tenantId: TENANT.toUpperCase(), clientId: application.clientId, allApplications: true, applicationIds: [] }),
+    ZCreateRegistryInput.parse({ provider: "azure", name: "", hostname: azure.hostname, authType: "federated", tenantId: TENANT.toUpperCase(), clientId: application.clientId, ...permissions, allApplications: true, applicationIds: [] }),
   );
   return { vendor, application, registry };
 }
 
 /** The commands as the registry page shows them for this registry (the same function, the same values). */
-async function shownCommands(vendor: Awaited<ReturnType<typeof keylessVendor>>["vendor"], clientId: string): Promise<string[]> {
+async function shownCommands(vendor: Awaited<ReturnType<typeof keylessVendor>>["vendor"], clientId: string, permissions: { acrPermissionsMode?: string; abacRepositories?: string } = {}): Promise<string[]> {
   const { oidc } = await getRegistryOidcSetup(vendor.team.publicId);
   const guide = PROVIDERS.azure.federation!.setupGuide({
     issuerUrl: oidc.issuerUrl,
     subject: oidc.subject,
     hostname: azure.hostname,
-    settings: { tenantId: TENANT, clientId },
+    settings: { tenantId: TENANT, clientId, ...permissions },
     localEndpoints: oidc.keylessLocalEndpoints ?? {},
   });
   return guide.steps.flatMap((step) => (step.command ? [step.command] : []));
@@ -192,7 +192,8 @@ describe("Azure keyless (federated identity credential)", () => {
     const { result } = await testRegistry(vendor.team, vendor.actor, registry.id, { image: "acme/app:1.0" });
     expect(result.verdict).toBe("failing");
     expect(step(result, "negative-check").status).toBe("passed");
-    expect(step(result, "registry-token").diagnosis!.summary).toBe(PROVIDERS.azure.terms.noPullPermission("acme/app").summary);
+    expect(step(result, "registry-token").diagnosis!.summary).toBe("The identity may not pull acme/app: ACR found no pull role for it on the registry.");
+    expect(step(result, "registry-token").diagnosis!.snippet).toMatch(/^az role assignment create --assignee \S+ --role AcrPull/);
     expect(step(result, "registry-token").diagnosis!.fix).toMatch(/AcrPull/);
   });
 
@@ -222,5 +223,67 @@ describe("Azure keyless (federated identity credential)", () => {
     expect(step(result, "negative-check").diagnosis!.summary).toMatch(/^Unsafe: Entra ID accepted a token for \S+, which is not your team/);
     expect(step(result, "negative-check").diagnosis!.fix).toContain(vendor.team.publicId);
     expect(step(result, "registry-login").status).toBe("skipped");
+  });
+});
+
+describe("Azure keyless on a registry with ABAC repository permissions", () => {
+  /** The stand-in's registry in "RBAC Registry + ABAC Repository Permissions" mode for the duration of `body`. */
+  async function onAbacRegistry(body: () => Promise<void>) {
+    azure.roleAssignmentMode = "AbacRepositoryPermissions";
+    clearUpstreamLogins();
+    try {
+      await body();
+    } finally {
+      azure.roleAssignmentMode = "LegacyRegistryPermissions";
+      clearUpstreamLogins();
+    }
+  }
+
+  it("assigns Container Registry Repository Reader limited to the listed repositories: the page's commands applied, Test green, and another repository refused by the condition until the diagnosis's command adds it", async () => {
+    await onAbacRegistry(async () => {
+      const permissions = { acrPermissionsMode: "abac", abacRepositories: "acme/app" } as const;
+      const { vendor, application, registry } = await keylessVendor(permissions);
+      const commands = await shownCommands(vendor, application.clientId, permissions);
+      expect(commands.join("\n")).toContain("--role 'Container Registry Repository Reader'");
+      applyAzCommands(commands);
+      expect(application.acrPull).toBe(false);
+      expect(application.repositoryReader).toEqual({ repositories: [{ operator: "StringEqualsIgnoreCase", value: "acme/app" }] });
+
+      const { result } = await testRegistry(vendor.team, vendor.actor, registry.id, { image: "acme/app:1.0" });
+      expect(result.verdict, JSON.stringify(result.steps)).toBe("verified");
+
+      // A repository the condition does not name: ACR refuses it, and the diagnosis says so with the command that adds it.
+      const other = (await testRegistry(vendor.team, vendor.actor, registry.id, { image: "acme/tool:1.0" })).result;
+      expect(other.verdict).toBe("failing");
+      const refused = other.steps.find((candidate) => candidate.status === "failed")!;
+      expect(refused.diagnosis!.summary).toBe("The registry uses ABAC repository permissions and the role assignment's condition does not name acme/tool, so ACR refuses the pull.");
+      expect(refused.diagnosis!.snippet).toMatch(/^az role assignment delete --assignee \S+ --role 'Container Registry Repository Reader'/);
+      expect(refused.diagnosis!.snippet).toContain("StringEqualsIgnoreCase '\\''acme/app'\\'' OR @Resource[Microsoft.ContainerRegistry/registries/repositories:name] StringEqualsIgnoreCase '\\''acme/tool'\\''");
+      applyAzCommands([commands[0]!, refused.diagnosis!.snippet!]);
+      expect((await testRegistry(vendor.team, vendor.actor, registry.id, { image: "acme/tool:1.0" })).result.verdict).toBe("verified");
+    });
+  });
+
+  it("says the registry uses ABAC and needs Container Registry Repository Reader when only AcrPull is assigned, and goes green with the command it gives", async () => {
+    await onAbacRegistry(async () => {
+      const { vendor, application, registry } = await keylessVendor();
+      applyAzCommands(await shownCommands(vendor, application.clientId));
+      expect(application.acrPull).toBe(true);
+      const { result } = await testRegistry(vendor.team, vendor.actor, registry.id, { image: "acme/app:1.0" });
+      expect(result.verdict).toBe("failing");
+      expect(step(result, "credential-exchange").status).toBe("passed");
+      const refused = result.steps.find((candidate) => candidate.status === "failed")!;
+      expect(refused.diagnosis!.summary).toBe("The identity may not pull acme/app: ACR found no pull role for it on the registry.");
+      expect(refused.diagnosis!.fix).toMatch(/RBAC Registry \+ ABAC Repository Permissions, AcrPull is not honoured: the registry uses ABAC, so assign Container Registry Repository Reader instead/);
+
+      // The vendor marks the registry as ABAC: the diagnosis is then ABAC's, and its command is the fix.
+      await updateRegistry(vendor.team.id, vendor.actor, ZUpdateRegistryInput.parse({ registryId: registry.id, provider: "azure", name: "", hostname: azure.hostname, authType: "federated", tenantId: TENANT, clientId: application.clientId, acrPermissionsMode: "abac", replaceAccessKey: false, allApplications: true, applicationIds: [] }));
+      const abac = (await testRegistry(vendor.team, vendor.actor, registry.id, { image: "acme/app:1.0" })).result;
+      const diagnosis = abac.steps.find((candidate) => candidate.status === "failed")!.diagnosis!;
+      expect(diagnosis.summary).toMatch(/^The registry uses ABAC repository permissions: assign Container Registry Repository Reader\. ACR refuses the pull of acme\/app/);
+      expect(diagnosis.snippet).toMatch(/^az role assignment create --assignee \S+ --role 'Container Registry Repository Reader'/);
+      applyAzCommands([(await shownCommands(vendor, application.clientId))[0]!, diagnosis.snippet!]);
+      expect((await testRegistry(vendor.team, vendor.actor, registry.id, { image: "acme/app:1.0" })).result.verdict).toBe("verified");
+    });
   });
 });

@@ -25,13 +25,21 @@ export function applyAzScript(script: string, azure: AzureStandIn, options: AzAp
     (application.federatedCredentials ??= []).push(options.editCredential ? options.editCredential(parameters) : parameters);
   }
 
+  for (const line of joined.split("\n").filter((text) => text.startsWith("az role assignment delete "))) {
+    const application = azure.applications.find((candidate) => candidate.clientId === /--assignee (\S+)/.exec(line)?.[1]);
+    const role = /--role (?:'([^']+)'|(\S+))/.exec(line);
+    if (!application || !role) throw new Error("az role assignment delete: no principal or no --role");
+    azure.removeRole(application.clientId, role[1] ?? role[2]!);
+  }
   for (const line of joined.split("\n").filter((text) => text.startsWith("az role assignment create "))) {
     const assignee = /--assignee (\S+)/.exec(line)?.[1];
     const role = /--role (?:"([^"]+)"|'([^']+)'|(\S+))/.exec(line);
     const application = azure.applications.find((candidate) => candidate.clientId === assignee);
     if (!application || !role) throw new Error(`az role assignment create: no principal ${assignee ?? ""} or no --role`);
     const roleName = role[1] ?? role[2] ?? role[3]!;
-    const condition = /--condition "((?:[^"\\]|\\.)*)"/.exec(line)?.[1]?.replace(/\\(.)/g, "$1");
+    // Single-quoted as the page shows it, a ' written as '\''.
+    const condition = /--condition '((?:[^']|'\\'')*)'/.exec(line)?.[1]?.replace(/'\\''/g, "'");
+    if (condition !== undefined && !/--condition-version 2\.0\b/.test(line)) throw new Error("az role assignment create: --condition needs --condition-version 2.0");
     azure.assignRole(application.clientId, roleName, condition);
   }
 }

@@ -100,6 +100,8 @@ export interface AzureStandIn extends StandIn {
   roleAssignmentMode: RoleAssignmentMode;
   /** What `az role assignment create --role <name> [--condition …]` (or ARM's PUT) does to the principal. */
   assignRole(clientId: string, role: string, condition?: string): void;
+  /** `az role assignment delete --assignee … --role …`. */
+  removeRole(clientId: string, role: string): void;
 }
 
 export async function startAzureStandIn(options: { registryName: string; applications?: EntraApplication[]; tokens?: AcrToken[]; roleAssignmentMode?: RoleAssignmentMode }): Promise<AzureStandIn> {
@@ -116,12 +118,23 @@ export async function startAzureStandIn(options: { registryName: string; applica
     if (!application) throw new Error(`Principal ${clientId} does not exist in the directory.`);
     if (role === "AcrPull" || role === ACR_PULL_ROLE_ID) {
       if (condition !== undefined) throw new Error("The role AcrPull does not support conditions.");
+      if (application.acrPull) throw new Error("RoleAssignmentExists: The role assignment already exists.");
       application.acrPull = true;
     } else if (role === REPOSITORY_READER_ROLE || role === REPOSITORY_READER_ROLE_ID) {
+      // ARM keeps one assignment per principal, role and scope: a new condition needs the old assignment deleted first.
+      if (application.repositoryReader) throw new Error("RoleAssignmentExists: The role assignment already exists.");
       application.repositoryReader = { repositories: condition === undefined ? null : parseRepositoryCondition(condition) };
     } else {
       throw new Error(`The role ${role} is not played by the stand-in.`);
     }
+  }
+
+  function removeRole(clientId: string, role: string): void {
+    const application = applications.find((candidate) => candidate.clientId === clientId);
+    if (!application) throw new Error(`Principal ${clientId} does not exist in the directory.`);
+    if (role === "AcrPull") application.acrPull = false;
+    else if (role === REPOSITORY_READER_ROLE) delete application.repositoryReader;
+    else throw new Error(`The role ${role} is not played by the stand-in.`);
   }
 
   /**
@@ -296,7 +309,7 @@ export async function startAzureStandIn(options: { registryName: string; applica
     sendJson(response, 200, { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: accessToken }, { "x-ms-request-id": randomUUID() });
   }
 
-  return Object.assign(standIn, { hostname, applications, network, assignRole });
+  return Object.assign(standIn, { hostname, applications, network, assignRole, removeRole });
 }
 
 interface EntraRefusal {
