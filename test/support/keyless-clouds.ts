@@ -109,7 +109,8 @@ export async function startKeylessClouds(): Promise<KeylessClouds> {
     async connect(vendor) {
       unique += 1;
       const fields = { projectNumber: GOOGLE_PROJECT.number, poolId: `tenant-pool-${unique}`, providerId: `tenant-oidc-${unique}`, serviceAccount: "" };
-      await applyGcloudScript((await shownCommands("google", vendor, GOOGLE_HOST, fields, googleImage)).join("\n"), { federation, location: "europe-west1" });
+      // Local mode: the shown commands export gcloud's endpoint overrides, so they reach the stand-in and nothing else.
+      await applyGcloudScript((await shownCommands("google", vendor, GOOGLE_HOST, fields, googleImage)).join("\n"));
       return { fields, registryId: await keylessRegistry("google", GOOGLE_HOST, vendor, fields) };
     },
     createRegistry: (vendor, fields) => keylessRegistry("google", GOOGLE_HOST, vendor, fields),
