@@ -113,6 +113,8 @@ describe("Azure keyless (federated identity credential)", () => {
     expect(step(result, "credential-exchange").requestId).toMatch(/^[0-9a-f-]{36}$/);
     // The stranger was refused where Entra decides, with its code unchanged.
     expect(step(result, "negative-check")).toMatchObject({ status: "passed", detail: expect.stringContaining("AADSTS70021") });
+    // Entra's check, not an AWS call: no STS API named under it.
+    expect(step(result, "negative-check")).not.toHaveProperty("api");
     expect(result.sentClaims).toMatchObject({ iss: world.issuer.url, sub: vendor.team.publicId, aud: "api://AzureADTokenExchange" });
     const stored = await prisma.registry.findUniqueOrThrow({ where: { id: registry.id }, select: { encryptedCredentials: true, negativeCheckTarget: true, testStatus: true } });
     expect(stored).toMatchObject({ encryptedCredentials: null, negativeCheckTarget: `azure:${TENANT}/${application.clientId}`, testStatus: "verified" });
