@@ -188,8 +188,10 @@ function pullRoleStep(settings: FederationSetupValues["settings"], clientId: str
  * https://aka.ms/acr/authorization …"): the identity has no pull role here.
  * On an ABAC registry that is also what AcrPull alone gets.
  */
-function diagnoseRegistry(refusal: { httpStatus: number; repository?: string | undefined }, context: { hostname: string; settings: FederationSetupValues["settings"] }) {
+function diagnoseRegistry(refusal: { stage?: string | undefined; httpStatus: number; repository?: string | undefined }, context: { hostname: string; settings: FederationSetupValues["settings"] }) {
   if (refusal.httpStatus !== 401 && refusal.httpStatus !== 403) return null;
+  // A 401 from the token server itself is a refused sign-in (the refresh token), not a missing role.
+  if (refusal.httpStatus === 401 && refusal.stage === "token") return null;
   const repository = refusal.repository ?? "the repository";
   const clientId = context.settings.clientId || "<client ID>";
   const registry = registryName(context.hostname);
