@@ -154,6 +154,7 @@ export async function startAzureStandIn(options: { registryName: string; applica
     name: "azure",
     service: hostname,
     realmPath: "/oauth2/token",
+    unauthorizedMessage: ACR_UNAUTHORIZED.errors[0]!.message,
     routes: [
       {
         match: (path) => /^\/[^/]+\/oauth2\/v2\.0\/token$/.test(path),
