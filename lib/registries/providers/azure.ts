@@ -106,7 +106,7 @@ export const azureProvider: RegistryProviderModule = {
       steps: [
         {
           title: "Create a service principal with AcrPull",
-          body: "AcrPull lets it pull and nothing else. The command prints the appId (client ID), password (client secret) and tenant.",
+          body: "AcrPull lets it pull and nothing else (a registry with ABAC repository permissions ignores AcrPull: use --role \"Container Registry Repository Reader\" there). The command prints the appId (client ID), password (client secret) and tenant.",
           command: `az ad sp create-for-rbac --name portal-pull --role AcrPull \\\n  --scopes $(az acr show --name ${registry} --query id --output tsv)`,
         },
         { title: "Or an ACR token", body: "Registry > Repository permissions > Tokens > Add, scope map _repositories_pull (or one limited to the repositories), then generate a password.", command: `az acr token create --name portal-pull --registry ${registry} --scope-map _repositories_pull` },
@@ -121,7 +121,7 @@ export const azureProvider: RegistryProviderModule = {
   terms: {
     credential: "credential",
     wrongCredentials: { summary: "Azure Container Registry refused the credentials.", fix: "Check the token name and password (ACR token), or that the service principal's secret has not expired (App registrations > Certificates & secrets)." },
-    noPullPermission: (repository) => ({ summary: `The identity may not pull ${repository}.`, fix: "Give the app, managed identity or service principal the AcrPull role on the registry (Access control (IAM) > Add role assignment), or add the repository to the ACR token's scope map with content/read." }),
+    noPullPermission: (repository) => ({ summary: `The identity may not pull ${repository}.`, fix: "Give the app, managed identity or service principal the AcrPull role on the registry (Access control (IAM) > Add role assignment); on a registry whose role assignment permissions mode is RBAC Registry + ABAC Repository Permissions, AcrPull is not honoured: assign Container Registry Repository Reader instead. For an ACR token, add the repository to its scope map with content/read." }),
     unknownRepository: (repository) => ({ summary: `The registry has no repository ${repository}.`, fix: "Check the repository name as listed under the registry's Repositories." }),
   },
 };
