@@ -35,9 +35,11 @@ test("a vendor adds a keyless Google registry, applies the setup the form shows,
   await expect(guide).toContainText(`--attribute-condition="assertion.sub=='${subject}'"`);
   await expect(guide).toContainText("google_iam_workload_identity_pool_provider");
   await expect(guide).toContainText("--jwk-json-path=portal-jwks.json");
-  const commands = (await guide.getByTestId("setup-command").allInnerTexts()).filter((command) => command.startsWith("gcloud "));
-  expect(commands).toHaveLength(3);
-  expect(commands[1]).toContain("--workload-identity-pool=e2e-portal-pool");
+  // Local mode: the first command points gcloud at the stand-in (gcloud's own endpoint overrides), so the rest reach nothing else.
+  const commands = (await guide.getByTestId("setup-command").allInnerTexts()).filter((command) => command.startsWith("gcloud ") || command.startsWith("export CLOUDSDK_API_ENDPOINT_OVERRIDES_"));
+  expect(commands).toHaveLength(4);
+  expect(commands[0]).toContain(`export CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM=${new URL(google.gcloudUrl).origin}/`);
+  expect(commands[2]).toContain("--workload-identity-pool=e2e-portal-pool");
 
   // What the vendor runs in Cloud Shell, with their repository's ID in place of <repository>.
   const script = commands.map((command) => command.replaceAll("<repository>", "images")).join("\n");

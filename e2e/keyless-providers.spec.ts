@@ -58,6 +58,18 @@ test("adds a keyless Azure registry, applies the setup the page shows, and the T
   await expect(page.locator("input[type=password]"), "no secret field").toHaveCount(0);
   // The setup shows at once, before anything exists in Azure.
   await expect(page.getByTestId("keyless-setup-guide")).toContainText("api://AzureADTokenExchange");
+  // A registry with ABAC repository permissions: the role becomes Container Registry Repository Reader, with a condition naming the repositories.
+  const mode = page.getByLabel("Role assignment permissions mode");
+  await expect(mode).toHaveValue("");
+  await expect(page.getByTestId("keyless-setup-guide")).toContainText("--role AcrPull");
+  await mode.selectOption({ label: "RBAC Registry + ABAC Repository Permissions" });
+  await page.getByLabel("Repositories (ABAC, optional)").fill("acme/app");
+  await expect(page.getByTestId("keyless-setup-guide")).toContainText("--role 'Container Registry Repository Reader'");
+  await expect(page.getByTestId("keyless-setup-guide")).toContainText("StringEqualsIgnoreCase");
+  // This stand-in's registry uses RBAC registry permissions: back to AcrPull.
+  await page.getByLabel("Repositories (ABAC, optional)").fill("");
+  await mode.selectOption("");
+  await expect(page.getByTestId("keyless-setup-guide")).toContainText("--role AcrPull");
   await page.getByRole("button", { name: "Save registry" }).click();
   await expect(page).toHaveURL(REGISTRY_PAGE, { timeout: 30_000 });
   const registryId = new URL(page.url()).pathname.split("/").at(-1)!;

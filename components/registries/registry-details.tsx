@@ -57,6 +57,8 @@ export function RegistryDetails({ registry }: { registry: RegistryView }) {
       {registry.poolId && <Item label="Workload identity pool" mono>{registry.poolId}</Item>}
       {registry.providerId && <Item label="Workload identity provider" mono>{registry.providerId}</Item>}
       {registry.serviceAccount && <Item label="Service account impersonated" mono>{registry.serviceAccount}</Item>}
+      {registry.acrPermissionsMode === "abac" && <Item label="Permissions mode">RBAC Registry + ABAC Repository Permissions</Item>}
+      {registry.abacRepositories && <Item label="ABAC repositories" mono>{registry.abacRepositories}</Item>}
       {registry.authType === "federated" && <Item label="Stored secret">None: the portal signs in with its own identity</Item>}
       {registry.serviceAccountEmail && (
         <Item label="Service account" mono>

@@ -63,6 +63,8 @@ export type EditableRegistry = Pick<
   | "poolId"
   | "providerId"
   | "serviceAccount"
+  | "acrPermissionsMode"
+  | "abacRepositories"
   | "serviceAccountEmail"
   | "privateKeyId"
   | "flavor"
@@ -132,6 +134,8 @@ export function EditRegistryForm({ registry, ...context }: RegistryFormContext &
     poolId: registry.poolId ?? "",
     providerId: registry.providerId ?? "",
     serviceAccount: registry.serviceAccount ?? "",
+    acrPermissionsMode: registry.acrPermissionsMode === "abac" ? "abac" : "",
+    abacRepositories: registry.abacRepositories ?? "",
     flavor: registry.flavor ?? "other",
     allApplications: registry.allApplications,
     applicationIds: registry.applicationIds,

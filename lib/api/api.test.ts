@@ -347,6 +347,26 @@ describe("registries", () => {
     expect(wrongHost.json.error.fields.hostname).toMatch(/pick GitHub Container Registry/);
   });
 
+  it("adds a keyless Azure registry with ABAC repository permissions: its guide assigns Container Registry Repository Reader with the condition, a merge patch keeps the mode, and a bad repository is named", async () => {
+    const team = await newTeam("azure-abac");
+    const body = { provider: "azure", hostname: "acmeabac.azurecr.io", authType: "federated", tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", clientId: "00000000-0000-0000-0000-00000000000b", name: "", allApplications: true, applicationIds: [] };
+    const created = await call(team.tokens.MEMBER, "POST", "/registries", { ...body, acrPermissionsMode: "abac", abacRepositories: "acme/app,  acme/tool" });
+    expect(created.status, created.text).toBe(201);
+    expect(created.json.data).toMatchObject({ acrPermissionsMode: "abac", abacRepositories: "acme/app acme/tool" });
+    const commands = created.json.data.guide.steps.map((step: { command?: string }) => step.command ?? "").join("\n");
+    expect(commands).toContain("--role 'Container Registry Repository Reader'");
+    expect(commands).toContain("StringEqualsIgnoreCase '\\''acme/tool'\\''");
+    const patched = await call(team.tokens.MEMBER, "PATCH", `/registries/${created.json.data.id}`, { name: "abac" }, { "content-type": "application/merge-patch+json" });
+    expect(patched.status, patched.text).toBe(200);
+    expect(patched.json.data).toMatchObject({ name: "abac", acrPermissionsMode: "abac", abacRepositories: "acme/app acme/tool" });
+    const cleared = await call(team.tokens.MEMBER, "PATCH", `/registries/${created.json.data.id}`, { acrPermissionsMode: "", abacRepositories: "" }, { "content-type": "application/merge-patch+json" });
+    expect(cleared.json.data).toMatchObject({ acrPermissionsMode: null, abacRepositories: null });
+    expect(cleared.json.data.guide.steps.map((step: { command?: string }) => step.command ?? "").join("\n")).toContain("--role AcrPull");
+    const bad = await call(team.tokens.MEMBER, "POST", "/registries", { ...body, acrPermissionsMode: "abac", abacRepositories: "Acme/App" });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.fields.abacRepositories).toMatch(/"Acme\/App" is not a repository name/);
+  });
+
   it("refuses to replace the key of a registry that has none", async () => {
     const registry = (await call(alice.tokens.MEMBER, "POST", "/registries", iamRegistryBody())).json.data;
     const answer = await call(alice.tokens.MEMBER, "PUT", `/registries/${registry.id}/credentials`, { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET });

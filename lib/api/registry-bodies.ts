@@ -21,6 +21,9 @@ const FIELD_DESCRIPTIONS: Record<CredentialField, string> = {
   poolId: "Google keyless: the workload identity pool ID.",
   providerId: "Google keyless: the pool's OIDC provider ID.",
   serviceAccount: "Google keyless, optional: the service account to impersonate (name@project.iam.gserviceaccount.com).",
+  acrPermissionsMode:
+    'Azure keyless: the registry\'s role assignment permissions mode. "" (default): RBAC Registry Permissions, the identity needs AcrPull. "abac": RBAC Registry + ABAC Repository Permissions, where AcrPull is not honoured and the identity needs Container Registry Repository Reader.',
+  abacRepositories: 'Azure keyless with acrPermissionsMode "abac", optional: the repositories the role assignment\'s condition is limited to, separated by spaces or commas (e.g. "acme/app acme/tool"); empty for every repository.',
 };
 
 function variant(provider: RegistryProviderModule, extra: z.ZodRawShape) {

@@ -133,6 +133,8 @@ export const ZApiRegistry = z
     poolId: z.string().nullable().meta({ description: "Google keyless: the workload identity pool ID." }),
     providerId: z.string().nullable().meta({ description: "Google keyless: the pool's OIDC provider ID." }),
     serviceAccount: z.string().nullable().meta({ description: "Google keyless: the service account impersonated, if any." }),
+    acrPermissionsMode: z.string().nullable().meta({ description: 'Azure keyless: "abac" when the registry uses RBAC Registry + ABAC Repository Permissions (the identity needs Container Registry Repository Reader); null for RBAC Registry Permissions (AcrPull).' }),
+    abacRepositories: z.string().nullable().meta({ description: "Azure keyless with ABAC: the repositories the role assignment's condition names, space-separated; null for every repository." }),
     serviceAccountEmail: z.string().nullable().meta({ description: "Google JSON key: the service account's email. The key is never returned." }),
     projectId: z.string().nullable().meta({ description: "Google JSON key: the key's project." }),
     privateKeyId: z.string().nullable().meta({ description: "Google JSON key: the key's ID, to find it under the service account's Keys." }),

@@ -20,7 +20,7 @@ import { createRegistry } from "@/lib/registries/service";
 import { testRegistry } from "@/lib/registry-test/service";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
 import { newCustomer, newVendorTeam, startProxyWorld, type ProxyWorld } from "@/test/support/proxy-world";
-import { applyGcloudScript } from "@/tools/registry-standins/gcloud";
+import { applyGcloudScript, googleApiEndpoints } from "@/tools/registry-standins/gcloud";
 import { startGoogleStandIn } from "@/tools/registry-standins/google";
 import { GoogleFederation } from "@/tools/registry-standins/google-federation";
 import type { PushedImage } from "@/tools/reference-registry/push-image";
@@ -75,7 +75,7 @@ async function keylessVendor(alter: (commands: string[]) => string[] = (commands
   );
   const guide = PROVIDERS.google.federation!.setupGuide({ issuerUrl: world.issuer.url, subject: vendor.team.publicId, hostname: HOST, settings, repository: IMAGE, localEndpoints: {} });
   const commands = guide.steps.filter((step) => !step.title.startsWith("If Google cannot reach")).map((step) => step.command!);
-  await applyGcloudScript(alter(commands).join("\n"), { federation, location: "europe-west1" });
+  await applyGcloudScript(alter(commands).join("\n"), { endpoints: googleApiEndpoints(gar.url) });
   const { licenseId } = await newCustomer(vendor);
   return { vendor, registry, licenseId, settings };
 }

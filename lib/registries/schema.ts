@@ -10,6 +10,7 @@ import { z } from "zod";
 import { GENERIC_FLAVORS, parseProviderHostname, PROVIDER_LABEL, PROVIDERS, REGISTRY_AUTH_TYPES, REGISTRY_PROVIDERS, type RegistryProvider } from "@/lib/registries/providers";
 import { ACCESS_KEY_ID_PATTERN, ECR_MESSAGES, SECRET_ACCESS_KEY_PATTERN } from "@/lib/registries/providers/ecr";
 import { JSON_KEY_MAX } from "@/lib/registries/providers/google";
+import { ACR_PERMISSIONS_MODES } from "@/lib/registries/providers/types";
 import { cleanHostnameInput } from "@/lib/registries/hostname-input";
 
 export { AUTH_TYPE_LABEL, PROVIDER_LABEL, REGISTRY_AUTH_TYPES, REGISTRY_PROVIDERS, type RegistryAuthType, type RegistryProvider } from "@/lib/registries/providers";
@@ -62,6 +63,10 @@ const ZRegistryFields = z.object({
   poolId: credentialField(64, "The pool ID is too long (32 characters at most)."),
   providerId: credentialField(64, "The provider ID is too long (32 characters at most)."),
   serviceAccount: credentialField(256, "The service account is too long."),
+  /** Azure: "abac" when the registry uses RBAC Registry + ABAC Repository Permissions (the role becomes Container Registry Repository Reader). */
+  acrPermissionsMode: z.enum(ACR_PERMISSIONS_MODES, { error: 'The permissions mode is "" (RBAC registry permissions, AcrPull) or "abac" (RBAC Registry + ABAC Repository Permissions).' }),
+  /** Azure ABAC, optional: the repositories the role assignment is limited to, separated by spaces or commas. */
+  abacRepositories: credentialField(2000, "The repository list is too long (2000 characters at most)."),
   /** Harbor, Nexus, JFrog or other OCI registry: shapes the setup guide only. */
   flavor: z.enum(GENERIC_FLAVORS, { error: "Choose Harbor, Nexus, JFrog or Other." }),
   allApplications: z.boolean({ error: "Choose which applications may use this registry." }),
@@ -90,6 +95,8 @@ const OPTIONAL_FIELDS = {
   poolId: orEmpty(ZRegistryFields.shape.poolId),
   providerId: orEmpty(ZRegistryFields.shape.providerId),
   serviceAccount: orEmpty(ZRegistryFields.shape.serviceAccount),
+  acrPermissionsMode: ZRegistryFields.shape.acrPermissionsMode.optional().transform((value) => value ?? ""),
+  abacRepositories: orEmpty(ZRegistryFields.shape.abacRepositories),
   flavor: ZRegistryFields.shape.flavor.optional().transform((value) => value ?? "other"),
 };
 
@@ -139,13 +146,13 @@ export type TUpdateRegistryInput = z.infer<typeof ZUpdateRegistryInput>;
 export const ZUpdateRegistryForm = ZRegistryFields.extend(ZUpdateFields).superRefine((value, ctx) => checkRegistry(value, ctx, value.replaceAccessKey));
 
 /** Empty values of every provider's credential fields, for forms and API clients that fill in one provider's. */
-export const EMPTY_CREDENTIAL_FIELDS = { accessKeyId: "", secretAccessKey: "", roleArn: "", username: "", password: "", jsonKey: "", tenantId: "", clientId: "", clientSecret: "", projectNumber: "", poolId: "", providerId: "", serviceAccount: "", flavor: "other" } as const;
+export const EMPTY_CREDENTIAL_FIELDS = { accessKeyId: "", secretAccessKey: "", roleArn: "", username: "", password: "", jsonKey: "", tenantId: "", clientId: "", clientSecret: "", projectNumber: "", poolId: "", providerId: "", serviceAccount: "", acrPermissionsMode: "", abacRepositories: "", flavor: "other" } as const;
 
 export const ZDeleteRegistryInput = z.object({ registryId: z.string().min(1).max(64) });
 export type TDeleteRegistryInput = z.infer<typeof ZDeleteRegistryInput>;
 
 /** The fields of the registry form, in the order errors are focused. */
-export const REGISTRY_FORM_FIELDS = ["provider", "name", "hostname", "authType", "accessKeyId", "secretAccessKey", "roleArn", "roleAccountId", "username", "password", "jsonKey", "tenantId", "clientId", "clientSecret", "projectNumber", "poolId", "providerId", "serviceAccount", "flavor", "applicationIds"] as const;
+export const REGISTRY_FORM_FIELDS = ["provider", "name", "hostname", "authType", "accessKeyId", "secretAccessKey", "roleArn", "roleAccountId", "username", "password", "jsonKey", "tenantId", "clientId", "clientSecret", "projectNumber", "poolId", "providerId", "serviceAccount", "acrPermissionsMode", "abacRepositories", "flavor", "applicationIds"] as const;
 
 /** Test status written by the Test (lib/registry-test); see RegistryStatus in service.ts. */
 export const REGISTRY_TEST_STATUSES = ["never", "verified", "failing", "unsafe"] as const;

@@ -15,6 +15,7 @@ import { NOT_FOUND, UserFacingError } from "@/lib/http/result";
 import { AMBIENT_DISABLED_MESSAGE, encryptRegistrySecret, type RegistrySecret } from "@/lib/registries/credentials";
 import { parseProviderHostname, PROVIDERS, type GenericFlavor } from "@/lib/registries/providers";
 import { parseServiceAccountKey } from "@/lib/registries/providers/google";
+import { parseAbacRepositories } from "@/lib/registries/providers/azure-federation";
 import { AUTH_TYPE_LABEL, PROVIDER_LABEL, type RegistryAuthType, type RegistryProvider, type RegistryTestStatus, type TCreateRegistryInput, type TUpdateRegistryInput } from "@/lib/registries/schema";
 import { maskAccessKeyId, maskSecret, parseRegistrySettings, type RegistrySettings } from "@/lib/registries/settings";
 import { registryStatusView, type RegistryStatusKind, type RegistryStatusView } from "@/lib/registries/status";
@@ -77,6 +78,9 @@ export interface RegistryView {
   poolId: string | null;
   providerId: string | null;
   serviceAccount: string | null;
+  /** Azure keyless: "abac" for a registry with ABAC repository permissions, and the repositories its role is limited to (space-separated). */
+  acrPermissionsMode: string | null;
+  abacRepositories: string | null;
   /** Google: the service account and key the stored JSON key belongs to. */
   serviceAccountEmail: string | null;
   projectId: string | null;
@@ -121,6 +125,8 @@ function toView(row: RegistryRow): RegistryView {
     poolId: row.authType === "federated" ? (settings.poolId ?? null) : null,
     providerId: row.authType === "federated" ? (settings.providerId ?? null) : null,
     serviceAccount: row.authType === "federated" ? (settings.serviceAccount ?? null) : null,
+    acrPermissionsMode: row.authType === "federated" ? (settings.acrPermissionsMode ?? null) : null,
+    abacRepositories: row.authType === "federated" ? (settings.abacRepositories ?? null) : null,
     serviceAccountEmail: row.authType === "json_key" ? (settings.serviceAccountEmail ?? null) : null,
     projectId: row.authType === "json_key" ? (settings.projectId ?? null) : null,
     privateKeyId: row.authType === "json_key" ? (settings.privateKeyId ?? null) : null,
@@ -453,11 +459,13 @@ interface AuditedRegistry {
   poolId: string | null;
   providerId: string | null;
   serviceAccount: string | null;
+  acrPermissionsMode: string | null;
+  abacRepositories: string | null;
   flavor: GenericFlavor | null;
 }
 
 /** The non-secret settings that say who the portal is at the registry (username, app, pool…), audited and compared on edit. */
-const FEDERATION_KEYS = ["username", "tenantId", "clientId", "projectNumber", "poolId", "providerId", "serviceAccount"] as const;
+const FEDERATION_KEYS = ["username", "tenantId", "clientId", "projectNumber", "poolId", "providerId", "serviceAccount", "acrPermissionsMode", "abacRepositories"] as const;
 
 // App access is recorded by appAccessMetadata (names, not IDs); the access key
 // by its own "registry.secret_replaced" event with the masked key ID.
@@ -474,6 +482,8 @@ const AUDITED_REGISTRY_FIELDS: AuditedField<AuditedRegistry>[] = [
   { label: "Workload identity pool", value: (registry) => registry.poolId },
   { label: "Workload identity provider", value: (registry) => registry.providerId },
   { label: "Service account", value: (registry) => registry.serviceAccount },
+  { label: "Permissions mode", value: (registry) => (registry.acrPermissionsMode === "abac" ? "RBAC Registry + ABAC Repository Permissions" : null) },
+  { label: "ABAC repositories", value: (registry) => registry.abacRepositories },
   { label: "Registry product", value: (registry) => registry.flavor },
 ];
 
@@ -520,8 +530,9 @@ function settingsOf(input: TCreateRegistryInput, roleArn: string | null, secret:
       const values: RegistrySettings = {};
       for (const field of spec?.fields ?? []) {
         if (!(FEDERATION_KEYS as readonly string[]).includes(field.name)) continue;
-        const value = input[field.name as (typeof FEDERATION_KEYS)[number]].trim();
-        if (value !== "") values[field.name as (typeof FEDERATION_KEYS)[number]] = field.name === "tenantId" || field.name === "clientId" ? value.toLowerCase() : value;
+        const raw = input[field.name as (typeof FEDERATION_KEYS)[number]].trim();
+        const value = field.name === "tenantId" || field.name === "clientId" ? raw.toLowerCase() : field.name === "abacRepositories" ? parseAbacRepositories(raw).join(" ") : raw;
+        if (value !== "") values[field.name as (typeof FEDERATION_KEYS)[number]] = value;
       }
       return values;
     }

@@ -20,6 +20,9 @@ export const ZRegistrySettings = z.object({
   poolId: z.string().optional(),
   providerId: z.string().optional(),
   serviceAccount: z.string().optional(),
+  /** Azure keyless: "abac" for a registry with ABAC repository permissions, and the repositories its role assignment is limited to (space-separated). */
+  acrPermissionsMode: z.string().optional(),
+  abacRepositories: z.string().optional(),
   /** Google: what the JSON key says about itself (the key is encrypted). */
   serviceAccountEmail: z.string().optional(),
   projectId: z.string().optional(),
@@ -52,6 +55,6 @@ export function maskSecret(secret: string): string {
 
 /** The settings a keyless federation reads (never a secret: there is none). */
 export function federationSettingsOf(settings: RegistrySettings): FederationSettings {
-  const { tenantId, clientId, username, projectNumber, poolId, providerId, serviceAccount } = settings;
-  return { tenantId, clientId, username, projectNumber, poolId, providerId, serviceAccount };
+  const { tenantId, clientId, username, projectNumber, poolId, providerId, serviceAccount, acrPermissionsMode, abacRepositories } = settings;
+  return { tenantId, clientId, username, projectNumber, poolId, providerId, serviceAccount, acrPermissionsMode, abacRepositories };
 }

@@ -16,7 +16,7 @@ import { runOciRegistryTest } from "@/lib/registry-test/run-oci-test";
 import type { RegistryTestResult, StepId } from "@/lib/registry-test/steps";
 import { pointIssuerAt, startTestIssuer, type TestIssuer } from "@/test/support/issuer-server";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
-import { applyGcloudScript } from "@/tools/registry-standins/gcloud";
+import { applyGcloudScript, googleApiEndpoints } from "@/tools/registry-standins/gcloud";
 import { startGoogleStandIn } from "@/tools/registry-standins/google";
 import { GET_ACCESS_TOKEN_DENIED, GoogleFederation, STS_ERRORS } from "@/tools/registry-standins/google-federation";
 import type { StandIn } from "@/tools/registry-standins/stand-in";
@@ -70,7 +70,8 @@ function setupFor(settings: GoogleFederationSettings, subject = team.publicId) {
 }
 
 async function apply(commands: string[]) {
-  await applyGcloudScript(commands.join("\n"), { federation, location: "europe-west1" });
+  // Commands built without local endpoints name real Google; this machine's network maps its APIs to the stand-in.
+  await applyGcloudScript(commands.join("\n"), { endpoints: googleApiEndpoints(gar.url) });
 }
 
 async function run(settings: GoogleFederationSettings, image = { repository: IMAGE, reference: "1.0" }): Promise<RegistryTestResult> {

@@ -15,14 +15,15 @@ import { resetEnvCache } from "@/lib/env";
 import { clearUpstreamLogins } from "@/lib/proxy/upstream-credentials";
 import { getRegistryOidcSetup } from "@/lib/registries/oidc-setup";
 import { PROVIDERS } from "@/lib/registries/providers";
-import { ZCreateRegistryInput } from "@/lib/registries/schema";
-import { createRegistry } from "@/lib/registries/service";
+import { ZCreateRegistryInput, ZUpdateRegistryInput } from "@/lib/registries/schema";
+import { createRegistry, updateRegistry } from "@/lib/registries/service";
 import { testRegistry } from "@/lib/registry-test/service";
 import type { RegistryTestResult } from "@/lib/registry-test/steps";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
 import { newCustomer, newVendorTeam, startProxyWorld, type ProxyWorld } from "@/test/support/proxy-world";
 import type { PushedImage } from "@/tools/reference-registry/push-image";
-import { startAzureStandIn, type AzureStandIn, type EntraApplication } from "@/tools/registry-standins";
+import { startAzureStandIn, type AzureStandIn, type EntraApplication, type FederatedCredential } from "@/tools/registry-standins";
+import { applyAzScript } from "@/tools/registry-standins/az";
 
 const run = promisify(execFile);
 const TENANT = "5d1c2b3a-4e5f-4a6b-9c8d-7e6f5a4b3c2d";
@@ -58,49 +59,34 @@ function skopeo(args: string[]) {
 }
 
 /** A vendor with an app registration in Entra (no secret, no federated credential, no role yet) and a keyless registry for it. */
-async function keylessVendor() {
+async function keylessVendor(permissions: { acrPermissionsMode?: "" | "abac"; abacRepositories?: string } = {}) {
   const vendor = await newVendorTeam();
   const application: EntraApplication = { tenantId: TENANT, clientId: randomUUID(), secrets: [], acrPull: false, federatedCredentials: [] };
   azure.applications.push(application);
   const registry = await createRegistry(
     vendor.team.id,
     vendor.actor,
-    ZCreateRegistryInput.parse({ provider: "azure", name: "", hostname: azure.hostname, authType: "federated", tenantId: TENANT.toUpperCase(), clientId: application.clientId, allApplications: true, applicationIds: [] }),
+    ZCreateRegistryInput.parse({ provider: "azure", name: "", hostname: azure.hostname, authType: "federated", tenantId: TENANT.toUpperCase(), clientId: application.clientId, ...permissions, allApplications: true, applicationIds: [] }),
   );
   return { vendor, application, registry };
 }
 
 /** The commands as the registry page shows them for this registry (the same function, the same values). */
-async function shownCommands(vendor: Awaited<ReturnType<typeof keylessVendor>>["vendor"], clientId: string): Promise<string[]> {
+async function shownCommands(vendor: Awaited<ReturnType<typeof keylessVendor>>["vendor"], clientId: string, permissions: { acrPermissionsMode?: string; abacRepositories?: string } = {}): Promise<string[]> {
   const { oidc } = await getRegistryOidcSetup(vendor.team.publicId);
   const guide = PROVIDERS.azure.federation!.setupGuide({
     issuerUrl: oidc.issuerUrl,
     subject: oidc.subject,
     hostname: azure.hostname,
-    settings: { tenantId: TENANT, clientId },
+    settings: { tenantId: TENANT, clientId, ...permissions },
     localEndpoints: oidc.keylessLocalEndpoints ?? {},
   });
   return guide.steps.flatMap((step) => (step.command ? [step.command] : []));
 }
 
-/**
- * What the az CLI would do with the commands, done to the stand-in's Entra
- * and role state: every argument is read from the command text, so a wrong
- * value shown on the page is a wrong value applied here.
- */
-function applyAzCommands(commands: string[], edit: (parameters: { issuer: string; subject: string; audiences: string[]; name: string }) => object = (parameters) => parameters) {
-  const script = commands.join("\n").replace(/\\\n\s*/g, "");
-  const cloud = /az cloud register .*--endpoint-active-directory (\S+)/.exec(script);
-  expect(cloud?.[1], "local mode: the CLI is pointed at the stand-in").toBe(azure.url);
-  const federated = /az ad app federated-credential create --id (\S+)\s+--parameters '((?:[^']|'\\'')*)'/.exec(script);
-  expect(federated, "the federated-credential command").not.toBeNull();
-  const app = azure.applications.find((candidate) => candidate.clientId === federated![1]);
-  expect(app, "the command names the registry's client ID").toBeDefined();
-  const parameters = JSON.parse(federated![2]!.replace(/'\\''/g, "'")) as { issuer: string; subject: string; audiences: string[]; name: string };
-  app!.federatedCredentials!.push(edit(parameters) as never);
-  const role = /az role assignment create --assignee (\S+) --role (\S+)/.exec(script);
-  const assignee = azure.applications.find((candidate) => candidate.clientId === role?.[1]);
-  if (assignee && role?.[2] === "AcrPull") assignee.acrPull = true;
+/** The commands applied to the stand-in as the az CLI would (tools/registry-standins/az.ts), optionally with the credential altered. */
+function applyAzCommands(commands: string[], editCredential?: (credential: FederatedCredential) => FederatedCredential) {
+  applyAzScript(commands.join("\n"), azure, editCredential ? { editCredential } : {});
 }
 
 function step(result: RegistryTestResult, id: string) {
@@ -127,6 +113,8 @@ describe("Azure keyless (federated identity credential)", () => {
     expect(step(result, "credential-exchange").requestId).toMatch(/^[0-9a-f-]{36}$/);
     // The stranger was refused where Entra decides, with its code unchanged.
     expect(step(result, "negative-check")).toMatchObject({ status: "passed", detail: expect.stringContaining("AADSTS70021") });
+    // Entra's check, not an AWS call: no STS API named under it.
+    expect(step(result, "negative-check")).not.toHaveProperty("api");
     expect(result.sentClaims).toMatchObject({ iss: world.issuer.url, sub: vendor.team.publicId, aud: "api://AzureADTokenExchange" });
     const stored = await prisma.registry.findUniqueOrThrow({ where: { id: registry.id }, select: { encryptedCredentials: true, negativeCheckTarget: true, testStatus: true } });
     expect(stored).toMatchObject({ encryptedCredentials: null, negativeCheckTarget: `azure:${TENANT}/${application.clientId}`, testStatus: "verified" });
@@ -176,13 +164,38 @@ describe("Azure keyless (federated identity credential)", () => {
     expect(exchange.diagnosis!.awsMessage).toMatch(/^AADSTS700212:/);
   });
 
+  it("says Entra ID cannot reach the portal's issuer (AADSTS50166) when the issuer does not answer from Entra's side", async () => {
+    const { vendor, application, registry } = await keylessVendor();
+    applyAzCommands(await shownCommands(vendor, application.clientId));
+    // Entra's network sends the issuer's origin to a closed port; the portal itself still serves its documents.
+    const issuerOrigin = new URL(world.issuer.url).origin;
+    azure.network.set(issuerOrigin, "http://127.0.0.1:9");
+    try {
+      expect((await fetch(`${world.issuer.url}/.well-known/openid-configuration`)).status).toBe(200);
+      const { result } = await testRegistry(vendor.team, vendor.actor, registry.id, { image: "acme/app:1.0" });
+      expect(result.verdict).toBe("failing");
+      const exchange = step(result, "credential-exchange");
+      expect(exchange.status).toBe("failed");
+      expect(exchange.diagnosis!.summary).toBe("Entra ID could not fetch the portal's OpenID Connect documents (AADSTS50166).");
+      expect(exchange.diagnosis!.fix).toMatch(/reachable from the internet/);
+      expect(exchange.diagnosis!.awsCode).toBe("invalid_request");
+      expect(exchange.diagnosis!.awsMessage).toMatch(/^AADSTS50166: Request to External OIDC endpoint failed\.\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
+      expect(exchange.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      azure.network.delete(issuerOrigin);
+    }
+    // Reachable again: the same registry goes green with nothing changed in Entra.
+    expect((await testRegistry(vendor.team, vendor.actor, registry.id, { image: "acme/app:1.0" })).result.verdict).toBe("verified");
+  });
+
   it("says the identity may not pull without AcrPull", async () => {
     const { vendor, application, registry } = await keylessVendor();
     applyAzCommands((await shownCommands(vendor, application.clientId)).filter((command) => !command.includes("az role assignment")));
     const { result } = await testRegistry(vendor.team, vendor.actor, registry.id, { image: "acme/app:1.0" });
     expect(result.verdict).toBe("failing");
     expect(step(result, "negative-check").status).toBe("passed");
-    expect(step(result, "registry-token").diagnosis!.summary).toBe(PROVIDERS.azure.terms.noPullPermission("acme/app").summary);
+    expect(step(result, "registry-token").diagnosis!.summary).toBe("The identity may not pull acme/app: ACR found no pull role for it on the registry.");
+    expect(step(result, "registry-token").diagnosis!.snippet).toMatch(/^az role assignment create --assignee \S+ --role AcrPull/);
     expect(step(result, "registry-token").diagnosis!.fix).toMatch(/AcrPull/);
   });
 
@@ -212,5 +225,67 @@ describe("Azure keyless (federated identity credential)", () => {
     expect(step(result, "negative-check").diagnosis!.summary).toMatch(/^Unsafe: Entra ID accepted a token for \S+, which is not your team/);
     expect(step(result, "negative-check").diagnosis!.fix).toContain(vendor.team.publicId);
     expect(step(result, "registry-login").status).toBe("skipped");
+  });
+});
+
+describe("Azure keyless on a registry with ABAC repository permissions", () => {
+  /** The stand-in's registry in "RBAC Registry + ABAC Repository Permissions" mode for the duration of `body`. */
+  async function onAbacRegistry(body: () => Promise<void>) {
+    azure.roleAssignmentMode = "AbacRepositoryPermissions";
+    clearUpstreamLogins();
+    try {
+      await body();
+    } finally {
+      azure.roleAssignmentMode = "LegacyRegistryPermissions";
+      clearUpstreamLogins();
+    }
+  }
+
+  it("assigns Container Registry Repository Reader limited to the listed repositories: the page's commands applied, Test green, and another repository refused by the condition until the diagnosis's command adds it", async () => {
+    await onAbacRegistry(async () => {
+      const permissions = { acrPermissionsMode: "abac", abacRepositories: "acme/app" } as const;
+      const { vendor, application, registry } = await keylessVendor(permissions);
+      const commands = await shownCommands(vendor, application.clientId, permissions);
+      expect(commands.join("\n")).toContain("--role 'Container Registry Repository Reader'");
+      applyAzCommands(commands);
+      expect(application.acrPull).toBe(false);
+      expect(application.repositoryReader).toEqual({ repositories: [{ operator: "StringEqualsIgnoreCase", value: "acme/app" }] });
+
+      const { result } = await testRegistry(vendor.team, vendor.actor, registry.id, { image: "acme/app:1.0" });
+      expect(result.verdict, JSON.stringify(result.steps)).toBe("verified");
+
+      // A repository the condition does not name: ACR refuses it, and the diagnosis says so with the command that adds it.
+      const other = (await testRegistry(vendor.team, vendor.actor, registry.id, { image: "acme/tool:1.0" })).result;
+      expect(other.verdict).toBe("failing");
+      const refused = other.steps.find((candidate) => candidate.status === "failed")!;
+      expect(refused.diagnosis!.summary).toBe("The registry uses ABAC repository permissions and the role assignment's condition does not name acme/tool, so ACR refuses the pull.");
+      expect(refused.diagnosis!.snippet).toMatch(/^az role assignment delete --assignee \S+ --role 'Container Registry Repository Reader'/);
+      expect(refused.diagnosis!.snippet).toContain("StringEqualsIgnoreCase '\\''acme/app'\\'' OR @Resource[Microsoft.ContainerRegistry/registries/repositories:name] StringEqualsIgnoreCase '\\''acme/tool'\\''");
+      applyAzCommands([commands[0]!, refused.diagnosis!.snippet!]);
+      expect((await testRegistry(vendor.team, vendor.actor, registry.id, { image: "acme/tool:1.0" })).result.verdict).toBe("verified");
+    });
+  });
+
+  it("says the registry uses ABAC and needs Container Registry Repository Reader when only AcrPull is assigned, and goes green with the command it gives", async () => {
+    await onAbacRegistry(async () => {
+      const { vendor, application, registry } = await keylessVendor();
+      applyAzCommands(await shownCommands(vendor, application.clientId));
+      expect(application.acrPull).toBe(true);
+      const { result } = await testRegistry(vendor.team, vendor.actor, registry.id, { image: "acme/app:1.0" });
+      expect(result.verdict).toBe("failing");
+      expect(step(result, "credential-exchange").status).toBe("passed");
+      const refused = result.steps.find((candidate) => candidate.status === "failed")!;
+      expect(refused.diagnosis!.summary).toBe("The identity may not pull acme/app: ACR found no pull role for it on the registry.");
+      expect(refused.diagnosis!.fix).toMatch(/RBAC Registry \+ ABAC Repository Permissions, AcrPull is not honoured: the registry uses ABAC, so assign Container Registry Repository Reader instead/);
+
+      // The vendor marks the registry as ABAC: the diagnosis is then ABAC's, and its command is the fix.
+      await updateRegistry(vendor.team.id, vendor.actor, ZUpdateRegistryInput.parse({ registryId: registry.id, provider: "azure", name: "", hostname: azure.hostname, authType: "federated", tenantId: TENANT, clientId: application.clientId, acrPermissionsMode: "abac", replaceAccessKey: false, allApplications: true, applicationIds: [] }));
+      const abac = (await testRegistry(vendor.team, vendor.actor, registry.id, { image: "acme/app:1.0" })).result;
+      const diagnosis = abac.steps.find((candidate) => candidate.status === "failed")!.diagnosis!;
+      expect(diagnosis.summary).toMatch(/^The registry uses ABAC repository permissions: assign Container Registry Repository Reader\. ACR refuses the pull of acme\/app/);
+      expect(diagnosis.snippet).toMatch(/^az role assignment create --assignee \S+ --role 'Container Registry Repository Reader'/);
+      applyAzCommands([(await shownCommands(vendor, application.clientId))[0]!, diagnosis.snippet!]);
+      expect((await testRegistry(vendor.team, vendor.actor, registry.id, { image: "acme/app:1.0" })).result.verdict).toBe("verified");
+    });
   });
 });

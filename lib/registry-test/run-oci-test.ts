@@ -72,7 +72,7 @@ export async function runOciRegistryTest(target: OciTestTarget, options: RunOciT
   const ids: StepId[] = keyless
     ? ["sign-token", "credential-exchange", "negative-check", "registry-login", "registry-token", "manifest"]
     : [...(needsExchange ? (["credential-exchange"] as const) : []), "registry-login", "registry-token", "manifest"];
-  const steps = new Map<StepId, StepResult>(ids.map((id) => [id, { id, title: titleOf(id, image, provider, keyless !== null), ...(keyless && id === "credential-exchange" ? {} : apiCallOf(id)), status: "pending" }]));
+  const steps = new Map<StepId, StepResult>(ids.map((id) => [id, { id, title: titleOf(id, image, provider, keyless !== null), ...(keyless && (id === "credential-exchange" || id === "negative-check") ? {} : apiCallOf(id)), status: "pending" }]));
   const update = (id: StepId, patch: Partial<StepResult>) => {
     const next = { ...steps.get(id)!, ...patch };
     steps.set(id, next);

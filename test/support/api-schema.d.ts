@@ -1184,6 +1184,10 @@ export interface components {
             providerId: string | null;
             /** @description Google keyless: the service account impersonated, if any. */
             serviceAccount: string | null;
+            /** @description Azure keyless: "abac" when the registry uses RBAC Registry + ABAC Repository Permissions (the identity needs Container Registry Repository Reader); null for RBAC Registry Permissions (AcrPull). */
+            acrPermissionsMode: string | null;
+            /** @description Azure keyless with ABAC: the repositories the role assignment's condition names, space-separated; null for every repository. */
+            abacRepositories: string | null;
             /** @description Google JSON key: the service account's email. The key is never returned. */
             serviceAccountEmail: string | null;
             /** @description Google JSON key: the key's project. */
@@ -1535,7 +1539,7 @@ export interface components {
             /** @description The registry's login server, from the registry's Overview in the Azure portal. e.g. myregistry.azurecr.io */
             hostname: string;
             /**
-             * @description federated: A federated credential on an app registration or managed identity trusts the portal's own token; nothing secret is stored. Needs AcrPull. service_principal: An app registration with the AcrPull role on the registry; the portal signs in to Entra ID with its client secret. basic: A repository-scoped ACR token (Repository permissions > Tokens) with the _repositories_pull scope map, or the admin user.
+             * @description federated: A federated credential on an app registration or managed identity trusts the portal's own token; nothing secret is stored. Needs AcrPull (Container Registry Repository Reader on an ABAC registry). service_principal: An app registration with the AcrPull role on the registry; the portal signs in to Entra ID with its client secret. basic: A repository-scoped ACR token (Repository permissions > Tokens) with the _repositories_pull scope map, or the admin user.
              * @enum {string}
              */
             authType: "federated" | "service_principal" | "basic";
@@ -1543,6 +1547,10 @@ export interface components {
             tenantId?: string;
             /** @description The application (client) ID (keyless: of the app registration or user-assigned managed identity with the federated credential). */
             clientId?: string;
+            /** @description Azure keyless: the registry's role assignment permissions mode. "" (default): RBAC Registry Permissions, the identity needs AcrPull. "abac": RBAC Registry + ABAC Repository Permissions, where AcrPull is not honoured and the identity needs Container Registry Repository Reader. */
+            acrPermissionsMode?: string;
+            /** @description Azure keyless with acrPermissionsMode "abac", optional: the repositories the role assignment's condition is limited to, separated by spaces or commas (e.g. "acme/app acme/tool"); empty for every repository. */
+            abacRepositories?: string;
             /** @description The client secret's value (write-only, never returned). */
             clientSecret?: string;
             /** @description The username, robot or token name (Quay keyless: the robot account, organisation+name). */
@@ -1754,7 +1762,7 @@ export interface components {
             /** @description The registry's login server, from the registry's Overview in the Azure portal. e.g. myregistry.azurecr.io */
             hostname: string;
             /**
-             * @description federated: A federated credential on an app registration or managed identity trusts the portal's own token; nothing secret is stored. Needs AcrPull. service_principal: An app registration with the AcrPull role on the registry; the portal signs in to Entra ID with its client secret. basic: A repository-scoped ACR token (Repository permissions > Tokens) with the _repositories_pull scope map, or the admin user.
+             * @description federated: A federated credential on an app registration or managed identity trusts the portal's own token; nothing secret is stored. Needs AcrPull (Container Registry Repository Reader on an ABAC registry). service_principal: An app registration with the AcrPull role on the registry; the portal signs in to Entra ID with its client secret. basic: A repository-scoped ACR token (Repository permissions > Tokens) with the _repositories_pull scope map, or the admin user.
              * @enum {string}
              */
             authType: "federated" | "service_principal" | "basic";
@@ -1762,6 +1770,10 @@ export interface components {
             tenantId?: string;
             /** @description The application (client) ID (keyless: of the app registration or user-assigned managed identity with the federated credential). */
             clientId?: string;
+            /** @description Azure keyless: the registry's role assignment permissions mode. "" (default): RBAC Registry Permissions, the identity needs AcrPull. "abac": RBAC Registry + ABAC Repository Permissions, where AcrPull is not honoured and the identity needs Container Registry Repository Reader. */
+            acrPermissionsMode?: string;
+            /** @description Azure keyless with acrPermissionsMode "abac", optional: the repositories the role assignment's condition is limited to, separated by spaces or commas (e.g. "acme/app acme/tool"); empty for every repository. */
+            abacRepositories?: string;
             /** @description The client secret's value (write-only, never returned). */
             clientSecret?: string;
             /** @description The username, robot or token name (Quay keyless: the robot account, organisation+name). */
@@ -1846,6 +1858,10 @@ export interface components {
             tenantId?: string | null;
             /** @description The application (client) ID (keyless: of the app registration or user-assigned managed identity with the federated credential). */
             clientId?: string | null;
+            /** @description Azure keyless: the registry's role assignment permissions mode. "" (default): RBAC Registry Permissions, the identity needs AcrPull. "abac": RBAC Registry + ABAC Repository Permissions, where AcrPull is not honoured and the identity needs Container Registry Repository Reader. */
+            acrPermissionsMode?: string | null;
+            /** @description Azure keyless with acrPermissionsMode "abac", optional: the repositories the role assignment's condition is limited to, separated by spaces or commas (e.g. "acme/app acme/tool"); empty for every repository. */
+            abacRepositories?: string | null;
             /** @description The client secret's value (write-only, never returned). */
             clientSecret?: string | null;
             /**
@@ -3431,6 +3447,8 @@ export interface operations {
                      *           "poolId": "string",
                      *           "providerId": "string",
                      *           "serviceAccount": "string",
+                     *           "acrPermissionsMode": "string",
+                     *           "abacRepositories": "string",
                      *           "serviceAccountEmail": "string",
                      *           "projectId": "string",
                      *           "privateKeyId": "string",
@@ -3668,6 +3686,8 @@ export interface operations {
                      *         "poolId": "string",
                      *         "providerId": "string",
                      *         "serviceAccount": "string",
+                     *         "acrPermissionsMode": "string",
+                     *         "abacRepositories": "string",
                      *         "serviceAccountEmail": "string",
                      *         "projectId": "string",
                      *         "privateKeyId": "string",
@@ -3958,6 +3978,8 @@ export interface operations {
                      *         "poolId": "string",
                      *         "providerId": "string",
                      *         "serviceAccount": "string",
+                     *         "acrPermissionsMode": "string",
+                     *         "abacRepositories": "string",
                      *         "serviceAccountEmail": "string",
                      *         "projectId": "string",
                      *         "privateKeyId": "string",
@@ -4203,6 +4225,8 @@ export interface operations {
                      *         "poolId": "string",
                      *         "providerId": "string",
                      *         "serviceAccount": "string",
+                     *         "acrPermissionsMode": "string",
+                     *         "abacRepositories": "string",
                      *         "serviceAccountEmail": "string",
                      *         "projectId": "string",
                      *         "privateKeyId": "string",
@@ -4703,6 +4727,8 @@ export interface operations {
                      *         "poolId": "string",
                      *         "providerId": "string",
                      *         "serviceAccount": "string",
+                     *         "acrPermissionsMode": "string",
+                     *         "abacRepositories": "string",
                      *         "serviceAccountEmail": "string",
                      *         "projectId": "string",
                      *         "privateKeyId": "string",
@@ -5020,6 +5046,8 @@ export interface operations {
                      *         "poolId": "string",
                      *         "providerId": "string",
                      *         "serviceAccount": "string",
+                     *         "acrPermissionsMode": "string",
+                     *         "abacRepositories": "string",
                      *         "serviceAccountEmail": "string",
                      *         "projectId": "string",
                      *         "privateKeyId": "string",
@@ -5317,6 +5345,8 @@ export interface operations {
                      *         "poolId": "string",
                      *         "providerId": "string",
                      *         "serviceAccount": "string",
+                     *         "acrPermissionsMode": "string",
+                     *         "abacRepositories": "string",
                      *         "serviceAccountEmail": "string",
                      *         "projectId": "string",
                      *         "privateKeyId": "string",

@@ -46,8 +46,42 @@ describe("the Azure stand-in", () => {
     expect((await headManifest(acr, "app", "1.0", await registryToken(PULLER))).status).toBe(200);
   });
 
-  it("gives a service principal without AcrPull a token the registry refuses", async () => {
-    expect((await headManifest(acr, "app", "1.0", await registryToken(NO_ROLE))).status).toBe(401);
+  it("gives a service principal without AcrPull a token the registry refuses, in ACR's words", async () => {
+    const token = await registryToken(NO_ROLE);
+    expect((await headManifest(acr, "app", "1.0", token)).status).toBe(401);
+    const refused = await fetch(`${acr.url}/v2/app/manifests/1.0`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({
+      errors: [{ code: "UNAUTHORIZED", message: "authentication required, visit https://aka.ms/acr/authorization for more information.", detail: [{ Type: "repository", Name: "app", Action: "pull" }] }],
+    });
+  });
+
+  it("in ABAC mode ignores AcrPull and honours Container Registry Repository Reader, within its condition", async () => {
+    const abac = await startAzureStandIn({ registryName: "abacvendor", applications: [{ ...PULLER }, { ...NO_ROLE }], roleAssignmentMode: "AbacRepositoryPermissions" });
+    try {
+      await abac.push("app", "1.0");
+      const tokenOf = async (application: { clientId: string; secrets: { value: string }[] }) => {
+        const entra = (await (
+          await fetch(`${abac.url}/${TENANT}/oauth2/v2.0/token`, { method: "POST", body: new URLSearchParams({ grant_type: "client_credentials", client_id: application.clientId, client_secret: application.secrets[0]!.value, scope: "https://containerregistry.azure.net/.default" }) })
+        ).json()) as { access_token: string };
+        const { refresh_token } = (await (await fetch(`${abac.url}/oauth2/exchange`, { method: "POST", body: new URLSearchParams({ grant_type: "access_token", service: abac.hostname, tenant: TENANT, access_token: entra.access_token }) })).json()) as { refresh_token: string };
+        return ((await (await fetch(`${abac.url}/oauth2/token`, { method: "POST", body: new URLSearchParams({ grant_type: "refresh_token", service: abac.hostname, scope: "repository:app:pull", refresh_token }) })).json()) as { access_token: string }).access_token;
+      };
+      // AcrPull alone: not honoured.
+      expect((await headManifest(abac, "app", "1.0", await tokenOf(PULLER))).status).toBe(401);
+      // The repository reader with a condition naming another repository: refused; naming this one: pulls.
+      const condition = (name: string) =>
+        `((!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/content/read'}) AND !(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/metadata/read'})) OR (@Resource[Microsoft.ContainerRegistry/registries/repositories:name] StringEqualsIgnoreCase '${name}'))`;
+      abac.assignRole(NO_ROLE.clientId, "Container Registry Repository Reader", condition("other"));
+      expect((await headManifest(abac, "app", "1.0", await tokenOf(NO_ROLE))).status).toBe(401);
+      expect(() => abac.assignRole(NO_ROLE.clientId, "Container Registry Repository Reader", condition("app"))).toThrow("RoleAssignmentExists");
+      abac.removeRole(NO_ROLE.clientId, "Container Registry Repository Reader");
+      abac.assignRole(NO_ROLE.clientId, "Container Registry Repository Reader", condition("app"));
+      expect((await headManifest(abac, "app", "1.0", await tokenOf(NO_ROLE))).status).toBe(200);
+      expect(() => abac.assignRole(PULLER.clientId, "Container Registry Repository Reader", "@Resource[x] StringEquals 'y'")).toThrow(/must exclude/);
+    } finally {
+      await abac.close();
+    }
   });
 
   it.each([

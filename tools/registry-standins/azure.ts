@@ -25,7 +25,7 @@ import { randomUUID } from "node:crypto";
 import type http from "node:http";
 import { generateKeyPair, jwtVerify, SignJWT } from "jose";
 import { grantAccess, type AccessRule } from "../reference-registry/access";
-import { audiencesOf, readUnverifiedClaims, verifyWithLiveIssuer } from "./oidc-verifier";
+import { audiencesOf, readUnverifiedClaims, verifyWithLiveIssuer, type OriginResolver } from "./oidc-verifier";
 import { readBody } from "../reference-registry/token-issuer";
 import { basicCredentials, readForm, sendJson, startStandIn, type StandIn } from "./stand-in";
 
@@ -33,8 +33,13 @@ export interface EntraApplication {
   tenantId: string;
   clientId: string;
   secrets: { value: string; expired?: boolean }[];
-  /** The service principal's role on the registry: AcrPull (or more) grants pulls of every repository. */
+  /** The service principal's role on the registry: AcrPull (or more) grants pulls of every repository, unless the registry uses ABAC. */
   acrPull: boolean;
+  /**
+   * Container Registry Repository Reader, the role an ABAC registry honours:
+   * every repository, or those its condition names (`repositories`).
+   */
+  repositoryReader?: { repositories: RepositoryCondition[] | null };
   /** Workload identity federation: the app's (or managed identity's) federated identity credentials. */
   federatedCredentials?: FederatedCredential[];
 }
@@ -55,6 +60,18 @@ export interface FederatedCredential {
 export const AZURE_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 /** The built-in AcrPull role's definition ID (the same in every tenant). */
 export const ACR_PULL_ROLE_ID = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
+/** The built-in Container Registry Repository Reader role's definition ID. */
+export const REPOSITORY_READER_ROLE_ID = "b93aa761-3e63-49ed-ac28-beffa264f7ac";
+export const REPOSITORY_READER_ROLE = "Container Registry Repository Reader";
+
+/** ARM's `roleAssignmentMode` of a registry: ABAC registries ignore AcrPull. */
+export type RoleAssignmentMode = "LegacyRegistryPermissions" | "AbacRepositoryPermissions";
+
+/** One repository term of an ABAC condition: an exact name or a prefix, compared ignoring case (as the condition's operators say). */
+export interface RepositoryCondition {
+  operator: "StringEqualsIgnoreCase" | "StringStartsWithIgnoreCase";
+  value: string;
+}
 export const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 export interface AcrToken {
@@ -73,19 +90,71 @@ export interface AzureStandIn extends StandIn {
   hostname: string;
   /** Entra ID's state (apps, secrets, federated credentials, AcrPull): tests change it as the az commands would. */
   applications: EntraApplication[];
+  /**
+   * Entra ID's view of the network: an origin mapped here is fetched at the
+   * mapped origin instead (map the portal's issuer to a closed port and Entra
+   * cannot reach it, AADSTS50166, while the portal itself keeps working).
+   */
+  network: Map<string, string>;
+  /** "AbacRepositoryPermissions": RBAC Registry + ABAC Repository Permissions (AcrPull is not honoured). */
+  roleAssignmentMode: RoleAssignmentMode;
+  /** What `az role assignment create --role <name> [--condition …]` (or ARM's PUT) does to the principal. */
+  assignRole(clientId: string, role: string, condition?: string): void;
+  /** `az role assignment delete --assignee … --role …`. */
+  removeRole(clientId: string, role: string): void;
 }
 
-export async function startAzureStandIn(options: { registryName: string; applications?: EntraApplication[]; tokens?: AcrToken[] }): Promise<AzureStandIn> {
+export async function startAzureStandIn(options: { registryName: string; applications?: EntraApplication[]; tokens?: AcrToken[]; roleAssignmentMode?: RoleAssignmentMode }): Promise<AzureStandIn> {
   const hostname = `${options.registryName}.azurecr.io`;
   const applications = options.applications ?? [];
+  const network = new Map<string, string>();
+  const resolve = (origin: string) => network.get(origin) ?? origin;
   const entraKey = await generateKeyPair("RS256", { extractable: true });
   // ACR's refresh tokens are its own business: signed with a key only this stand-in holds.
   const refreshKey = await generateKeyPair("ES256");
 
-  const standIn = await startStandIn({
+  function assignRole(clientId: string, role: string, condition?: string): void {
+    const application = applications.find((candidate) => candidate.clientId === clientId);
+    if (!application) throw new Error(`Principal ${clientId} does not exist in the directory.`);
+    if (role === "AcrPull" || role === ACR_PULL_ROLE_ID) {
+      if (condition !== undefined) throw new Error("The role AcrPull does not support conditions.");
+      if (application.acrPull) throw new Error("RoleAssignmentExists: The role assignment already exists.");
+      application.acrPull = true;
+    } else if (role === REPOSITORY_READER_ROLE || role === REPOSITORY_READER_ROLE_ID) {
+      // ARM keeps one assignment per principal, role and scope: a new condition needs the old assignment deleted first.
+      if (application.repositoryReader) throw new Error("RoleAssignmentExists: The role assignment already exists.");
+      application.repositoryReader = { repositories: condition === undefined ? null : parseRepositoryCondition(condition) };
+    } else {
+      throw new Error(`The role ${role} is not played by the stand-in.`);
+    }
+  }
+
+  function removeRole(clientId: string, role: string): void {
+    const application = applications.find((candidate) => candidate.clientId === clientId);
+    if (!application) throw new Error(`Principal ${clientId} does not exist in the directory.`);
+    if (role === "AcrPull") application.acrPull = false;
+    else if (role === REPOSITORY_READER_ROLE) delete application.repositoryReader;
+    else throw new Error(`The role ${role} is not played by the stand-in.`);
+  }
+
+  /**
+   * What the principal may pull, as ACR's token service decides: AcrPull in a
+   * legacy registry; in an ABAC registry only Container Registry Repository
+   * Reader (every repository, or those of its condition), AcrPull ignored.
+   */
+  function pullRulesOf(application: EntraApplication): AccessRule[] {
+    if (standIn.roleAssignmentMode === "LegacyRegistryPermissions") return application.acrPull ? [{ repository: "*", actions: ["pull"] }] : [];
+    const reader = application.repositoryReader;
+    if (!reader) return [];
+    if (reader.repositories === null) return [{ repository: "*", actions: ["pull"] }];
+    return reader.repositories.map((term) => ({ repository: term.operator === "StringEqualsIgnoreCase" ? term.value.toLowerCase() : `${term.value.toLowerCase()}*`, actions: ["pull"] }));
+  }
+
+  const standIn: StandIn & { roleAssignmentMode: RoleAssignmentMode } = Object.assign(await startStandIn({
     name: "azure",
     service: hostname,
     realmPath: "/oauth2/token",
+    unauthorizedMessage: ACR_UNAUTHORIZED.errors[0]!.message,
     routes: [
       {
         match: (path) => /^\/[^/]+\/oauth2\/v2\.0\/token$/.test(path),
@@ -103,7 +172,7 @@ export async function startAzureStandIn(options: { registryName: string; applica
             return entraError(response, 400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
           }
           if (form.has("client_assertion") || form.has("client_assertion_type")) {
-            const refused = await checkFederatedAssertion(form, application);
+            const refused = await checkFederatedAssertion(form, application, resolve);
             if (refused) return entraError(response, refused.status, refused.error, refused.code, refused.message);
             return issueAccessToken(form, tenant, clientId, response);
           }
@@ -155,7 +224,13 @@ export async function startAzureStandIn(options: { registryName: string; applica
           const application = applications.find((candidate) => candidate.clientId === body?.properties?.principalId);
           if (!application || typeof body?.properties?.roleDefinitionId !== "string") return graphError(response, 400, "PrincipalNotFound", `Principal ${String(body?.properties?.principalId)} does not exist in the directory.`);
           if (`${registry}.azurecr.io` !== hostname) return graphError(response, 404, "ResourceNotFound", `The Resource 'Microsoft.ContainerRegistry/registries/${registry}' was not found.`);
-          if (body.properties.roleDefinitionId.endsWith(`/${ACR_PULL_ROLE_ID}`)) application.acrPull = true;
+          const condition = typeof (body.properties as { condition?: unknown }).condition === "string" ? (body.properties as { condition: string }).condition : undefined;
+          const role = body.properties.roleDefinitionId.endsWith(`/${ACR_PULL_ROLE_ID}`) ? "AcrPull" : body.properties.roleDefinitionId.endsWith(`/${REPOSITORY_READER_ROLE_ID}`) ? REPOSITORY_READER_ROLE : null;
+          try {
+            if (role) assignRole(application.clientId, role, condition);
+          } catch (error) {
+            return graphError(response, 400, "InvalidConditionExpression", error instanceof Error ? error.message : "invalid condition");
+          }
           sendJson(response, 201, { id: url.pathname, properties: body.properties });
         },
       },
@@ -202,7 +277,7 @@ export async function startAzureStandIn(options: { registryName: string; applica
             if (!claims || claims.grant_type !== "refresh_token") return sendJson(response, 401, ACR_UNAUTHORIZED);
             const application = applications.find((candidate) => candidate.clientId === claims.appid && candidate.tenantId === claims.tenant);
             subject = String(claims.sub);
-            rules = application?.acrPull ? [{ repository: "*", actions: ["pull"] }] : [];
+            rules = application ? pullRulesOf(application) : [];
           } else {
             scopes = url.searchParams.getAll("scope");
             const credentials = basicCredentials(request.headers.authorization);
@@ -211,13 +286,13 @@ export async function startAzureStandIn(options: { registryName: string; applica
             const application = applications.find((candidate) => candidate.clientId === credentials.username && candidate.secrets.some((secret) => !secret.expired && secret.value === credentials.password));
             if (!token && !application) return sendJson(response, 401, ACR_UNAUTHORIZED);
             subject = credentials.username;
-            rules = token ? (token.access ?? [{ repository: "*", actions: ["pull"] }]) : application!.acrPull ? [{ repository: "*", actions: ["pull"] }] : [];
+            rules = token ? (token.access ?? [{ repository: "*", actions: ["pull"] }]) : pullRulesOf(application!);
           }
           sendJson(response, 200, { access_token: await context.mintRegistryToken(subject, grantAccess(scopes, rules)) });
         },
       },
     ],
-  });
+  }), { roleAssignmentMode: options.roleAssignmentMode ?? ("LegacyRegistryPermissions" as RoleAssignmentMode) });
 
   /** The scope check and the app-only access token, after the client proved who it is. */
   async function issueAccessToken(form: URLSearchParams, tenant: string, clientId: string, response: http.ServerResponse): Promise<void> {
@@ -235,7 +310,7 @@ export async function startAzureStandIn(options: { registryName: string; applica
     sendJson(response, 200, { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: accessToken }, { "x-ms-request-id": randomUUID() });
   }
 
-  return Object.assign(standIn, { hostname, applications });
+  return Object.assign(standIn, { hostname, applications, network, assignRole, removeRole });
 }
 
 interface EntraRefusal {
@@ -252,7 +327,7 @@ interface EntraRefusal {
  * document and JWKS, then the audience and the subject (exact, or a flexible
  * credential's expression). Null when the assertion is accepted.
  */
-async function checkFederatedAssertion(form: URLSearchParams, application: EntraApplication): Promise<EntraRefusal | null> {
+async function checkFederatedAssertion(form: URLSearchParams, application: EntraApplication, resolve: OriginResolver): Promise<EntraRefusal | null> {
   if (form.get("client_assertion_type") !== JWT_BEARER) {
     return { status: 400, error: "invalid_request", code: 50027, message: "Invalid client_assertion_type: only urn:ietf:params:oauth:client-assertion-type:jwt-bearer is supported." };
   }
@@ -263,11 +338,12 @@ async function checkFederatedAssertion(form: URLSearchParams, application: Entra
   if (credentials.length === 0) {
     return { status: 400, error: "invalid_request", code: 700211, message: `No matching federated identity record found for presented assertion issuer '${unverified.iss}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation` };
   }
-  const verified = await verifyWithLiveIssuer(assertion);
+  const verified = await verifyWithLiveIssuer(assertion, { resolve });
   if (!verified.ok) {
     switch (verified.reason) {
       case "issuer-unreachable":
-        return { status: 400, error: "invalid_request", code: 50166, message: `Request to External OIDC endpoint failed. (${verified.detail})` };
+        // Entra's own words, and nothing about why: it does not say which document or what failed.
+        return { status: 400, error: "invalid_request", code: 50166, message: "Request to External OIDC endpoint failed." };
       case "expired":
       case "not-yet-valid":
         return { status: 401, error: "invalid_client", code: 700024, message: "Client assertion is not within its valid time range." };
@@ -303,6 +379,24 @@ function subjectMatches(credential: FederatedCredential, subject: string): boole
   return regex.test(subject);
 }
 
+const READ_ACTIONS = ["Microsoft.ContainerRegistry/registries/repositories/content/read", "Microsoft.ContainerRegistry/registries/repositories/metadata/read"];
+const REPOSITORY_TERM = /@Resource\[Microsoft\.ContainerRegistry\/registries\/repositories:name\]\s+(StringEqualsIgnoreCase|StringStartsWithIgnoreCase)\s+'([^']+)'/g;
+
+/**
+ * An ABAC condition of the shape ACR's documentation gives: the read actions
+ * excluded (`!(ActionMatches{…})`) OR the repository name matching one of the
+ * terms. Anything else is refused, as the stand-in cannot evaluate it.
+ */
+export function parseRepositoryCondition(condition: string): RepositoryCondition[] {
+  const compact = condition.replace(/\s+/g, " ");
+  for (const action of READ_ACTIONS) {
+    if (!compact.includes(`!(ActionMatches{'${action}'})`)) throw new Error(`The condition must exclude ${action} for other repositories (the stand-in evaluates only ACR's documented shape).`);
+  }
+  const terms = [...compact.matchAll(REPOSITORY_TERM)].map((match) => ({ operator: match[1] as RepositoryCondition["operator"], value: match[2]! }));
+  if (terms.length === 0) throw new Error("The condition names no repository (@Resource[Microsoft.ContainerRegistry/registries/repositories:name]).");
+  return terms;
+}
+
 function graphError(response: http.ServerResponse, status: number, code: string, message: string): void {
   sendJson(response, status, { error: { code, message, innerError: { "request-id": randomUUID(), date: new Date().toISOString() } } });
 }
@@ -314,7 +408,7 @@ function entraError(response: http.ServerResponse, status: number, error: string
   const timestamp = new Date().toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
   sendJson(response, status, {
     error,
-    error_description: `AADSTS${code}: ${message} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
+    error_description: `AADSTS${code}: ${message}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${timestamp}`,
     error_codes: [code],
     timestamp,
     trace_id: traceId,

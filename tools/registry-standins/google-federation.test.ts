@@ -142,31 +142,63 @@ describe("IAM Credentials and Artifact Registry", () => {
   });
 });
 
-describe("gcloud commands applied to the stand-in", () => {
-  it("applies the commands' values, and refuses a wrong project, location or flag as gcloud would", async () => {
-    const project = new GoogleFederation("acme-prod", "111122223333");
-    const apply = (script: string) => applyGcloudScript(script, { federation: project, location: "europe-west1" });
-    await apply(`gcloud iam workload-identity-pools create cli-pool --project=111122223333 --location=global --display-name="Vendor portal"`);
-    await apply(
-      [
-        "gcloud iam workload-identity-pools providers create-oidc cli-oidc --project=111122223333 --location=global \\",
-        "  --workload-identity-pool=cli-pool \\",
-        `  --issuer-uri="${issuer.url}" \\`,
-        '  --attribute-mapping="google.subject=assertion.sub" \\',
-        `  --attribute-condition="assertion.sub=='team_x'"`,
-      ].join("\n"),
+describe("gcloud commands run against the stand-in", () => {
+  const overrides = () => `export CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM=${gar.url}/\nexport CLOUDSDK_API_ENDPOINT_OVERRIDES_ARTIFACTREGISTRY=${gar.url}/\n`;
+
+  it("makes gcloud's REST calls at the endpoints the script exports, and the stand-in's IAM and Artifact Registry APIs apply them", async () => {
+    const before = gar.requests.length;
+    await applyGcloudScript(
+      overrides() +
+        [
+          `gcloud iam workload-identity-pools create cli-pool --project=${NUMBER} --location=global --display-name="Vendor portal"`,
+          `gcloud iam workload-identity-pools providers create-oidc cli-oidc --project=${NUMBER} --location=global \\`,
+          "  --workload-identity-pool=cli-pool \\",
+          `  --issuer-uri="${issuer.url}" \\`,
+          '  --attribute-mapping="google.subject=assertion.sub" \\',
+          `  --attribute-condition="assertion.sub=='team_x'"`,
+          `gcloud artifacts repositories add-iam-policy-binding cli-images --project=${NUMBER} --location=europe-west1 --role=roles/artifactregistry.reader \\`,
+          `  --member="principal://iam.googleapis.com/projects/${NUMBER}/locations/global/workloadIdentityPools/cli-pool/subject/team_x"`,
+          `gcloud artifacts repositories add-iam-policy-binding cli-images --project=${NUMBER} --location=europe-west1 --role=roles/artifactregistry.reader --member="serviceAccount:ci@acme-prod.iam.gserviceaccount.com"`,
+        ].join("\n"),
     );
-    expect(project.provider("cli-pool", "cli-oidc")).toMatchObject({ issuerUri: issuer.url, attributeCondition: "assertion.sub=='team_x'" });
-    await expect(apply("gcloud iam workload-identity-pools create other --project=999999999999 --location=global")).rejects.toThrow("NOT_FOUND: project 999999999999");
-    await expect(apply(`gcloud artifacts repositories add-iam-policy-binding images --project=111122223333 --location=us-central1 --role=roles/artifactregistry.reader --member="serviceAccount:a@b.iam.gserviceaccount.com"`)).rejects.toThrow(/NOT_FOUND: repository images in us-central1/);
-    await expect(apply("gcloud iam workload-identity-pools create other-pool --project=111122223333 --location=global --colour=blue")).rejects.toThrow("unrecognized arguments: --colour");
+    expect(federation.provider("cli-pool", "cli-oidc")).toMatchObject({ issuerUri: issuer.url, attributeCondition: "assertion.sub=='team_x'" });
+    // The read-modify-write kept the first member when the second was added.
+    expect(federation.repositoryBindings.get("cli-images")!.map((binding) => binding.member)).toEqual([
+      `principal://iam.googleapis.com/projects/${NUMBER}/locations/global/workloadIdentityPools/cli-pool/subject/team_x`,
+      "serviceAccount:ci@acme-prod.iam.gserviceaccount.com",
+    ]);
+    expect(gar.requests.slice(before).map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([
+      `POST /v1/projects/${NUMBER}/locations/global/workloadIdentityPools 200`,
+      `POST /v1/projects/${NUMBER}/locations/global/workloadIdentityPools/cli-pool/providers 200`,
+      `GET /v1/projects/${NUMBER}/locations/europe-west1/repositories/cli-images:getIamPolicy 200`,
+      `POST /v1/projects/${NUMBER}/locations/europe-west1/repositories/cli-images:setIamPolicy 200`,
+      `GET /v1/projects/${NUMBER}/locations/europe-west1/repositories/cli-images:getIamPolicy 200`,
+      `POST /v1/projects/${NUMBER}/locations/europe-west1/repositories/cli-images:setIamPolicy 200`,
+    ]);
   });
 
-  it("POSTed to the stand-in's /_stand-in/gcloud, for specs in another process", async () => {
-    const response = await fetch(`${gar.url}/_stand-in/gcloud`, { method: "POST", body: "gcloud iam workload-identity-pools create posted-pool --project=123456789012 --location=global" });
+  it("refuses a wrong project, location or flag as gcloud and the APIs would, and never calls real Google", async () => {
+    const apply = (script: string) => applyGcloudScript(overrides() + script);
+    await expect(apply("gcloud iam workload-identity-pools create other --project=999999999999 --location=global")).rejects.toThrow("PERMISSION_DENIED: Permission denied on resource project 999999999999.");
+    await expect(apply(`gcloud artifacts repositories add-iam-policy-binding images --project=${NUMBER} --location=us-central1 --role=roles/artifactregistry.reader --member="serviceAccount:a@b.iam.gserviceaccount.com"`)).rejects.toThrow(
+      `NOT_FOUND: Repository "projects/${NUMBER}/locations/us-central1/repositories/images" not found`,
+    );
+    const before = gar.requests.length;
+    await expect(apply(`gcloud iam workload-identity-pools create other-pool --project=${NUMBER} --location=global --colour=blue`)).rejects.toThrow("unrecognized arguments: --colour");
+    expect(gar.requests.length).toBe(before);
+    await expect(applyGcloudScript(`gcloud iam workload-identity-pools create other-pool --project=${NUMBER} --location=global`)).rejects.toThrow("would call https://iam.googleapis.com/ (real Google)");
+    await expect(applyGcloudScript(`export CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM=${gar.url}\ngcloud iam workload-identity-pools create other-pool --project=${NUMBER} --location=global`)).rejects.toThrow(/must be a base URL ending in \//);
+    expect(federation.pools.has("other-pool")).toBe(false);
+  });
+
+  it("POSTed to the stand-in's /_stand-in/gcloud, for specs in another process: the commands name the stand-in themselves", async () => {
+    const bare = await fetch(`${gar.url}/_stand-in/gcloud`, { method: "POST", body: "gcloud iam workload-identity-pools create posted-pool --project=123456789012 --location=global" });
+    expect(bare.status).toBe(400);
+    expect(((await bare.json()) as { error: string }).error).toContain("real Google");
+    const response = await fetch(`${gar.url}/_stand-in/gcloud`, { method: "POST", body: `${overrides()}gcloud iam workload-identity-pools create posted-pool --project=123456789012 --location=global` });
     expect(response.status).toBe(200);
     expect(federation.pools.has("posted-pool")).toBe(true);
-    const refused = await fetch(`${gar.url}/_stand-in/gcloud`, { method: "POST", body: "gcloud iam workload-identity-pools create posted-pool --project=123456789012 --location=global" });
+    const refused = await fetch(`${gar.url}/_stand-in/gcloud`, { method: "POST", body: `${overrides()}gcloud iam workload-identity-pools create posted-pool --project=123456789012 --location=global` });
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: string }).error).toContain("ALREADY_EXISTS");
   });

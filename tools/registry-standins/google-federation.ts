@@ -163,6 +163,19 @@ export class GoogleFederation {
     this.serviceAccountBindings.set(email, [...(this.serviceAccountBindings.get(email) ?? []), binding]);
   }
 
+  /** setIamPolicy on a repository: the policy's bindings replace the old ones. */
+  setRepositoryBindings(repository: string, bindings: IamBinding[]): void {
+    for (const binding of bindings) this.checkMember(binding.member);
+    this.repositoryBindings.set(repository, bindings);
+  }
+
+  /** setIamPolicy on a service account (as a resource). */
+  setServiceAccountBindings(email: string, bindings: IamBinding[]): void {
+    if (!this.serviceAccounts.has(email)) throw new Error(`NOT_FOUND: service account ${email}`);
+    for (const binding of bindings) this.checkMember(binding.member);
+    this.serviceAccountBindings.set(email, bindings);
+  }
+
   removeBindings(): void {
     this.repositoryBindings.clear();
     this.serviceAccountBindings.clear();

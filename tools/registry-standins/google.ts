@@ -15,6 +15,7 @@ import { createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { parseScope, grantAccess, type AccessRule } from "../reference-registry/access";
 import { readBody } from "../reference-registry/token-issuer";
 import { applyGcloudScript } from "./gcloud";
+import { handleGoogleAdminCall, isGoogleAdminPath } from "./google-admin-api";
 import type { GoogleFederation } from "./google-federation";
 import { basicCredentials, sendJson, startStandIn, type StandIn } from "./stand-in";
 
@@ -87,6 +88,7 @@ export async function startGoogleStandIn(options: { hostname?: string; serviceAc
   const federation = options.federation;
   const serviceAccounts = options.serviceAccounts ?? [];
   const hostname = options.hostname ?? "us-docker.pkg.dev";
+  const location = hostname.replace(/-docker\.pkg\.dev$/, "");
   const standIn = await startStandIn({
     name: "google",
     service: hostname,
@@ -100,12 +102,17 @@ export async function startGoogleStandIn(options: { hostname?: string; serviceAc
               handler: (request: IncomingMessage, response: ServerResponse, url: URL) => federation.handleGenerateAccessToken(request, response, url.pathname),
             },
             {
-              // Test support: the gcloud commands a page shows, applied to this project (for specs in another process).
+              // The admin calls of the setup's gcloud commands (IAM's pools and providers, the IAM policies).
+              match: isGoogleAdminPath,
+              handler: (request: IncomingMessage, response: ServerResponse, url: URL) => handleGoogleAdminCall(request, response, url, federation, location),
+            },
+            {
+              // Test support: the gcloud commands a page shows, run as gcloud would (for specs in another process): they must name this stand-in's endpoints themselves (local mode's exported overrides).
               match: "/_stand-in/gcloud",
               async handler(request: IncomingMessage, response: ServerResponse) {
                 if (request.method !== "POST") return sendJson(response, 405, { error: "POST the commands" });
                 try {
-                  await applyGcloudScript(await readBody(request), { federation, location: hostname.replace(/-docker\.pkg\.dev$/, "") });
+                  await applyGcloudScript(await readBody(request));
                   sendJson(response, 200, { applied: true });
                 } catch (error) {
                   sendJson(response, 400, { error: error instanceof Error ? error.message : String(error) });

@@ -26,8 +26,16 @@ export function audiencesOf(claims: JWTPayload): string[] {
   return typeof claims.aud === "string" ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
 }
 
+/**
+ * Where the cloud's network sends a request for an origin: the identity by
+ * default; a test maps the portal's issuer origin to a closed port to play a
+ * portal the cloud cannot reach (a private network, a firewall) while the
+ * portal itself keeps working.
+ */
+export type OriginResolver = (origin: string) => string;
+
 /** Verifies the token against its issuer's live discovery document and JWKS. */
-export async function verifyWithLiveIssuer(token: string, options: { timeoutMs?: number; clockToleranceSeconds?: number } = {}): Promise<OidcVerification> {
+export async function verifyWithLiveIssuer(token: string, options: { timeoutMs?: number; clockToleranceSeconds?: number; resolve?: OriginResolver } = {}): Promise<OidcVerification> {
   const unverified = readUnverifiedClaims(token);
   if (!unverified) return { ok: false, reason: "malformed", detail: "not a JWT with iss and sub" };
   const issuer = unverified.iss;
@@ -35,10 +43,10 @@ export async function verifyWithLiveIssuer(token: string, options: { timeoutMs?:
   let jwksUri: string;
   let jwks: unknown;
   try {
-    const discovery = (await (await fetchOk(`${issuer.replace(/\/+$/, "")}/.well-known/openid-configuration`, signal)).json()) as { issuer?: unknown; jwks_uri?: unknown };
+    const discovery = (await (await fetchOk(`${issuer.replace(/\/+$/, "")}/.well-known/openid-configuration`, signal, options.resolve)).json()) as { issuer?: unknown; jwks_uri?: unknown };
     if (discovery.issuer !== issuer || typeof discovery.jwks_uri !== "string") return { ok: false, reason: "issuer-unreachable", detail: "the discovery document does not name this issuer or a jwks_uri" };
     jwksUri = discovery.jwks_uri;
-    jwks = await (await fetchOk(jwksUri, signal)).json();
+    jwks = await (await fetchOk(jwksUri, signal, options.resolve)).json();
   } catch (error) {
     return { ok: false, reason: "issuer-unreachable", detail: error instanceof Error ? error.message : "fetch failed" };
   }
@@ -53,8 +61,9 @@ export async function verifyWithLiveIssuer(token: string, options: { timeoutMs?:
   }
 }
 
-async function fetchOk(url: string, signal: AbortSignal): Promise<Response> {
-  const response = await fetch(url, { signal, redirect: "error" });
+async function fetchOk(url: string, signal: AbortSignal, resolve: OriginResolver = (origin) => origin): Promise<Response> {
+  const parsed = new URL(url);
+  const response = await fetch(`${resolve(parsed.origin)}${parsed.pathname}${parsed.search}`, { signal, redirect: "error" });
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
   return response;
 }

@@ -43,6 +43,8 @@ export interface StandInOptions {
   realmOrigin?: string;
   /** Routes by exact path, or by a function of the path for paths with parameters. */
   routes: { match: string | ((path: string) => boolean); handler: RouteHandler }[];
+  /** The provider's own wording of the registry's 401 `{ errors: [...] }` body (e.g. ACR's "authentication required, visit https://aka.ms/acr/authorization …"). */
+  unauthorizedMessage?: string;
 }
 
 export interface StandIn {
@@ -105,7 +107,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     }
     if (requestUrl.pathname === "/v2" || requestUrl.pathname.startsWith("/v2/")) {
       if (standIn.registryFault) return sendJson(response, standIn.registryFault.status, standIn.registryFault.body);
-      return proxyToRegistry(request, response, backing, issuer.realm, realm);
+      return proxyToRegistry(request, response, backing, issuer.realm, realm, options.unauthorizedMessage);
     }
     sendJson(response, 404, { errors: [{ code: "NOT_FOUND", message: `no route for ${requestUrl.pathname}` }] });
   });
@@ -136,11 +138,28 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
 }
 
 /** Forwards a /v2/ request to the backing registry, with the challenge's realm replaced by the provider's. */
-function proxyToRegistry(request: http.IncomingMessage, response: http.ServerResponse, registry: ReferenceRegistry, backingRealm: string, realm: string): void {
+function proxyToRegistry(request: http.IncomingMessage, response: http.ServerResponse, registry: ReferenceRegistry, backingRealm: string, realm: string, unauthorizedMessage: string | undefined): void {
   const headers = { ...request.headers, host: registry.hostname };
   const upstream = http.request({ host: "127.0.0.1", port: registry.port, method: request.method, path: request.url, headers }, (answer) => {
     const challenge = answer.headers["www-authenticate"];
     if (typeof challenge === "string") answer.headers["www-authenticate"] = challenge.replace(`realm="${backingRealm}"`, `realm="${realm}"`);
+    if (answer.statusCode === 401 && unauthorizedMessage !== undefined && request.method !== "HEAD") {
+      // A small error body: read it whole and answer it in the provider's words, its code and detail kept.
+      const chunks: Buffer[] = [];
+      answer.on("data", (chunk: Buffer) => chunks.push(chunk));
+      answer.on("end", () => {
+        let body: { errors?: { code?: string; detail?: unknown }[] } = {};
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as typeof body;
+        } catch {
+          // answered with the provider's code and words below
+        }
+        const errors = (body.errors ?? [{ code: "UNAUTHORIZED" }]).map((error) => ({ code: error.code ?? "UNAUTHORIZED", message: unauthorizedMessage, ...(error.detail !== undefined ? { detail: error.detail } : {}) }));
+        const { "content-length": _length, ...kept } = answer.headers;
+        response.writeHead(401, kept).end(JSON.stringify({ errors }));
+      });
+      return;
+    }
     response.writeHead(answer.statusCode ?? 502, answer.headers);
     answer.pipe(response);
   });

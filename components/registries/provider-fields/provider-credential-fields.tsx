@@ -22,11 +22,16 @@ export const FLAVOR_LABEL: Record<GenericFlavor, string> = { harbor: "Harbor", n
 
 export function ProviderCredentialFields({ form, provider, keptKey, oidc }: { form: UseFormReturn<TCreateRegistryInput>; provider: RegistryProviderModule; keptKey: KeptKey | null; oidc: OidcSetupValues }) {
   const { errors } = form.formState;
-  const [authType, hostname, flavor, username, tenantId, clientId, projectNumber, poolId, providerId, serviceAccount] = useWatch({
+  const [authType, hostname, flavor, username, tenantId, clientId, projectNumber, poolId, providerId, serviceAccount, acrPermissionsMode, abacRepositories] = useWatch({
     control: form.control,
-    name: ["authType", "hostname", "flavor", "username", "tenantId", "clientId", "projectNumber", "poolId", "providerId", "serviceAccount"],
+    name: ["authType", "hostname", "flavor", "username", "tenantId", "clientId", "projectNumber", "poolId", "providerId", "serviceAccount", "acrPermissionsMode", "abacRepositories"],
   });
-  const keyless = { issuerUrl: oidc.issuerUrl, subject: oidc.subject, localEndpoints: oidc.keylessLocalEndpoints ?? {}, settings: { username, tenantId, clientId, projectNumber, poolId, providerId, serviceAccount } };
+  const keyless = {
+    issuerUrl: oidc.issuerUrl,
+    subject: oidc.subject,
+    localEndpoints: oidc.keylessLocalEndpoints ?? {},
+    settings: { username, tenantId, clientId, projectNumber, poolId, providerId, serviceAccount, acrPermissionsMode, abacRepositories },
+  };
   const idPrefix = useId();
   const spec = provider.authTypes.find((candidate) => candidate.id === authType) ?? provider.authTypes[0]!;
   const plainFields = spec.fields.filter((field) => !field.secret);
@@ -77,7 +82,16 @@ export function ProviderCredentialFields({ form, provider, keptKey, oidc }: { fo
           </p>
         )}
 
-        {plainFields.map((field) => (
+        {plainFields.map((field) =>
+          field.options ? (
+            <SelectField key={field.name} label={field.label} hint={field.help} error={errors[field.name]?.message} {...form.register(field.name)}>
+              {field.options.map((option) => (
+                <option key={option.value} value={option.value}>
+                  {option.label}
+                </option>
+              ))}
+            </SelectField>
+          ) : (
           <TextField
             key={field.name}
             label={field.label}
@@ -88,7 +102,8 @@ export function ProviderCredentialFields({ form, provider, keptKey, oidc }: { fo
             error={errors[field.name]?.message}
             {...form.register(field.name)}
           />
-        ))}
+          ),
+        )}
 
         {secretFields.length > 0 &&
           (keptKey && !keptKey.replacing ? (

@@ -52,8 +52,8 @@ function setupOf(registry: RegistryView, context: RegistryContext): z.input<type
 function guideOf(registry: RegistryView, context: RegistryContext) {
   const provider = PROVIDERS[registry.provider];
   if (registry.authType === "federated" && provider.federation) {
-    const { username, tenantId, clientId, projectNumber, poolId, providerId, serviceAccount } = registry;
-    const settings = Object.fromEntries(Object.entries({ username, tenantId, clientId, projectNumber, poolId, providerId, serviceAccount }).filter(([, value]) => value !== null));
+    const { username, tenantId, clientId, projectNumber, poolId, providerId, serviceAccount, acrPermissionsMode, abacRepositories } = registry;
+    const settings = Object.fromEntries(Object.entries({ username, tenantId, clientId, projectNumber, poolId, providerId, serviceAccount, acrPermissionsMode, abacRepositories }).filter(([, value]) => value !== null));
     return provider.federation.setupGuide({ issuerUrl: context.oidc.issuerUrl, subject: context.oidc.subject, hostname: registry.hostname, settings, localEndpoints: context.oidc.keylessLocalEndpoints ?? {} });
   }
   return provider.setupGuide({ hostname: registry.hostname, ...(registry.flavor ? { flavor: registry.flavor } : {}) });
@@ -76,6 +76,8 @@ export function toApiRegistry(registry: RegistryView, context: RegistryContext):
     poolId: registry.poolId,
     providerId: registry.providerId,
     serviceAccount: registry.serviceAccount,
+    acrPermissionsMode: registry.acrPermissionsMode,
+    abacRepositories: registry.abacRepositories,
     serviceAccountEmail: registry.serviceAccountEmail,
     projectId: registry.projectId,
     privateKeyId: registry.privateKeyId,

@@ -44,6 +44,13 @@ describe("Google's keyless federation", () => {
       "If Google cannot reach this portal: the provider with uploaded keys",
     ]);
     expect(guide.artefacts[0]!.fileName).toBe("vendor-portal-google.tf.json");
+
+    // Local mode: gcloud's endpoint overrides come first, naming the stand-in as a base URL with a trailing slash.
+    const local = federation.setupGuide({ issuerUrl: "http://localhost:3000/oidc", subject: "team_abc", hostname: HOST, settings: SETTINGS, repository: "acme-prod/images/app", localEndpoints: { "sts.googleapis.com": "http://127.0.0.1:4020" } });
+    expect(local.steps[0]).toMatchObject({
+      title: "Local mode: point gcloud at the stand-in",
+      command: "export CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM=http://127.0.0.1:4020/\nexport CLOUDSDK_API_ENDPOINT_OVERRIDES_ARTIFACTREGISTRY=http://127.0.0.1:4020/",
+    });
     expect(guide.pullScope).toBe("repository:acme-prod/images/app:pull");
   });
 });

@@ -85,8 +85,22 @@ const googleFederation: ProviderFederation = {
   setupGuide: ({ issuerUrl, subject, hostname, settings, repository, localEndpoints }) => {
     const setup = buildGoogleSetup({ issuerUrl, subject, hostname, settings: { projectNumber: settings.projectNumber, poolId: settings.poolId, providerId: settings.providerId, serviceAccount: settings.serviceAccount }, image: repository });
     const localSts = localEndpoints["sts.googleapis.com"];
+    // gcloud's own endpoint overrides (base URLs with a trailing slash): the stand-in answers IAM and Artifact Registry where it answers STS unless mapped apart.
+    const localIam = localEndpoints["iam.googleapis.com"] ?? localSts;
+    const localArtifactRegistry = localEndpoints["artifactregistry.googleapis.com"] ?? localSts;
+    const localStep =
+      localIam && localArtifactRegistry
+        ? [
+            {
+              title: "Local mode: point gcloud at the stand-in",
+              body: "This portal talks to a local Google stand-in, so the gcloud commands below go there too (gcloud's API endpoint overrides, in this shell).",
+              command: `export CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM=${localIam.replace(/\/+$/, "")}/\nexport CLOUDSDK_API_ENDPOINT_OVERRIDES_ARTIFACTREGISTRY=${localArtifactRegistry.replace(/\/+$/, "")}/`,
+            },
+          ]
+        : [];
     return {
       steps: [
+        ...localStep,
         ...setup.commands.map((command, index) => ({
           title: command.title,
           body: index === 0 && localSts ? `${command.body} (This portal runs against a local Google stand-in: it exchanges tokens at ${localSts}.)` : command.body,

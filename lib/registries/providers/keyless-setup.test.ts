@@ -22,6 +22,25 @@ describe("the keyless setup guides", () => {
     expect(terraform.variable.client_id.default).toBe(values.settings.clientId);
   });
 
+  it("Azure with ABAC repository permissions: the command and the Terraform JSON assign Container Registry Repository Reader, with a condition naming the listed repositories", () => {
+    const abac = { ...values, settings: { ...values.settings, acrPermissionsMode: "abac", abacRepositories: "acme/app acme/tool" } };
+    const guide = PROVIDERS.azure.federation!.setupGuide(abac);
+    const commands = guide.steps.map((step) => step.command ?? "").join("\n");
+    expect(commands).not.toContain("--role AcrPull");
+    expect(commands).toContain(`az role assignment create --assignee ${values.settings.clientId} --role 'Container Registry Repository Reader'`);
+    const condition =
+      "((!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/content/read'}) AND !(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/metadata/read'})) OR (@Resource[Microsoft.ContainerRegistry/registries/repositories:name] StringEqualsIgnoreCase 'acme/app' OR @Resource[Microsoft.ContainerRegistry/registries/repositories:name] StringEqualsIgnoreCase 'acme/tool'))";
+    expect(commands).toContain(`--condition '${condition.replace(/'/g, "'\\''")}' --condition-version 2.0`);
+    expect(guide.minimumPermission).toMatch(/^Container Registry Repository Reader on the registry \(its condition naming acme\/app, acme\/tool\)/);
+    const terraform = JSON.parse(guide.artefacts[0]!.text);
+    expect(terraform.resource.azurerm_role_assignment.portal_acr_pull).toMatchObject({ role_definition_name: "Container Registry Repository Reader", condition, condition_version: "2.0" });
+
+    // Without repositories: the role on every repository, no condition.
+    const everywhere = PROVIDERS.azure.federation!.setupGuide({ ...values, settings: { ...values.settings, acrPermissionsMode: "abac" } });
+    expect(everywhere.steps.map((step) => step.command ?? "").join("\n")).not.toContain("--condition");
+    expect(JSON.parse(everywhere.artefacts[0]!.text).resource.azurerm_role_assignment.portal_acr_pull).not.toHaveProperty("condition");
+  });
+
   it("Azure: in local mode the CLI is first pointed at the stand-in", () => {
     const guide = PROVIDERS.azure.federation!.setupGuide({ ...values, localEndpoints: { "login.microsoftonline.com": "http://127.0.0.1:4010" } });
     expect(guide.steps[0]!.command).toContain("--endpoint-active-directory http://127.0.0.1:4010");
@@ -51,6 +70,11 @@ describe("the keyless setup guides", () => {
     expect(azure.success).toBe(false);
     expect(azure.error!.issues.map((issue) => issue.path[0]).sort()).toEqual(["clientId", "tenantId"]);
     expect(ZCreateRegistryInput.safeParse({ ...base, provider: "azure", hostname: "acmevendor.azurecr.io", tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", clientId: values.settings.clientId }).success).toBe(true);
+    const azureBase = { ...base, provider: "azure", hostname: "acmevendor.azurecr.io", tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", clientId: values.settings.clientId };
+    expect(ZCreateRegistryInput.safeParse({ ...azureBase, acrPermissionsMode: "abac", abacRepositories: "acme/app, acme/tool" }).success).toBe(true);
+    expect(ZCreateRegistryInput.safeParse({ ...azureBase, acrPermissionsMode: "abac", abacRepositories: "Acme/App" }).error!.issues[0]).toMatchObject({ path: ["abacRepositories"], message: expect.stringMatching(/"Acme\/App" is not a repository name/) });
+    expect(ZCreateRegistryInput.safeParse({ ...azureBase, abacRepositories: "acme/app" }).error!.issues[0]).toMatchObject({ path: ["abacRepositories"], message: expect.stringMatching(/choose RBAC Registry \+ ABAC Repository Permissions/) });
+    expect(ZCreateRegistryInput.safeParse({ ...azureBase, acrPermissionsMode: "rbac" }).error!.issues[0]).toMatchObject({ path: ["acrPermissionsMode"] });
     const quay = ZCreateRegistryInput.safeParse({ ...base, provider: "quay", hostname: "quay.io", username: "Alice" });
     expect(quay.error!.issues[0]).toMatchObject({ path: ["username"], message: expect.stringMatching(/organisation\+name/) });
     expect(ZCreateRegistryInput.safeParse({ ...base, provider: "quay", hostname: "quay.io", username: "acme+portal" }).success).toBe(true);

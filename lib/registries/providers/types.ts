@@ -29,7 +29,13 @@ export type CredentialField =
   | "projectNumber"
   | "poolId"
   | "providerId"
-  | "serviceAccount";
+  | "serviceAccount"
+  | "acrPermissionsMode"
+  | "abacRepositories";
+
+/** Azure: the registry's role assignment permissions mode; "abac" is "RBAC Registry + ABAC Repository Permissions" (AcrPull not honoured). */
+export const ACR_PERMISSIONS_MODES = ["", "abac"] as const;
+export type AcrPermissionsMode = (typeof ACR_PERMISSIONS_MODES)[number];
 
 export interface FieldSpec {
   name: CredentialField;
@@ -41,6 +47,8 @@ export interface FieldSpec {
   secret: boolean;
   /** A textarea (the Google JSON key). */
   multiline?: boolean;
+  /** A choice among these values instead of free text. */
+  options?: readonly { value: string; label: string }[];
 }
 
 export interface AuthTypeSpec {
@@ -86,6 +94,9 @@ export interface ProviderFieldValues {
   poolId: string;
   providerId: string;
   serviceAccount: string;
+  /** Azure only (absent elsewhere). */
+  acrPermissionsMode?: AcrPermissionsMode | undefined;
+  abacRepositories?: string | undefined;
 }
 
 export interface FieldIssue {
@@ -122,6 +133,10 @@ export interface FederationSettings {
   poolId?: string | undefined;
   providerId?: string | undefined;
   serviceAccount?: string | undefined;
+  /** Azure: "abac" when the registry uses ABAC repository permissions (Container Registry Repository Reader instead of AcrPull). */
+  acrPermissionsMode?: string | undefined;
+  /** Azure ABAC: the repositories the role assignment's condition names (space-separated), or none for every repository. */
+  abacRepositories?: string | undefined;
 }
 
 /** What a keyless setup guide fills in: the portal's issuer, the team's subject, and local stand-in endpoints. */

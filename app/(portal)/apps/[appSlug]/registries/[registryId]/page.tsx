@@ -95,6 +95,8 @@ export default async function RegistryPage({ params, searchParams }: Props) {
                 poolId: registry.poolId ?? undefined,
                 providerId: registry.providerId ?? undefined,
                 serviceAccount: registry.serviceAccount ?? undefined,
+                acrPermissionsMode: registry.acrPermissionsMode ?? undefined,
+                abacRepositories: registry.abacRepositories ?? undefined,
               },
             }}
           />
@@ -189,6 +191,8 @@ export default async function RegistryPage({ params, searchParams }: Props) {
             poolId: registry.poolId,
             providerId: registry.providerId,
             serviceAccount: registry.serviceAccount,
+            acrPermissionsMode: registry.acrPermissionsMode,
+            abacRepositories: registry.abacRepositories,
             serviceAccountEmail: registry.serviceAccountEmail,
             privateKeyId: registry.privateKeyId,
             flavor: registry.flavor,
