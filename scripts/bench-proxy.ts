@@ -2,7 +2,7 @@
 // from outside beside the reference registry. Processes on loopback, each
 // its own process tree: the local AWS (its ECR registry endpoint is the
 // upstream of everything, and pulled directly it is the "direct" reference);
-// the portal exactly as `npm start` runs it (npm, the supervisor with its
+// the portal exactly as `npm start` leaves it running (the supervisor with its
 // embedded PostgreSQL, the front process and the Next.js process); Debian's
 // docker-registry (the CNCF reference registry) in pull-through mode
 // (proxy.remoteurl) in front of the same upstream (reached through an
@@ -31,6 +31,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { findRunningEmbeddedPostgres } from "@/lib/db/embedded-postgres";
+import { readRunningPortal } from "./lib/portal-pid-file";
 
 const ROUNDS = Math.max(2, Number(process.env.BENCH_ROUNDS || 3));
 const MiB = 1024 * 1024;
@@ -70,7 +71,7 @@ const env: Record<string, string> = {
 const { NODE_OPTIONS: _ignored, DATABASE_URL: _notOurs, ...inherited } = process.env;
 const children: ChildProcess[] = [];
 const bench = { root, env, children };
-let portal: ChildProcess | undefined;
+let portalStarted = false;
 
 try {
   await startChild(bench, "local AWS", ["tools/local-aws/cli.ts", "--port", String(awsPort), "--account", `${ACCOUNT.accountId}:${ACCOUNT.accessKeyId}:${ACCOUNT.secretAccessKey}`], /Local AWS .* on /);
@@ -78,9 +79,11 @@ try {
 
   // The portal as `npm start` runs it (the production build must exist: `npm run build`).
   console.log("Starting the portal with `npm start` (embedded PostgreSQL)…");
-  portal = spawn("npm", ["start"], { cwd: root, env: { ...inherited, ...env }, stdio: ["ignore", "inherit", "inherit"] });
-  await waitUntil(async () => (await fetch(`${portalUrl}/api/health`)).ok, "the portal's /api/health", 300_000);
-  const portalPid = portal.pid!;
+  // It returns once /api/health answers, leaving the supervisor in the background (recorded in portal.pid).
+  const npmStarted = await new Promise((resolve) => spawn("npm", ["start"], { cwd: root, env: { ...inherited, ...env }, stdio: ["ignore", "inherit", "inherit"] }).once("exit", resolve));
+  if (npmStarted !== 0) throw new Error(`npm start exited with ${npmStarted}`);
+  const portalPid = readRunningPortal(env.DATA_DIR!)!.pid;
+  portalStarted = true;
   const database = await findRunningEmbeddedPostgres(path.join(env.DATA_DIR!, "postgres"), "portal");
   if (!database?.url) throw new Error("the portal's embedded PostgreSQL server was not found");
   Object.assign(process.env, env, { DATABASE_URL: database.url, NODE_ENV: "production" });
@@ -231,7 +234,7 @@ try {
   console.log(`\nStreaming 1 GiB through the portal (${gibSpeed.toFixed(0)} MiB/s): front process RSS ${frontBefore.toFixed(0)} MiB before, peak ${peak.toFixed(0)} MiB (target <= 100 MiB).`);
   await prisma.$disconnect();
 } finally {
-  if (portal) await stopProcess(portal);
+  if (portalStarted) await new Promise((resolve) => spawn("npm", ["stop"], { cwd: root, env: { ...inherited, ...env }, stdio: ["ignore", "inherit", "inherit"] }).once("exit", resolve));
   for (const child of children) await stopProcess(child);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

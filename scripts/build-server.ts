@@ -18,7 +18,7 @@ import { STANDALONE_DIR } from "./lib/portal-server-command";
 import { findProjectRoot } from "./lib/project-root";
 
 const root = findProjectRoot(import.meta.dirname);
-const COMMANDS = ["start", "db-migrate", "data-key-re-encrypt", "oidc-rotate"];
+const COMMANDS = ["start", "portal-ctl", "db-migrate", "data-key-re-encrypt", "oidc-rotate"];
 const SERVERS = ["portal", "portal-proxy", "portal-server"];
 
 if (!fs.existsSync(path.join(STANDALONE_DIR, "package.json"))) {

@@ -10,14 +10,29 @@ import net from "node:net";
 import path from "node:path";
 import { FRONT_SCRIPT, NEXT_SCRIPT } from "./lib/portal-server-command";
 import { startPortalProcesses } from "./lib/portal-processes";
+import { claimPortalPidFile, localUrlOf, portalDataDir, PortalAlreadyRunningError } from "./lib/portal-pid-file";
 import { findProjectRoot } from "./lib/project-root";
 import { log, preparePortalRuntime, runMain, StartupError } from "./lib/portal-runtime";
 
 const dev = process.argv.includes("--dev");
 const root = findProjectRoot(import.meta.dirname);
+/** Set by `npm start`, which started this process in the background with its output appended to that file. */
+const backgroundLog = process.argv.find((arg) => arg.startsWith("--background-log="))?.slice("--background-log=".length) ?? null;
 
 runMain(async () => {
-  const runtime = await preparePortalRuntime({ beforeDatabase: (env) => assertPortFree(env.PORT) });
+  const runtime = await preparePortalRuntime({
+    beforeDatabase: async (env) => {
+      try {
+        const release = claimPortalPidFile(portalDataDir(), { appUrl: env.APP_URL, localUrl: localUrlOf(env.LISTEN_HOST, env.PORT), logFile: backgroundLog });
+        // Also after a failed start (runMain exits): the record never outlives this process.
+        process.once("exit", release);
+      } catch (error) {
+        if (error instanceof PortalAlreadyRunningError) throw new StartupError(error.message);
+        throw error;
+      }
+      await assertPortFree(env.PORT);
+    },
+  });
   const { env } = runtime;
   let stopping = false;
   const shutdown = async (code: number) => {
