@@ -21,8 +21,8 @@ const baseUrl = `http://127.0.0.1:${port}`;
 const { NODE_OPTIONS: _options, DATABASE_URL: _database, ...inherited } = process.env;
 const env = { ...inherited, DATA_DIR: dataDir, PORT: String(port), LISTEN_HOST: "127.0.0.1", APP_URL: baseUrl, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "" };
 
-function npm(args: string[]): Promise<{ code: number | null; output: string }> {
-  const child = spawn("npm", [...args, "--silent"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+function npm(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+  const child = spawn("npm", [...args, "--silent"], { cwd: root, env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   for (const stream of [child.stdout, child.stderr]) stream.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
   return new Promise((resolve) => child.once("close", (code) => resolve({ code, output })));
@@ -94,6 +94,14 @@ describe("npm start and npm stop", () => {
     const again = await npm(["stop"]);
     expect(again.code).toBe(0);
     expect(again.output).toContain("The portal is not running");
+  });
+
+  it("says why the portal did not start, and leaves nothing running", async () => {
+    const failed = await npm(["start"], { PORT: "not-a-port" });
+    expect(failed.code).toBe(1);
+    expect(failed.output).toContain("Configuration error: PORT must be a port number");
+    expect(failed.output).toContain(`The portal did not start (exit code 1); the reason is above, and in ${path.join(dataDir, "portal.log")}.`);
+    expect(fs.existsSync(portalPidFile(dataDir))).toBe(false);
   });
 
   it("runs in the foreground with --foreground, where SIGTERM stops it", async () => {
