@@ -1,7 +1,7 @@
 // `npm run bench:airgap`: air-gap archives from the server that ships,
 // measured from outside. Processes on loopback, each its own process tree:
 // the local AWS (its ECR registry endpoint and layer storage are the
-// upstream), the portal exactly as `npm start` runs it (npm, the supervisor
+// upstream), the portal exactly as `npm start` runs it (`npm start` returns, leaving the supervisor
 // with its embedded PostgreSQL, the front process that answers /v2/ and
 // /customer/airgap.tar, and the Next.js process), and this script, the client.
 // In one run, alternating over BENCH_ROUNDS rounds (default 3, at least 3):
@@ -57,13 +57,14 @@ const env: Record<string, string> = {
   LOG_LEVEL: "warn",
 };
 const children: ChildProcess[] = [];
+let stopPortal: (() => Promise<void>) | undefined;
 const bench = { root, env, children };
 
 try {
   await startChild(bench, "local AWS", ["tools/local-aws/cli.ts", "--port", String(awsPort), "--account", `${ACCOUNT.accountId}:${ACCOUNT.accessKeyId}:${ACCOUNT.secretAccessKey}`], /Local AWS .* on /);
   console.log("Starting the portal with `npm start` (embedded PostgreSQL)…");
-  const { portal, databaseUrl } = await startPortalAsNpmStart(bench);
-  const portalPid = portal.pid!;
+  const { pid: portalPid, databaseUrl, stop } = await startPortalAsNpmStart(bench);
+  stopPortal = stop;
   Object.assign(process.env, env, { DATABASE_URL: databaseUrl, NODE_ENV: "production" });
   const { resetEnvCache } = await import("@/lib/env");
   resetEnvCache();
@@ -141,6 +142,7 @@ try {
   console.log("(target: time to first byte < 1000 ms)");
   await prisma.$disconnect();
 } finally {
+  await stopPortal?.();
   for (const child of [...children].reverse()) await stopProcess(child);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

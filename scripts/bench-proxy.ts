@@ -2,7 +2,7 @@
 // from outside beside the reference registry. Processes on loopback, each
 // its own process tree: the local AWS (its ECR registry endpoint is the
 // upstream of everything, and pulled directly it is the "direct" reference);
-// the portal exactly as `npm start` runs it (npm, the supervisor with its
+// the portal exactly as `npm start` leaves it running (the supervisor with its
 // embedded PostgreSQL, the front process and the Next.js process); Debian's
 // docker-registry (the CNCF reference registry) in pull-through mode
 // (proxy.remoteurl) in front of the same upstream (reached through an
@@ -69,7 +69,7 @@ const env: Record<string, string> = {
 };
 const children: ChildProcess[] = [];
 const bench = { root, env, children };
-let portal: ChildProcess | undefined;
+let stopPortal: (() => Promise<void>) | undefined;
 
 try {
   await startChild(bench, "local AWS", ["tools/local-aws/cli.ts", "--port", String(awsPort), "--account", `${ACCOUNT.accountId}:${ACCOUNT.accessKeyId}:${ACCOUNT.secretAccessKey}`], /Local AWS .* on /);
@@ -78,8 +78,8 @@ try {
   // The portal as `npm start` runs it (the production build must exist: `npm run build`).
   console.log("Starting the portal with `npm start` (embedded PostgreSQL)…");
   const running = await startPortalAsNpmStart(bench);
-  portal = running.portal;
-  const portalPid = portal.pid!;
+  stopPortal = running.stop;
+  const portalPid = running.pid;
   Object.assign(process.env, env, { DATABASE_URL: running.databaseUrl, NODE_ENV: "production" });
   const { resetEnvCache } = await import("@/lib/env");
   resetEnvCache();
@@ -228,7 +228,7 @@ try {
   console.log(`\nStreaming 1 GiB through the portal (${gibSpeed.toFixed(0)} MiB/s): front process RSS ${frontBefore.toFixed(0)} MiB before, peak ${peak.toFixed(0)} MiB (target <= 100 MiB).`);
   await prisma.$disconnect();
 } finally {
-  if (portal) await stopProcess(portal);
+  await stopPortal?.();
   for (const child of children) await stopProcess(child);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

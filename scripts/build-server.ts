@@ -7,7 +7,7 @@
 //   .next/standalone/scripts/portal-server.mjs  its Next.js process
 //   .next/standalone/node_modules               + every file the server imports
 //   .next/standalone/.next/static               the browser assets
-//   dist/*.mjs                                  npm start, db:migrate, data-key:re-encrypt, oidc:rotate
+//   dist/*.mjs                                  npm start and stop (portal-ctl, start, portal-config), db:migrate, data-key:re-encrypt, oidc:rotate
 import fs from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
@@ -18,7 +18,7 @@ import { STANDALONE_DIR } from "./lib/portal-server-command";
 import { findProjectRoot } from "./lib/project-root";
 
 const root = findProjectRoot(import.meta.dirname);
-const COMMANDS = ["start", "db-migrate", "data-key-re-encrypt", "oidc-rotate"];
+const COMMANDS = ["start", "portal-ctl", "portal-config", "db-migrate", "data-key-re-encrypt", "oidc-rotate"];
 const SERVERS = ["portal", "portal-proxy", "portal-server"];
 
 if (!fs.existsSync(path.join(STANDALONE_DIR, "package.json"))) {

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
-const outputs = [".next/BUILD_ID", ...["portal", "portal-proxy", "portal-server"].map((name) => `.next/standalone/scripts/${name}.mjs`), "dist/start.mjs"];
+const outputs = [".next/BUILD_ID", ...["portal", "portal-proxy", "portal-server"].map((name) => `.next/standalone/scripts/${name}.mjs`), "dist/start.mjs", "dist/portal-ctl.mjs", "dist/portal-config.mjs"];
 const missing = outputs.filter((file) => !fs.existsSync(path.join(root, file)));
 if (missing.length > 0) {
   console.log("[portal] no production build found: building (this takes a minute or two)");

@@ -4,13 +4,21 @@ import "server-only";
 // the configured endpoint URL when there is one, no SDK retries (callers
 // decide what a failure means), and the given credentials or the default
 // chain. Also the ECR login and the web-identity exchange both use.
-import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
-import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+//
+// The SDK is loaded on first use: the proxy's front process needs it only
+// when it renews an ECR login (a vendor without ECR never does), and loaded
+// it holds about 25 MiB of that process's memory.
+import type { ECRClient } from "@aws-sdk/client-ecr";
+import type { STSClient } from "@aws-sdk/client-sts";
 import type { EcrHostname } from "@/lib/aws/ecr-hostname";
+
+export const loadSts = () => import("@aws-sdk/client-sts");
+export const loadEcr = () => import("@aws-sdk/client-ecr");
 
 export type AwsCredentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
-export function createStsClient(hostname: EcrHostname, endpoint: string | undefined, credentials?: AwsCredentials): STSClient {
+export async function createStsClient(hostname: EcrHostname, endpoint: string | undefined, credentials?: AwsCredentials): Promise<STSClient> {
+  const { STSClient } = await loadSts();
   return new STSClient({
     region: hostname.apiRegion,
     maxAttempts: 1,
@@ -19,7 +27,8 @@ export function createStsClient(hostname: EcrHostname, endpoint: string | undefi
   });
 }
 
-export function createEcrClient(hostname: EcrHostname, endpoint: string | undefined, credentials?: AwsCredentials): ECRClient {
+export async function createEcrClient(hostname: EcrHostname, endpoint: string | undefined, credentials?: AwsCredentials): Promise<ECRClient> {
+  const { ECRClient } = await loadEcr();
   return new ECRClient({
     region: hostname.apiRegion,
     maxAttempts: 1,
@@ -41,6 +50,7 @@ export async function assumeRoleWithWebIdentity(
   input: { roleArn: string; sessionName: string; webIdentityToken: string; durationSeconds: number },
   signal: AbortSignal,
 ): Promise<RoleSession> {
+  const { AssumeRoleWithWebIdentityCommand } = await loadSts();
   const response = await sts.send(
     new AssumeRoleWithWebIdentityCommand({ RoleArn: input.roleArn, RoleSessionName: input.sessionName, WebIdentityToken: input.webIdentityToken, DurationSeconds: input.durationSeconds }),
     { abortSignal: signal },
@@ -64,6 +74,7 @@ export interface EcrLogin {
 
 /** GetAuthorizationToken; throws when ECR returns no token. */
 export async function getEcrLogin(ecr: ECRClient, signal: AbortSignal): Promise<EcrLogin> {
+  const { GetAuthorizationTokenCommand } = await loadEcr();
   const response = await ecr.send(new GetAuthorizationTokenCommand({}), { abortSignal: signal });
   const data = response.authorizationData?.[0];
   if (!data?.authorizationToken) throw new Error("ECR returned no authorization data");

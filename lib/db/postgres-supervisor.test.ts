@@ -78,6 +78,20 @@ describe("recognising an orphaned embedded PostgreSQL", () => {
     await exited(postmaster);
   });
 
+  it("takes a killed supervisor that nobody reaped (a zombie, as under a container's PID 1) for gone", async () => {
+    const dir = dataDir();
+    const postmaster = await fakePostmaster(dir, "exit");
+    // The shell's background child exits; the shell has become \`sleep\`, which never reaps it.
+    const parent = spawn("sh", ["-c", "sleep 0 & echo $!; exec sleep 30"], { stdio: ["ignore", "pipe", "ignore"] });
+    children.push(parent);
+    const zombie = Number(await new Promise<string>((resolve) => parent.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString()))));
+    const deadline = Date.now() + 5000;
+    while (readProcessStat(zombie)?.state !== "Z" && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(readProcessStat(zombie)?.state).toBe("Z");
+    writeRecord(dir, identityOf(postmaster.pid!)!, identityOf(zombie)!);
+    expect(findOrphanedPostmaster(dir)?.pid).toBe(postmaster.pid);
+  });
+
   it("leaves alone a postmaster whose supervisor is alive", async () => {
     const dir = dataDir();
     const postmaster = await fakePostmaster(dir, "exit");

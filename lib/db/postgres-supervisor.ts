@@ -32,8 +32,8 @@ export function supervisorRecordFile(dataDir: string): string {
   return path.join(path.dirname(path.resolve(dataDir)), `${path.basename(dataDir)}.supervisor.json`);
 }
 
-/** pid, parent pid and start time from /proc/<pid>/stat, or null when there is no such process (or no /proc). */
-export function readProcessStat(pid: number): { ppid: number; startTime: string } | null {
+/** Parent pid, start time and state (R, S, Z for a zombie, …) from /proc/<pid>/stat, or null when there is no such process (or no /proc). */
+export function readProcessStat(pid: number): { ppid: number; startTime: string; state: string } | null {
   let stat: string;
   try {
     stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -45,7 +45,7 @@ export function readProcessStat(pid: number): { ppid: number; startTime: string 
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const ppid = Number(fields[1]);
   const startTime = fields[19];
-  return Number.isInteger(ppid) && startTime ? { ppid, startTime } : null;
+  return Number.isInteger(ppid) && startTime ? { ppid, startTime, state: fields[0] ?? "" } : null;
 }
 
 export function identityOf(pid: number): ProcessIdentity | null {
@@ -53,8 +53,14 @@ export function identityOf(pid: number): ProcessIdentity | null {
   return stat ? { pid, startTime: stat.startTime } : null;
 }
 
-function isSameProcess(identity: ProcessIdentity): boolean {
-  return readProcessStat(identity.pid)?.startTime === identity.startTime;
+/**
+ * That very process is still running. A zombie is not: a supervisor killed
+ * after `npm start` returned is a child of PID 1, which in a container may
+ * never reap it.
+ */
+export function isSameProcess(identity: ProcessIdentity): boolean {
+  const stat = readProcessStat(identity.pid);
+  return stat !== null && stat.startTime === identity.startTime && stat.state !== "Z";
 }
 
 /** The postmaster's process ID from postmaster.pid, when its second line names this data directory. */

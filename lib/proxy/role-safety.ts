@@ -120,7 +120,7 @@ async function strangerRefusedByRole(registry: RoleSafetyState, roleArn: string)
   const hostname = parseEcrHostname(registry.hostname);
   if (!hostname.ok) throw notCleared(registry);
   const stranger = await mintStrangerToken("registry-pull", STS_AUDIENCE);
-  const sts = createStsClient(hostname.value, getTestEndpoints().sts);
+  const sts = await createStsClient(hostname.value, getTestEndpoints().sts);
   try {
     await assumeRoleWithWebIdentity(sts, { roleArn, sessionName: "portal-negative-check", webIdentityToken: stranger.token, durationSeconds: 900 }, AbortSignal.timeout(10_000));
   } catch (error) {

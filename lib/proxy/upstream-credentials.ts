@@ -170,16 +170,16 @@ async function exchange(registry: UpstreamRegistry): Promise<UpstreamLogin> {
   if (credentials.authType === "iam_role") {
     const minted = await mintWebIdentityToken({ teamId: registry.teamId, purpose: "registry-pull", audience: STS_AUDIENCE });
     const session = await assumeRoleWithWebIdentity(
-      createStsClient(hostname, endpoints.sts),
+      await createStsClient(hostname, endpoints.sts),
       { roleArn: credentials.roleArn, sessionName: buildRoleSessionName(registry.teamPublicId, registry.id), webIdentityToken: minted.token, durationSeconds: SESSION_SECONDS },
       signal,
     );
     sessionExpiresAt = session.expiresAt?.getTime() ?? obtainedAt + SESSION_SECONDS * 1000;
-    ecr = createEcrClient(hostname, endpoints.ecr, session.credentials);
+    ecr = await createEcrClient(hostname, endpoints.ecr, session.credentials);
   } else if (credentials.authType === "access_key") {
-    ecr = createEcrClient(hostname, endpoints.ecr, { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey });
+    ecr = await createEcrClient(hostname, endpoints.ecr, { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey });
   } else {
-    ecr = createEcrClient(hostname, endpoints.ecr);
+    ecr = await createEcrClient(hostname, endpoints.ecr);
   }
   const login = await getEcrLogin(ecr, signal);
   const password = decodeEcrAuthorizationToken(login.authorizationToken);

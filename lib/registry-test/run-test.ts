@@ -3,10 +3,8 @@ import "server-only";
 // real registry calls, step by step, reporting each step as it changes. For
 // IAM authentication a second token, for a subject that is not the team, must
 // be refused by AWS (the negative check) before the role's credentials are used for ECR.
-import { GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
-import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { RoleArn } from "@/lib/aws/arn";
-import { createEcrClient, createStsClient, type AwsCredentials } from "@/lib/aws/clients";
+import { createEcrClient, createStsClient, loadEcr, loadSts, type AwsCredentials } from "@/lib/aws/clients";
 import type { EcrHostname } from "@/lib/aws/ecr-hostname";
 import { buildRoleSessionName } from "@/lib/aws/role-session-name";
 import { buildSubConditionFix, formatPolicyJson, STS_AUDIENCE } from "@/lib/aws/trust-policy";
@@ -122,8 +120,9 @@ export async function runRegistryTest(target: RegistryTestTarget, options: RunRe
       for (const id of ["ecr-token", "registry-login", "manifest"] as const) skip(id, "ECR Public (public.ecr.aws) serves images anonymously; there is no private registry login to check.");
       return;
     }
-    const ecr = createEcrClient(hostname, options.endpoints.ecr, credentials);
+    const ecr = await createEcrClient(hostname, options.endpoints.ecr, credentials);
     const password = await step("ecr-token", async (signal) => {
+      const { GetAuthorizationTokenCommand } = await loadEcr();
       const response = await ecr.send(new GetAuthorizationTokenCommand({}), { abortSignal: signal });
       const data = response.authorizationData?.[0];
       if (!data?.authorizationToken) throw new UnexpectedAnswerError("ECR returned no authorization data");
@@ -164,8 +163,9 @@ export async function runRegistryTest(target: RegistryTestTarget, options: RunRe
     }, "local");
     if (minted) sentClaims = { iss: minted.claims.iss, aud: minted.claims.aud, sub: minted.claims.sub };
     if (sentClaims) context.sentClaims = sentClaims;
-    const assume = (token: string, signal: AbortSignal) =>
-      stsClient().send(
+    const { AssumeRoleWithWebIdentityCommand } = await loadSts();
+    const assume = async (token: string, signal: AbortSignal) =>
+      (await stsClient()).send(
         new AssumeRoleWithWebIdentityCommand({
           RoleArn: target.role.arn,
           RoleSessionName: buildRoleSessionName(target.teamPublicId, target.registryId),
@@ -222,7 +222,8 @@ export async function runRegistryTest(target: RegistryTestTarget, options: RunRe
   } else {
     const credentials = target.authType === "access_key" ? target.credentials : undefined;
     const identity = await step("caller-identity", async (signal) => {
-      const response = await stsClient(credentials).send(new GetCallerIdentityCommand({}), { abortSignal: signal });
+      const { GetCallerIdentityCommand } = await loadSts();
+      const response = await (await stsClient(credentials)).send(new GetCallerIdentityCommand({}), { abortSignal: signal });
       return {
         value: response.Arn ?? "unknown",
         detail: `The ${target.authType === "ambient" ? "portal's credentials belong" : "key belongs"} to ${response.Arn ?? "an unnamed identity"} (account ${response.Account ?? "?"}).`,

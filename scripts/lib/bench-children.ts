@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { findRunningEmbeddedPostgres } from "@/lib/db/embedded-postgres";
+import { readRunningPortal } from "./portal-pid-file";
 
 export interface BenchChildren {
   root: string;
@@ -37,20 +38,29 @@ export function startChild(bench: BenchChildren, label: string, args: string[], 
 }
 
 /**
- * The portal as `npm start` runs it (npm, the supervisor with its embedded
- * PostgreSQL under env.DATA_DIR, the front process and the Next.js process;
- * the production build must exist: `npm run build`), once /api/health
- * answers; with the URL of its database, for setting up the vendor through
- * the portal's own services.
+ * The portal as `npm start` runs it: `npm start` returns once /api/health
+ * answers, leaving the supervisor (recorded in DATA_DIR/portal.pid) with its
+ * embedded PostgreSQL, the front process and the Next.js process running in
+ * the background; the production build must exist (`npm run build`). With the
+ * supervisor's pid, the URL of its database (for setting up the vendor through
+ * the portal's own services) and `npm stop`.
  */
-export async function startPortalAsNpmStart(bench: BenchChildren): Promise<{ portal: ChildProcess; databaseUrl: string }> {
+export async function startPortalAsNpmStart(bench: BenchChildren): Promise<{ pid: number; databaseUrl: string; stop: () => Promise<void> }> {
   const { NODE_OPTIONS: _ignored, DATABASE_URL: _notOurs, ...inherited } = process.env;
-  const portal = spawn("npm", ["start"], { cwd: bench.root, env: { ...inherited, ...bench.env }, stdio: ["ignore", "inherit", "inherit"] });
-  bench.children.push(portal);
-  await waitUntil(async () => (await fetch(`${bench.env.APP_URL}/api/health`)).ok, "the portal's /api/health", 300_000);
+  const npm = (script: "start" | "stop") => new Promise<number | null>((resolve) => spawn("npm", [script], { cwd: bench.root, env: { ...inherited, ...bench.env }, stdio: ["ignore", "inherit", "inherit"] }).once("exit", resolve));
+  const started = await npm("start");
+  const stop = async () => void (await npm("stop"));
+  if (started !== 0) {
+    await stop();
+    throw new Error(`npm start exited with ${started}`);
+  }
+  const running = readRunningPortal(bench.env.DATA_DIR!);
   const database = await findRunningEmbeddedPostgres(path.join(bench.env.DATA_DIR!, "postgres"), "portal");
-  if (!database?.url) throw new Error("the portal's embedded PostgreSQL server was not found");
-  return { portal, databaseUrl: database.url };
+  if (!running || !database?.url) {
+    await stop();
+    throw new Error("the portal's supervisor or its embedded PostgreSQL server was not found after npm start");
+  }
+  return { pid: running.pid, databaseUrl: database.url, stop };
 }
 
 /** SIGTERM, then SIGKILL after 20 s; resolves once it exited. */

@@ -264,7 +264,9 @@ describe("signing-key rotation with two portal processes on one database", () =>
   it("npm start on the same data directory refuses to start a second database, naming the running one", async () => {
     const result = await cluster.runNpmScript("start", [], { PORT: String(await findFreePort()) });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/The embedded PostgreSQL server for \S+ is already running \(pid \d+, port \d+\): another portal is using this data directory/);
+    // npm start shows the supervisor's start-up log (which it appends to DATA_DIR/portal.log) on stdout.
+    expect(result.stdout + result.stderr).toMatch(/The embedded PostgreSQL server for \S+ is already running \(pid \d+, port \d+\): another portal is using this data directory/);
+    expect(result.stderr).toMatch(/The portal did not start \(exit code 1\)/);
     expect(result.stdout + result.stderr).not.toContain("undefined");
   });
 

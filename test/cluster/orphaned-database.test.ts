@@ -1,50 +1,39 @@
-// `npm start` after a hard kill: the supervisor (`npm start`'s node process)
-// and the portal server die together by SIGKILL, as the out-of-memory killer
-// does it, and the embedded PostgreSQL they started keeps running. The next
-// `npm start` must stop that orphan cleanly and start; it must never stop
-// the database of a portal that is still running. Runs the real command, so
-// it needs `npm run build` first.
-import { spawn, type ChildProcess } from "node:child_process";
+// `npm start` after a hard kill: the supervisor (dist/start.mjs, which `npm
+// start` leaves running in the background) and the portal server die
+// together by SIGKILL, as the out-of-memory killer does it, and the embedded
+// PostgreSQL they started keeps running. The next `npm start` must stop that
+// orphan cleanly and start; it must never stop the database of a portal that
+// is still running. Runs the real commands, so it needs `npm run build` first.
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { findFreePort } from "@/lib/db/embedded-postgres";
 import { readProcessStat } from "@/lib/db/postgres-supervisor";
+import { readRunningPortal } from "@/scripts/lib/portal-pid-file";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-orphan-"));
 const postgresDir = path.join(dataDir, "postgres");
-const started: ChildProcess[] = [];
 
 interface Started {
-  npm: ChildProcess;
-  output: string[];
+  code: number | null;
+  output: string;
   baseUrl: string;
 }
 
-function npmStart(port: number): Started {
+/** `npm start`, which returns once the portal answers /api/health (or failed). */
+function npm(script: "start" | "stop", port: number): Promise<Started> {
   const { NODE_OPTIONS: _options, DATABASE_URL: _database, ...inherited } = process.env;
-  const npm = spawn("npm", ["start", "--silent"], {
+  const child = spawn("npm", [script, "--silent"], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...inherited, DATA_DIR: dataDir, PORT: String(port), LISTEN_HOST: "127.0.0.1", APP_URL: `http://127.0.0.1:${port}`, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "" },
   });
-  started.push(npm);
-  const output: string[] = [];
-  for (const stream of [npm.stdout!, npm.stderr!]) stream.setEncoding("utf8").on("data", (chunk: string) => output.push(...chunk.split("\n").filter(Boolean)));
-  return { npm, output, baseUrl: `http://127.0.0.1:${port}` };
-}
-
-async function waitUntilHealthy(portal: Started): Promise<void> {
-  const deadline = Date.now() + 150_000;
-  while (Date.now() < deadline) {
-    if (portal.npm.exitCode !== null) throw new Error(`npm start exited with ${portal.npm.exitCode}:\n${portal.output.slice(-15).join("\n")}`);
-    const healthy = await fetch(`${portal.baseUrl}/api/health`, { signal: AbortSignal.timeout(2000) }).then((response) => response.ok, () => false);
-    if (healthy) return;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  throw new Error(`npm start did not become healthy:\n${portal.output.slice(-15).join("\n")}`);
+  let output = "";
+  for (const stream of [child.stdout, child.stderr]) stream.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  return new Promise((resolve) => child.once("close", (code) => resolve({ code, output, baseUrl: `http://127.0.0.1:${port}` })));
 }
 
 function childrenOf(pid: number): number[] {
@@ -83,7 +72,8 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_00
 }
 
 afterAll(async () => {
-  for (const npm of started) if (npm.exitCode === null && npm.signalCode === null) npm.kill("SIGTERM");
+  const running = readRunningPortal(dataDir);
+  if (running) process.kill(running.pid, "SIGTERM");
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const leftover = fs.existsSync(path.join(postgresDir, "postmaster.pid")) ? postmasterPid() : 0;
   if (leftover && isAlive(leftover) && commandLine(leftover).includes(postgresDir)) process.kill(leftover, "SIGINT");
@@ -93,10 +83,11 @@ afterAll(async () => {
 
 describe("npm start after the portal was killed hard", () => {
   it("stops the orphaned embedded PostgreSQL cleanly and starts, but never stops a live portal's database", async () => {
-    const first = npmStart(await findFreePort());
-    await waitUntilHealthy(first);
-    const supervisor = childrenOf(first.npm.pid!).find((pid) => commandLine(pid).includes("dist/start.mjs"));
-    expect(supervisor, "the supervisor (node dist/start.mjs) under npm").toBeDefined();
+    const first = await npm("start", await findFreePort());
+    expect(first.code, first.output).toBe(0);
+    const supervisor = readRunningPortal(dataDir)?.pid;
+    expect(supervisor, "the supervisor (node dist/start.mjs) recorded in portal.pid").toBeDefined();
+    expect(commandLine(supervisor!)).toContain("dist/start.mjs");
     const server = childrenOf(supervisor!).find((pid) => commandLine(pid).includes("portal-server.mjs"));
     expect(server, "the portal server under the supervisor").toBeDefined();
     const orphan = postmasterPid();
@@ -108,24 +99,23 @@ describe("npm start after the portal was killed hard", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(isAlive(orphan), "PostgreSQL outlives its killed supervisor").toBe(true);
 
-    const second = npmStart(await findFreePort());
-    await waitUntilHealthy(second);
-    expect(second.output.join("\n")).toMatch(/still running, but the portal that started it is gone/);
-    expect(second.output.join("\n")).toMatch(/stopped the orphaned PostgreSQL server \(smart shutdown\)/);
+    const second = await npm("start", await findFreePort());
+    expect(second.code, second.output).toBe(0);
+    expect(second.output).toMatch(/still running, but the portal that started it is gone/);
+    expect(second.output).toMatch(/stopped the orphaned PostgreSQL server \(smart shutdown\)/);
     expect(isAlive(orphan)).toBe(false);
     const current = postmasterPid();
     expect(current).not.toBe(orphan);
 
     // A second portal on the same data directory while this one lives: refused, and nothing of the first is touched.
-    const third = npmStart(await findFreePort());
-    const code = await new Promise<number | null>((resolve) => third.npm.once("exit", resolve));
-    expect(code).toBe(1);
-    expect(third.output.join("\n")).toMatch(/is already running/);
+    const third = await npm("start", await findFreePort());
+    expect(third.code).toBe(1);
+    expect(third.output).toMatch(/is already running/);
     expect(isAlive(current)).toBe(true);
     expect((await fetch(`${second.baseUrl}/api/health`)).ok).toBe(true);
 
-    second.npm.kill("SIGTERM");
-    await new Promise((resolve) => second.npm.once("exit", resolve));
-    await waitFor(() => !isAlive(current), "Ctrl-C stops the database too");
+    const stopped = await npm("stop", 0);
+    expect(stopped.code, stopped.output).toBe(0);
+    await waitFor(() => !isAlive(current), "npm stop stops the database too");
   });
 });

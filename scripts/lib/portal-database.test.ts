@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeFailure } from "./portal-runtime";
+import { describeFailure } from "./portal-database";
 
 describe("start-up failure messages", () => {
   it("never say undefined when the embedded server rejects without a reason", () => {
