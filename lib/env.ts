@@ -107,11 +107,11 @@ const EnvSchema = z
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" }).default(120),
     AWS_ENDPOINT_URL_STS: httpUrl.optional(),
     AWS_ENDPOINT_URL_ECR: httpUrl.optional(),
-    // The operator's S3 copy of the CloudFormation template (README "One-click AWS setup"): enables the quick-create link.
+    // The operator's S3 copy of the CloudFormation template (docs/vendor-guide.md, one-click setup): enables the quick-create link.
     CLOUDFORMATION_TEMPLATE_URL: z
       .url({ protocol: /^https$/, error: "must be the https:// URL of the template in Amazon S3 (CloudFormation reads templates only from S3)" })
       .optional(),
-    // The pull path (lib/proxy): see README "How customers pull".
+    // The pull path (lib/proxy): see docs/customers.md, "How customers pull".
     PROXY_BLOB_MODE: z.enum(["stream", "redirect"], { error: "must be stream or redirect" }).default("stream"),
     PROXY_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: "must be a number" }).int().min(1, { error: "must be at least 1" }).default(600),
     PROXY_MANIFEST_FRESH_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).int().min(0).max(300, { error: "must be at most 300 seconds" }).default(5),

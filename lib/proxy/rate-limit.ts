@@ -1,7 +1,7 @@
 // Per-process request counting for the proxy: a fixed one-minute window per
 // key (a license, a client address). In memory on purpose: the check sits on
 // every pull request; behind a load balancer each process counts its own
-// share, which the README says.
+// share, which docs/customers.md says.
 export class SlidingWindowLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
 

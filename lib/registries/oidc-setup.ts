@@ -6,7 +6,7 @@ import type { OidcSetupValues } from "@/lib/registries/setup-guide";
 
 /**
  * The issuer's values for the AWS OIDC panel, and the subset the setup guide
- * fills in; `local` when the portal talks to a local AWS (README "Try it offline").
+ * fills in; `local` when the portal talks to a local AWS (docs/local-mode.md).
  */
 export async function getRegistryOidcSetup(teamPublicId: string): Promise<{ provider: OidcProviderInfo; oidc: OidcSetupValues; local: LocalEndpoints | null }> {
   const provider = await getOidcProviderInfo();

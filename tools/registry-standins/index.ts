@@ -1,5 +1,5 @@
 // Provider-shaped stand-ins for the registry tests: each fronts a reference
-// registry and answers its provider's token endpoints. See README.md.
+// registry and answers its provider's token endpoints. See docs/providers.md.
 export { startAzureStandIn, ACR_AAD_AUDIENCE, AZURE_TOKEN_EXCHANGE_AUDIENCE, type AcrToken, type AzureStandIn, type EntraApplication, type FederatedCredential } from "./azure";
 export { startDockerHubStandIn, DOCKER_HUB_RATE_LIMIT, DOCKER_HUB_SERVICE, type DockerHubAccount } from "./docker-hub";
 export { startGhcrStandIn, GHCR_SERVICE, type GhcrToken } from "./ghcr";
