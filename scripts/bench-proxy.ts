@@ -246,9 +246,9 @@ try {
     const theirs = cpu.get(key("peer (warm)")) ?? [];
     console.log(`\nAfter ${SOAK_MINUTES} min of mixed load (${soakPulls} requests: 256 MiB and 64 KiB blobs, manifest HEADs), 256 MiB, ${ROUNDS} alternating measures: portal CPU ms ${ours.map((ms) => ms.toFixed(0)).join("/")}, peer (warm) ${theirs.map((ms) => ms.toFixed(0)).join("/")}, ratio per measure ${ours.map((ms, index) => `${(ms / theirs[index]!).toFixed(2)}×`).join("/")}; portal MiB/s ${rounds(speed, key("portal"), 0)}, peer ${rounds(speed, key("peer (warm)"), 0)}.`);
   }
-  console.log("\nThe portal's CPU per unit by process (median of rounds, ms):");
-  for (const what of ["256 MiB", "256 MiB cold", "64 KiB x 200, 16 clients", "manifest HEAD, 50 clients"] as const) {
-    const parts = [...cpu.keys()].filter((key) => key.startsWith("portal: ") && key.endsWith(`|${what}`)).map((key) => `${key.slice(8, key.indexOf("|"))} ${med(cpu, key).toFixed(what.startsWith("256") ? 0 : 2)}`);
+  console.log("\nThe portal's CPU per unit by process (median of rounds, ms; per round in brackets):");
+  for (const what of ["256 MiB", ...(SOAK_MINUTES > 0 ? (["256 MiB after load"] as const) : []), "256 MiB cold", "64 KiB x 200, 16 clients", "manifest HEAD, 50 clients"] as const) {
+    const parts = [...cpu.keys()].filter((key) => key.startsWith("portal: ") && key.endsWith(`|${what}`)).map((key) => `${key.slice(8, key.indexOf("|"))} ${med(cpu, key).toFixed(what.startsWith("256") ? 0 : 2)} (${rounds(cpu, key, what.startsWith("256") ? 0 : 2)})`);
     console.log(`- ${what}: ${parts.join(", ")}`);
   }
   console.log("\n| manifest HEAD, 50 clients, 2000 requests per round | p50 ms | p99 ms (per round) | CPU ms per HEAD (per round) |");
