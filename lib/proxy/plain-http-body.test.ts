@@ -97,4 +97,14 @@ describe("a blob body over plain http", () => {
     await expect(readAll((await request(new URL("/cut", url)))!)).rejects.toThrow(/closed the connection before the whole body/);
     await expect(readAll((await request(new URL("/stall", url), {}, 300))!)).rejects.toThrow("stalled");
   });
+
+  it("reports a stall that began before the first read", async () => {
+    const url = await serve((_incoming, response) => {
+      response.writeHead(200, { "Content-Length": 1_000_000 });
+      response.write(Buffer.alloc(10_000));
+    });
+    const body = (await request(url, {}, 100))!;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expect(readAll(body)).rejects.toThrow("stalled");
+  });
 });

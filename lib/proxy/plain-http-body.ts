@@ -67,6 +67,8 @@ export function requestPlainHttpBody(url: URL, init: PlainHttpRequest): Promise<
     let remaining = 0;
     /** The buffer the socket reads into next; given back once the socket is closed. */
     let offered: Buffer | null = null;
+    /** A failure before read(): reported to the sink when it comes. */
+    let failure: Error | null = null;
 
     const fail = (error: Error) => {
       if (stage === "done") return;
@@ -74,7 +76,8 @@ export function requestPlainHttpBody(url: URL, init: PlainHttpRequest): Promise<
       stage = "done";
       socket.destroy();
       if (wasHead) reject(error);
-      else sink?.error(error);
+      else if (sink) sink.error(error);
+      else failure = error;
     };
 
     const onHead = (bytes: Buffer): boolean => {
@@ -108,6 +111,7 @@ export function requestPlainHttpBody(url: URL, init: PlainHttpRequest): Promise<
 
     const read = (receiver: BodySink) => {
       sink = receiver;
+      if (failure) return receiver.error(failure);
       for (const bytes of early.splice(0)) receiver.chunk(bytes, bytes);
       if (remaining === 0) {
         stage = "done";
