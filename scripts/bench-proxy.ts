@@ -21,7 +21,11 @@
 // and the upstream calls made by 100 concurrent cold pulls. A benchmark, not
 // a test: it prints figures (docs/measurements.md). BENCH_PROXY_BLOB_CACHE=1
 // turns the portal's blob cache on (the warm-up fills it; the cold pull of
-// each round finds it emptied).
+// each round finds it emptied). BENCH_SOAK_MINUTES=N then loads the portal
+// for N minutes with mixed pulls (256 MiB blobs, 64 KiB blobs and manifest
+// HEADs at once, several clients) and measures the 256 MiB pull again,
+// alternating with the warm peer, to show whether a long-lived process
+// still costs what a fresh one does.
 import { spawn, type ChildProcess } from "node:child_process";
 import { freePort, localAwsControl, proxyToken, setUpBenchVendor, sleep, startChild, startPortalAsNpmStart, stopProcess, waitUntil } from "./lib/bench-children";
 import { median, percentile, sum } from "./lib/bench-stats";
@@ -39,6 +43,7 @@ const ACCOUNT = { accountId: "111111111111", accessKeyId: "AKIABENCHPROXY000001"
 const root = path.resolve(import.meta.dirname, "..");
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const cacheOn = process.env.BENCH_PROXY_BLOB_CACHE === "1";
+const SOAK_MINUTES = Math.max(0, Number(process.env.BENCH_SOAK_MINUTES || 0));
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-bench-proxy-"));
 fs.chmodSync(dataDir, 0o755);
@@ -118,7 +123,7 @@ try {
   const delta = (key: string) => (after[key] ?? 0) - (before[key] ?? 0);
   console.log(`\nCold single-flight: 100 concurrent manifest HEADs (${cold.filter((status) => status === 200).length} x 200) caused ${delta("sts:AssumeRoleWithWebIdentity")} AssumeRoleWithWebIdentity and ${delta("ecr:GetAuthorizationToken")} GetAuthorizationToken (target: 1 and 1)`);
 
-  type Measure = "256 MiB" | "256 MiB cold" | "64 KiB x 200, 16 clients" | "manifest HEAD, 50 clients";
+  type Measure = "256 MiB" | "256 MiB after load" | "256 MiB cold" | "64 KiB x 200, 16 clients" | "manifest HEAD, 50 clients";
   const speed = new Map<string, number[]>();
   const cpu = new Map<string, number[]>();
   const heads = new Map<string, number[][]>();
@@ -179,6 +184,31 @@ try {
     }
   }
 
+  // Long load, then the 256 MiB pull again: does a process that has worked for a while still cost what a fresh one does?
+  let soakPulls = 0;
+  if (SOAK_MINUTES > 0) {
+    console.log(`long load: mixed pulls for ${SOAK_MINUTES} min…`);
+    const until = Date.now() + SOAK_MINUTES * 60_000;
+    let tokenAt = 0;
+    while (Date.now() < until) {
+      if (Date.now() - tokenAt > 120_000) {
+        subject.auth = `Bearer ${await proxyToken(portalUrl, licenseId, [proxyName("bench/big"), proxyName("bench/small")])}`;
+        tokenAt = Date.now();
+      }
+      await Promise.all([
+        download(`${subject.base}/${subject.name("bench/big")}/blobs/${blob256}`, subject.auth, blob256),
+        download(`${subject.base}/${subject.name("bench/big")}/blobs/${blob256}`, subject.auth, blob256),
+        pullSmall(subject),
+        headLatencies(`${subject.base}/${subject.name("bench/small")}/manifests/1`, subject.auth, 20, 400),
+      ]);
+      soakPulls += 2 + 200 + 400;
+    }
+    subject.auth = `Bearer ${await proxyToken(portalUrl, licenseId, [proxyName("bench/big"), proxyName("bench/small")])}`;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const target of round % 2 === 0 ? [subject, peerWarm] : [peerWarm, subject]) await measure(target, "256 MiB after load", 1, () => download(`${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth, blob256));
+    }
+  }
+
   // Memory: the front process's resident set while it streams 1 GiB to a client that reads as fast as it can.
   subject.auth = `Bearer ${await proxyToken(portalUrl, licenseId, [proxyName("bench/big")])}`;
   const front = treePids(portalPid).find((pid) => commandOf(pid).includes("portal-proxy.mjs"));
@@ -206,9 +236,16 @@ try {
       `| ${what}${what === "256 MiB cold" ? "" : ", peer warm"} | ${med(speed, key("portal")).toFixed(0)} (${rounds(speed, key("portal"), 0)}) | ${med(cpu, key("portal")).toFixed(what.startsWith("64") ? 2 : 0)} (${rounds(cpu, key("portal"), what.startsWith("64") ? 2 : 0)}) | ${med(speed, key(peerLabel)).toFixed(0)} | ${med(cpu, key(peerLabel)).toFixed(what.startsWith("64") ? 2 : 0)} (${rounds(cpu, key(peerLabel), what.startsWith("64") ? 2 : 0)}) | ${ratio.toFixed(2)}× | ${directSpeed.toFixed(0)} | ${what === "256 MiB cold" ? "" : med(speed, key("pass-through")).toFixed(0)} | ${((med(speed, key("portal")) / directSpeed) * 100).toFixed(0)}% | ${what === "256 MiB cold" ? "" : `${med(cpu, key("direct")).toFixed(what.startsWith("64") ? 2 : 0)}, ${med(cpu, key("pass-through")).toFixed(what.startsWith("64") ? 2 : 0)}`} |`,
     );
   }
-  console.log("\nThe portal's CPU per unit by process (median of rounds, ms):");
-  for (const what of ["256 MiB", "256 MiB cold", "64 KiB x 200, 16 clients", "manifest HEAD, 50 clients"] as const) {
-    const parts = [...cpu.keys()].filter((key) => key.startsWith("portal: ") && key.endsWith(`|${what}`)).map((key) => `${key.slice(8, key.indexOf("|"))} ${med(cpu, key).toFixed(what.startsWith("256") ? 0 : 2)}`);
+  console.log("\nCPU portal/peer per round, 256 MiB, peer warm: " + (cpu.get("portal|256 MiB") ?? []).map((ms, index) => `${(ms / (cpu.get("peer (warm)|256 MiB") ?? [])[index]!).toFixed(2)}×`).join("/") + "; pass-through/peer: " + (cpu.get("pass-through|256 MiB") ?? []).map((ms, index) => `${(ms / (cpu.get("peer (warm)|256 MiB") ?? [])[index]!).toFixed(2)}×`).join("/") + ".");
+  if (SOAK_MINUTES > 0) {
+    const key = (label: string) => `${label}|256 MiB after load`;
+    const ours = cpu.get(key("portal")) ?? [];
+    const theirs = cpu.get(key("peer (warm)")) ?? [];
+    console.log(`\nAfter ${SOAK_MINUTES} min of mixed load (${soakPulls} requests: 256 MiB and 64 KiB blobs, manifest HEADs), 256 MiB, ${ROUNDS} alternating measures: portal CPU ms ${ours.map((ms) => ms.toFixed(0)).join("/")}, peer (warm) ${theirs.map((ms) => ms.toFixed(0)).join("/")}, ratio per measure ${ours.map((ms, index) => `${(ms / theirs[index]!).toFixed(2)}×`).join("/")}; portal MiB/s ${rounds(speed, key("portal"), 0)}, peer ${rounds(speed, key("peer (warm)"), 0)}.`);
+  }
+  console.log("\nThe portal's CPU per unit by process (median of rounds, ms; per round in brackets):");
+  for (const what of ["256 MiB", ...(SOAK_MINUTES > 0 ? (["256 MiB after load"] as const) : []), "256 MiB cold", "64 KiB x 200, 16 clients", "manifest HEAD, 50 clients"] as const) {
+    const parts = [...cpu.keys()].filter((key) => key.startsWith("portal: ") && key.endsWith(`|${what}`)).map((key) => `${key.slice(8, key.indexOf("|"))} ${med(cpu, key).toFixed(what.startsWith("256") ? 0 : 2)} (${rounds(cpu, key, what.startsWith("256") ? 0 : 2)})`);
     console.log(`- ${what}: ${parts.join(", ")}`);
   }
   console.log("\n| manifest HEAD, 50 clients, 2000 requests per round | p50 ms | p99 ms (per round) | CPU ms per HEAD (per round) |");

@@ -6,7 +6,8 @@ import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resetEnvCache } from "@/lib/env";
-import { BlobCacheFill, freeSendBufferCount, MIN_CACHED_BLOB_BYTES, openCachedBlob, resetBlobCache, type CacheKey } from "@/lib/proxy/blob-cache";
+import { BlobCacheFill, MIN_CACHED_BLOB_BYTES, openCachedBlob, resetBlobCache, type CacheKey } from "@/lib/proxy/blob-cache";
+import { freeBufferCount } from "@/lib/proxy/buffer-pool";
 
 let dir: string;
 
@@ -115,13 +116,13 @@ describe("a cache hit", () => {
     useCache(64);
     const key = await store(randomBytes(4 * MIN_CACHED_BLOB_BYTES));
     await (await openCachedBlob(key))!.send(slowClient(), { bytes: 0 });
-    const pooled = freeSendBufferCount();
+    const pooled = freeBufferCount();
     expect(pooled).toBeGreaterThan(0);
     for (let hit = 0; hit < 100; hit++) {
       const client = slowClient();
       await (await openCachedBlob(key))!.send(client, { bytes: 0 });
       expect(sha256(Buffer.concat(client.received))).toBe(key.digest);
-      expect(freeSendBufferCount()).toBe(pooled);
+      expect(freeBufferCount()).toBe(pooled);
     }
   });
 

@@ -10,7 +10,7 @@ import "server-only";
 // Only blobs of 1 MiB and more (smaller ones cost about as much to confirm
 // as to fetch). Bounded by PROXY_BLOB_CACHE_MAX_MB, least recently used first out; one
 // directory per process (its index is in this process's memory).
-// A hit is read into a few reused buffers and written from them, so it
+// A hit is read into a few pooled buffers (buffer-pool.ts) and written from them, so it
 // allocates nothing per megabyte: its cost does not depend on how long the
 // process has run or how large its heap has grown (docs/proxy.md).
 import { createHash, randomBytes } from "node:crypto";
@@ -19,6 +19,7 @@ import path from "node:path";
 import { Transform, type TransformCallback, type Writable } from "node:stream";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
+import { POOL_BUFFER_BYTES, releaseBuffer, takeBuffer } from "@/lib/proxy/buffer-pool";
 
 export interface CacheKey {
   registryId: string;
@@ -104,26 +105,8 @@ export interface CachedBlob {
   close(): void;
 }
 
-/** Read size of a hit: large reads, few writes. */
-const SEND_BUFFER_BYTES = 512 * 1024;
 /** Buffers in flight per hit: one being read while the other is written. */
 const SEND_BUFFERS_PER_HIT = 2;
-/** Free buffers kept for the next hits (the rest are left to the garbage collector). */
-const MAX_FREE_SEND_BUFFERS = 16;
-const freeSendBuffers: Buffer[] = [];
-
-function takeSendBuffer(): Buffer {
-  return freeSendBuffers.pop() ?? Buffer.allocUnsafeSlow(SEND_BUFFER_BYTES);
-}
-
-function returnSendBuffer(buffer: Buffer): void {
-  if (freeSendBuffers.length < MAX_FREE_SEND_BUFFERS) freeSendBuffers.push(buffer);
-}
-
-/** For tests: buffers waiting for reuse. */
-export function freeSendBufferCount(): number {
-  return freeSendBuffers.length;
-}
 
 /**
  * Reads the file into reused buffers and writes them out. A buffer goes back
@@ -137,16 +120,16 @@ async function sendFile(handle: fs.promises.FileHandle, size: number, response: 
   while (position < size) {
     if (inFlight.length >= SEND_BUFFERS_PER_HIT) await inFlight.shift();
     if (response.destroyed) throw Object.assign(new Error("the client went away"), { code: "ERR_STREAM_PREMATURE_CLOSE" });
-    const buffer = takeSendBuffer();
+    const buffer = takeBuffer();
     let read: number;
     try {
-      ({ bytesRead: read } = await handle.read(buffer, 0, Math.min(SEND_BUFFER_BYTES, size - position), position));
+      ({ bytesRead: read } = await handle.read(buffer, 0, Math.min(POOL_BUFFER_BYTES, size - position), position));
     } catch (error) {
-      returnSendBuffer(buffer);
+      releaseBuffer(buffer);
       throw error;
     }
     if (read === 0) {
-      returnSendBuffer(buffer);
+      releaseBuffer(buffer);
       throw new Error("cached blob is shorter than its index entry");
     }
     position += read;
@@ -154,7 +137,7 @@ async function sendFile(handle: fs.promises.FileHandle, size: number, response: 
     const written = new Promise<void>((resolve, reject) => {
       response.write(read === buffer.length ? buffer : buffer.subarray(0, read), (error) => {
         if (error) return reject(error);
-        returnSendBuffer(buffer);
+        releaseBuffer(buffer);
         resolve();
       });
     });
@@ -240,14 +223,28 @@ export class BlobCacheFill extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (this.failed || !this.file) return callback(null, chunk);
+    if (this.append(chunk, () => undefined)) return callback(null, chunk);
+    this.whenWritable(() => callback(null, chunk));
+  }
+
+  /** Writes a chunk to the file (`done` once the file no longer holds it); false when the file wants a drain first (whenWritable). */
+  append(chunk: Buffer, done: () => void): boolean {
+    if (this.failed || !this.file) {
+      done();
+      return true;
+    }
     this.written += chunk.length;
-    if (this.file.write(chunk)) return callback(null, chunk);
-    this.waiting = () => callback(null, chunk);
+    return this.file.write(chunk, () => done());
+  }
+
+  /** Calls `resume` once the file drained, or failed (a failing disk never holds up a pull). */
+  whenWritable(resume: () => void): void {
+    if (this.failed || !this.file) return resume();
+    this.waiting = resume;
     this.file.once("drain", () => {
-      const resume = this.waiting;
+      const waiting = this.waiting;
       this.waiting = null;
-      resume?.();
+      waiting?.();
     });
   }
 

@@ -2,18 +2,18 @@ import "server-only";
 // GET and HEAD of blobs. ECR answers a blob with a redirect to a pre-signed
 // storage URL; the proxy follows it itself (without the registry's
 // Authorization, only to allowed destinations; see upstream-http.ts) and
-// streams the body to the client with back-pressure, hashing as it goes.
-// The last chunk is held back until the digest is confirmed, so a blob that
-// does not match is never delivered whole: the connection is cut instead.
+// streams the body to the client with back-pressure, hashing as it goes
+// (blob-stream.ts; from plain http:// storage read into pooled buffers,
+// plain-http-body.ts). The last chunk is held back until the digest is
+// confirmed, so a blob that does not match is never delivered whole: the
+// connection is cut instead.
 // Range requests are passed on (a partial body cannot be verified).
 // The storage location a redirect led to is reused for the next pulls of the
 // same blob while it is valid (blob-locations.ts), saving a registry round trip.
 // With PROXY_BLOB_CACHE_DIR, verified blobs are kept on disk and later pulls
 // read them there once the registry confirms the blob (blob-cache.ts).
 // PROXY_BLOB_MODE=redirect hands the pre-signed URL to the client instead.
-import { createHash, type Hash } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
-import { Transform, type Readable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { getEnv } from "@/lib/env";
 import type { PullRecord } from "@/lib/proxy/access-log";
@@ -21,67 +21,14 @@ import type { AuthorizedRepository } from "@/lib/proxy/auth";
 import { DISTRIBUTION_HEADERS, ProxyError } from "@/lib/proxy/errors";
 import { BlobCacheFill, blobCacheEnabled, openCachedBlob, type CachedBlob } from "@/lib/proxy/blob-cache";
 import { forgetBlobLocation, knownBlobLocation, rememberBlobLocation, type BlobKey } from "@/lib/proxy/blob-locations";
+import { DigestMismatchError, DigestVerifier, relayPlainBody } from "@/lib/proxy/blob-stream";
 import { assertBlobEntitled } from "@/lib/proxy/entitlement-checks";
 import { ensureRegistrySafe } from "@/lib/proxy/role-safety";
 import { callRegistry, trustedOrigins, unreachable, upstreamFailure } from "@/lib/proxy/upstream";
-import { checkUpstreamUrl, discard, requestUpstream } from "@/lib/proxy/upstream-http";
+import { checkUpstreamUrl, discard, isPlainHttpBody, requestBlobBody, type BlobBody } from "@/lib/proxy/upstream-http";
 
 export const BLOB_DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 const MAX_REDIRECTS = 3;
-
-export class DigestMismatchError extends Error {
-  constructor() {
-    super("blob content does not match its digest");
-    this.name = "DigestMismatchError";
-  }
-}
-
-/**
- * Passes bytes through, counting them, and with an expected digest hashes
- * them too: the last chunk then waits for the verdict.
- */
-export class DigestVerifier extends Transform {
-  private readonly hash: Hash | undefined;
-  private held: Buffer | undefined;
-
-  /**
-   * `counter.bytes` grows as bytes are passed on, and a mismatch sets
-   * `counter.abortedStatus` before the error reaches the pipeline (the access
-   * log reads both when the response closes, which the pipeline's tear-down
-   * may fire before the caller's catch runs).
-   */
-  constructor(
-    private readonly expected: string | null,
-    private readonly counter: { bytes: number; abortedStatus?: number } = { bytes: 0 },
-  ) {
-    // Larger buffers than the 16 KiB default: fewer, bigger writes on the hot path.
-    super({ highWaterMark: 1024 * 1024 });
-    this.hash = expected ? createHash(expected.slice(0, expected.indexOf(":"))) : undefined;
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (!this.hash) {
-      this.counter.bytes += chunk.length;
-      return callback(null, chunk);
-    }
-    this.hash.update(chunk);
-    const previous = this.held;
-    this.held = chunk;
-    if (previous) this.counter.bytes += previous.length;
-    callback(null, previous);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    if (!this.hash || !this.expected) return callback();
-    const actual = `${this.expected.slice(0, this.expected.indexOf(":"))}:${this.hash.digest("hex")}`;
-    if (actual !== this.expected) {
-      this.counter.abortedStatus = 502;
-      return callback(new DigestMismatchError());
-    }
-    if (this.held) this.counter.bytes += this.held.length;
-    callback(null, this.held);
-  }
-}
 
 export async function serveBlob(target: AuthorizedRepository, digest: string, method: "GET" | "HEAD", requestHeaders: IncomingHttpHeaders, response: ServerResponse, record: PullRecord): Promise<void> {
   if (!BLOB_DIGEST.test(digest)) throw new ProxyError("BLOB_UNKNOWN", `"${digest}" is not a sha256 or sha512 digest.`);
@@ -135,7 +82,7 @@ export async function serveBlob(target: AuthorizedRepository, digest: string, me
       }
       try {
         // Another origin gets no Authorization: the pre-signed URL is its own credential.
-        upstream = await requestUpstream(current, { method, headers: forwarded, timeoutMs: getEnv().PROXY_UPSTREAM_TIMEOUT_MS, trustedOrigins: origins });
+        upstream = await requestBlobBody(current, { method, headers: forwarded, timeoutMs: getEnv().PROXY_UPSTREAM_TIMEOUT_MS, trustedOrigins: origins });
       } catch (error) {
         throw unreachable(error, target.registry.id);
       }
@@ -146,7 +93,8 @@ export async function serveBlob(target: AuthorizedRepository, digest: string, me
 
   const status = upstream.statusCode ?? 0;
   if (status !== 200 && status !== 206) {
-    throw await upstreamFailure(upstream, { code: "BLOB_UNKNOWN", message: `The layer ${digest} was not found in the vendor's registry.` });
+    // A plain-http body is always a 200 or 206: this is node:http's answer.
+    throw await upstreamFailure(upstream as IncomingMessage, { code: "BLOB_UNKNOWN", message: `The layer ${digest} was not found in the vendor's registry.` });
   }
   const headers: Record<string, string> = {
     ...DISTRIBUTION_HEADERS,
@@ -165,15 +113,15 @@ export async function serveBlob(target: AuthorizedRepository, digest: string, me
   }
   const length = Number(upstream.headers["content-length"]);
   const fill = status === 200 && !range && Number.isSafeInteger(length) ? await BlobCacheFill.start({ registryId: target.registry.id, repository: target.upstreamRepository, digest }, length) : null;
-  await streamBody(upstream, response, new DigestVerifier(status === 200 ? digest : null, record), record, fill);
+  await streamBody(upstream, response, status === 200 ? digest : null, record, fill);
   await fill?.keep();
   if (location && method === "GET" && !redirectMode) rememberBlobLocation(blobKey, location);
 }
 
 /** The blob from storage at a location the registry gave before; null (and forgotten) when storage no longer serves it there. */
-async function fromKnownLocation(location: URL, key: BlobKey, headers: Record<string, string>, origins: ReadonlySet<string>): Promise<IncomingMessage | null> {
+async function fromKnownLocation(location: URL, key: BlobKey, headers: Record<string, string>, origins: ReadonlySet<string>): Promise<BlobBody | null> {
   try {
-    const answer = await requestUpstream(location, { method: "GET", headers, timeoutMs: getEnv().PROXY_UPSTREAM_TIMEOUT_MS, trustedOrigins: origins });
+    const answer = await requestBlobBody(location, { method: "GET", headers, timeoutMs: getEnv().PROXY_UPSTREAM_TIMEOUT_MS, trustedOrigins: origins });
     if (answer.statusCode === 200 || answer.statusCode === 206) return answer;
     discard(answer);
   } catch {
@@ -214,10 +162,11 @@ async function serveCachedBlob(cached: CachedBlob, digest: string, response: Ser
   }
 }
 
-async function streamBody(upstream: Readable, response: ServerResponse, verifier: DigestVerifier, record: PullRecord, fill: BlobCacheFill | null): Promise<void> {
+async function streamBody(upstream: BlobBody, response: ServerResponse, expected: string | null, record: PullRecord, fill: BlobCacheFill | null): Promise<void> {
   try {
-    if (fill) await pipeline(upstream, verifier, fill, response);
-    else await pipeline(upstream, verifier, response);
+    if (isPlainHttpBody(upstream)) await relayPlainBody(upstream, response, expected, record, fill);
+    else if (fill) await pipeline(upstream, new DigestVerifier(expected, record), fill, response);
+    else await pipeline(upstream, new DigestVerifier(expected, record), response);
   } catch (error) {
     fill?.discard();
     const mismatch = error instanceof DigestMismatchError;

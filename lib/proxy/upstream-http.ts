@@ -12,6 +12,7 @@ import dns from "node:dns";
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import net from "node:net";
+import { requestPlainHttpBody, type PlainHttpBody } from "@/lib/proxy/plain-http-body";
 
 const PRIVATE_RANGES = new net.BlockList();
 for (const [address, prefix] of [
@@ -119,6 +120,27 @@ function requestOnce(url: URL, init: UpstreamRequest): Promise<IncomingMessage> 
   });
 }
 
+/** A blob's answer: node:http's, or one read into pooled buffers (plain-http-body.ts). */
+export type BlobBody = IncomingMessage | PlainHttpBody;
+
+export function isPlainHttpBody(body: BlobBody): body is PlainHttpBody {
+  return (body as PlainHttpBody).plain === true;
+}
+
+/**
+ * Like requestUpstream, for a blob: a GET to plain http:// storage the
+ * operator trusts is read into pooled buffers when the answer is a 200 or
+ * 206 with a length (the bulk of every pull); anything else is asked again
+ * through node:http.
+ */
+export async function requestBlobBody(url: URL, init: UpstreamRequest): Promise<BlobBody> {
+  if (init.method === "GET" && url.protocol === "http:" && checkUpstreamUrl(url, init.trustedOrigins).trusted) {
+    const plain = await requestPlainHttpBody(url, { headers: init.headers, timeoutMs: init.timeoutMs, timeoutError: () => new UpstreamTimeoutError(init.timeoutMs) });
+    if (plain) return plain;
+  }
+  return requestUpstream(url, init);
+}
+
 /** Reads a small body completely, refusing more than maxBytes. */
 export async function readBody(response: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -134,7 +156,8 @@ export async function readBody(response: IncomingMessage, maxBytes: number): Pro
   return Buffer.concat(chunks);
 }
 
-/** Discards a body so the connection can be reused. */
-export function discard(response: IncomingMessage): void {
-  response.resume();
+/** Discards a body (so a node:http connection can be reused). */
+export function discard(response: BlobBody): void {
+  if (isPlainHttpBody(response)) response.destroy();
+  else response.resume();
 }
