@@ -4,7 +4,7 @@
 // entitlement checks, the vendor's registry login, redirects, caches and
 // digest verification. The body is a readable stream with back-pressure.
 import type { OutgoingHttpHeaders } from "node:http";
-import { PassThrough } from "node:stream";
+import { PassThrough, type TransformCallback } from "node:stream";
 
 export class CapturedResponse extends PassThrough {
   statusCode = 0;
@@ -13,6 +13,16 @@ export class CapturedResponse extends PassThrough {
 
   constructor() {
     super({ highWaterMark: 1024 * 1024 });
+  }
+
+  /**
+   * The proxy's relay lends buffers from its pool and takes each back once the
+   * write's callback fires, which for a stream means "accepted", not "read":
+   * the chunk may still wait here, in the archive's stream or in the socket's
+   * queue, so what travels on is a copy the relay cannot reuse.
+   */
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    callback(null, Buffer.from(chunk));
   }
 
   writeHead(status: number, headers?: OutgoingHttpHeaders): this {
