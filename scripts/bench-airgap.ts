@@ -15,14 +15,14 @@
 // length against its Content-Length. A benchmark, not a test: it prints
 // figures (docs/measurements.md).
 import type { ChildProcess } from "node:child_process";
-import { createHash, randomBytes, type Hash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { freePort, localAwsControl, proxyToken, setUpBenchVendor, sleep, startChild, startPortalAsNpmStart, stopProcess } from "./lib/bench-children";
+import { benchPortalSetup, localAwsControl, proxyToken, setUpBenchVendor, sleep, startChild, startPortalAsNpmStart, stopProcess } from "./lib/bench-children";
 import { median } from "./lib/bench-stats";
-import { commandOf, treeCpuMs, treePids } from "./lib/process-tree";
+import { commandLineOf, processTree, treeCpuMs } from "./lib/portal-process-tree";
 
 const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS || 3));
 const IMAGES = 50;
@@ -33,29 +33,7 @@ const ACCOUNT = { accountId: "111111111111", accessKeyId: "AKIABENCHAIRGAP00001"
 const root = path.resolve(import.meta.dirname, "..");
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-bench-airgap-"));
-fs.chmodSync(dataDir, 0o755);
-const [awsPort, portalPort] = [await freePort(), await freePort()];
-const awsUrl = `http://127.0.0.1:${awsPort}`;
-const portalUrl = `http://127.0.0.1:${portalPort}`;
-const env: Record<string, string> = {
-  DATA_DIR: path.join(dataDir, "portal"),
-  NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
-  DATA_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-  PORT: String(portalPort),
-  LISTEN_HOST: "127.0.0.1",
-  APP_URL: portalUrl,
-  PROXY_URL: portalUrl,
-  OIDC_ISSUER_URL: `${portalUrl}/oidc`,
-  AWS_ENDPOINT_URL_STS: awsUrl,
-  AWS_ENDPOINT_URL_ECR: awsUrl,
-  REGISTRY_ENDPOINT_OVERRIDES: `*=${awsUrl}/_registry/{hostname}`,
-  PROXY_ALLOWED_REDIRECT_ORIGINS: `http://localhost:${awsPort}`,
-  PROXY_RATE_LIMIT_PER_MINUTE: "100000000",
-  REGISTRY_RETEST_ENABLED: "false",
-  NEXT_TELEMETRY_DISABLED: "1",
-  LOG_LEVEL: "warn",
-};
+const { dataDir, awsPort, awsUrl, portalUrl, env } = await benchPortalSetup("airgap", { PROXY_RATE_LIMIT_PER_MINUTE: "100000000" });
 const children: ChildProcess[] = [];
 let stopPortal: (() => Promise<void>) | undefined;
 const bench = { root, env, children };
@@ -98,7 +76,7 @@ try {
   const frontCpuPerGiB: Record<Kind, number[]> = { blob: [], archive: [] };
   const ttfb = { cold: [] as number[], warm: [] as number[] };
   const whole = { cold: [] as number[], warm: [] as number[] };
-  const front = () => treePids(portalPid).find((pid) => commandOf(pid).includes("portal-proxy.mjs"));
+  const front = () => processTree(portalPid).find((pid) => commandLineOf(pid).includes("portal-proxy.mjs"));
   const frontPid = front();
   if (!frontPid) throw new Error("the portal's front process (portal-proxy.mjs) was not found in its process tree");
 

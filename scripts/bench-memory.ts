@@ -9,16 +9,13 @@
 // upstream, set up as in bench:proxy), with the front process's CPU per
 // 256 MiB beside it, and the totals. Ends with `npm stop`. A benchmark, not
 // a test: it prints figures (docs/measurements.md).
-import { spawn } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import type { ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { findRunningEmbeddedPostgres } from "@/lib/db/embedded-postgres";
-import { localAwsControl, proxyToken, setUpBenchVendor, startChild } from "./lib/bench-children";
-import { readRunningPortal } from "./lib/portal-pid-file";
+import { benchPortalSetup, localAwsControl, proxyToken, setUpBenchVendor, startChild, startPortalAsNpmStart } from "./lib/bench-children";
 import { commandLineOf, cpuTimeMs, portalProcesses, residentMemory, type PortalRole } from "./lib/portal-process-tree";
 import { readProcessStat } from "@/lib/db/postgres-supervisor";
 
@@ -28,32 +25,8 @@ const ACCOUNT = { accountId: "111111111111", accessKeyId: "AKIABENCHMEMORY00001"
 const root = path.resolve(import.meta.dirname, "..");
 const ROLES: PortalRole[] = ["supervisor", "front", "Next.js", "PostgreSQL", "other"];
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-bench-memory-"));
-fs.chmodSync(dataDir, 0o755);
-const [awsPort, portalPort] = [await freePort(), await freePort()];
-const awsUrl = `http://127.0.0.1:${awsPort}`;
-const portalUrl = `http://127.0.0.1:${portalPort}`;
-const env: Record<string, string> = {
-  DATA_DIR: path.join(dataDir, "portal"),
-  NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
-  DATA_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-  PORT: String(portalPort),
-  LISTEN_HOST: "127.0.0.1",
-  APP_URL: portalUrl,
-  PROXY_URL: portalUrl,
-  OIDC_ISSUER_URL: `${portalUrl}/oidc`,
-  AWS_ENDPOINT_URL_STS: awsUrl,
-  AWS_ENDPOINT_URL_ECR: awsUrl,
-  REGISTRY_ENDPOINT_OVERRIDES: `*=${awsUrl}/_registry/{hostname}`,
-  PROXY_ALLOWED_REDIRECT_ORIGINS: `http://localhost:${awsPort}`,
-  REGISTRY_RETEST_ENABLED: "false",
-  NEXT_TELEMETRY_DISABLED: "1",
-  LOG_LEVEL: "warn",
-};
-const { NODE_OPTIONS: _ignored, DATABASE_URL: _notOurs, ...inherited } = process.env;
-const bench = { root, env, children: [] as ReturnType<typeof spawn>[] };
-const npm = (script: "start" | "stop") =>
-  new Promise<number | null>((resolve) => spawn("npm", [script, "--silent"], { cwd: root, env: { ...inherited, ...env }, stdio: ["ignore", "inherit", "inherit"] }).once("exit", resolve));
+const { dataDir, awsPort, awsUrl, portalUrl, env } = await benchPortalSetup("memory");
+const bench = { root, env, children: [] as ChildProcess[] };
 
 type Sample = Record<PortalRole, { rss: number; pss: number; pids: number[] }>;
 
@@ -72,19 +45,16 @@ function sample(supervisorPid: number): Sample {
 const total = (at: Sample, field: "rss" | "pss") => ROLES.reduce((sum, role) => sum + at[role][field], 0);
 
 let supervisorPid = 0;
+let stopPortal: (() => Promise<void>) | undefined;
 try {
   await startChild(bench, "local AWS", ["tools/local-aws/cli.ts", "--port", String(awsPort), "--account", `${ACCOUNT.accountId}:${ACCOUNT.accessKeyId}:${ACCOUNT.secretAccessKey}`], /Local AWS .* on /);
 
   console.log("Starting the portal with `npm start` (embedded PostgreSQL)…");
-  const started = await npm("start");
-  if (started !== 0) throw new Error(`npm start exited with ${started}`);
-  supervisorPid = readRunningPortal(env.DATA_DIR!)?.pid ?? 0;
-  if (!supervisorPid) throw new Error("npm start returned but no supervisor is recorded in portal.pid");
+  const portal = await startPortalAsNpmStart(bench);
+  ({ pid: supervisorPid, stop: stopPortal } = portal);
   const parent = readProcessStat(supervisorPid)?.ppid ?? 0;
   const parentCommand = parent === 1 ? "init" : commandLineOf(parent).slice(0, 60);
-  const database = await findRunningEmbeddedPostgres(path.join(env.DATA_DIR!, "postgres"), "portal");
-  if (!database?.url) throw new Error("the portal's embedded PostgreSQL server was not found");
-  Object.assign(process.env, env, { DATABASE_URL: database.url, NODE_ENV: "production" });
+  Object.assign(process.env, env, { DATABASE_URL: portal.databaseUrl, NODE_ENV: "production" });
   await sleep(10_000);
   const fresh = sample(supervisorPid);
 
@@ -134,7 +104,7 @@ try {
   console.log("Just started: 10 s after `npm start` returned. Idle in use: after a vendor's setup (sign-up, a tested ECR registry, a customer) and one small pull, which loads the AWS SDK in the front process for the ECR login, 10 s later.");
   console.log("Targets: whole tree <= 350 MiB idle (PSS: RSS counts the shared node binary and shared buffers once per process); the front process <= 100 MiB while streaming 1 GiB.");
 } finally {
-  if (supervisorPid && (await npm("stop")) !== 0) process.kill(supervisorPid, "SIGKILL");
+  await stopPortal?.();
   for (const child of bench.children) child.kill("SIGTERM");
   await sleep(500);
   fs.rmSync(dataDir, { recursive: true, force: true });
@@ -168,14 +138,6 @@ function download(url: string, authorization: string | undefined, digest: string
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

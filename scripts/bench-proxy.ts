@@ -27,10 +27,10 @@
 // alternating with the warm peer, to show whether a long-lived process
 // still costs what a fresh one does.
 import { spawn, type ChildProcess } from "node:child_process";
-import { freePort, localAwsControl, proxyToken, setUpBenchVendor, sleep, startChild, startPortalAsNpmStart, stopProcess, waitUntil } from "./lib/bench-children";
+import { benchPortalSetup, freePort, localAwsControl, proxyToken, setUpBenchVendor, sleep, startChild, startPortalAsNpmStart, stopProcess, waitUntil } from "./lib/bench-children";
 import { median, percentile, sum } from "./lib/bench-stats";
-import { commandOf, cpuMs, pssMiB, rssMiB, treeCpuMs, treePids } from "./lib/process-tree";
-import { createHash, randomBytes } from "node:crypto";
+import { commandLineOf, cpuTimeMs, processTree, pssMiB, rssMiB, treeCpuMs } from "./lib/portal-process-tree";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -45,33 +45,12 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const cacheOn = process.env.BENCH_PROXY_BLOB_CACHE === "1";
 const SOAK_MINUTES = Math.max(0, Number(process.env.BENCH_SOAK_MINUTES || 0));
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-bench-proxy-"));
-fs.chmodSync(dataDir, 0o755);
-const [awsPort, portalPort, passthroughPort, peerPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-const awsUrl = `http://127.0.0.1:${awsPort}`;
-const portalUrl = `http://127.0.0.1:${portalPort}`;
+// The benchmark makes thousands of requests with one license in a minute.
+const { dataDir, awsPort, awsUrl, portalUrl, env } = await benchPortalSetup("proxy", { PROXY_RATE_LIMIT_PER_MINUTE: "100000000" });
+const [passthroughPort, peerPort] = [await freePort(), await freePort()];
 const blobCacheDir = path.join(dataDir, "blob-cache");
-const env: Record<string, string> = {
-  DATA_DIR: path.join(dataDir, "portal"),
-  NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
-  DATA_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-  PORT: String(portalPort),
-  LISTEN_HOST: "127.0.0.1",
-  APP_URL: portalUrl,
-  PROXY_URL: portalUrl,
-  OIDC_ISSUER_URL: `${portalUrl}/oidc`,
-  AWS_ENDPOINT_URL_STS: awsUrl,
-  AWS_ENDPOINT_URL_ECR: awsUrl,
-  REGISTRY_ENDPOINT_OVERRIDES: `*=${awsUrl}/_registry/{hostname}`,
-  PROXY_ALLOWED_REDIRECT_ORIGINS: `http://localhost:${awsPort}`,
-  // The benchmark makes thousands of requests with one license in a minute.
-  PROXY_RATE_LIMIT_PER_MINUTE: "100000000",
-  REGISTRY_RETEST_ENABLED: "false",
-  NEXT_TELEMETRY_DISABLED: "1",
-  LOG_LEVEL: "warn",
-  // The 256 MiB and 64 KiB blobs fit; the 1 GiB blob is above a quarter of the cache and streams.
-  ...(cacheOn ? { PROXY_BLOB_CACHE_DIR: blobCacheDir, PROXY_BLOB_CACHE_MAX_MB: "2048" } : {}),
-};
+// The 256 MiB and 64 KiB blobs fit; the 1 GiB blob is above a quarter of the cache and streams.
+if (cacheOn) Object.assign(env, { PROXY_BLOB_CACHE_DIR: blobCacheDir, PROXY_BLOB_CACHE_MAX_MB: "2048" });
 const children: ChildProcess[] = [];
 const bench = { root, env, children };
 let stopPortal: (() => Promise<void>) | undefined;
@@ -211,7 +190,7 @@ try {
 
   // Memory: the front process's resident set while it streams 1 GiB to a client that reads as fast as it can.
   subject.auth = `Bearer ${await proxyToken(portalUrl, licenseId, [proxyName("bench/big")])}`;
-  const front = treePids(portalPid).find((pid) => commandOf(pid).includes("portal-proxy.mjs"));
+  const front = processTree(portalPid).find((pid) => commandLineOf(pid).includes("portal-proxy.mjs"));
   let peak = front ? rssMiB(front) : 0;
   const frontBefore = peak;
   const sampler = setInterval(() => front && (peak = Math.max(peak, rssMiB(front))), 50);
@@ -356,15 +335,15 @@ async function headLatencies(url: string, authorization: string | undefined, cli
 }
 
 function roleOf(pid: number): string {
-  const command = commandOf(pid);
+  const command = commandLineOf(pid);
   return command.includes("portal-proxy.mjs") ? "front process (/v2/, OIDC)" : command.includes("portal-server.mjs") ? "Next.js process" : command.includes("dist/start.mjs") ? "supervisor (dist/start.mjs)" : /postgres/.test(command) ? "PostgreSQL (all its processes)" : /npm/.test(command) ? "npm" : `other: ${command.slice(0, 40)}`;
 }
 
 function treeCpuByRole(pid: number): Record<string, number> {
   const roles: Record<string, number> = {};
-  for (const member of treePids(pid)) {
+  for (const member of processTree(pid)) {
     try {
-      roles[roleOf(member)] = (roles[roleOf(member)] ?? 0) + cpuMs(member);
+      roles[roleOf(member)] = (roles[roleOf(member)] ?? 0) + cpuTimeMs(member);
     } catch {
       // exited meanwhile
     }
@@ -375,7 +354,7 @@ function treeCpuByRole(pid: number): Record<string, number> {
 /** Resident memory of a process tree by role (the portal's: npm, supervisor, front, Next.js, PostgreSQL). */
 function treeMemory(pid: number): Record<string, { rss: number; pss: number }> {
   const roles: Record<string, { rss: number; pss: number }> = {};
-  for (const member of treePids(pid)) {
+  for (const member of processTree(pid)) {
     const role = roleOf(member);
     try {
       const [rss, pss] = [rssMiB(member), pssMiB(member)];

@@ -148,6 +148,35 @@ export const ZUpdateRegistryForm = ZRegistryFields.extend(ZUpdateFields).superRe
 /** Empty values of every provider's credential fields, for forms and API clients that fill in one provider's. */
 export const EMPTY_CREDENTIAL_FIELDS = { accessKeyId: "", secretAccessKey: "", roleArn: "", username: "", password: "", jsonKey: "", tenantId: "", clientId: "", clientSecret: "", projectNumber: "", poolId: "", providerId: "", serviceAccount: "", acrPermissionsMode: "", abacRepositories: "", flavor: "other" } as const;
 
+/** The fields of a stored registry's sign-in that are not secrets, as the edit form (page and API) starts from them. */
+export interface StoredSignInFields {
+  username?: string | null;
+  tenantId?: string | null;
+  clientId?: string | null;
+  projectNumber?: string | null;
+  poolId?: string | null;
+  providerId?: string | null;
+  serviceAccount?: string | null;
+  acrPermissionsMode?: string | null;
+  abacRepositories?: string | null;
+  flavor?: TUpdateRegistryInput["flavor"] | null;
+}
+
+export function storedSignInFields(registry: StoredSignInFields) {
+  return {
+    username: registry.username ?? "",
+    tenantId: registry.tenantId ?? "",
+    clientId: registry.clientId ?? "",
+    projectNumber: registry.projectNumber ?? "",
+    poolId: registry.poolId ?? "",
+    providerId: registry.providerId ?? "",
+    serviceAccount: registry.serviceAccount ?? "",
+    acrPermissionsMode: registry.acrPermissionsMode === "abac" ? ("abac" as const) : ("" as const),
+    abacRepositories: registry.abacRepositories ?? "",
+    flavor: registry.flavor ?? "other",
+  };
+}
+
 export const ZDeleteRegistryInput = z.object({ registryId: z.string().min(1).max(64) });
 export type TDeleteRegistryInput = z.infer<typeof ZDeleteRegistryInput>;
 

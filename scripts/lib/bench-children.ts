@@ -4,6 +4,9 @@
 // proxy token. Every subject and reference runs in a process of its own,
 // never inside the load generator.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
 import net from "node:net";
 import path from "node:path";
 import { findRunningEmbeddedPostgres } from "@/lib/db/embedded-postgres";
@@ -35,6 +38,39 @@ export function startChild(bench: BenchChildren, label: string, args: string[], 
     });
     child.once("exit", (code) => reject(new Error(`${label} exited with ${code} before it was ready:\n${output}`)));
   });
+}
+
+/**
+ * A benchmark's temporary data directory, free ports for the local AWS and the
+ * portal, and the portal's environment with the local AWS as its upstream
+ * (ECR with IAM authentication through the portal's issuer); `extra` adds to
+ * or overrides it.
+ */
+export async function benchPortalSetup(name: string, extra: Record<string, string> = {}) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `portal-bench-${name}-`));
+  fs.chmodSync(dataDir, 0o755);
+  const [awsPort, portalPort] = [await freePort(), await freePort()];
+  const awsUrl = `http://127.0.0.1:${awsPort}`;
+  const portalUrl = `http://127.0.0.1:${portalPort}`;
+  const env: Record<string, string> = {
+    DATA_DIR: path.join(dataDir, "portal"),
+    NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    PORT: String(portalPort),
+    LISTEN_HOST: "127.0.0.1",
+    APP_URL: portalUrl,
+    PROXY_URL: portalUrl,
+    OIDC_ISSUER_URL: `${portalUrl}/oidc`,
+    AWS_ENDPOINT_URL_STS: awsUrl,
+    AWS_ENDPOINT_URL_ECR: awsUrl,
+    REGISTRY_ENDPOINT_OVERRIDES: `*=${awsUrl}/_registry/{hostname}`,
+    PROXY_ALLOWED_REDIRECT_ORIGINS: `http://localhost:${awsPort}`,
+    REGISTRY_RETEST_ENABLED: "false",
+    NEXT_TELEMETRY_DISABLED: "1",
+    LOG_LEVEL: "warn",
+    ...extra,
+  };
+  return { dataDir, awsPort, awsUrl, portalUrl, env };
 }
 
 /**

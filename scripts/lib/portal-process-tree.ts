@@ -1,5 +1,6 @@
 // The processes of a running portal, read from /proc under its supervisor:
-// what `npm start` prints and what `npm run bench:memory` measures. Linux
+// what `npm start` prints and what the benchmarks (bench:memory, bench:proxy,
+// bench:airgap) measure: CPU per unit of work and memory per process tree. Linux
 // only; elsewhere a tree is its root alone. Node built-ins only.
 import fs from "node:fs";
 
@@ -80,4 +81,17 @@ export function cpuTimeMs(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** CPU time of a process tree, in ms (processes that exited meanwhile count 0). */
+export function treeCpuMs(pid: number): number {
+  return processTree(pid).reduce((total, member) => total + cpuTimeMs(member), 0);
+}
+
+export function rssMiB(pid: number): number {
+  return residentMemory(pid)?.rss ?? 0;
+}
+
+export function pssMiB(pid: number): number {
+  return residentMemory(pid)?.pss ?? 0;
 }

@@ -11,7 +11,7 @@ import { ZCreateRegistryBody, ZUpdateRegistryBody } from "@/lib/api/registry-bod
 import { resourceVersion } from "@/lib/api/resource-version";
 import { dataOf, pageOf, ZApiRegistry, ZId, ZPageQuery } from "@/lib/api/schemas";
 import { NOT_FOUND, parseInput, UserFacingError } from "@/lib/http/result";
-import { EMPTY_CREDENTIAL_FIELDS, ZCreateRegistryInput, ZUpdateRegistryInput, type TUpdateRegistryInput } from "@/lib/registries/schema";
+import { EMPTY_CREDENTIAL_FIELDS, storedSignInFields, ZCreateRegistryInput, ZUpdateRegistryInput, type TUpdateRegistryInput } from "@/lib/registries/schema";
 import { createRegistry, deleteRegistry, getRegistry, listRegistriesPage, updateRegistry, type RegistryView } from "@/lib/registries/service";
 
 const TAG = "Registries";
@@ -49,16 +49,7 @@ function asObject(value: unknown): Record<string, unknown> {
 function formValuesOf(registry: RegistryView): TUpdateRegistryInput {
   return {
     ...EMPTY_CREDENTIAL_FIELDS,
-    username: registry.username ?? "",
-    tenantId: registry.tenantId ?? "",
-    clientId: registry.clientId ?? "",
-    projectNumber: registry.projectNumber ?? "",
-    poolId: registry.poolId ?? "",
-    providerId: registry.providerId ?? "",
-    serviceAccount: registry.serviceAccount ?? "",
-    acrPermissionsMode: registry.acrPermissionsMode === "abac" ? "abac" : "",
-    abacRepositories: registry.abacRepositories ?? "",
-    flavor: registry.flavor ?? "other",
+    ...storedSignInFields(registry),
     registryId: registry.id,
     provider: registry.provider,
     name: registry.name ?? "",
