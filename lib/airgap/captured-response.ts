@@ -15,20 +15,33 @@ export class CapturedResponse extends PassThrough {
     super({ highWaterMark: 1024 * 1024 });
   }
 
-  /**
-   * The proxy's relay lends buffers from its pool and takes each back once the
-   * write's callback fires, which for a stream means "accepted", not "read":
-   * the chunk may still wait here, in the archive's stream or in the socket's
-   * queue, so what travels on is a copy the relay cannot reuse.
-   */
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    callback(null, Buffer.from(chunk));
-  }
-
   writeHead(status: number, headers?: OutgoingHttpHeaders): this {
     this.statusCode = status;
     this.headers = headers ?? {};
     this.headersSent = true;
     return this;
+  }
+}
+
+/**
+ * For a blob. The proxy's relay lends each chunk (a view into a buffer of its
+ * pool, taken back once the write's callback fires), so this accepts one
+ * chunk at a time and holds its callback until the reader calls release(),
+ * once the chunk has been written out to the client: no copy, and no buffer
+ * reused while its bytes are still on their way.
+ */
+export class LentChunksResponse extends CapturedResponse {
+  private held: TransformCallback | null = null;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.push(chunk);
+    this.held = callback;
+  }
+
+  /** The reader is done with the chunk it last read: the relay may reuse its buffer and write the next. */
+  release(): void {
+    const callback = this.held;
+    this.held = null;
+    callback?.();
   }
 }

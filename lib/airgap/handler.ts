@@ -15,7 +15,7 @@ import { customerFromAirGapLink } from "@/lib/airgap/links";
 import { AIRGAP_PATH } from "@/lib/airgap/paths";
 import { planArchive } from "@/lib/airgap/plan";
 import { selectionFromQuery } from "@/lib/airgap/schema";
-import { archiveStream, type ServedBlob } from "@/lib/airgap/stream";
+import { archiveChunks, type ServedBlob } from "@/lib/airgap/stream";
 import { CUSTOMER_SESSION_COOKIE, customerSessionFromToken } from "@/lib/customer-portal/session-token";
 import { getEnv } from "@/lib/env";
 import { resolveClientAddress } from "@/lib/http/client-address";
@@ -115,29 +115,14 @@ async function serveAirGap(request: IncomingMessage, response: ServerResponse): 
     if (method === "HEAD" || plan.size === 0) return void response.end();
     // Only a full download can give the archive's digest; once stored it is not computed again.
     const hasher = !known && start === 0 && end === plan.size - 1 ? new ArchiveHasher(customer.teamId, plan.planKey, plan.size) : null;
-    const stream = archiveStream(plan, start, end, logBlob);
-    stream.on("data", (chunk: Buffer) => {
+    const delivered = await sendArchive(response, archiveChunks(plan, start, end, logBlob), (chunk) => {
       sent.bytes += chunk.length;
       hasher?.update(chunk);
     });
-    const delivered = await new Promise<boolean>((resolve) => {
-      stream.pipe(response);
-      stream.once("error", (error) => {
-        log.warn({ customerId: customer.id, err: error.message }, "air-gap archive stream failed");
-        sent.status = 502;
-        response.destroy();
-        resolve(false);
-      });
-      response.once("close", () => {
-        if (!response.writableFinished) {
-          if (sent.status !== 502) sent.status = 499;
-          stream.destroy();
-        }
-        resolve(response.writableFinished && sent.status !== 502);
-      });
-    });
+    if (delivered === "failed") sent.status = 502;
+    else if (delivered === "gone") sent.status = 499;
     // Stored off the request's path (it logs its own failure), so the download's log event is not held up.
-    if (delivered && hasher) void hasher.complete();
+    if (delivered === "sent" && hasher) void hasher.complete();
   } catch (error) {
     if (error instanceof ProxyError) {
       sent.status = error.status;
@@ -163,4 +148,28 @@ async function serveAirGap(request: IncomingMessage, response: ServerResponse): 
       createdAt: new Date(),
     });
   }
+}
+
+/**
+ * Writes the archive's chunks out one at a time, each written to the socket
+ * before the next is asked for (a blob's chunks are lent by the proxy's relay
+ * and reused once the next is asked for). "gone" when the client left, "failed"
+ * when the archive could not be produced (the connection is cut, so the
+ * client sees a short download, never a wrong one).
+ */
+async function sendArchive(response: ServerResponse, chunks: AsyncGenerator<Buffer>, onChunk: (chunk: Buffer) => void): Promise<"sent" | "gone" | "failed"> {
+  const closed = new Promise<false>((resolve) => response.once("close", () => resolve(false)));
+  const written = (chunk: Buffer) => Promise.race([new Promise<boolean>((resolve) => response.write(chunk, (error) => resolve(!error))), closed]);
+  try {
+    for await (const chunk of chunks) {
+      onChunk(chunk);
+      if (!(await written(chunk))) return "gone";
+    }
+  } catch (error) {
+    log.warn({ err: error instanceof Error ? error.message : String(error) }, "air-gap archive stream failed");
+    response.destroy();
+    return "failed";
+  }
+  await Promise.race([new Promise<void>((resolve) => response.end(resolve)), closed]);
+  return response.writableFinished ? "sent" : "gone";
 }

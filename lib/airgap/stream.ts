@@ -5,10 +5,12 @@ import "server-only";
 // verification; a blob that does not match its digest cuts the download).
 // A range that starts inside a blob reads that blob from its start (so it is
 // still verified) and skips the bytes the client already has; nothing is
-// written to disk and at most a few buffers are held at a time. Each blob's
-// outcome is reported (onBlob) for the access log.
-import { Readable } from "node:stream";
-import { CapturedResponse } from "@/lib/airgap/captured-response";
+// written to disk and at most a few buffers are held at a time. A blob's
+// chunks are lent by the proxy's relay (buffers of its pool): each yielded
+// chunk is valid until the consumer asks for the next one, so the consumer
+// writes it out before it does. Each blob's outcome is reported (onBlob) for
+// the access log.
+import { LentChunksResponse } from "@/lib/airgap/captured-response";
 import type { ArchivePlan, Segment } from "@/lib/airgap/plan";
 import type { PullRecord } from "@/lib/proxy/access-log";
 import { BlobStreamAborted, serveBlob } from "@/lib/proxy/blobs";
@@ -33,7 +35,7 @@ type BlobSegment = Extract<Segment, { kind: "blob" }>;
 
 async function* blobBytes(segment: BlobSegment, from: number, to: number, onBlob?: (served: ServedBlob) => void): AsyncGenerator<Buffer> {
   const started = performance.now();
-  const captured = new CapturedResponse();
+  const captured = new LentChunksResponse();
   const record: PullRecord = { digest: null, upstreamStatus: null, bytes: 0 };
   const served = serveBlob(segment.target, segment.digest, "GET", {}, captured as never, record).catch((error: unknown) => {
     // The archive stopped reading (a range's end, the client gone): expected.
@@ -47,10 +49,12 @@ async function* blobBytes(segment: BlobSegment, from: number, to: number, onBlob
       const chunkStart = position;
       position += chunk.length;
       if (position > segment.size) throw new BlobSizeMismatchError(segment.digest);
-      if (position <= from) continue;
-      const piece = chunk.subarray(Math.max(0, from - chunkStart), Math.min(chunk.length, to - chunkStart));
-      yield piece;
-      sent += piece.length;
+      if (position > from) {
+        const piece = chunk.subarray(Math.max(0, from - chunkStart), Math.min(chunk.length, to - chunkStart));
+        yield piece;
+        sent += piece.length;
+      }
+      captured.release();
       if (position >= to && to < segment.size) {
         outcome = "sent";
         return;
@@ -62,14 +66,18 @@ async function* blobBytes(segment: BlobSegment, from: number, to: number, onBlob
     outcome = "failed";
     throw error;
   } finally {
-    if (!captured.readableEnded) captured.destroy();
+    if (!captured.readableEnded) {
+      captured.release();
+      captured.destroy();
+    }
     await served;
     const status = outcome === "sent" ? (from === 0 && to === segment.size ? 200 : 206) : outcome === "failed" ? 502 : 499;
     onBlob?.({ segment, status, bytes: sent, upstreamStatus: record.upstreamStatus, durationMs: Math.round(performance.now() - started) });
   }
 }
 
-async function* archiveBytes(plan: ArchivePlan, start: number, end: number, onBlob?: (served: ServedBlob) => void): AsyncGenerator<Buffer> {
+/** The archive's bytes start..end (inclusive); each chunk is valid until the next is asked for, and asking paces the upstream. */
+export async function* archiveChunks(plan: ArchivePlan, start: number, end: number, onBlob?: (served: ServedBlob) => void): AsyncGenerator<Buffer> {
   let offset = 0;
   for (const segment of plan.segments) {
     const length = segment.kind === "bytes" ? segment.data.length : segment.size;
@@ -82,9 +90,4 @@ async function* archiveBytes(plan: ArchivePlan, start: number, end: number, onBl
     if (segment.kind === "bytes") yield segment.data.subarray(from, to);
     else yield* blobBytes(segment, from, to, onBlob);
   }
-}
-
-/** A readable of the archive's bytes start..end (inclusive); reading paces the upstream. */
-export function archiveStream(plan: ArchivePlan, start = 0, end = plan.size - 1, onBlob?: (served: ServedBlob) => void): Readable {
-  return Readable.from(archiveBytes(plan, start, end, onBlob), { objectMode: false, highWaterMark: 1024 * 1024 });
 }
