@@ -10,7 +10,7 @@
 /** 1 MiB: measured against 64 and 256 KiB, the fewest system calls and the least CPU per byte (docs/proxy.md). */
 export const POOL_BUFFER_BYTES = 1024 * 1024;
 /** Free buffers kept for the next reads (the rest are left to the garbage collector). */
-const MAX_FREE_BUFFERS = 32;
+const MAX_FREE_BUFFERS = 8;
 const freeBuffers: Buffer[] = [];
 
 export function takeBuffer(): Buffer {
