@@ -10,12 +10,10 @@
 // 256 MiB beside it, and the totals. Ends with `npm stop`. A benchmark, not
 // a test: it prints figures (docs/measurements.md).
 import type { ChildProcess } from "node:child_process";
-import { createHash } from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { benchPortalSetup, localAwsControl, proxyToken, setUpBenchVendor, startChild, startPortalAsNpmStart } from "./lib/bench-children";
+import { benchPortalSetup, download, localAwsControl, proxyToken, setUpBenchVendor, startChild, startPortalAsNpmStart } from "./lib/bench-children";
 import { commandLineOf, cpuTimeMs, portalProcesses, residentMemory, type PortalRole } from "./lib/portal-process-tree";
 import { readProcessStat } from "@/lib/db/postgres-supervisor";
 
@@ -65,7 +63,7 @@ try {
   const [small, big] = image.layerDigests as [string, string];
   const token = await proxyToken(portalUrl, licenseId, [proxyName("bench/memory")]);
   const blobUrl = (digest: string) => `${portalUrl}/v2/${proxyName("bench/memory")}/blobs/${digest}`;
-  await download(blobUrl(small), `Bearer ${token}`, small);
+  await download(undefined, blobUrl(small), `Bearer ${token}`, small);
   await prisma.$disconnect();
 
   await sleep(10_000);
@@ -81,7 +79,7 @@ try {
   }, 100);
   const cpuBefore = cpuTimeMs(front);
   const startedAt = performance.now();
-  await download(blobUrl(big), `Bearer ${token}`, big);
+  await download(undefined, blobUrl(big), `Bearer ${token}`, big);
   const seconds = (performance.now() - startedAt) / 1000;
   const frontCpuPer256 = (cpuTimeMs(front) - cpuBefore) / 4;
   clearInterval(sampler);
@@ -110,33 +108,6 @@ try {
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
-/** GET, following redirects as registry clients do (without Authorization on another host); resolves once the body's sha256 matched `digest`. */
-function download(url: string, authorization: string | undefined, digest: string, hops = 0): Promise<void> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { headers: authorization ? { authorization } : {} }, (response) => {
-        const status = response.statusCode ?? 0;
-        if (status >= 300 && status < 400 && response.headers.location && hops < 3) {
-          response.resume();
-          const next = new URL(response.headers.location, url);
-          return resolve(download(next.toString(), next.host === new URL(url).host ? authorization : undefined, digest, hops + 1));
-        }
-        if (status !== 200) {
-          response.resume();
-          return reject(new Error(`GET ${url}: ${status}`));
-        }
-        const hash = createHash("sha256");
-        response.on("data", (chunk: Buffer) => hash.update(chunk));
-        response.once("end", () => {
-          const actual = `sha256:${hash.digest("hex")}`;
-          if (actual === digest) resolve();
-          else reject(new Error(`GET ${url}: the body's digest is ${actual}, not ${digest}`));
-        });
-        response.once("error", reject);
-      })
-      .once("error", reject);
-  });
-}
 
 
 function sleep(ms: number): Promise<void> {

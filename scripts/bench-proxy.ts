@@ -27,10 +27,9 @@
 // alternating with the warm peer, to show whether a long-lived process
 // still costs what a fresh one does.
 import { spawn, type ChildProcess } from "node:child_process";
-import { benchPortalSetup, freePort, localAwsControl, proxyToken, setUpBenchVendor, sleep, startChild, startPortalAsNpmStart, stopProcess, waitUntil } from "./lib/bench-children";
+import { benchPortalSetup, download, freePort, localAwsControl, proxyToken, setUpBenchVendor, sleep, startChild, startPortalAsNpmStart, stopProcess, waitUntil } from "./lib/bench-children";
 import { median, percentile, sum } from "./lib/bench-stats";
 import { commandLineOf, cpuTimeMs, processTree, pssMiB, rssMiB, treeCpuMs } from "./lib/portal-process-tree";
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -122,7 +121,7 @@ try {
     let total = 0;
     await Promise.all(Array.from({ length: 16 }, async () => {
       for (let digest = queue.shift(); digest; digest = queue.shift()) {
-        const bytes = await download(`${target.base}/${target.name("bench/small")}/blobs/${digest}`, target.auth, digest);
+        const bytes = await download(agent, `${target.base}/${target.name("bench/small")}/blobs/${digest}`, target.auth, digest);
         total += bytes;
       }
     }));
@@ -132,7 +131,7 @@ try {
 
   // Warm-up, not measured: every target's first pulls (JIT, connections, storage locations, the peer's storage, the portal's cache).
   for (const target of targets) {
-    await download(`${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth, blob256);
+    await download(agent, `${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth, blob256);
     await pullSmall(target);
     await headLatencies(`${target.base}/${target.name("bench/small")}/manifests/1`, target.auth, 10, 100);
   }
@@ -141,17 +140,17 @@ try {
     // Tokens last 5 minutes, and a round on a busy machine may take longer.
     subject.auth = `Bearer ${await proxyToken(portalUrl, licenseId, [proxyName("bench/big"), proxyName("bench/small")])}`;
     const order = round % 2 === 0 ? targets : [...targets].reverse();
-    for (const target of order) await measure(target, "256 MiB", 1, () => download(`${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth, blob256));
+    for (const target of order) await measure(target, "256 MiB", 1, () => download(agent, `${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth, blob256));
     // Cold: the peer with empty storage (a fresh instance); the portal with its cache emptied (with the cache off every pull is cold).
     for (const coldTarget of round % 2 === 0 ? ["peer", "portal"] : ["portal", "peer"]) {
       if (coldTarget === "peer") {
         const fresh = await startPeer(await freePort(), peerUpstream);
         const target: Target = { ...peerWarm, label: "peer (cold)", base: `http://127.0.0.1:${fresh.port}/v2`, pid: () => fresh.pid! };
-        await measure(target, "256 MiB cold", 1, () => download(`${target.base}/bench/big/blobs/${blob256}`, undefined, blob256));
+        await measure(target, "256 MiB cold", 1, () => download(agent, `${target.base}/bench/big/blobs/${blob256}`, undefined, blob256));
         await stopProcess(fresh);
       } else {
         if (cacheOn) fs.rmSync(blobCacheDir, { recursive: true, force: true });
-        await measure(subject, "256 MiB cold", 1, () => download(`${subject.base}/${subject.name("bench/big")}/blobs/${blob256}`, subject.auth, blob256));
+        await measure(subject, "256 MiB cold", 1, () => download(agent, `${subject.base}/${subject.name("bench/big")}/blobs/${blob256}`, subject.auth, blob256));
       }
     }
     for (const target of order) await measure(target, "64 KiB x 200, 16 clients", 200, () => pullSmall(target));
@@ -175,8 +174,8 @@ try {
         tokenAt = Date.now();
       }
       await Promise.all([
-        download(`${subject.base}/${subject.name("bench/big")}/blobs/${blob256}`, subject.auth, blob256),
-        download(`${subject.base}/${subject.name("bench/big")}/blobs/${blob256}`, subject.auth, blob256),
+        download(agent, `${subject.base}/${subject.name("bench/big")}/blobs/${blob256}`, subject.auth, blob256),
+        download(agent, `${subject.base}/${subject.name("bench/big")}/blobs/${blob256}`, subject.auth, blob256),
         pullSmall(subject),
         headLatencies(`${subject.base}/${subject.name("bench/small")}/manifests/1`, subject.auth, 20, 400),
       ]);
@@ -184,7 +183,7 @@ try {
     }
     subject.auth = `Bearer ${await proxyToken(portalUrl, licenseId, [proxyName("bench/big"), proxyName("bench/small")])}`;
     for (let round = 0; round < ROUNDS; round++) {
-      for (const target of round % 2 === 0 ? [subject, peerWarm] : [peerWarm, subject]) await measure(target, "256 MiB after load", 1, () => download(`${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth, blob256));
+      for (const target of round % 2 === 0 ? [subject, peerWarm] : [peerWarm, subject]) await measure(target, "256 MiB after load", 1, () => download(agent, `${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth, blob256));
     }
   }
 
@@ -195,7 +194,7 @@ try {
   const frontBefore = peak;
   const sampler = setInterval(() => front && (peak = Math.max(peak, rssMiB(front))), 50);
   const started = performance.now();
-  await download(`${subject.base}/${subject.name("bench/big")}/blobs/${blob1g}`, subject.auth, blob1g);
+  await download(agent, `${subject.base}/${subject.name("bench/big")}/blobs/${blob1g}`, subject.auth, blob1g);
   clearInterval(sampler);
   const gibSpeed = 1024 / ((performance.now() - started) / 1000);
   const loadedMemory = treeMemory(portalPid);
@@ -277,37 +276,6 @@ async function startPeer(port: number, remoteUrl: string): Promise<ChildProcess 
   return child;
 }
 
-/** GET, following redirects as registry clients do (without Authorization on another host); resolves with the byte count once the body's sha256 matched `digest`. */
-function download(url: string, authorization: string | undefined, digest: string, hops = 0): Promise<number> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent, headers: authorization ? { authorization } : {} }, (response) => {
-        const status = response.statusCode ?? 0;
-        if (status >= 300 && status < 400 && response.headers.location && hops < 3) {
-          response.resume();
-          const next = new URL(response.headers.location, url);
-          return resolve(download(next.toString(), next.host === new URL(url).host ? authorization : undefined, digest, hops + 1));
-        }
-        if (status !== 200) {
-          response.resume();
-          return reject(new Error(`GET ${url}: ${status}`));
-        }
-        const hash = createHash("sha256");
-        let bytes = 0;
-        response.on("data", (chunk: Buffer) => {
-          bytes += chunk.length;
-          hash.update(chunk);
-        });
-        response.once("end", () => {
-          const actual = `sha256:${hash.digest("hex")}`;
-          if (actual !== digest) reject(new Error(`GET ${url}: the body's digest is ${actual}, not ${digest}`));
-          else resolve(bytes);
-        });
-        response.once("error", reject);
-      })
-      .once("error", reject);
-  });
-}
 
 function head(url: string, authorization: string | undefined): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -7,22 +7,14 @@ import { prisma } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { recordNotificationEvent } from "@/lib/notifications/outbox";
 import { getEmailPreferences, setEmailPreferences } from "@/lib/notifications/preferences";
-import { runNotificationTick, type WorkerClock } from "@/lib/notifications/worker";
+import { runNotificationTick } from "@/lib/notifications/worker";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
+import { TestClock } from "@/test/support/test-clock";
 import { startSmtpInbox, type SmtpInbox } from "@/test/support/smtp-inbox";
 
 let inbox: SmtpInbox;
 let counter = 0;
 
-class TestClock implements WorkerClock {
-  constructor(private at = Date.now()) {}
-  now() {
-    return new Date(this.at);
-  }
-  advance(ms: number) {
-    this.at += ms;
-  }
-}
 
 async function teamWithRoles() {
   const n = ++counter;

@@ -12,23 +12,15 @@ import { resetEnvCache } from "@/lib/env";
 import { recordNotificationEvent } from "@/lib/notifications/outbox";
 import { createWebhookEndpoint, listWebhookDeliveries, resendDelivery, rotateWebhookSecret, sendTestEvent, updateWebhookEndpoint } from "@/lib/notifications/webhook-endpoints";
 import { ZWebhookEndpointInput } from "@/lib/notifications/webhook-schema";
-import { runNotificationTick, type WorkerClock } from "@/lib/notifications/worker";
+import { runNotificationTick } from "@/lib/notifications/worker";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
+import { TestClock } from "@/test/support/test-clock";
 import { startWebhookReceiver, type WebhookReceiver } from "@/test/support/webhook-receiver";
 
 let receiver: WebhookReceiver;
 let databaseUrl: string;
 let counter = 0;
 
-class TestClock implements WorkerClock {
-  constructor(private at = Date.now()) {}
-  now() {
-    return new Date(this.at);
-  }
-  advance(ms: number) {
-    this.at += ms;
-  }
-}
 
 async function newTeam() {
   const email = `hooks-${process.pid}-${++counter}@example.com`;

@@ -4,8 +4,9 @@
 // proxy token. Every subject and reference runs in a process of its own,
 // never inside the load generator.
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import net from "node:net";
 import path from "node:path";
@@ -180,4 +181,36 @@ export async function setUpBenchVendor(input: { awsUrl: string; account: { accou
   if (tested.result.verdict !== "verified") throw new Error(`benchmark setup is wrong: ${tested.result.headline}`);
   const { customer, licenseId } = await createCustomer(team.id, actor, ZCreateCustomerInput.parse({ applicationId: application.id, name: "Bench customer", email: "", expiresOn: "" }));
   return { prisma, vendor, hostname, customer, licenseId, proxyName: (repository: string) => `proxy/${application.slug}/${hostname}/${repository}` };
+}
+
+/** GET, following redirects as registry clients do (without Authorization on another host); resolves with the byte count once the body's sha256 matched `digest`. */
+export function download(agent: http.Agent | undefined, url: string, authorization: string | undefined, digest: string, hops = 0): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent, headers: authorization ? { authorization } : {} }, (response) => {
+        const status = response.statusCode ?? 0;
+        if (status >= 300 && status < 400 && response.headers.location && hops < 3) {
+          response.resume();
+          const next = new URL(response.headers.location, url);
+          return resolve(download(agent, next.toString(), next.host === new URL(url).host ? authorization : undefined, digest, hops + 1));
+        }
+        if (status !== 200) {
+          response.resume();
+          return reject(new Error(`GET ${url}: ${status}`));
+        }
+        const hash = createHash("sha256");
+        let bytes = 0;
+        response.on("data", (chunk: Buffer) => {
+          bytes += chunk.length;
+          hash.update(chunk);
+        });
+        response.once("end", () => {
+          const actual = `sha256:${hash.digest("hex")}`;
+          if (actual !== digest) reject(new Error(`GET ${url}: the body's digest is ${actual}, not ${digest}`));
+          else resolve(bytes);
+        });
+        response.once("error", reject);
+      })
+      .once("error", reject);
+  });
 }
