@@ -31,7 +31,7 @@ import {
   type TUpdateRegistryInput,
 } from "@/lib/registries/schema";
 import type { OidcSetupValues } from "@/lib/registries/setup-guide";
-import type { RegistryView } from "@/lib/registries/service";
+import type { EditableRegistry } from "@/lib/registries/editable-registry";
 
 export interface RegistryFormContext {
   appSlug: string;
@@ -46,31 +46,6 @@ export interface RegistryFormContext {
   setupGuideHref?: string;
 }
 
-/** What the edit form starts from: no secret, only its masked form (key ID, token ends, the JSON key's account). */
-export type EditableRegistry = Pick<
-  RegistryView,
-  | "id"
-  | "provider"
-  | "name"
-  | "hostname"
-  | "authType"
-  | "roleArn"
-  | "accessKeyIdMasked"
-  | "username"
-  | "secretMasked"
-  | "tenantId"
-  | "clientId"
-  | "projectNumber"
-  | "poolId"
-  | "providerId"
-  | "serviceAccount"
-  | "acrPermissionsMode"
-  | "abacRepositories"
-  | "serviceAccountEmail"
-  | "privateKeyId"
-  | "flavor"
-  | "allApplications"
-> & { applicationIds: string[] };
 
 /** How the stored secret is shown in the edit form, or null when none is stored. */
 function storedSecretLabel(registry: EditableRegistry): string | null {

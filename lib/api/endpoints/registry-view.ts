@@ -7,6 +7,7 @@ import { parseEcrHostname } from "@/lib/aws/ecr-hostname";
 import type { ZApiOidcValues, ZApiRegistry, ZApiRegistrySetup } from "@/lib/api/schemas";
 import type { OidcProviderInfo } from "@/lib/oidc/provider-info";
 import { thumbprintValue } from "@/lib/oidc/provider-info";
+import { registryConnection } from "@/lib/registries/editable-registry";
 import { getRegistryOidcSetup } from "@/lib/registries/oidc-setup";
 import { PROVIDERS } from "@/lib/registries/providers";
 import type { RegistryView } from "@/lib/registries/service";
@@ -61,28 +62,7 @@ function guideOf(registry: RegistryView, context: RegistryContext) {
 
 export function toApiRegistry(registry: RegistryView, context: RegistryContext): z.input<typeof ZApiRegistry> {
   return {
-    id: registry.id,
-    provider: registry.provider,
-    name: registry.name,
-    hostname: registry.hostname,
-    authType: registry.authType,
-    roleArn: registry.roleArn,
-    accessKeyIdMasked: registry.accessKeyIdMasked,
-    username: registry.username,
-    secretMasked: registry.secretMasked,
-    tenantId: registry.tenantId,
-    clientId: registry.clientId,
-    projectNumber: registry.projectNumber,
-    poolId: registry.poolId,
-    providerId: registry.providerId,
-    serviceAccount: registry.serviceAccount,
-    acrPermissionsMode: registry.acrPermissionsMode,
-    abacRepositories: registry.abacRepositories,
-    serviceAccountEmail: registry.serviceAccountEmail,
-    projectId: registry.projectId,
-    privateKeyId: registry.privateKeyId,
-    flavor: registry.flavor,
-    allApplications: registry.allApplications,
+    ...registryConnection(registry),
     applications: registry.applications,
     testStatus: registry.testStatus,
     lastTestedAt: registry.lastTestedAt?.toISOString() ?? null,

@@ -21,6 +21,7 @@ import { getApplicationBySlug, listApplications } from "@/lib/applications/servi
 import { requireSession } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { proxyHost } from "@/lib/proxy/proxy-reference";
+import { editableRegistry } from "@/lib/registries/editable-registry";
 import { getRegistryOidcSetup } from "@/lib/registries/oidc-setup";
 import { PROVIDERS } from "@/lib/registries/providers";
 import { registryClearedForPulls } from "@/lib/registries/pull-readiness";
@@ -175,30 +176,7 @@ export default async function RegistryPage({ params, searchParams }: Props) {
           oidc={oidc}
           oidcPanel={oidcPanel}
           setupGuideHref={`${basePath}?tab=setup`}
-          registry={{
-            id: registry.id,
-            provider: registry.provider,
-            name: registry.name,
-            hostname: registry.hostname,
-            authType: registry.authType,
-            roleArn: registry.roleArn,
-            accessKeyIdMasked: registry.accessKeyIdMasked,
-            username: registry.username,
-            secretMasked: registry.secretMasked,
-            tenantId: registry.tenantId,
-            clientId: registry.clientId,
-            projectNumber: registry.projectNumber,
-            poolId: registry.poolId,
-            providerId: registry.providerId,
-            serviceAccount: registry.serviceAccount,
-            acrPermissionsMode: registry.acrPermissionsMode,
-            abacRepositories: registry.abacRepositories,
-            serviceAccountEmail: registry.serviceAccountEmail,
-            privateKeyId: registry.privateKeyId,
-            flavor: registry.flavor,
-            allApplications: registry.allApplications,
-            applicationIds: registry.applications.map((application) => application.id),
-          }}
+          registry={editableRegistry(registry)}
         />
       </Card>
       <Card title="Delete registry" description="Applications stop pulling through the portal from this registry." className="border-red-200 dark:border-red-900/60">
