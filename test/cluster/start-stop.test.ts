@@ -1,7 +1,8 @@
 // `npm start` and `npm stop` as a vendor runs them (scripts/portal-ctl.ts):
 // the portal runs in the background with no npm process left, a second start
 // on the same data directory is refused, a stale record of a killed portal
-// is replaced, `npm stop` stops every process, and `npm start --
+// is replaced, `npm stop` stops every process, Ctrl-C while it starts
+// stops what it started, and `npm start --
 // --foreground` keeps it in the foreground. Runs the real commands, so it
 // needs `npm run build` first.
 import { spawn } from "node:child_process";
@@ -102,6 +103,29 @@ describe("npm start and npm stop", () => {
     expect(failed.output).toContain("Configuration error: PORT must be a port number");
     expect(failed.output).toContain(`The portal did not start (exit code 1); the reason is above, and in ${path.join(dataDir, "portal.log")}.`);
     expect(fs.existsSync(portalPidFile(dataDir))).toBe(false);
+  });
+
+  it("stops what it started when interrupted (Ctrl-C) before the portal answers, leaving nothing running", async () => {
+    // As a terminal's Ctrl-C reaches the command `npm start` runs (the supervisor has a session of its own).
+    const ctl = spawn(process.execPath, ["--conditions=react-server", path.join(root, "dist", "portal-ctl.mjs"), "start"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    for (const stream of [ctl.stdout, ctl.stderr]) stream.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => ctl.once("exit", resolve));
+    // Interrupted mid-start: the supervisor has recorded itself, its database is starting, nothing answers yet.
+    await waitFor(() => readRunningPortal(dataDir) !== null, `the supervisor recorded itself (${output})`);
+    const record = readRunningPortal(dataDir)!;
+    const startedProcesses = portalProcesses(record.pid);
+    ctl.kill("SIGINT");
+    expect(await exited).toBe(130);
+    await waitFor(() => !alive(record.pid), "the interrupted supervisor stopped", 90_000);
+    for (const member of [...startedProcesses, ...portalProcesses(record.pid)]) expect(alive(member.pid), `${member.role} ${member.pid} stopped`).toBe(false);
+    expect(fs.existsSync(portalPidFile(dataDir))).toBe(false);
+    expect(await healthy()).toBe(false);
+    // Nothing is left that would refuse or hinder the next start.
+    const next = await npm(["start"]);
+    expect(next.code, next.output).toBe(0);
+    const stopped = await npm(["stop"]);
+    expect(stopped.code, stopped.output).toBe(0);
   });
 
   it("runs in the foreground with --foreground, where SIGTERM stops it", async () => {
