@@ -14,7 +14,7 @@ import { EVENT_TYPE_INFO, isNotificationEventType } from "@/lib/notifications/ev
 import { emailByDefault } from "@/lib/notifications/preferences";
 import { backoffDelayMs } from "@/lib/notifications/retry-policy";
 
-const EMAIL_LEASE_MS = 120_000;
+export const EMAIL_LEASE_MS = 120_000;
 const EMAIL_BATCH = 20;
 const MAX_EMAIL_ATTEMPTS = 8;
 

@@ -9,21 +9,28 @@ import "server-only";
 //   2. deliver: due deliveries are leased, attempted, and either finished or
 //      scheduled again (retry-policy.ts); 3 days of failure disable the endpoint;
 //   3. mail: due emails are leased and sent (mailer.ts).
-// The clock is injectable (tests advance it); the loop polls every
-// NOTIFICATION_POLL_MS and goes again at once while there is work.
+// The clock is injectable (tests advance it). The loop is woken by the
+// database when work is written and when the next work falls due, goes again
+// at once while there is work, and polls every NOTIFICATION_POLL_MS only while
+// it cannot listen (startNotificationWorker).
 import { prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
-import { planEmails, sendDueEmails } from "@/lib/notifications/email";
+import { EMAIL_LEASE_MS, mailerConfigured, planEmails, sendDueEmails } from "@/lib/notifications/email";
 import { recordNotificationEvent } from "@/lib/notifications/outbox";
 import { nextAttemptAt, shouldDisableEndpoint } from "@/lib/notifications/retry-policy";
-import { runExpirySweepIfDue } from "@/lib/notifications/sweep";
+import { runExpirySweepIfDue, SWEEP_JOB } from "@/lib/notifications/sweep";
+import { listenForNotificationWork } from "@/lib/notifications/work-listener";
 import { attemptDelivery, type AttemptRecord } from "@/lib/notifications/webhook-delivery";
 import { loadSigningSecrets, webhookTrustedOrigins } from "@/lib/notifications/webhook-endpoints";
 import { recordAuditEvent } from "@/lib/audit/service";
 
+/** How often the worker polls while it gets no wake-ups from the database (work-listener.ts). */
 export const NOTIFICATION_POLL_MS = 500;
+/** The longest an idle worker waits while it does: a wake-up lost with a connection is made up for within this. */
+export const NOTIFICATION_IDLE_POLL_MS = 15_000;
+const RECHECK_DUE_WORK_MS = 250;
 /** A delivery claimed longer ago than this (the process died mid-attempt) is claimed again. */
 export const DELIVERY_LEASE_MS = 60_000;
 const DISPATCH_BATCH = 200;
@@ -201,45 +208,97 @@ export interface NotificationWorker {
   stop(): Promise<void>;
 }
 
-/** Starts this process's worker (NOTIFICATIONS_WORKER_ENABLED). */
-export function startNotificationWorker(options: WorkerOptions & { pollMs?: number } = {}): NotificationWorker {
+/**
+ * When the next piece of work falls due: the earliest pending delivery or
+ * mail (a leased one when its lease runs out) and the expiry sweep's next run;
+ * null when nothing waits.
+ */
+export async function nextWorkDueAt(): Promise<Date | null> {
+  // Mails wait for a mailer (sendDueEmails sends none without one).
+  const mails = mailerConfigured();
+  const [row] = await prisma.$queryRaw<{ due: Date | null }[]>`
+    SELECT LEAST(
+      (SELECT min(GREATEST("nextAttemptAt", COALESCE("claimedAt" + ${`${DELIVERY_LEASE_MS} milliseconds`}::interval, "nextAttemptAt"))) FROM "WebhookDelivery" WHERE status = 'pending'),
+      (SELECT min(GREATEST("sendAfter", COALESCE("claimedAt" + ${`${EMAIL_LEASE_MS} milliseconds`}::interval, "sendAfter"))) FROM "EmailMessage" WHERE status = 'pending' AND ${mails}),
+      (SELECT "nextRunAt" FROM "ScheduledJob" WHERE name = ${SWEEP_JOB})
+    ) AS due`;
+  return row?.due ?? null;
+}
+
+/**
+ * Starts this process's worker (NOTIFICATIONS_WORKER_ENABLED). It works when
+ * woken: by the database when work is written (work-listener.ts), when the
+ * next delivery, mail or sweep falls due, at once again while it finds work,
+ * and at the latest every idlePollMs (a notification lost with a connection).
+ * While the wake-up connection is down it polls every pollMs.
+ */
+export function startNotificationWorker(options: WorkerOptions & { pollMs?: number; idlePollMs?: number } = {}): NotificationWorker {
   if (!getEnv().NOTIFICATIONS_WORKER_ENABLED) {
     log.info("notification worker disabled (NOTIFICATIONS_WORKER_ENABLED=false)");
     return { wake() {}, stop: async () => {} };
   }
+  const clock = options.clock ?? systemClock;
   const pollMs = options.pollMs ?? NOTIFICATION_POLL_MS;
+  const idlePollMs = Math.max(pollMs, options.idlePollMs ?? NOTIFICATION_IDLE_POLL_MS);
+  let listening = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
+  let wokenWhileRunning = false;
   const schedule = (delay: number) => {
     if (stopped) return;
     clearTimeout(timer);
     timer = setTimeout(() => void tick(), delay);
     timer.unref();
   };
+  const wake = () => {
+    if (running) wokenWhileRunning = true;
+    else schedule(0);
+  };
   const tick = async () => {
     if (running) return;
     let found = 0;
+    let dueInMs: number | null = null;
+    wokenWhileRunning = false;
     running = (async () => {
       try {
         found = await runNotificationTick(options);
-        await runExpirySweepIfDue(options.clock ?? systemClock);
+        await runExpirySweepIfDue(clock);
+        if (found === 0 && listening) {
+          const due = await nextWorkDueAt();
+          dueInMs = due ? Math.max(0, due.getTime() - clock.now().getTime()) : null;
+        }
       } catch (error) {
         log.error({ err: error }, "notification worker tick failed");
       }
     })();
     await running;
     running = null;
-    schedule(found > 0 ? 0 : pollMs * (0.8 + Math.random() * 0.4));
+    if (found > 0 || wokenWhileRunning) return schedule(0);
+    if (!listening) return schedule(pollMs * (0.8 + Math.random() * 0.4));
+    // Due work is waited for to the moment (then up to 100 ms more, spreading the processes), never
+    // spun on (work due but not taken by this tick is looked at again in RECHECK_DUE_WORK_MS).
+    const untilDue = dueInMs === null ? Infinity : Math.max(RECHECK_DUE_WORK_MS, dueInMs + Math.random() * 100);
+    schedule(Math.min(idlePollMs * (0.8 + Math.random() * 0.4), untilDue));
   };
+  const databaseUrl = getEnv().DATABASE_URL;
+  const listener = databaseUrl
+    ? listenForNotificationWork(databaseUrl, {
+        onWork: wake,
+        onListening: (now) => {
+          listening = now;
+          if (!now) schedule(pollMs);
+        },
+      })
+    : null;
   schedule(Math.random() * pollMs);
-  log.info({ pollMs }, "notification worker started");
+  log.info({ pollMs, idlePollMs }, "notification worker started");
   return {
-    wake: () => schedule(0),
+    wake,
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await running;
+      await Promise.all([running, listener?.stop()]);
     },
   };
 }
