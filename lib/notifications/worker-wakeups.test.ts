@@ -10,6 +10,7 @@ import { prisma } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { createWebhookEndpoint, sendTestEvent } from "@/lib/notifications/webhook-endpoints";
 import { ZWebhookEndpointInput } from "@/lib/notifications/webhook-schema";
+import { NOTIFICATION_LISTENER_APPLICATION_NAME } from "@/lib/notifications/work-listener";
 import { startNotificationWorker, type NotificationWorker } from "@/lib/notifications/worker";
 import { useIsolatedDatabase } from "@/test/support/isolated-database";
 import { startWebhookReceiver, type WebhookReceiver } from "@/test/support/webhook-receiver";
@@ -53,7 +54,7 @@ async function listeners(): Promise<number[]> {
   const admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();
   try {
-    const { rows } = await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'portal notification wake-ups'");
+    const { rows } = await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1", [NOTIFICATION_LISTENER_APPLICATION_NAME]);
     return rows.map((row) => row.pid);
   } finally {
     await admin.end();
