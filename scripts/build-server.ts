@@ -5,18 +5,19 @@
 //   .next/standalone/scripts/portal.mjs         the production server: starts the two below
 //   .next/standalone/scripts/portal-proxy.mjs   its front process (public port, /v2/, OIDC documents)
 //   .next/standalone/scripts/portal-server.mjs  its Next.js process
+//   .next/standalone/scripts/query_compiler_*.wasm  Prisma's query compiler, which they read
 //   .next/standalone/node_modules               + every file the server imports
 //   .next/standalone/.next/static               the browser assets
 //   dist/*.mjs                                  npm start and stop (portal-ctl, start, portal-config), db:migrate, data-key:re-encrypt, oidc:rotate
 import fs from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { build, type Plugin } from "esbuild";
+import { build } from "esbuild";
 // Next's own copy of @vercel/nft, the tracer that builds the standalone output.
 // @ts-expect-error: the compiled package ships without types
 import nft from "next/dist/compiled/@vercel/nft/index.js";
 import { STANDALONE_DIR } from "./lib/portal-server-command";
 import { findProjectRoot } from "./lib/project-root";
+import { queryCompilerFromFile } from "./lib/query-compiler-file";
 
 const root = findProjectRoot(import.meta.dirname);
 const COMMANDS = ["start", "portal-ctl", "portal-config", "db-migrate", "data-key-re-encrypt", "oidc-rotate"];
@@ -39,10 +40,10 @@ const shared = {
 } as const;
 
 const dist = path.join(root, "dist");
-/** The query compilers' WebAssembly the servers read from files (name beside the servers: base64 contents). */
-const queryCompilers = new Map<string, string>();
+// The servers read Prisma's query compiler from a file beside them, not from the heap (scripts/lib/query-compiler-file.ts).
+const queryCompiler = queryCompilerFromFile(root);
 await build({ ...shared, entryPoints: COMMANDS.map((name) => path.join(root, "scripts", `${name}.ts`)), outdir: dist });
-await build({ ...shared, entryPoints: SERVERS.map((name) => path.join(root, "scripts", `${name}.ts`)), outdir: dist, plugins: [queryCompilerFromFile()] });
+await build({ ...shared, entryPoints: SERVERS.map((name) => path.join(root, "scripts", `${name}.ts`)), outdir: dist, plugins: [queryCompiler.plugin] });
 
 // Next traced what its own pages need; the server's own imports (pino, the
 // Prisma adapter, …) are traced here, from the repository's node_modules, and
@@ -66,39 +67,10 @@ for (const file of fileList) {
 }
 
 fs.mkdirSync(path.join(STANDALONE_DIR, "scripts"), { recursive: true });
-for (const [file, base64] of queryCompilers) fs.writeFileSync(path.join(STANDALONE_DIR, "scripts", file), Buffer.from(base64, "base64"));
+for (const [file, bytes] of queryCompiler.files) fs.writeFileSync(path.join(STANDALONE_DIR, "scripts", file), bytes);
 for (const name of SERVERS) fs.renameSync(path.join(dist, `${name}.mjs`), path.join(STANDALONE_DIR, "scripts", `${name}.mjs`));
 fs.cpSync(path.join(root, ".next", "static"), path.join(STANDALONE_DIR, ".next", "static"), { recursive: true });
 if (fs.existsSync(path.join(root, "public"))) fs.cpSync(path.join(root, "public"), path.join(STANDALONE_DIR, "public"), { recursive: true });
 
 console.log(`compiled the production server into ${path.relative(root, path.join(STANDALONE_DIR, "scripts"))}/{${SERVERS.join(",")}}.mjs (+${copied} traced files) and ${COMMANDS.length} commands into dist/`);
 
-/**
- * The Prisma client's query compiler is WebAssembly that the generated client
- * imports as a module holding it in base64 (4.4 MB) and decodes once with
- * `Buffer.from(wasm, "base64")`. That string stays in the V8 heap twice for
- * the process's lifetime (the module's source and its value): 8.7 MiB of the
- * front process's 38 MiB heap (a heap snapshot). In the compiled servers the
- * module is replaced by one whose `wasm` reads the binary (3.3 MB) from a
- * file written beside them when it is decoded, and holds nothing after:
- * `Buffer.from(object, encoding)` converts an object through its `valueOf()`
- * and copies the Buffer that returns (the encoding applies to strings only).
- * Tests and `next dev` keep the generated module.
- */
-function queryCompilerFromFile(): Plugin {
-  return {
-    name: "prisma-query-compiler-from-file",
-    setup(pluginBuild) {
-      pluginBuild.onResolve({ filter: /^@prisma\/client\/runtime\/query_compiler_\w+\.\w+\.wasm-base64\.mjs$/ }, (args) => ({ path: args.path, namespace: "query-compiler-file" }));
-      pluginBuild.onLoad({ filter: /.*/, namespace: "query-compiler-file" }, async (args) => {
-        const file = `${path.basename(args.path, ".wasm-base64.mjs")}.wasm`;
-        if (!queryCompilers.has(file)) {
-          const source = await import(pathToFileURL(path.join(root, "node_modules", args.path)).href);
-          queryCompilers.set(file, (source as { wasm: string }).wasm);
-        }
-        const contents = `import fs from "node:fs";\nexport const wasm = { valueOf: () => fs.readFileSync(new URL(${JSON.stringify(`./${file}`)}, import.meta.url)) };\n`;
-        return { contents, loader: "js", resolveDir: root };
-      });
-    },
-  };
-}
