@@ -5,6 +5,7 @@
 //   .next/standalone/scripts/portal.mjs         the production server: starts the two below
 //   .next/standalone/scripts/portal-proxy.mjs   its front process (public port, /v2/, OIDC documents)
 //   .next/standalone/scripts/portal-server.mjs  its Next.js process
+//   .next/standalone/scripts/query_compiler_*.wasm  Prisma's query compiler, which they read
 //   .next/standalone/node_modules               + every file the server imports
 //   .next/standalone/.next/static               the browser assets
 //   dist/*.mjs                                  npm start and stop (portal-ctl, start, portal-config), db:migrate, data-key:re-encrypt, oidc:rotate
@@ -16,6 +17,7 @@ import { build } from "esbuild";
 import nft from "next/dist/compiled/@vercel/nft/index.js";
 import { STANDALONE_DIR } from "./lib/portal-server-command";
 import { findProjectRoot } from "./lib/project-root";
+import { queryCompilerFromFile } from "./lib/query-compiler-file";
 
 const root = findProjectRoot(import.meta.dirname);
 const COMMANDS = ["start", "portal-ctl", "portal-config", "db-migrate", "data-key-re-encrypt", "oidc-rotate"];
@@ -38,7 +40,10 @@ const shared = {
 } as const;
 
 const dist = path.join(root, "dist");
-await build({ ...shared, entryPoints: [...COMMANDS, ...SERVERS].map((name) => path.join(root, "scripts", `${name}.ts`)), outdir: dist });
+// The servers read Prisma's query compiler from a file beside them, not from the heap (scripts/lib/query-compiler-file.ts).
+const queryCompiler = queryCompilerFromFile(root);
+await build({ ...shared, entryPoints: COMMANDS.map((name) => path.join(root, "scripts", `${name}.ts`)), outdir: dist });
+await build({ ...shared, entryPoints: SERVERS.map((name) => path.join(root, "scripts", `${name}.ts`)), outdir: dist, plugins: [queryCompiler.plugin] });
 
 // Next traced what its own pages need; the server's own imports (pino, the
 // Prisma adapter, …) are traced here, from the repository's node_modules, and
@@ -62,8 +67,10 @@ for (const file of fileList) {
 }
 
 fs.mkdirSync(path.join(STANDALONE_DIR, "scripts"), { recursive: true });
+for (const [file, bytes] of queryCompiler.files) fs.writeFileSync(path.join(STANDALONE_DIR, "scripts", file), bytes);
 for (const name of SERVERS) fs.renameSync(path.join(dist, `${name}.mjs`), path.join(STANDALONE_DIR, "scripts", `${name}.mjs`));
 fs.cpSync(path.join(root, ".next", "static"), path.join(STANDALONE_DIR, ".next", "static"), { recursive: true });
 if (fs.existsSync(path.join(root, "public"))) fs.cpSync(path.join(root, "public"), path.join(STANDALONE_DIR, "public"), { recursive: true });
 
 console.log(`compiled the production server into ${path.relative(root, path.join(STANDALONE_DIR, "scripts"))}/{${SERVERS.join(",")}}.mjs (+${copied} traced files) and ${COMMANDS.length} commands into dist/`);
+
