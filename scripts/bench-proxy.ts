@@ -226,6 +226,7 @@ try {
     );
   }
   console.log("\nCPU portal/peer per round, 256 MiB, peer warm: " + (cpu.get("portal|256 MiB") ?? []).map((ms, index) => `${(ms / (cpu.get("peer (warm)|256 MiB") ?? [])[index]!).toFixed(2)}×`).join("/") + "; pass-through/peer: " + (cpu.get("pass-through|256 MiB") ?? []).map((ms, index) => `${(ms / (cpu.get("peer (warm)|256 MiB") ?? [])[index]!).toFixed(2)}×`).join("/") + ".");
+  console.log("CPU portal/peer per round, 64 KiB x 200, peer warm: " + (cpu.get("portal|64 KiB x 200, 16 clients") ?? []).map((ms, index) => `${(ms / (cpu.get("peer (warm)|64 KiB x 200, 16 clients") ?? [])[index]!).toFixed(2)}×`).join("/") + ".");
   console.log(`Each target's CPU (ms) in the idle second before its 256 MiB measure, per round: ${targets.map((target) => `${target.label} ${(idle.get(target.label) ?? []).map((ms) => ms.toFixed(0)).join("/")}`).join(", ")}.`);
   if (SOAK_MINUTES > 0) {
     const key = (label: string) => `${label}|256 MiB after load`;
