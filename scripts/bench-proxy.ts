@@ -116,6 +116,14 @@ try {
     if (target === subject) for (const [role, ms] of Object.entries(treeCpuByRole(target.pid()))) push(cpu, `portal: ${role}|${what}`, (ms - (rolesBefore[role] ?? 0)) / units);
     if (bytes > 0) push(speed, `${target.label}|${what}`, bytes / MiB / seconds);
   };
+  // What each target's tree burns doing nothing, in the second before its 256 MiB measure (the same pause for every target):
+  // work left over from the previous phase (garbage collection, a background worker) is charged to whichever measure it overlaps.
+  const idle = new Map<string, number[]>();
+  const idleCpu = async (target: Target) => {
+    const before = treeCpuMs(target.pid());
+    await sleep(1_000);
+    push(idle, target.label, treeCpuMs(target.pid()) - before);
+  };
   const pullSmall = async (target: Target) => {
     const queue = [...small.layerDigests];
     let total = 0;
@@ -140,7 +148,10 @@ try {
     // Tokens last 5 minutes, and a round on a busy machine may take longer.
     subject.auth = `Bearer ${await proxyToken(portalUrl, licenseId, [proxyName("bench/big"), proxyName("bench/small")])}`;
     const order = round % 2 === 0 ? targets : [...targets].reverse();
-    for (const target of order) await measure(target, "256 MiB", 1, () => download(agent, `${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth, blob256));
+    for (const target of order) {
+      await idleCpu(target);
+      await measure(target, "256 MiB", 1, () => download(agent, `${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth, blob256));
+    }
     // Cold: the peer with empty storage (a fresh instance); the portal with its cache emptied (with the cache off every pull is cold).
     for (const coldTarget of round % 2 === 0 ? ["peer", "portal"] : ["portal", "peer"]) {
       if (coldTarget === "peer") {
@@ -215,6 +226,8 @@ try {
     );
   }
   console.log("\nCPU portal/peer per round, 256 MiB, peer warm: " + (cpu.get("portal|256 MiB") ?? []).map((ms, index) => `${(ms / (cpu.get("peer (warm)|256 MiB") ?? [])[index]!).toFixed(2)}×`).join("/") + "; pass-through/peer: " + (cpu.get("pass-through|256 MiB") ?? []).map((ms, index) => `${(ms / (cpu.get("peer (warm)|256 MiB") ?? [])[index]!).toFixed(2)}×`).join("/") + ".");
+  console.log("CPU portal/peer per round, 64 KiB x 200, peer warm: " + (cpu.get("portal|64 KiB x 200, 16 clients") ?? []).map((ms, index) => `${(ms / (cpu.get("peer (warm)|64 KiB x 200, 16 clients") ?? [])[index]!).toFixed(2)}×`).join("/") + ".");
+  console.log(`Each target's CPU (ms) in the idle second before its 256 MiB measure, per round: ${targets.map((target) => `${target.label} ${(idle.get(target.label) ?? []).map((ms) => ms.toFixed(0)).join("/")}`).join(", ")}.`);
   if (SOAK_MINUTES > 0) {
     const key = (label: string) => `${label}|256 MiB after load`;
     const ours = cpu.get(key("portal")) ?? [];

@@ -18,8 +18,13 @@ export interface IssuerInfo {
   operatorHints: string[];
 }
 
+let described: IssuerInfo | undefined;
+
+/** The configured issuer, described once per value: every request's access-log line asks for its path. */
 export function getIssuer(): IssuerInfo {
-  return describeIssuer(getEnv().OIDC_ISSUER_URL);
+  const issuerUrl = getEnv().OIDC_ISSUER_URL;
+  if (described?.url !== issuerUrl) described = describeIssuer(issuerUrl);
+  return described;
 }
 
 export function describeIssuer(issuerUrl: string): IssuerInfo {

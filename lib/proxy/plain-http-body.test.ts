@@ -1,23 +1,51 @@
 import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { freeBufferCount, releaseBuffer } from "@/lib/proxy/buffer-pool";
-import { requestPlainHttpBody, type PlainHttpBody } from "@/lib/proxy/plain-http-body";
+import { closeIdlePlainHttpConnections, IDLE_MS, requestPlainHttpBody, type PlainHttpBody } from "@/lib/proxy/plain-http-body";
 
 let server: http.Server | undefined;
+let rawServer: net.Server | undefined;
+/** Connections the test's server accepted. */
+let connections = 0;
 
 afterEach(async () => {
+  closeIdlePlainHttpConnections();
   server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  for (const listening of [server, rawServer]) if (listening) await new Promise((resolve) => listening.close(resolve));
   server = undefined;
+  rawServer = undefined;
+  connections = 0;
 });
 
 async function serve(handler: http.RequestListener): Promise<URL> {
   server = http.createServer(handler);
+  server.on("connection", () => connections++);
   await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
   return new URL(`http://127.0.0.1:${(server!.address() as AddressInfo).port}/blob?signature=abc`);
 }
+
+/** A server written by hand, for answers node:http would not send: `answer` gets each request's number on its connection (1, 2, …). */
+async function serveRaw(answer: (socket: net.Socket, requestOnConnection: number) => void): Promise<URL> {
+  rawServer = net.createServer((socket) => {
+    connections++;
+    let requests = 0;
+    let pending = "";
+    socket.on("data", (bytes) => {
+      pending += bytes.toString("latin1");
+      for (let end = pending.indexOf("\r\n\r\n"); end >= 0; end = pending.indexOf("\r\n\r\n")) {
+        pending = pending.slice(end + 4);
+        answer(socket, ++requests);
+      }
+    });
+    socket.on("error", () => undefined);
+  });
+  await new Promise<void>((resolve) => rawServer!.listen(0, "127.0.0.1", resolve));
+  return new URL(`http://127.0.0.1:${(rawServer!.address() as AddressInfo).port}/blob`);
+}
+
+const settle = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const request = (url: URL, headers: Record<string, string> = {}, timeoutMs = 5_000) => requestPlainHttpBody(url, { headers, timeoutMs, timeoutError: () => new Error("stalled") });
 
@@ -64,8 +92,7 @@ describe("a blob body over plain http", () => {
       response.writeHead(200, { "Content-Length": bytes.length });
       response.end(bytes);
     });
-    // The buffer offered for a read that never came returns when the socket has closed.
-    const settled = () => new Promise((resolve) => setTimeout(resolve, 20));
+    const settled = () => settle();
     await readAll((await request(url))!);
     await settled();
     const pooled = freeBufferCount();
@@ -107,4 +134,102 @@ describe("a blob body over plain http", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     await expect(readAll(body)).rejects.toThrow("stalled");
   });
+
+  it("keeps connections alive: consecutive bodies from one origin share a connection, concurrent ones each have their own", async () => {
+    const bytes = randomBytes(64 * 1024);
+    const url = await serve((_incoming, response) => {
+      response.writeHead(200, { "Content-Length": bytes.length });
+      response.end(bytes);
+    });
+    for (let pull = 0; pull < 5; pull++) expect((await readAll((await request(url))!)).equals(bytes)).toBe(true);
+    expect(connections).toBe(1);
+    for (let round = 0; round < 3; round++) {
+      const bodies = await Promise.all(Array.from({ length: 4 }, async () => readAll((await request(url))!)));
+      expect(bodies.every((body) => body.equals(bytes))).toBe(true);
+    }
+    expect(connections).toBe(4);
+  });
+
+  it("opens a new connection after an answer that says Connection: close, or an HTTP/1.0 answer that does not say keep-alive", async () => {
+    const url = await serveRaw((socket, number) => {
+      const version = number === 1 ? "HTTP/1.1" : "HTTP/1.0";
+      socket.write(`${version} 200 OK\r\nContent-Length: 5\r\n${number === 1 ? "Connection: close\r\n" : ""}\r\nhello`);
+    });
+    expect((await readAll((await request(url))!)).toString()).toBe("hello");
+    await settle();
+    expect((await readAll((await request(url))!)).toString()).toBe("hello");
+    await settle();
+    expect((await readAll((await request(url))!)).toString()).toBe("hello");
+    expect(connections).toBe(3);
+  });
+
+  it("does not reuse a connection whose answer ended early or sent bytes past its length; the next request gets a new one", async () => {
+    const url = await serve((incoming, response) => {
+      if (incoming.url?.includes("cut")) {
+        response.writeHead(200, { "Content-Length": 100_000 });
+        response.write(Buffer.alloc(10_000));
+        setTimeout(() => response.socket?.destroy(), 20);
+      } else {
+        response.writeHead(200, { "Content-Length": 5 });
+        response.end("whole");
+      }
+    });
+    await expect(readAll((await request(new URL("/cut", url)))!)).rejects.toThrow(/closed the connection before the whole body/);
+    expect((await readAll((await request(url))!)).toString()).toBe("whole");
+    expect(connections).toBe(2);
+
+    const raw = await serveRaw((socket) => socket.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloEXTRA"));
+    expect((await readAll((await request(raw))!)).toString()).toBe("hello");
+    expect((await readAll((await request(raw))!)).toString()).toBe("hello");
+    expect(connections).toBe(2 + 2);
+  });
+
+  it("drops an idle connection the server closed, and sends a request again on a new connection when the server closes one as it is reused", async () => {
+    const url = await serve((_incoming, response) => {
+      response.writeHead(200, { "Content-Length": 4 });
+      response.end("blob");
+    });
+    expect((await readAll((await request(url))!)).toString()).toBe("blob");
+    await settle();
+    server!.closeIdleConnections();
+    await settle(50);
+    expect((await readAll((await request(url))!)).toString()).toBe("blob");
+    expect(connections).toBe(2);
+
+    // The race: the server closes the connection as the next request arrives, without answering it.
+    const raw = await serveRaw((socket, number) => {
+      if (number === 1) socket.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
+      else socket.destroy();
+    });
+    expect((await readAll((await request(raw))!)).toString()).toBe("first");
+    expect((await readAll((await request(raw))!)).toString()).toBe("first");
+    expect(connections).toBe(2 + 2);
+  });
+
+  it("reports a reused connection that fails after its answer began, without asking again", async () => {
+    let requests = 0;
+    const url = await serveRaw((socket, number) => {
+      requests++;
+      if (number === 1) socket.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
+      else socket.end("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\npart");
+    });
+    expect((await readAll((await request(url))!)).toString()).toBe("first");
+    await expect(readAll((await request(url))!)).rejects.toThrow(/closed the connection before the whole body/);
+    expect(requests).toBe(2);
+  });
+
+  it(`closes a connection left idle for ${IDLE_MS / 1000} s`, async () => {
+    let closed = 0;
+    const url = await serve((_incoming, response) => {
+      response.socket?.once("close", () => closed++);
+      response.writeHead(200, { "Content-Length": 4 });
+      response.end("blob");
+    });
+    server!.keepAliveTimeout = 60_000;
+    expect((await readAll((await request(url))!)).toString()).toBe("blob");
+    await settle(IDLE_MS - 500);
+    expect(closed).toBe(0);
+    await settle(1_000);
+    expect(closed).toBe(1);
+  }, IDLE_MS + 5_000);
 });

@@ -50,7 +50,7 @@ export const roleSafetyStats = { checks: 0 };
 /** Resolves when the registry may be used (nothing to check, or a current pass); throws DENIED or UNAVAILABLE otherwise. */
 export async function ensureRegistrySafe(registry: RoleSafetyState, repository?: string, now = Date.now()): Promise<void> {
   if (!requiresNegativeCheck(registry.authType)) return;
-  const target = negativeCheckTargetOf({ ...registry, settings: parseRegistrySettings(registry.settings) });
+  const target = checkTargetOf(registry);
   if (!target || registry.negativeCheckTarget !== target || !registry.negativeCheckPassedAt) throw notCleared(registry);
   const key = `${registry.id}|${target}`;
   const local = passedHere.get(key);
@@ -68,6 +68,23 @@ export async function ensureRegistrySafe(registry: RoleSafetyState, repository?:
     if (error instanceof ProxyError) throw error;
     throw new ProxyError("UNAVAILABLE", "The portal could not re-check the vendor's registry's safety today. Try again in a minute.", { "Retry-After": "30" });
   }
+}
+
+/**
+ * The check's target for a registry row as loaded, worked out (its settings
+ * parsed) once per row object rather than on every request: the proxy's
+ * registry lookups hand the same object to every request for a second or
+ * two, and a later load is a new object.
+ */
+const targets = new WeakMap<RoleSafetyState, string | null>();
+
+function checkTargetOf(registry: RoleSafetyState): string | null {
+  let target = targets.get(registry);
+  if (target === undefined) {
+    target = negativeCheckTargetOf({ ...registry, settings: parseRegistrySettings(registry.settings) });
+    targets.set(registry, target);
+  }
+  return target;
 }
 
 function notCleared(registry: RoleSafetyState): ProxyError {
