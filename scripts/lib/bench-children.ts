@@ -86,7 +86,11 @@ export async function startPortalAsNpmStart(bench: BenchChildren): Promise<{ pid
   const { NODE_OPTIONS: _ignored, DATABASE_URL: _notOurs, ...inherited } = process.env;
   const npm = (script: "start" | "stop") => new Promise<number | null>((resolve) => spawn("npm", [script], { cwd: bench.root, env: { ...inherited, ...bench.env }, stdio: ["ignore", "inherit", "inherit"] }).once("exit", resolve));
   const started = await npm("start");
-  const stop = async () => void (await npm("stop"));
+  const stop = async () => {
+    // This process's own key-change listener (it minted tokens against the portal's database) goes first, so it does not retry a stopped database.
+    await (await import("@/lib/oidc/key-cache")).stopKeyChangeListener();
+    await npm("stop");
+  };
   if (started !== 0) {
     await stop();
     throw new Error(`npm start exited with ${started}`);
