@@ -284,11 +284,9 @@ export function startNotificationWorker(options: WorkerOptions & { pollMs?: numb
   const databaseUrl = getEnv().DATABASE_URL;
   const listener = databaseUrl
     ? listenForNotificationWork(databaseUrl, {
+        // A lost connection is also reported as missed work (onWork): that tick, seeing no listener, polls on.
         onWork: wake,
-        onListening: (now) => {
-          listening = now;
-          if (!now) schedule(pollMs);
-        },
+        onListening: (now) => (listening = now),
       })
     : null;
   schedule(Math.random() * pollMs);
