@@ -225,14 +225,17 @@ try {
       `| ${what}${what === "256 MiB cold" ? "" : ", peer warm"} | ${med(speed, key("portal")).toFixed(0)} (${rounds(speed, key("portal"), 0)}) | ${med(cpu, key("portal")).toFixed(what.startsWith("64") ? 2 : 0)} (${rounds(cpu, key("portal"), what.startsWith("64") ? 2 : 0)}) | ${med(speed, key(peerLabel)).toFixed(0)} | ${med(cpu, key(peerLabel)).toFixed(what.startsWith("64") ? 2 : 0)} (${rounds(cpu, key(peerLabel), what.startsWith("64") ? 2 : 0)}) | ${ratio.toFixed(2)}× | ${directSpeed.toFixed(0)} | ${what === "256 MiB cold" ? "" : med(speed, key("pass-through")).toFixed(0)} | ${((med(speed, key("portal")) / directSpeed) * 100).toFixed(0)}% | ${what === "256 MiB cold" ? "" : `${med(cpu, key("direct")).toFixed(what.startsWith("64") ? 2 : 0)}, ${med(cpu, key("pass-through")).toFixed(what.startsWith("64") ? 2 : 0)}`} |`,
     );
   }
-  console.log("\nCPU portal/peer per round, 256 MiB, peer warm: " + (cpu.get("portal|256 MiB") ?? []).map((ms, index) => `${(ms / (cpu.get("peer (warm)|256 MiB") ?? [])[index]!).toFixed(2)}×`).join("/") + "; pass-through/peer: " + (cpu.get("pass-through|256 MiB") ?? []).map((ms, index) => `${(ms / (cpu.get("peer (warm)|256 MiB") ?? [])[index]!).toFixed(2)}×`).join("/") + ".");
-  console.log("CPU portal/peer per round, 64 KiB x 200, peer warm: " + (cpu.get("portal|64 KiB x 200, 16 clients") ?? []).map((ms, index) => `${(ms / (cpu.get("peer (warm)|64 KiB x 200, 16 clients") ?? [])[index]!).toFixed(2)}×`).join("/") + ".");
+  /** One target's CPU over another's, round by round ("2.30×/…"). */
+  const perRound = (ours: number[], theirs: number[]) => ours.map((ms, index) => `${(ms / theirs[index]!).toFixed(2)}×`).join("/");
+  const cpuOf = (key: string) => cpu.get(key) ?? [];
+  console.log(`\nCPU portal/peer per round, 256 MiB, peer warm: ${perRound(cpuOf("portal|256 MiB"), cpuOf("peer (warm)|256 MiB"))}; pass-through/peer: ${perRound(cpuOf("pass-through|256 MiB"), cpuOf("peer (warm)|256 MiB"))}.`);
+  console.log(`CPU portal/peer per round, 64 KiB x 200, peer warm: ${perRound(cpuOf("portal|64 KiB x 200, 16 clients"), cpuOf("peer (warm)|64 KiB x 200, 16 clients"))}.`);
   console.log(`Each target's CPU (ms) in the idle second before its 256 MiB measure, per round: ${targets.map((target) => `${target.label} ${(idle.get(target.label) ?? []).map((ms) => ms.toFixed(0)).join("/")}`).join(", ")}.`);
   if (SOAK_MINUTES > 0) {
     const key = (label: string) => `${label}|256 MiB after load`;
-    const ours = cpu.get(key("portal")) ?? [];
-    const theirs = cpu.get(key("peer (warm)")) ?? [];
-    console.log(`\nAfter ${SOAK_MINUTES} min of mixed load (${soakPulls} requests: 256 MiB and 64 KiB blobs, manifest HEADs), 256 MiB, ${ROUNDS} alternating measures: portal CPU ms ${ours.map((ms) => ms.toFixed(0)).join("/")}, peer (warm) ${theirs.map((ms) => ms.toFixed(0)).join("/")}, ratio per measure ${ours.map((ms, index) => `${(ms / theirs[index]!).toFixed(2)}×`).join("/")}; portal MiB/s ${rounds(speed, key("portal"), 0)}, peer ${rounds(speed, key("peer (warm)"), 0)}.`);
+    const ours = cpuOf(key("portal"));
+    const theirs = cpuOf(key("peer (warm)"));
+    console.log(`\nAfter ${SOAK_MINUTES} min of mixed load (${soakPulls} requests: 256 MiB and 64 KiB blobs, manifest HEADs), 256 MiB, ${ROUNDS} alternating measures: portal CPU ms ${ours.map((ms) => ms.toFixed(0)).join("/")}, peer (warm) ${theirs.map((ms) => ms.toFixed(0)).join("/")}, ratio per measure ${perRound(ours, theirs)}; portal MiB/s ${rounds(speed, key("portal"), 0)}, peer ${rounds(speed, key("peer (warm)"), 0)}.`);
   }
   console.log("\nThe portal's CPU per unit by process (median of rounds, ms; per round in brackets):");
   for (const what of ["256 MiB", ...(SOAK_MINUTES > 0 ? (["256 MiB after load"] as const) : []), "256 MiB cold", "64 KiB x 200, 16 clients", "manifest HEAD, 50 clients"] as const) {
