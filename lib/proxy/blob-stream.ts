@@ -6,6 +6,12 @@ import "server-only";
 // `relayPlainBody` for a body read into pooled buffers (plain-http-body.ts),
 // each buffer given back once its writes to the client and to the cache
 // completed; `DigestVerifier` in a `pipeline` for node:http's bodies (https).
+// When the body's length is known (always for plain http, with a
+// Content-Length for https), only the chunk that completes it waits: every
+// other chunk is written as soon as it is hashed, while its bytes are still in
+// the CPU's cache (holding each chunk back until the next one arrived made
+// every write read its bytes from memory again). Without a length, each chunk
+// waits for the next one.
 import { createHash, type Hash } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { Transform, type TransformCallback } from "node:stream";
@@ -40,15 +46,18 @@ function matches(hash: Hash, expected: string): boolean {
 
 /**
  * Passes bytes through, counting them, and with an expected digest hashes
- * them too: the last chunk then waits for the verdict.
+ * them too: the last chunk then waits for the verdict (`length`, when known,
+ * tells which chunk is the last).
  */
 export class DigestVerifier extends Transform {
   private readonly hash: Hash | undefined;
   private held: Buffer | undefined;
+  private hashed = 0;
 
   constructor(
     private readonly expected: string | null,
     private readonly counter: ByteCounter = { bytes: 0 },
+    private readonly length?: number,
   ) {
     // Larger buffers than the 16 KiB default: fewer, bigger writes on the hot path.
     super({ highWaterMark: 1024 * 1024 });
@@ -61,6 +70,11 @@ export class DigestVerifier extends Transform {
       return callback(null, chunk);
     }
     this.hash.update(chunk);
+    this.hashed += chunk.length;
+    if (this.length !== undefined && this.hashed < this.length) {
+      this.counter.bytes += chunk.length;
+      return callback(null, chunk);
+    }
     const previous = this.held;
     this.held = chunk;
     if (previous) this.counter.bytes += previous.length;
@@ -93,6 +107,7 @@ export function relayPlainBody(body: PlainHttpBody, response: ServerResponse, ex
   return new Promise((resolve, reject) => {
     let settled = false;
     let held: { data: Buffer; buffer: Buffer } | null = null;
+    let hashed = 0;
     let drainsAwaited = 0;
     const settle = (error?: Error) => {
       if (settled) return;
@@ -137,9 +152,11 @@ export function relayPlainBody(body: PlainHttpBody, response: ServerResponse, ex
         }
         if (!hash) return send(data, buffer);
         hash.update(data);
-        const previous = held;
+        hashed += data.length;
+        if (hashed < body.length) return send(data, buffer);
+        // The last bytes: they wait for the verdict.
         held = { data, buffer };
-        return previous ? send(previous.data, previous.buffer) : true;
+        return true;
       },
       end: () => {
         if (settled) return;

@@ -162,11 +162,17 @@ async function serveCachedBlob(cached: CachedBlob, digest: string, response: Ser
   }
 }
 
+/** The body's Content-Length, when it has a valid one. */
+function contentLength(upstream: IncomingMessage): number | undefined {
+  const header = upstream.headers["content-length"];
+  return header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
+}
+
 async function streamBody(upstream: BlobBody, response: ServerResponse, expected: string | null, record: PullRecord, fill: BlobCacheFill | null): Promise<void> {
   try {
     if (isPlainHttpBody(upstream)) await relayPlainBody(upstream, response, expected, record, fill);
-    else if (fill) await pipeline(upstream, new DigestVerifier(expected, record), fill, response);
-    else await pipeline(upstream, new DigestVerifier(expected, record), response);
+    else if (fill) await pipeline(upstream, new DigestVerifier(expected, record, contentLength(upstream)), fill, response);
+    else await pipeline(upstream, new DigestVerifier(expected, record, contentLength(upstream)), response);
   } catch (error) {
     fill?.discard();
     const mismatch = error instanceof DigestMismatchError;
