@@ -9,12 +9,13 @@
 // upstream, set up as in bench:proxy), with the front process's CPU per
 // 256 MiB beside it, and the totals. Ends with `npm stop`. A benchmark, not
 // a test: it prints figures (docs/measurements.md).
-import type { ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { benchPortalSetup, download, localAwsControl, proxyToken, setUpBenchVendor, startChild, startPortalAsNpmStart } from "./lib/bench-children";
-import { commandLineOf, cpuTimeMs, portalProcesses, residentMemory, type PortalRole } from "./lib/portal-process-tree";
+import { commandLineOf, cpuTimeMs, executableResidentMiB, portalProcesses, residentMemory, type PortalRole } from "./lib/portal-process-tree";
+import { FRONT_V8_FLAGS, MALLOC_DEFAULTS } from "./lib/portal-processes";
 import { readProcessStat } from "@/lib/db/postgres-supervisor";
 
 const MiB = 1024 * 1024;
@@ -85,6 +86,15 @@ try {
   clearInterval(sampler);
   await sleep(5_000);
   const after = sample(supervisorPid);
+  const frontExecutable = executableResidentMiB(front);
+
+  // The reference: a node process that does nothing, started as the front is (same flags, same malloc settings), in its own process.
+  const bare = spawn(process.execPath, [...FRONT_V8_FLAGS, "-e", "setInterval(() => {}, 1000)"], { env: { ...process.env, ...MALLOC_DEFAULTS }, stdio: "ignore" });
+  bench.children.push(bare);
+  await sleep(2_000);
+  const bareMemory = residentMemory(bare.pid!);
+  const bareExecutable = executableResidentMiB(bare.pid!);
+  bare.kill("SIGTERM");
 
   const cell = (value: number) => value.toFixed(0);
   console.log(`\n## Resident memory of the portal started by \`npm start\` (MiB; RSS and PSS from /proc/<pid>/smaps_rollup)`);
@@ -98,7 +108,10 @@ try {
     console.log(`| ${role} | ${pids} | ${cell(fresh[role].rss)} | ${cell(fresh[role].pss)} | ${cell(idle[role].rss)} | ${cell(idle[role].pss)} | ${cell(peak[role].rss)} | ${cell(peak[role].pss)} | ${cell(after[role].rss)} | ${cell(after[role].pss)} |`);
   }
   console.log(`| whole tree | | ${cell(total(fresh, "rss"))} | ${cell(total(fresh, "pss"))} | ${cell(total(idle, "rss"))} | ${cell(total(idle, "pss"))} | ${cell(peakTotal.rss)} | ${cell(peakTotal.pss)} | ${cell(total(after, "rss"))} | ${cell(total(after, "pss"))} |`);
-  console.log(`\nThe 1 GiB layer: ${(1024 / seconds).toFixed(0)} MiB/s, sha256 checked; the front process's CPU ${frontCpuPer256.toFixed(0)} ms per 256 MiB.`);
+  console.log(
+    `\nThe front process 5 s after: RSS ${cell(after.front.rss)} MiB, of which ${cell(frontExecutable)} MiB are pages of the node binary (shared with every node process) and ${cell(after.front.rss - frontExecutable)} MiB the rest. A node process that does nothing, started as the front is: RSS ${cell(bareMemory?.rss ?? 0)} MiB (${cell(bareExecutable)} MiB of them the node binary's), PSS ${cell(bareMemory?.pss ?? 0)} MiB.`,
+  );
+  console.log(`The 1 GiB layer: ${(1024 / seconds).toFixed(0)} MiB/s, sha256 checked; the front process's CPU ${frontCpuPer256.toFixed(0)} ms per 256 MiB.`);
   console.log("Just started: 10 s after `npm start` returned. Idle in use: after a vendor's setup (sign-up, a tested ECR registry, a customer) and one small pull, which loads the AWS SDK in the front process for the ECR login, 10 s later.");
   console.log("Targets: whole tree <= 350 MiB idle (PSS: RSS counts the shared node binary and shared buffers once per process); the front process <= 100 MiB while streaming 1 GiB.");
 } finally {

@@ -15,11 +15,16 @@
 // (default 3) and checks the sha256 of every blob it receives. CPU per unit
 // of work is read from /proc for each target's whole process tree (user +
 // system), which stays comparable on a busy machine where wall clock does
-// not. Reports one 256 MiB blob; 200 blobs of 64 KiB at 16 clients; warm
+// not. Reports one 256 MiB blob (warm: pulled WARM_PULLS times in each
+// measure, so that /proc's 10 ms ticks are a small part of the figure; cold:
+// once); 200 blobs of 64 KiB at 16 clients; warm
 // manifest HEAD latency at 50 clients; resident memory of every process of
 // the portal's tree idle, and of the front process while it streams 1 GiB;
 // and the upstream calls made by 100 concurrent cold pulls. A benchmark, not
-// a test: it prints figures (docs/measurements.md). BENCH_PROXY_BLOB_CACHE=1
+// a test: it prints figures (docs/measurements.md). Each round also hashes
+// 256 MiB in a process of its own (scripts/lib/sha256-bench.ts): with the
+// pass-through, the least a proxy that verifies every byte it sends can
+// cost. BENCH_PROXY_BLOB_CACHE=1
 // turns the portal's blob cache on (the warm-up fills it; the cold pull of
 // each round finds it emptied). BENCH_SOAK_MINUTES=N then loads the portal
 // for N minutes with mixed pulls (256 MiB blobs, 64 KiB blobs and manifest
@@ -36,6 +41,8 @@ import os from "node:os";
 import path from "node:path";
 
 const ROUNDS = Math.max(2, Number(process.env.BENCH_ROUNDS || 3));
+/** Pulls of the 256 MiB blob in one warm measure (its CPU is reported per pull). */
+const WARM_PULLS = 4;
 const MiB = 1024 * 1024;
 const REGION = "us-east-1";
 const ACCOUNT = { accountId: "111111111111", accessKeyId: "AKIABENCHPROXY000001", secretAccessKey: "benchProxySecretKey000000000000000000001" };
@@ -124,6 +131,11 @@ try {
     await sleep(1_000);
     push(idle, target.label, treeCpuMs(target.pid()) - before);
   };
+  const pullBig = async (target: Target, times: number) => {
+    let total = 0;
+    for (let pull = 0; pull < times; pull++) total += await download(agent, `${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth, blob256);
+    return total;
+  };
   const pullSmall = async (target: Target) => {
     const queue = [...small.layerDigests];
     let total = 0;
@@ -150,8 +162,10 @@ try {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     for (const target of order) {
       await idleCpu(target);
-      await measure(target, "256 MiB", 1, () => download(agent, `${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth, blob256));
+      await measure(target, "256 MiB", WARM_PULLS, () => pullBig(target, WARM_PULLS));
     }
+    // What hashing 256 MiB costs by itself, in its own process.
+    push(cpu, "sha256 alone|256 MiB", Number((await startChild(bench, "sha256", ["scripts/lib/sha256-bench.ts"], /^SHA256 ([\d.]+)/m))[1]));
     // Cold: the peer with empty storage (a fresh instance); the portal with its cache emptied (with the cache off every pull is cold).
     for (const coldTarget of round % 2 === 0 ? ["peer", "portal"] : ["portal", "peer"]) {
       if (coldTarget === "peer") {
@@ -194,7 +208,7 @@ try {
     }
     subject.auth = `Bearer ${await proxyToken(portalUrl, licenseId, [proxyName("bench/big"), proxyName("bench/small")])}`;
     for (let round = 0; round < ROUNDS; round++) {
-      for (const target of round % 2 === 0 ? [subject, peerWarm] : [peerWarm, subject]) await measure(target, "256 MiB after load", 1, () => download(agent, `${target.base}/${target.name("bench/big")}/blobs/${blob256}`, target.auth, blob256));
+      for (const target of round % 2 === 0 ? [subject, peerWarm] : [peerWarm, subject]) await measure(target, "256 MiB after load", WARM_PULLS, () => pullBig(target, WARM_PULLS));
     }
   }
 
@@ -212,7 +226,7 @@ try {
 
   const med = (map: Map<string, number[]>, key: string) => median(map.get(key) ?? [NaN]);
   const rounds = (map: Map<string, number[]>, key: string, digits: number) => (map.get(key) ?? []).map((value) => value.toFixed(digits)).join("/");
-  console.log(`\n## Pull path: ${ROUNDS} alternating rounds, portal blob cache ${cacheOn ? "ON (warm: the warm-up filled it)" : "off (every pull streamed and hashed)"}; every blob's sha256 checked by the client`);
+  console.log(`\n## Pull path: ${ROUNDS} alternating rounds (256 MiB warm: ${WARM_PULLS} pulls per measure, CPU per pull), portal blob cache ${cacheOn ? "ON (warm: the warm-up filled it)" : "off (every pull streamed and hashed)"}; every blob's sha256 checked by the client`);
   console.log(`Machine: ${os.cpus().length} cores, load average ${os.loadavg().map((v) => v.toFixed(1)).join(" ")} at the end (a shared machine: wall-clock figures are noisy, CPU per unit is the stable measure).\n`);
   console.log("| measure | portal MiB/s | portal CPU ms/unit | peer MiB/s | peer CPU ms/unit | CPU portal/peer | direct MiB/s | pass-through MiB/s | portal/direct speed | CPU ms/unit: direct (local AWS), pass-through |");
   console.log("|---|---|---|---|---|---|---|---|---|---|");
@@ -229,6 +243,10 @@ try {
   const perRound = (ours: number[], theirs: number[]) => ours.map((ms, index) => `${(ms / theirs[index]!).toFixed(2)}×`).join("/");
   const cpuOf = (key: string) => cpu.get(key) ?? [];
   console.log(`\nCPU portal/peer per round, 256 MiB, peer warm: ${perRound(cpuOf("portal|256 MiB"), cpuOf("peer (warm)|256 MiB"))}; pass-through/peer: ${perRound(cpuOf("pass-through|256 MiB"), cpuOf("peer (warm)|256 MiB"))}.`);
+  const floor = med(cpu, "pass-through|256 MiB") + med(cpu, "sha256 alone|256 MiB");
+  console.log(
+    `Floor for a proxy that checks the digest of every byte it sends, 256 MiB: the pass-through ${med(cpu, "pass-through|256 MiB").toFixed(0)} ms + sha256 alone ${med(cpu, "sha256 alone|256 MiB").toFixed(0)} ms (${rounds(cpu, "sha256 alone|256 MiB", 0)}; its own process) = ${floor.toFixed(0)} ms, ${(floor / med(cpu, "peer (warm)|256 MiB")).toFixed(2)}× the warm peer; the portal ${med(cpu, "portal|256 MiB").toFixed(0)} ms, ${(med(cpu, "portal|256 MiB") - floor).toFixed(0)} ms above that floor.`,
+  );
   console.log(`CPU portal/peer per round, 64 KiB x 200, peer warm: ${perRound(cpuOf("portal|64 KiB x 200, 16 clients"), cpuOf("peer (warm)|64 KiB x 200, 16 clients"))}.`);
   console.log(`Each target's CPU (ms) in the idle second before its 256 MiB measure, per round: ${targets.map((target) => `${target.label} ${(idle.get(target.label) ?? []).map((ms) => ms.toFixed(0)).join("/")}`).join(", ")}.`);
   if (SOAK_MINUTES > 0) {

@@ -72,6 +72,22 @@ export function residentMemory(pid: number): { rss: number; pss: number } | null
   }
 }
 
+/** MiB of a process's resident set that are pages of its executable (the node binary, shared with every node process). */
+export function executableResidentMiB(pid: number): number {
+  try {
+    const executable = fs.readlinkSync(`/proc/${pid}/exe`);
+    let kB = 0;
+    let inExecutable = false;
+    for (const line of fs.readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+      if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) inExecutable = line.endsWith(` ${executable}`);
+      else if (inExecutable && line.startsWith("Rss:")) kB += Number(/(\d+) kB/.exec(line)?.[1] ?? 0);
+    }
+    return kB / 1024;
+  } catch {
+    return 0;
+  }
+}
+
 /** User + system CPU time of a process, in ms (clock ticks of 10 ms); 0 once it is gone. */
 export function cpuTimeMs(pid: number): number {
   try {

@@ -47,7 +47,7 @@ const STOP_GRACE_MS = 10_000;
  * 128 KiB or more are then mapped and unmapped each time; the 64 KiB socket
  * reads of the pull path stay below that.
  */
-const MALLOC_DEFAULTS = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "131072", MALLOC_TRIM_THRESHOLD_: "131072" };
+export const MALLOC_DEFAULTS = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "131072", MALLOC_TRIM_THRESHOLD_: "131072" };
 
 /**
  * A small young generation for both servers: 4 MiB semi-spaces instead of
@@ -66,7 +66,7 @@ const V8_FLAGS = ["--max-semi-space-size=4"];
  * front started 20-60 MiB larger and in two modes. Queries the front makes
  * are few and small (a license, a credential, a manifest's cache row).
  */
-const FRONT_V8_FLAGS = [...V8_FLAGS, "--liftoff-only"];
+export const FRONT_V8_FLAGS = [...V8_FLAGS, "--liftoff-only"];
 
 interface Slot {
   label: string;
