@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { freeBufferCount, releaseBuffer } from "@/lib/proxy/buffer-pool";
+import { freeBufferCount, POOL_BUFFER_BYTES, pooledBufferAllocations, releaseBuffer, takeBuffer } from "@/lib/proxy/buffer-pool";
 import { closeIdlePlainHttpConnections, IDLE_MS, requestPlainHttpBody, type PlainHttpBody } from "@/lib/proxy/plain-http-body";
 
 let server: http.Server | undefined;
@@ -86,7 +86,7 @@ describe("a blob body over plain http", () => {
     expect(seen).toEqual({ url: "/blob?signature=abc", range: "bytes=0-" });
   });
 
-  it("reuses its buffers: later bodies allocate none once the pool holds them", async () => {
+  it("reuses its buffers: later bodies take no new pooled buffer once the pool holds them", async () => {
     const bytes = randomBytes(4 * 1024 * 1024);
     const url = await serve((_incoming, response) => {
       response.writeHead(200, { "Content-Length": bytes.length });
@@ -95,13 +95,44 @@ describe("a blob body over plain http", () => {
     const settled = () => settle();
     await readAll((await request(url))!);
     await settled();
-    const pooled = freeBufferCount();
-    expect(pooled).toBeGreaterThan(0);
+    expect(freeBufferCount()).toBeGreaterThan(0);
+    // A body holds at most two at once (the bytes that came with the head, and the next read): the pool holds four.
+    const warm = Array.from({ length: 4 }, () => takeBuffer());
+    for (const buffer of warm) releaseBuffer(buffer);
+    expect(freeBufferCount()).toBeGreaterThanOrEqual(4);
+    const allocated = pooledBufferAllocations();
     for (let pull = 0; pull < 5; pull++) {
       expect((await readAll((await request(url))!)).equals(bytes)).toBe(true);
       await settled();
-      expect(freeBufferCount()).toBe(pooled);
     }
+    expect(pooledBufferAllocations()).toBe(allocated);
+  });
+
+  it("holds a small body in a buffer of its size, not a pooled one", async () => {
+    const bytes = randomBytes(64 * 1024);
+    const url = await serve((_incoming, response) => {
+      response.writeHead(200, { "Content-Length": bytes.length });
+      response.end(bytes);
+    });
+    const [allocated, free] = [pooledBufferAllocations(), freeBufferCount()];
+    const held: Buffer[] = [];
+    const body = (await request(url))!;
+    const received = await new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      body.read({
+        chunk: (data, buffer) => {
+          chunks.push(Buffer.from(data));
+          held.push(buffer);
+          return true;
+        },
+        end: () => resolve(Buffer.concat(chunks)),
+        error: reject,
+      });
+    });
+    expect(received.equals(bytes)).toBe(true);
+    // Every buffer the body was read into is still held here, and none came from the pool.
+    expect(held.every((buffer) => buffer.length <= bytes.length && buffer.length < POOL_BUFFER_BYTES)).toBe(true);
+    expect([pooledBufferAllocations(), freeBufferCount()]).toEqual([allocated, free]);
   });
 
   it("leaves redirects, errors, chunked bodies and odd header values to node:http", async () => {

@@ -61,6 +61,8 @@ export interface PlainHttpRequest {
 /** One request on a connection: what its socket's reads, failures and stalls are for. */
 interface Exchange {
   onRead(data: Buffer, buffer: Buffer): boolean;
+  /** Bytes of the body still to come. */
+  remaining(): number;
   fail(error: Error, connectionLost: boolean): void;
   stalled(): void;
 }
@@ -158,7 +160,7 @@ function openConnection(host: string, port: number, origin: string): Connection 
     port,
     onread: {
       buffer: () => {
-        if (connection.readingBody) return (connection.offered = takeBuffer());
+        if (connection.readingBody) return (connection.offered = takeBuffer(connection.exchange?.remaining()));
         connection.offered = null;
         return (firstReadBuffer ??= Buffer.allocUnsafeSlow(POOL_BUFFER_BYTES));
       },
@@ -254,8 +256,8 @@ function exchange(connection: Connection, request: string, init: PlainHttpReques
       reusable = parsed.keepAlive && all.length - end - 4 <= remaining;
       const kept = Math.min(all.length - end - 4, remaining);
       if (kept > 0) {
-        // Out of the shared first-read buffer into a pooled one that the sink may hold.
-        const pooled = takeBuffer();
+        // Out of the shared first-read buffer into one that the sink may hold.
+        const pooled = takeBuffer(kept);
         all.copy(pooled, 0, end + 4, end + 4 + kept);
         early = { data: pooled.subarray(0, kept), buffer: pooled };
         remaining -= kept;
@@ -300,6 +302,7 @@ function exchange(connection: Connection, request: string, init: PlainHttpReques
 
     connection.exchange = {
       fail,
+      remaining: () => remaining,
       stalled: () => fail(init.timeoutError(), false),
       onRead: (data, buffer) => {
         received = true;
