@@ -50,7 +50,7 @@ export async function startEmbeddedPostgres(options: {
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     // PostgreSQL's default of 128 MB of shared buffers is resident once used: the
-    // embedded server grew from 50 to 165 MiB (PSS) under an hour of pulls, each
+    // embedded server grew from 50 to 165 MiB (PSS) in eight minutes of pulls, each
     // logged, and stayed there idle. The portal's working set (licenses,
     // registries, the manifest cache, recent pull events) fits in 32 MB; the
     // operating system's page cache holds the rest of the files. A larger
