@@ -8,10 +8,9 @@ import "server-only";
 // completed; `DigestVerifier` in a `pipeline` for node:http's bodies (https).
 // When the body's length is known (always for plain http, with a
 // Content-Length for https), only the chunk that completes it waits: every
-// other chunk is written as soon as it is hashed, while its bytes are still in
-// the CPU's cache (holding each chunk back until the next one arrived made
-// every write read its bytes from memory again). Without a length, each chunk
-// waits for the next one.
+// other chunk is written as soon as it is hashed, so the client is not kept a
+// chunk (up to 1 MiB) behind. Without a length, each chunk waits for the next
+// one.
 import { createHash, type Hash } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { Transform, type TransformCallback } from "node:stream";

@@ -111,9 +111,10 @@ export async function serveBlob(target: AuthorizedRepository, digest: string, me
     response.end();
     return;
   }
-  const length = Number(upstream.headers["content-length"]);
-  const fill = status === 200 && !range && Number.isSafeInteger(length) ? await BlobCacheFill.start({ registryId: target.registry.id, repository: target.upstreamRepository, digest }, length) : null;
-  await streamBody(upstream, response, status === 200 ? digest : null, record, fill);
+  const declared = Number(upstream.headers["content-length"]);
+  const length = Number.isSafeInteger(declared) ? declared : undefined;
+  const fill = status === 200 && !range && length !== undefined ? await BlobCacheFill.start({ registryId: target.registry.id, repository: target.upstreamRepository, digest }, length) : null;
+  await streamBody(upstream, response, status === 200 ? digest : null, record, fill, length);
   await fill?.keep();
   if (location && method === "GET" && !redirectMode) rememberBlobLocation(blobKey, location);
 }
@@ -162,17 +163,14 @@ async function serveCachedBlob(cached: CachedBlob, digest: string, response: Ser
   }
 }
 
-/** The body's Content-Length, when it has a valid one. */
-function contentLength(upstream: IncomingMessage): number | undefined {
-  const header = upstream.headers["content-length"];
-  return header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
-}
-
-async function streamBody(upstream: BlobBody, response: ServerResponse, expected: string | null, record: PullRecord, fill: BlobCacheFill | null): Promise<void> {
+/** `length`: the body's Content-Length, when it has one (the verifier then holds back only the last chunk). */
+async function streamBody(upstream: BlobBody, response: ServerResponse, expected: string | null, record: PullRecord, fill: BlobCacheFill | null, length: number | undefined): Promise<void> {
   try {
     if (isPlainHttpBody(upstream)) await relayPlainBody(upstream, response, expected, record, fill);
-    else if (fill) await pipeline(upstream, new DigestVerifier(expected, record, contentLength(upstream)), fill, response);
-    else await pipeline(upstream, new DigestVerifier(expected, record, contentLength(upstream)), response);
+    else {
+      const verifier = new DigestVerifier(expected, record, length);
+      await (fill ? pipeline(upstream, verifier, fill, response) : pipeline(upstream, verifier, response));
+    }
   } catch (error) {
     fill?.discard();
     const mismatch = error instanceof DigestMismatchError;

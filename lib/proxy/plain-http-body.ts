@@ -72,9 +72,9 @@ interface Connection {
   origin: string;
   /** The request being answered; null while idle. */
   exchange: Exchange | null;
-  /** Whether the body is being read: its reads go into pooled buffers (the head's into the shared first-read buffer). */
+  /** Whether the body is being read: its reads go into buffers of the pool, or of their size near the end (the head's into the shared first-read buffer). */
   readingBody: boolean;
-  /** The pooled buffer offered for the next read, given back if the socket closes first. */
+  /** The buffer offered for the next read, given back if the socket closes first. */
   offered: Buffer | null;
   /** Whether a request was answered on it before. */
   reused: boolean;
@@ -84,7 +84,7 @@ interface Connection {
  * Where each answer's first read (its head) and an idle connection's reads
  * land. Shared by every socket: a read's bytes are handled before any other
  * read happens, and body bytes that arrived with the head are copied into a
- * pooled buffer, so an idle connection holds no pooled buffer.
+ * buffer of their own, so an idle connection holds no pooled buffer.
  */
 let firstReadBuffer: Buffer | undefined;
 const idle = new Map<string, Connection[]>();
@@ -204,7 +204,7 @@ function exchange(connection: Connection, request: string, init: PlainHttpReques
     let received = false;
     let reusable = false;
     let sink: BodySink | null = null;
-    /** Body bytes that arrived with the head, in a pooled buffer, until read(). */
+    /** Body bytes that arrived with the head, in a buffer of their own (takeBuffer), until read(). */
     let early: { data: Buffer; buffer: Buffer } | null = null;
     let remaining = 0;
     /** A failure before read(): reported to the sink when it comes. */
